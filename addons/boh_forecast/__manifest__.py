@@ -1,0 +1,16 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "BOH Forecast",
+    "summary": "Sales forecasts, ingredient demand, safety stock and draft purchase orders",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Back of House",
+    "author": "BOH Suite developers",
+    "website": "https://github.com/boh-suite/boh-suite",
+    "license": "LGPL-3",
+    "depends": ["boh_inventory", "purchase_stock"],
+    "external_dependencies": {"python": ["pandas", "scikit-learn", "holidays", "boh_core"]},
+    "data": [
+        "views/boh_forecast_menus.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,516 @@
+"""Odoo adapter over ``boh_core`` costing: read the recipe graph in batches, cost it in one
+pass, write the results back in one statement per table."""
+
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from boh_core.errors import BohError
+from boh_core.food_cost import FoodCost, Tax, cost_impact, food_cost
+from boh_core.recipes import Ingredient, Recipe, RecipeBook, RecipeLine
+from boh_core.units import ProductConversion, Unit, UnitConverter
+
+_logger = logging.getLogger(__name__)
+
+RECOST_KEY = "boh_inventory.pending_recost"
+
+
+class BohCosting(models.AbstractModel):
+    _name = "boh.costing"
+    _description = "BOH Costing Engine"
+
+    # ------------------------------------------------------------------ loading
+    def _load_converter(self, company):
+        """All units of the database plus the company's ingredient conversions."""
+        units = [
+            Unit(row[0], row[1], row[2], _uom_name(row[3]))
+            for row in self.env.execute_query(
+                SQL("SELECT id, category_id, factor, name FROM uom_uom")
+            )
+        ]
+        self.env["boh.uom.conversion"].flush_model()
+        conversions = [
+            ProductConversion(product_id, from_uom, from_qty, to_uom, to_qty)
+            for product_id, from_uom, from_qty, to_uom, to_qty in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT pp.id, c.from_uom_id, c.from_qty, c.to_uom_id, c.to_qty
+                      FROM boh_uom_conversion c
+                      JOIN product_product pp ON pp.product_tmpl_id = c.product_tmpl_id
+                     WHERE c.company_id IS NULL OR c.company_id = %s
+                    """,
+                    company.id,
+                )
+            )
+        ]
+        return UnitConverter(units, conversions)
+
+    def _load_graph(self, company):
+        """Recipes and lines of a company as plain rows (two queries)."""
+        self.env["boh.recipe"].flush_model()
+        self.env["boh.recipe.line"].flush_model()
+        recipes = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT id, product_id, name, output_qty, output_uom_id, yield_pct
+                  FROM boh_recipe
+                 WHERE company_id = %s AND active
+                """,
+                company.id,
+            )
+        )
+        lines = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT l.id, l.recipe_id, l.product_id, l.qty, l.uom_id, l.waste_pct
+                  FROM boh_recipe_line l
+                  JOIN boh_recipe r ON r.id = l.recipe_id
+                 WHERE r.company_id = %s AND r.active
+                 ORDER BY l.recipe_id, l.sequence, l.id
+                """,
+                company.id,
+            )
+        )
+        return recipes, lines
+
+    def _load_book(self, company):
+        """Build the company's :class:`RecipeBook` with ingredient costs and allergens."""
+        recipe_rows, line_rows = self._load_graph(company)
+        converter = self._load_converter(company)
+        lines_by_recipe = {}
+        for row in line_rows:
+            lines_by_recipe.setdefault(row["recipe_id"], []).append(
+                RecipeLine(
+                    component=row["product_id"],
+                    qty=row["qty"],
+                    unit=row["uom_id"],
+                    waste_pct=row["waste_pct"] or 0.0,
+                    line_id=row["id"],
+                )
+            )
+        recipes = [
+            Recipe(
+                id=row["id"],
+                product=row["product_id"],
+                output_qty=row["output_qty"],
+                output_unit=row["output_uom_id"],
+                yield_pct=row["yield_pct"],
+                lines=tuple(lines_by_recipe.get(row["id"], ())),
+                name=row["name"],
+            )
+            for row in recipe_rows
+        ]
+        made = {row["product_id"] for row in recipe_rows}
+        ingredient_ids = {row["product_id"] for row in line_rows} - made
+        products = self._read_products(company, ingredient_ids | made)
+        costs = self._ingredient_unit_costs(company, ingredient_ids, products)
+        ingredients = [
+            Ingredient(
+                product=pid,
+                unit=products[pid]["uom_id"],
+                unit_cost=costs.get(pid),
+                name=products[pid]["name"],
+                allergens=products[pid]["allergens"],
+            )
+            for pid in ingredient_ids
+            if pid in products
+        ]
+        book = RecipeBook(recipes, ingredients, converter)
+        return book, products, converter
+
+    def _read_products(self, company, product_ids):
+        """uom, name, list price, taxes, allergens and target of products, in a few queries."""
+        if not product_ids:
+            return {}
+        Product = self.env["product.product"].with_company(company).sudo()
+        products = Product.with_context(active_test=False).search_fetch(
+            [("id", "in", list(product_ids))],
+            ["uom_id", "name", "standard_price", "product_tmpl_id", "list_price"],
+        )
+        self.env["product.template"].flush_model()
+        allergen_rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT pp.id, array_agg(rel.allergen_id)
+                  FROM product_product pp
+                  JOIN boh_allergen_product_template_rel rel
+                    ON rel.product_tmpl_id = pp.product_tmpl_id
+                 WHERE pp.id = ANY(%s)
+                 GROUP BY pp.id
+                """,
+                list(product_ids),
+            )
+        )
+        allergens = {pid: frozenset(ids) for pid, ids in allergen_rows}
+        templates = products.product_tmpl_id
+        taxes_by_template = {
+            template.id: template.taxes_id.filtered(lambda t, c=company: t.company_id == c)
+            for template in templates
+        }
+        targets = {t.id: t.boh_target_food_cost_pct for t in templates}
+        result = {}
+        for product in products:
+            tmpl_id = product.product_tmpl_id.id
+            result[product.id] = {
+                "uom_id": product.uom_id.id,
+                "name": product.name,
+                "standard_price": product.standard_price,
+                "list_price": product.list_price,
+                "taxes": taxes_by_template.get(tmpl_id, self.env["account.tax"]),
+                "target": targets.get(tmpl_id) or company.boh_target_food_cost_pct or None,
+                "allergens": allergens.get(product.id, frozenset()),
+            }
+        return result
+
+    def _ingredient_unit_costs(self, company, ingredient_ids, products):
+        """Cost per unit of each ingredient's own unit under the company's cost basis.
+
+        A zero cost is no cost: the recipe is then marked incomplete rather than cheap.
+        """
+        costs = {
+            pid: products[pid]["standard_price"] or None
+            for pid in ingredient_ids
+            if pid in products
+        }
+        if company.boh_cost_basis == "last_purchase" and ingredient_ids:
+            costs.update(self._last_purchase_costs(company, ingredient_ids, products))
+        return costs
+
+    def _last_purchase_costs(self, company, product_ids, products):
+        """Latest price paid (confirmed purchase or posted vendor bill), per product unit."""
+        self.env["purchase.order.line"].flush_model()
+        self.env["account.move.line"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (product_id) product_id, price_unit, uom_id, currency_id, day
+                  FROM (
+                        SELECT pol.product_id, pol.price_unit, pol.product_uom AS uom_id,
+                               po.currency_id, po.date_approve AS day, pol.id
+                          FROM purchase_order_line pol
+                          JOIN purchase_order po ON po.id = pol.order_id
+                         WHERE po.state IN ('purchase', 'done') AND po.company_id = %(company)s
+                           AND pol.product_id = ANY(%(products)s) AND pol.price_unit > 0
+                        UNION ALL
+                        SELECT aml.product_id, aml.price_unit, aml.product_uom_id, am.currency_id,
+                               am.invoice_date::timestamp, aml.id
+                          FROM account_move_line aml
+                          JOIN account_move am ON am.id = aml.move_id
+                         WHERE am.move_type = 'in_invoice' AND am.state = 'posted'
+                           AND am.company_id = %(company)s AND aml.display_type = 'product'
+                           AND aml.product_id = ANY(%(products)s) AND aml.price_unit > 0
+                       ) AS purchases
+                 ORDER BY product_id, day DESC NULLS LAST, id DESC
+                """,
+                company=company.id,
+                products=list(product_ids),
+            )
+        )
+        uoms = self.env["uom.uom"].browse({row[2] for row in rows if row[2]})
+        currencies = self.env["res.currency"].browse({row[3] for row in rows if row[3]})
+        uom_by_id = {u.id: u for u in uoms}
+        currency_by_id = {c.id: c for c in currencies}
+        today = fields.Date.context_today(self)
+        costs = {}
+        for product_id, price, uom_id, currency_id, day in rows:
+            product_uom = self.env["uom.uom"].browse(products[product_id]["uom_id"])
+            if uom_id and uom_id != product_uom.id:
+                price = uom_by_id[uom_id]._compute_price(price, product_uom)
+            currency = currency_by_id.get(currency_id)
+            if currency and currency != company.currency_id:
+                price = currency._convert(price, company.currency_id, company, day or today)
+            costs[product_id] = price
+        return costs
+
+    # ------------------------------------------------------------------ validation
+    def _validate_recipes(self, recipes):
+        """Refuse cycles, bad yields, quantities and units, naming what is wrong."""
+        for company in recipes.company_id:
+            book, products, converter = self._load_book(company)
+            company_recipes = recipes.filtered(lambda r, c=company: r.company_id == c)
+            try:
+                book.validate(company_recipes.ids)
+                for recipe in company_recipes:
+                    sale_uom = products.get(recipe.product_id.id, {}).get("uom_id")
+                    if sale_uom:
+                        converter.factor(
+                            sale_uom,
+                            recipe.output_uom_id.id,
+                            recipe.product_id.id,
+                            product_name=recipe.product_id.display_name,
+                        )
+            except BohError as error:
+                raise ValidationError(str(error)) from error
+
+    # ------------------------------------------------------------------ costing
+    @api.model
+    def _recost_recipes(self, recipes, cause):
+        """Re-cost the companies of these recipes (everything that uses them moves too)."""
+        for company in recipes.sudo().company_id:
+            self._recompute_company(company, cause)
+
+    @api.model
+    def _schedule_recost(self, company, product_ids, cause):
+        """Re-cost once at the end of the transaction, however many prices changed in it."""
+        if not product_ids:
+            return
+        pending = self.env.cr.precommit.data.setdefault(RECOST_KEY, {})
+        if not pending:
+            costing = self.sudo()
+            self.env.cr.precommit.add(costing._run_scheduled_recost)
+        entry = pending.setdefault(company.id, {"products": set(), "causes": []})
+        entry["products"].update(product_ids)
+        if cause not in entry["causes"]:
+            entry["causes"].append(cause)
+
+    def _run_scheduled_recost(self):
+        pending = self.env.cr.precommit.data.pop(RECOST_KEY, {})
+        for company_id, entry in pending.items():
+            used = (
+                self.env["boh.recipe.line"]
+                .sudo()
+                .search_count(
+                    [
+                        ("product_id", "in", list(entry["products"])),
+                        ("company_id", "=", company_id),
+                    ],
+                    limit=1,
+                )
+            )
+            if used:
+                self._recompute_company(
+                    self.env["res.company"].browse(company_id), "; ".join(entry["causes"])
+                )
+
+    @api.model
+    def _recompute_company(self, company, cause):
+        """Cost every recipe of the company, write what changed, record the cost impact.
+
+        Returns the number of recipes whose stored cost changed.
+        """
+        self = self.sudo()
+        book, products, converter = self._load_book(company)
+        if not book.recipes:
+            return 0
+        try:
+            costs = book.cost()
+        except BohError as error:
+            raise ValidationError(str(error)) from error
+        allergens = book.allergens()
+        recipes = {recipe.id: recipe for recipe in book.recipes}
+        new_rows = {}
+        new_food_costs = {}
+        for recipe_id, cost in costs.items():
+            recipe = recipes[recipe_id]
+            product = products[recipe.product]
+            portion_cost = cost.per_unit * converter.factor(
+                product["uom_id"], recipe.output_unit, recipe.product
+            )
+            taxes = _plain_taxes(product["taxes"])
+            fc = food_cost(portion_cost, product["list_price"], taxes, product["target"])
+            new_food_costs[recipe_id] = fc
+            new_rows[recipe_id] = (
+                cost.total,
+                cost.per_unit,
+                portion_cost,
+                cost.complete,
+                ", ".join(str(products.get(p, {}).get("name", p)) for p in cost.missing) or None,
+                fc.net_price,
+                fc.food_cost_pct or 0.0,
+                fc.margin,
+                fc.target_pct or 0.0,
+                fc.over_target,
+            )
+        old_rows, old_food_costs = self._read_stored_costs(list(new_rows), products, recipes)
+        changed = [rid for rid, row in new_rows.items() if not _same_row(row, old_rows.get(rid))]
+        if changed:
+            self._write_costs({rid: new_rows[rid] for rid in changed})
+        self._write_line_costs(book)
+        self._write_allergens(allergens)
+        self._record_impacts(company, cause, old_food_costs, new_food_costs, changed)
+        _logger.debug(
+            "Re-costed %s recipes of %s (%s changed)", len(costs), company.name, len(changed)
+        )
+        return len(changed)
+
+    def _read_stored_costs(self, recipe_ids, products, recipes):
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id, cost_total, cost_per_unit, portion_cost, cost_complete, cost_missing,
+                       net_price, food_cost_pct, margin, target_food_cost_pct, over_target,
+                       cost_date
+                  FROM boh_recipe WHERE id = ANY(%s)
+                """,
+                recipe_ids,
+            )
+        )
+        old_rows, old_food_costs = {}, {}
+        for row in rows:
+            rid = row[0]
+            old_rows[rid] = tuple(row[1:11])
+            if row[11] is None:  # never costed: nothing to compare with
+                continue
+            product = products[recipes[rid].product]
+            old_food_costs[rid] = FoodCost(
+                cost=row[3] or 0.0,
+                price=product["list_price"],
+                net_price=row[6] or 0.0,
+                food_cost_pct=row[7] if row[6] else None,
+                margin=row[8] or 0.0,
+                target_pct=row[9] or None,
+                over_target=bool(row[10]),
+            )
+        return old_rows, old_food_costs
+
+    def _write_costs(self, rows):
+        """One UPDATE for all changed recipes."""
+        ids = list(rows)
+        columns = list(zip(*(rows[rid] for rid in ids), strict=True))
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE boh_recipe r
+                   SET cost_total = v.cost_total, cost_per_unit = v.cost_per_unit,
+                       portion_cost = v.portion_cost, cost_complete = v.cost_complete,
+                       cost_missing = v.cost_missing, net_price = v.net_price,
+                       food_cost_pct = v.food_cost_pct, margin = v.margin,
+                       target_food_cost_pct = v.target, over_target = v.over_target,
+                       cost_date = now() AT TIME ZONE 'UTC'
+                  FROM unnest(%s::int[], %s::numeric[], %s::float8[], %s::numeric[], %s::bool[],
+                              %s::varchar[], %s::numeric[], %s::float8[], %s::numeric[],
+                              %s::float8[], %s::bool[])
+                       AS v(id, cost_total, cost_per_unit, portion_cost, cost_complete,
+                            cost_missing, net_price, food_cost_pct, margin, target, over_target)
+                 WHERE r.id = v.id
+                """,
+                ids,
+                *[list(column) for column in columns],
+            )
+        )
+        self.env["boh.recipe"].browse(ids).invalidate_recordset()
+
+    def _write_line_costs(self, book):
+        """Cost of each line for one batch, written in one UPDATE (only the changed ones)."""
+        line_costs = book.line_costs()
+        if not line_costs:
+            return
+        ids = list(line_costs)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE boh_recipe_line l SET cost = v.cost
+                  FROM unnest(%s::int[], %s::numeric[]) AS v(id, cost)
+                 WHERE l.id = v.id AND l.cost IS DISTINCT FROM round(v.cost, 2)
+                """,
+                ids,
+                [line_costs[i] for i in ids],
+            )
+        )
+        self.env["boh.recipe.line"].browse(ids).invalidate_recordset(["cost"])
+
+    def _write_allergens(self, allergens):
+        """Replace the rolled-up allergens of recipes whose set changed."""
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT recipe_id, array_agg(allergen_id) FROM boh_allergen_recipe_rel "
+                "WHERE recipe_id = ANY(%s) GROUP BY recipe_id",
+                list(allergens),
+            )
+        )
+        current = {rid: frozenset(ids) for rid, ids in rows}
+        changed = [rid for rid, ids in allergens.items() if current.get(rid, frozenset()) != ids]
+        if not changed:
+            return
+        self.env.cr.execute(
+            SQL("DELETE FROM boh_allergen_recipe_rel WHERE recipe_id = ANY(%s)", changed)
+        )
+        pairs = [(rid, aid) for rid in changed for aid in allergens[rid]]
+        if pairs:
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO boh_allergen_recipe_rel (recipe_id, allergen_id) "
+                    "SELECT * FROM unnest(%s::int[], %s::int[])",
+                    [p[0] for p in pairs],
+                    [p[1] for p in pairs],
+                )
+            )
+        self.env["boh.recipe"].browse(changed).invalidate_recordset(["allergen_ids"])
+
+    def _record_impacts(self, company, cause, old_food_costs, new_food_costs, changed):
+        """A cost impact line per menu item whose food cost % moved."""
+        menu_ids = set(
+            self.env["boh.recipe"].browse(changed).filtered(lambda r: r.kind == "menu").ids
+        )
+        old = {rid: fc for rid, fc in old_food_costs.items() if rid in menu_ids}
+        new = {rid: new_food_costs[rid] for rid in old}
+        impacts = cost_impact(old, new, min_change_pct=0.005)
+        if not impacts:
+            return
+        now = fields.Datetime.now()
+        self.env["boh.cost.impact"].create(
+            [
+                {
+                    "date": now,
+                    "company_id": company.id,
+                    "recipe_id": impact.key,
+                    "cause": cause[:250],
+                    "old_cost": impact.old.cost,
+                    "new_cost": impact.new.cost,
+                    "old_food_cost_pct": impact.old.food_cost_pct or 0.0,
+                    "new_food_cost_pct": impact.new.food_cost_pct or 0.0,
+                    "change_pct": (impact.new.food_cost_pct or 0.0)
+                    - (impact.old.food_cost_pct or 0.0),
+                    "abs_change": abs(
+                        (impact.new.food_cost_pct or 0.0) - (impact.old.food_cost_pct or 0.0)
+                    ),
+                    "target_food_cost_pct": impact.new.target_pct or 0.0,
+                    "crossed_target": impact.crossed_target or False,
+                }
+                for impact in impacts
+            ]
+        )
+
+    # ------------------------------------------------------------------ explosion
+    @api.model
+    def _explode(self, company, demand, each=False):
+        """Ingredients for ``demand`` = [(product_id, qty, uom_id)], in one pass."""
+        book, _products, _converter = self.sudo()._load_book(company)
+        try:
+            if each:
+                return book.explode_each(list(demand))
+            return book.explode(demand)
+        except BohError as error:
+            raise ValidationError(str(error)) from error
+
+
+def _uom_name(value):
+    """uom names are translated (jsonb): take English, else any."""
+    if isinstance(value, dict):
+        return value.get("en_US") or next(iter(value.values()), "")
+    return value or ""
+
+
+def _plain_taxes(taxes):
+    """Odoo taxes as the plain ones of ``boh_core.food_cost`` (group taxes flattened)."""
+    plain = []
+    for tax in taxes.flatten_taxes_hierarchy() if taxes else taxes:
+        if tax.amount_type in ("percent", "division"):
+            plain.append(Tax("percent", tax.amount))
+        elif tax.amount_type == "fixed":
+            plain.append(Tax("fixed", tax.amount))
+    return plain
+
+
+def _same_row(new, old):
+    if old is None:
+        return False
+    for a, b in zip(new, old, strict=True):
+        if isinstance(a, float) or isinstance(b, float):
+            if round(float(a or 0.0), 6) != round(float(b or 0.0), 6):
+                return False
+        elif (a or None) != (b or None):
+            return False
+    return True

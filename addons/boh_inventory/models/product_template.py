@@ -1,0 +1,69 @@
+from odoo import api, fields, models
+
+BOH_KINDS = [
+    ("ingredient", "Ingredient"),
+    ("prep", "Prep item"),
+    ("menu", "Menu item"),
+]
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    boh_kind = fields.Selection(
+        BOH_KINDS,
+        string="Back of House Role",
+        index=True,
+        help="Ingredients are bought and counted; prep items (sauces, doughs, stocks) are made "
+        "from a recipe and used by other recipes; menu items, set meals included, are sold.",
+    )
+    boh_storage_type = fields.Selection(
+        [("dry", "Dry"), ("chilled", "Chilled"), ("frozen", "Frozen"), ("beverage", "Beverage")],
+        string="Storage",
+    )
+    boh_allergen_ids = fields.Many2many(
+        "boh.allergen",
+        "boh_allergen_product_template_rel",
+        "product_tmpl_id",
+        "allergen_id",
+        string="Allergens",
+        help="Allergens this ingredient contains. Recipes roll them up to every dish using it.",
+    )
+    boh_target_food_cost_pct = fields.Float(
+        string="Target Food Cost %",
+        groups="boh_inventory.group_boh_manager",
+        help="Menu items over this food cost % are flagged. Zero uses the company default.",
+    )
+    boh_conversion_ids = fields.One2many(
+        "boh.uom.conversion",
+        "product_tmpl_id",
+        string="Unit Conversions",
+        help="Conversions between kinds of unit for this ingredient, e.g. 1 each = 55 g.",
+    )
+    boh_recipe_ids = fields.One2many("boh.recipe", "product_tmpl_id", string="Recipes")
+    boh_recipe_count = fields.Integer(compute="_compute_boh_recipe_count", string="Recipe Count")
+
+    @api.depends("boh_recipe_ids")
+    def _compute_boh_recipe_count(self):
+        counts = dict(
+            self.env["boh.recipe"]._read_group(
+                [("product_tmpl_id", "in", self.ids)], ["product_tmpl_id"], ["__count"]
+            )
+        )
+        for template in self:
+            template.boh_recipe_count = counts.get(template, 0)
+
+    def action_open_boh_recipe(self):
+        """Open this product's recipe, or a new one for it."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("boh_inventory.action_boh_recipe")
+        recipe = self.boh_recipe_ids.filtered(lambda r: r.company_id == self.env.company)[:1]
+        if recipe:
+            action.update(res_id=recipe.id, view_mode="form", views=[(False, "form")])
+        else:
+            action.update(
+                view_mode="form",
+                views=[(False, "form")],
+                context={"default_product_id": self.product_variant_id.id},
+            )
+        return action

@@ -1,0 +1,25 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    boh_cost_basis = fields.Selection(
+        related="company_id.boh_cost_basis", readonly=False, string="Ingredient Cost Basis"
+    )
+    boh_target_food_cost_pct = fields.Float(
+        related="company_id.boh_target_food_cost_pct",
+        readonly=False,
+        string="Default Target Food Cost %",
+    )
+
+    def set_values(self):
+        """Re-cost the company's recipes: the basis or the default target may have changed.
+
+        The related fields are already written when the wizard is created, so there is no
+        "before" to compare with here; re-costing unchanged recipes writes nothing.
+        """
+        super().set_values()
+        self.env["boh.costing"]._recompute_company(
+            self.company_id, cause=self.env._("Costing settings changed")
+        )

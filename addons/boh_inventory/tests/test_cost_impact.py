@@ -1,0 +1,81 @@
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import BohRecipeCase
+
+
+@tagged("post_install", "-at_install")
+class TestCostImpact(BohRecipeCase):
+    def _commit_like(self):
+        # price changes are re-costed once per transaction, just before commit
+        self.env.cr.flush()
+
+    def test_price_change_recosts_every_affected_recipe(self):
+        burger_before = self.burger.food_cost_pct
+        pizza_before = self.pizza.food_cost_pct
+        self.cheese.standard_price = 36.0  # triples: +24 per kg
+        self._commit_like()
+        self.assertAlmostEqual(self.burger.portion_cost, self.BURGER + 0.02 * 24.0, places=2)
+        self.assertAlmostEqual(self.pizza.portion_cost, self.PIZZA + 0.1 * 24.0, places=2)
+        self.assertAlmostEqual(
+            self.set_meal.portion_cost, self.BURGER + self.PIZZA + 0.12 * 24.0, places=2
+        )
+        impacts = self.env["boh.cost.impact"].search([("cause", "ilike", "Test Cheese")])
+        self.assertEqual(
+            set(impacts.recipe_id.ids), {self.burger.id, self.pizza.id, self.set_meal.id}
+        )
+        pizza_impact = impacts.filtered(lambda i: i.recipe_id == self.pizza)
+        self.assertAlmostEqual(pizza_impact.old_food_cost_pct, pizza_before, places=2)
+        self.assertAlmostEqual(pizza_impact.new_food_cost_pct, self.pizza.food_cost_pct, places=2)
+        # the pizza (net 10.00) goes from 17.1% to 41.1%: over its 30% target
+        self.assertLess(pizza_before, 30.0)
+        self.assertEqual(pizza_impact.crossed_target, "above")
+        set_impact = impacts.filtered(lambda i: i.recipe_id == self.set_meal)
+        self.assertEqual(set_impact.crossed_target, "above")
+        burger_impact = impacts.filtered(lambda i: i.recipe_id == self.burger)
+        self.assertAlmostEqual(burger_impact.old_food_cost_pct, burger_before, places=2)
+        self.assertFalse(burger_impact.crossed_target, "the burger was already over target")
+        # prep items are re-costed but are not menu items: no impact line
+        self.assertNotIn(self.sauce, impacts.recipe_id)
+
+    def test_unrelated_price_change_records_nothing(self):
+        other = self.env["product.product"].create(
+            {"name": "Test Unused Spice", "boh_kind": "ingredient", "standard_price": 3.0}
+        )
+        other.standard_price = 4.0
+        self._commit_like()
+        self.assertFalse(self.env["boh.cost.impact"].search([("cause", "ilike", "Unused Spice")]))
+
+    def test_latest_purchase_price_basis(self):
+        self.company.boh_cost_basis = "last_purchase"
+        vendor = self.env["res.partner"].create({"name": "Test Dairy Vendor"})
+        order = self.env["purchase.order"].create(
+            {
+                "partner_id": vendor.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.cheese.id,
+                            "product_qty": 6,
+                            "price_unit": 18.0,
+                            "product_uom": self.kg.id,
+                        }
+                    )
+                ],
+            }
+        )
+        order.button_confirm()
+        self._commit_like()
+        self.assertAlmostEqual(self.pizza.portion_cost, self.PIZZA + 0.1 * 6.0, places=2)
+        impact = self.env["boh.cost.impact"].search(
+            [("recipe_id", "=", self.pizza.id), ("cause", "ilike", order.name)]
+        )
+        self.assertEqual(len(impact), 1)
+        # ingredients never bought fall back to the product cost
+        self.assertAlmostEqual(self.dough.cost_per_unit, self.DOUGH_PER_KG, places=4)
+
+    def test_settings_change_recosts(self):
+        settings = self.env["res.config.settings"].create({"boh_target_food_cost_pct": 10.0})
+        settings.execute()
+        self.assertEqual(self.pizza.target_food_cost_pct, 10.0)
+        self.assertTrue(self.pizza.over_target)
