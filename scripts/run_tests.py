@@ -199,7 +199,7 @@ def pure_benchmarks() -> list[Path]:
 
 
 def odoo_benchmarks() -> list[Path]:
-    return sorted((ROOT / "bench" / "odoo").glob("bench_*.py"))
+    return sorted((ROOT / "bench" / "with_odoo").glob("bench_*.py"))
 
 
 def pure_tier(args) -> Tier:

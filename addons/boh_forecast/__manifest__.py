@@ -12,5 +12,4 @@
     "data": [
         "views/boh_forecast_menus.xml",
     ],
-    "installable": True,
 }

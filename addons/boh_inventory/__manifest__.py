@@ -24,6 +24,7 @@
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/boh_menus.xml",
+        "views/boh_sales_fact_views.xml",
     ],
     "demo": [
         "demo/boh_demo.xml",
@@ -34,5 +35,4 @@
         ],
     },
     "application": True,
-    "installable": True,
 }

@@ -12,5 +12,4 @@
     "data": [
         "views/boh_maintenance_menus.xml",
     ],
-    "installable": True,
 }

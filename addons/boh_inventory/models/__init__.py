@@ -12,3 +12,4 @@ from . import boh_cost_impact
 from . import boh_costing
 from . import purchase_order
 from . import account_move
+from . import boh_sales_fact

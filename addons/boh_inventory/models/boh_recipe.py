@@ -81,7 +81,7 @@ class BohRecipe(models.Model):
         help="Cost of one unit of the product as it is sold (a portion, a kg).",
     )
     cost_complete = fields.Boolean(
-        string="Cost Complete", readonly=True, groups="boh_inventory.group_boh_manager"
+        readonly=True, groups="boh_inventory.group_boh_manager"
     )
     cost_missing = fields.Char(
         string="Missing Costs",
@@ -106,7 +106,7 @@ class BohRecipe(models.Model):
         string="Target Food Cost %", readonly=True, groups="boh_inventory.group_boh_manager"
     )
     over_target = fields.Boolean(
-        string="Over Target", readonly=True, groups="boh_inventory.group_boh_manager"
+        readonly=True, groups="boh_inventory.group_boh_manager"
     )
     cost_date = fields.Datetime(
         string="Costed On", readonly=True, groups="boh_inventory.group_boh_manager"

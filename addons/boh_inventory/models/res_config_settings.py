@@ -19,7 +19,8 @@ class ResConfigSettings(models.TransientModel):
         The related fields are already written when the wizard is created, so there is no
         "before" to compare with here; re-costing unchanged recipes writes nothing.
         """
-        super().set_values()
+        res = super().set_values()
         self.env["boh.costing"]._recompute_company(
             self.company_id, cause=self.env._("Costing settings changed")
         )
+        return res

@@ -1,0 +1,55 @@
+from odoo import api, fields, models
+
+
+class BohSalesFact(models.Model):
+    """Sales of one menu item at one location in one hour of one business day.
+
+    Append-only facts that any source feeds (external POS pushes, Odoo's own POS, CSV
+    uploads): a source replaces its facts for an order by unlinking the rows of that
+    origin and creating new ones, so reports never count an amended order twice.
+    """
+
+    _name = "boh.sales.fact"
+    _description = "Sales Fact"
+    _order = "date desc, hour, warehouse_id, product_id"
+    _check_company_auto = True
+    _rec_name = "product_id"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    warehouse_id = fields.Many2one(
+        "stock.warehouse", string="Location", required=True, index=True, check_company=True
+    )
+    product_id = fields.Many2one(
+        "product.product", string="Menu Item", required=True, index=True, check_company=True
+    )
+    date = fields.Date(string="Business Date", required=True, index=True)
+    hour = fields.Integer(
+        aggregator=None, help="Local hour (0-23, store time zone) the order was closed."
+    )
+    closed_at = fields.Datetime(string="Closed At")
+    qty = fields.Float(string="Quantity", digits="Product Unit of Measure")
+    revenue = fields.Monetary(
+        string="Revenue (net of tax)", currency_field="currency_id", aggregator="sum"
+    )
+    covers = fields.Integer(
+        help="Guests of the order, counted once per order (on its first item)."
+    )
+    is_component = fields.Boolean(
+        string="Set-Meal Component", help="Sold as part of a set meal; its parent carries the price."
+    )
+    source = fields.Char(index=True, help="Where the sale came from: a POS name, odoo_pos, csv.")
+    order_ref = fields.Char(string="Order Reference")
+    origin_model = fields.Char(index=True, help="Technical: model of the record these facts come from.")
+    origin_id = fields.Integer(index=True, help="Technical: id of the record these facts come from.")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+
+    @api.model
+    def _replace_origin_facts(self, origin_model, origin_ids, vals_list):
+        """Drop the facts of these origin records and create ``vals_list`` in one batch."""
+        if origin_ids:
+            self.search(
+                [("origin_model", "=", origin_model), ("origin_id", "in", list(origin_ids))]
+            ).unlink()
+        return self.create(vals_list) if vals_list else self.browse()

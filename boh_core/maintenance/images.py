@@ -1,0 +1,163 @@
+"""Checking and cleaning photos that strangers upload to the public repair page.
+
+Everything here is judged on the bytes, never on the file name or the claimed type: a
+photo must be JPEG, PNG or WebP by content, small enough in bytes *and* in pixels (checked
+from the header before any pixel is decoded), and it leaves re-encoded as JPEG with its
+metadata (EXIF, GPS, comments, ICC) dropped after its orientation has been applied.
+"""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, ImageOps
+
+from boh_core.errors import BohError
+
+#: Formats accepted by content, with the Pillow plugin that reads each.
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_PIXELS = 40_000_000
+
+# What a refused file most likely is, so the message can say so instead of "unknown".
+_KNOWN_SIGNATURES = (
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"%PDF", "a PDF document"),
+    (b"BM", "a BMP image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"\x7fELF", "an executable"),
+    (b"MZ", "an executable"),
+    (b"<", "a text or HTML/SVG file"),
+)
+
+
+def _sniff(data: bytes) -> str | None:
+    """Return the Pillow format name of an accepted image by its magic bytes, else None."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "PNG"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+def _describe(data: bytes) -> str:
+    """Name what a refused file looks like, for the error message."""
+    for signature, label in _KNOWN_SIGNATURES:
+        if data.startswith(signature):
+            return label
+    return "not a recognised image"
+
+
+def open_checked_image(
+    data: bytes,
+    *,
+    field: str = "photo",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> Image.Image:
+    """Open untrusted image bytes after checking type, size and structure; pixels not decoded.
+
+    Returns a lazily loaded Pillow image (JPEG, PNG or WebP by content). Raises
+    :class:`BohError` naming ``field`` when the bytes are not such an image, are larger
+    than ``max_bytes``, or declare more than ``max_pixels`` pixels (a decompression bomb).
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise BohError(field, type(data).__name__, f"The {field} must be file content (bytes).")
+    data = bytes(data)
+    if not data:
+        raise BohError(field, 0, f"The {field} is empty (0 bytes).")
+    if len(data) > max_bytes:
+        raise BohError(
+            field,
+            len(data),
+            f"The {field} is {len(data)} bytes, more than the {max_bytes} bytes allowed.",
+        )
+    kind = _sniff(data)
+    if kind is None:
+        raise BohError(
+            field,
+            _describe(data),
+            f"The {field} is {_describe(data)}; only JPEG, PNG and WebP photos are accepted.",
+        )
+    try:
+        # Limiting the plugins to the sniffed one stops Pillow from guessing another format.
+        probe = Image.open(io.BytesIO(data), formats=[kind])
+        width, height = probe.size
+        # The pixel check comes before verify() and load(): the header alone tells the size,
+        # so a 50,000 x 50,000 bomb is refused without inflating anything.
+        if width * height > max_pixels:
+            raise BohError(
+                field,
+                f"{width}x{height}",
+                f"The {field} is {width} x {height} pixels, more than the {max_pixels} "
+                "pixels allowed.",
+            )
+        probe.verify()
+        image = Image.open(io.BytesIO(data), formats=[kind])
+    except Image.DecompressionBombError as exc:
+        # Pillow's own guard fires inside open() for the largest headers.
+        raise BohError(
+            field, "decompression bomb", f"The {field} declares far too many pixels: {exc}"
+        ) from None
+    except BohError:
+        raise
+    except Exception as exc:
+        # Hostile bytes can make a decoder raise nearly anything (struct.error, IndexError...);
+        # all of it means the same to the uploader.
+        raise BohError(
+            field, kind, f"The {field} claims to be {kind} but is damaged or truncated ({exc})."
+        ) from None
+    return image
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """Flatten any mode to RGB, putting transparency on white as a viewer would show it."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        canvas = Image.new("RGB", rgba.size, (255, 255, 255))
+        canvas.paste(rgba, mask=rgba.getchannel("A"))
+        return canvas
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit greyscale would clip to white when converted directly.
+        return image.point(lambda v: v / 256).convert("L").convert("RGB")
+    return image.convert("RGB")
+
+
+def sanitize_photo(
+    data: bytes,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    *,
+    quality: int = 85,
+) -> tuple[bytes, str]:
+    """Check an uploaded photo by content and return ``(clean_jpeg_bytes, "image/jpeg")``.
+
+    Accepts JPEG, PNG and WebP whatever the claimed type; refuses anything else, files over
+    ``max_bytes``, images over ``max_pixels`` (before decoding) and damaged or truncated
+    files, with a :class:`BohError` on field ``photo``. The EXIF orientation is applied,
+    then the image is re-encoded so that EXIF (including GPS), XMP, comments and ICC
+    profiles are gone. Animated images keep their first frame.
+    """
+    image = open_checked_image(data, field="photo", max_bytes=max_bytes, max_pixels=max_pixels)
+    try:
+        image.load()
+        upright = ImageOps.exif_transpose(image)
+        rgb = _to_rgb(upright)
+        # Pillow carries a JPEG comment over from .info; with no exif=/icc_profile= argument
+        # and an empty .info, nothing of the source metadata is written.
+        rgb.info = {}
+        out = io.BytesIO()
+        rgb.save(out, format="JPEG", quality=quality, optimize=True)
+    except Exception as exc:
+        # As above: any decoder failure on hostile bytes is a damaged photo to the uploader.
+        raise BohError(
+            "photo",
+            image.format,
+            f"The photo claims to be {image.format} but cannot be decoded ({exc}).",
+        ) from None
+    return out.getvalue(), "image/jpeg"

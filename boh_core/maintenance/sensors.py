@@ -1,0 +1,391 @@
+"""Sensor readings: validation at the door, breach episodes, and the daily HACCP temperature log.
+
+A reading is ``{"equipment": "CLD-0002", "metric": "temperature", "value": 4.2,
+"at": "2024-05-01T10:15:00+08:00"}``. Readings that pass :func:`validate_reading` become
+a DataFrame with columns ``equipment``, ``metric``, ``at`` (UTC) and ``value``, which the
+other functions take. Thresholds are given per ``(equipment, metric)`` as
+``(min, max, min_duration_minutes)``; ``min`` or ``max`` may be None for a one-sided limit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from boh_core.errors import BohError
+
+from .tokens import parse_short_code
+
+READING_COLUMNS = ("equipment", "metric", "at", "value")
+#: A sensor whose clock was reset reports 1970 or 2000; nothing real is that old.
+EARLIEST_READING = datetime(2015, 1, 1, tzinfo=timezone.utc)
+_MAX_TEXT = 64
+
+
+class Threshold(NamedTuple):
+    """Acceptable range of one metric of one equipment, and how long a breach must last."""
+
+    min: float | None
+    max: float | None
+    min_duration_minutes: float = 0.0
+
+
+def _show(value: object) -> str:
+    """A short repr for messages, so a megabyte of junk does not end up in a log line."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _parse_at(raw: object, now: datetime, max_future: timedelta) -> tuple[datetime | None, str]:
+    """Parse an ISO 8601 time with offset; return (UTC datetime, "") or (None, problem)."""
+    if isinstance(raw, datetime):
+        moment = raw
+    elif isinstance(raw, str) and len(raw) <= _MAX_TEXT:
+        text = raw.strip()
+        # Python before 3.11 does not read the "Z" suffix that most devices send.
+        if text[-1:] in ("Z", "z"):
+            text = text[:-1] + "+00:00"
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return None, "is not an ISO 8601 date and time such as 2024-05-01T10:15:00+08:00"
+    else:
+        return None, "must be an ISO 8601 date and time text such as 2024-05-01T10:15:00+08:00"
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return None, "has no UTC offset; add one, for example +08:00 or Z"
+    moment = moment.astimezone(timezone.utc)
+    if moment > now + max_future:
+        return None, f"is in the future (now is {now.isoformat(timespec='seconds')})"
+    if moment < EARLIEST_READING:
+        return None, "is before 2015; the sensor clock is probably not set"
+    return moment, ""
+
+
+def _parse_value(raw: object) -> float | None:
+    """A finite float from a number or numeric text, else None (booleans are not numbers)."""
+    value = None
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        value = float(raw)
+    elif isinstance(raw, str) and len(raw) <= _MAX_TEXT:
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            return None
+    return value if value is not None and math.isfinite(value) else None
+
+
+def validate_reading(
+    data: Mapping[str, Any],
+    metrics: Collection[str],
+    *,
+    now: datetime,
+    max_future: timedelta = timedelta(minutes=10),
+) -> tuple[dict[str, Any] | None, list[BohError]]:
+    """Check one incoming reading; return ``(normalised reading, [])`` or ``(None, errors)``.
+
+    Every problem is reported, each as a :class:`BohError` naming its field: ``equipment``
+    must be a short code like ``FRY-0042`` (returned upper-cased), ``metric`` one of
+    ``metrics``, ``value`` a finite number (numeric text accepted), ``at`` an ISO 8601 time
+    *with* an offset (returned in UTC), not later than ``now + max_future`` (clock skew)
+    nor before 2015. Unknown keys are ignored. Never raises for bad data.
+    """
+    if not isinstance(now, datetime) or now.tzinfo is None:
+        raise BohError("now", now, "The current time must be a timezone-aware datetime.")
+    if not isinstance(data, Mapping):
+        return None, [
+            BohError(
+                "reading",
+                type(data).__name__,
+                f"A reading must be an object with equipment, metric, value and at, "
+                f"not {type(data).__name__}.",
+            )
+        ]
+    errors: list[BohError] = []
+    clean: dict[str, Any] = {}
+    for key in READING_COLUMNS:
+        if key not in data or data[key] is None:
+            errors.append(BohError(key, None, f"The reading has no {key}."))
+    raw = data.get("equipment")
+    if raw is not None:
+        try:
+            prefix, number = parse_short_code(raw)
+            clean["equipment"] = f"{prefix}-{number:04d}"
+        except BohError:
+            errors.append(
+                BohError(
+                    "equipment", raw, f"The equipment {_show(raw)} is not a code like FRY-0042."
+                )
+            )
+    raw = data.get("metric")
+    if raw is not None:
+        if isinstance(raw, str) and raw in metrics:
+            clean["metric"] = raw
+        else:
+            errors.append(
+                BohError(
+                    "metric",
+                    raw,
+                    f"The metric {_show(raw)} is not one of {', '.join(sorted(metrics))}.",
+                )
+            )
+    raw = data.get("value")
+    if raw is not None:
+        value = _parse_value(raw)
+        if value is None:
+            errors.append(BohError("value", raw, f"The value {_show(raw)} is not a finite number."))
+        else:
+            clean["value"] = value
+    raw = data.get("at")
+    if raw is not None:
+        moment, problem = _parse_at(raw, now.astimezone(timezone.utc), max_future)
+        if moment is None:
+            errors.append(BohError("at", raw, f"The time {_show(raw)} {problem}."))
+        else:
+            clean["at"] = moment
+    if errors:
+        return None, errors
+    return clean, []
+
+
+def _prepare_readings(readings: pd.DataFrame) -> pd.DataFrame:
+    """Check the reading columns; return a copy with ``at`` in UTC, sorted per series."""
+    missing = [c for c in READING_COLUMNS if c not in getattr(readings, "columns", ())]
+    if missing:
+        raise BohError(
+            "readings", missing, f"The readings lack the column(s) {', '.join(missing)}."
+        )
+    df = readings.loc[:, list(READING_COLUMNS)].copy()
+    try:
+        # Odoo hands over naive UTC; anything aware (even mixed offsets) is brought to UTC.
+        df["at"] = pd.to_datetime(df["at"], utc=True, format="ISO8601")
+    except (ValueError, TypeError) as exc:
+        raise BohError("at", None, f"The column at does not hold datetimes ({exc}).") from None
+    if df["at"].isna().any():
+        row = df.loc[df["at"].isna()].iloc[0]
+        raise BohError(
+            "at", None, f"A reading of {row['equipment']!r} {row['metric']!r} has no time."
+        )
+    values = pd.to_numeric(df["value"], errors="coerce").astype(np.float64)
+    bad = ~np.isfinite(values.to_numpy())
+    if bad.any():
+        row = df.loc[bad].iloc[0]
+        raise BohError(
+            "value",
+            row["value"],
+            f"The reading of {row['equipment']!r} {row['metric']!r} at {row['at']} has the "
+            f"value {_show(row['value'])}, not a finite number.",
+        )
+    df["value"] = values
+    return df.sort_values(["equipment", "metric", "at"], kind="stable").reset_index(drop=True)
+
+
+def _threshold_frame(thresholds: Mapping[tuple[str, str], Any]) -> pd.DataFrame:
+    """Turn the thresholds mapping into columns, checking each entry."""
+    rows = []
+    for key, raw in thresholds.items():
+        if not (isinstance(key, tuple) and len(key) == 2):
+            raise BohError(
+                "thresholds", key, f"The threshold key {key!r} is not (equipment, metric)."
+            )
+        try:
+            limit = Threshold(*raw)
+            low = np.nan if limit.min is None else float(limit.min)
+            high = np.nan if limit.max is None else float(limit.max)
+            minutes = float(limit.min_duration_minutes or 0.0)
+        except (TypeError, ValueError):
+            raise BohError(
+                "thresholds", raw, f"The threshold of {key!r} is not (min, max, minutes)."
+            ) from None
+        if (
+            low > high
+            or not minutes >= 0
+            or math.isinf(minutes)
+            or (np.isnan(low) and np.isnan(high))
+        ):
+            raise BohError(
+                "thresholds",
+                raw,
+                f"The threshold {raw!r} of {key!r} needs min <= max, at least one of them, "
+                "and a duration of 0 minutes or more.",
+            )
+        rows.append((key[0], key[1], low, high, minutes))
+    frame = pd.DataFrame(rows, columns=["equipment", "metric", "low", "high", "min_minutes"])
+    return frame.astype({"low": np.float64, "high": np.float64, "min_minutes": np.float64})
+
+
+def _with_limits(df: pd.DataFrame, thresholds: Mapping) -> pd.DataFrame:
+    """Attach limits to each reading (NaN where none) and flag those out of range."""
+    limits = _threshold_frame(thresholds)
+    df = df.merge(limits, on=["equipment", "metric"], how="left", sort=False)
+    # A reading without limits compares NaN; it is simply not out of range, no warning needed.
+    with np.errstate(invalid="ignore"):
+        excess = np.fmax(df["value"] - df["high"], df["low"] - df["value"])
+        df["out"] = excess.to_numpy() > 0
+    df["excess"] = excess
+    return df
+
+
+def breach_episodes(
+    readings: pd.DataFrame, thresholds: Mapping[tuple[str, str], Threshold | tuple]
+) -> pd.DataFrame:
+    """Find the breach episodes that deserve a repair request: one episode, one request.
+
+    An episode is a run of consecutive out-of-range readings of one ``(equipment,
+    metric)``; it counts when its readings span at least ``min_duration_minutes`` (from
+    its first to its last out-of-range reading, so a single spike between sparse readings
+    does not count unless the duration is 0). Series without a threshold are ignored.
+
+    Returns ``equipment``, ``metric``, ``start`` (first out-of-range reading; with the
+    two others, the stable key of the episode), ``end`` (first reading back in range, NaT
+    while ``state`` is ``"open"``), ``last_out``, ``duration_minutes``, ``readings``,
+    ``peak`` (the reading furthest outside the range), ``direction`` (``"high"`` or
+    ``"low"``, for the peak) and ``state`` (``"open"`` or ``"closed"``), ordered by start.
+    """
+    columns = [
+        "equipment",
+        "metric",
+        "start",
+        "end",
+        "last_out",
+        "duration_minutes",
+        "readings",
+        "peak",
+        "direction",
+        "state",
+    ]
+    df = _with_limits(_prepare_readings(readings), thresholds)
+    df = df.loc[df["low"].notna() | df["high"].notna()].reset_index(drop=True)
+    if df.empty:
+        return pd.DataFrame(columns=columns)
+    series, _ = pd.factorize(pd.MultiIndex.from_frame(df[["equipment", "metric"]]))
+    out = df["out"].to_numpy()
+    new_series = np.r_[True, series[1:] != series[:-1]]
+    run_start = out & (new_series | ~np.r_[False, out[:-1]])
+    run_id = np.cumsum(run_start)
+    positions = np.flatnonzero(out)
+    if positions.size == 0:
+        return pd.DataFrame(columns=columns)
+    outs = df.iloc[positions].assign(run=run_id[positions], pos=positions)
+    grouped = outs.groupby("run", sort=True)
+    peak_rows = outs.loc[grouped["excess"].idxmax()]
+    episodes = pd.DataFrame(
+        {
+            "equipment": grouped["equipment"].first(),
+            "metric": grouped["metric"].first(),
+            "start": grouped["at"].first(),
+            "last_out": grouped["at"].last(),
+            "readings": grouped["at"].size(),
+            "min_minutes": grouped["min_minutes"].first(),
+            "peak": peak_rows.set_index("run")["value"],
+            "direction": np.where(
+                peak_rows.set_index("run")["value"] > peak_rows.set_index("run")["high"],
+                "high",
+                "low",
+            ),
+        }
+    )
+    # The reading right after a run closes it, if it belongs to the same series.
+    after = grouped["pos"].last().to_numpy() + 1
+    closes = after < len(df)
+    closes[closes] = series[after[closes]] == series[after[closes] - 1]
+    end = pd.Series(pd.NaT, index=episodes.index, dtype=df["at"].dtype)
+    end[closes] = df["at"].to_numpy()[after[closes]]
+    episodes["end"] = end
+    episodes["state"] = np.where(closes, "closed", "open")
+    episodes["duration_minutes"] = (episodes["last_out"] - episodes["start"]) / pd.Timedelta(
+        minutes=1
+    )
+    episodes = episodes.loc[episodes["duration_minutes"] >= episodes["min_minutes"]]
+    episodes = episodes.sort_values(["start", "equipment", "metric"], kind="stable")
+    return episodes[columns].reset_index(drop=True)
+
+
+def daily_temperature_log(
+    readings: pd.DataFrame,
+    tz: str,
+    thresholds: Mapping[tuple[str, str], Threshold | tuple] | None = None,
+    *,
+    metric: str = "temperature",
+    max_gap_minutes: float = 30.0,
+) -> pd.DataFrame:
+    """The HACCP log: per equipment and local day, min, max, mean and count of ``metric``.
+
+    With ``thresholds``, it also gives ``out_count`` (readings out of range) and
+    ``minutes_out`` (time out of range): each out-of-range reading is taken to hold until
+    the next reading of the same equipment, at most ``max_gap_minutes`` (a silent sensor
+    is not assumed out of range for hours), split at local midnight. The last reading of
+    a series has no known extent and adds no minutes; a hold that spills past midnight
+    into a day without readings gives that day a row with ``count`` 0. Both are NaN for
+    equipment without a threshold. Returns ``equipment``, ``day`` (a date in ``tz``),
+    ``min``, ``max``, ``mean``, ``count``, ``out_count``, ``minutes_out``, sorted by
+    equipment and day.
+    """
+    try:
+        pd.Timestamp("2024-01-01", tz=tz)
+    except Exception:
+        raise BohError("tz", tz, f"The time zone {tz!r} is not known.") from None
+    if not 0 < max_gap_minutes <= 720:
+        raise BohError(
+            "max_gap_minutes",
+            max_gap_minutes,
+            f"The longest gap {max_gap_minutes!r} minutes must be more than 0 and at most 720.",
+        )
+    columns = ["equipment", "day", "min", "max", "mean", "count", "out_count", "minutes_out"]
+    df = _prepare_readings(readings)
+    df = df.loc[df["metric"] == metric].reset_index(drop=True)
+    df = _with_limits(df, thresholds or {})
+    if df.empty:
+        return pd.DataFrame(columns=columns)
+
+    local = df["at"].dt.tz_convert(tz).dt.tz_localize(None)
+    df["day"] = local.dt.normalize()
+    stats = df.groupby(["equipment", "day"]).agg(
+        min=("value", "min"),
+        max=("value", "max"),
+        mean=("value", "mean"),
+        count=("value", "size"),
+        out_count=("out", "sum"),
+    )
+
+    same_next = np.r_[df["equipment"].to_numpy()[1:] == df["equipment"].to_numpy()[:-1], False]
+    next_at = df["at"].shift(-1).where(same_next)
+    capped = df["at"] + pd.Timedelta(minutes=max_gap_minutes)
+    hold_end = next_at.where(next_at < capped, capped)
+    # The last reading of a series has no next one: it holds for no time.
+    hold_end = hold_end.where(next_at.notna(), df["at"])
+    # Local midnight after each reading, as an instant: naive wall clock, then the zone.
+    midnight = pd.DatetimeIndex(df["day"] + pd.Timedelta(days=1)).tz_localize(
+        tz, ambiguous=np.zeros(len(df), dtype=bool), nonexistent="shift_forward"
+    )
+    midnight = pd.Series(midnight.tz_convert("UTC"), index=df.index)
+    minute = pd.Timedelta(minutes=1)
+    today = (hold_end.where(hold_end < midnight, midnight) - df["at"]) / minute
+    tomorrow = ((hold_end - midnight) / minute).clip(lower=0)
+    weight = df["out"].astype(np.float64)
+    spill = pd.concat(
+        [
+            pd.DataFrame({"equipment": df["equipment"], "day": df["day"], "m": today * weight}),
+            pd.DataFrame(
+                {
+                    "equipment": df["equipment"],
+                    "day": df["day"] + pd.Timedelta(days=1),
+                    "m": tomorrow * weight,
+                }
+            ),
+        ]
+    )
+    minutes = spill.groupby(["equipment", "day"])["m"].sum()
+    log = stats.join(minutes.rename("minutes_out"), how="outer")
+    log["count"] = log["count"].fillna(0).astype(np.int64)
+    log["out_count"] = log["out_count"].fillna(0.0).astype(np.float64)
+    limited = {equipment for equipment, name in (thresholds or {}) if name == metric}
+    without_limits = ~log.index.get_level_values("equipment").isin(limited)
+    log.loc[without_limits, ["out_count", "minutes_out"]] = np.nan
+    log = log.loc[(log["count"] > 0) | (log["minutes_out"] > 0)].reset_index()
+    log["day"] = log["day"].dt.date
+    return log[columns].sort_values(["equipment", "day"], kind="stable").reset_index(drop=True)
