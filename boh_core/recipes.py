@@ -175,7 +175,7 @@ class RecipeBook:
             for line, (component, gross) in zip(recipe.lines, self._gross[rid], strict=True):
                 sub = self._by_product.get(component)
                 if sub is not None:
-                    sub_cost = self.cost([sub.id])[sub.id]
+                    sub_cost = self._costs[sub.id]  # costed (memoised) with its user above
                     unit_cost = sub_cost.per_unit if sub_cost.complete else None
                 else:
                     unit_cost = self._ingredients[component].unit_cost

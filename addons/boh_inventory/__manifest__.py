@@ -28,6 +28,9 @@
     ],
     "demo": [
         "demo/boh_demo.xml",
+        "demo/boh_demo_products.xml",
+        "demo/boh_demo_recipes.xml",
+        "demo/boh_demo_harbour.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -213,12 +213,14 @@ def bench(env, size: str) -> dict:
 
     # both sides must agree: Odoo's BoM price vs our cost per product unit
     recipes = env["boh.recipe"].search([("product_id", "in", list(data["pid"].values()))])
+    # Odoo stores BoM prices at 2 decimals, also those of the prep items it reuses one level
+    # up: allow a cent, then 1% for the rounding carried through sub-BoMs
     worst = 0.0
     for recipe in recipes:
         odoo_price = recipe.product_id.standard_price
-        ours_price = recipe.portion_cost
-        if odoo_price > 0.01:
-            worst = max(worst, abs(ours_price - odoo_price) / odoo_price)
+        gap = abs(recipe.portion_cost - odoo_price)
+        if gap > 0.0051 and odoo_price > 0:
+            worst = max(worst, gap / odoo_price)
     return {
         "recipes": len(data["recipes"]),
         "reached": data["reached"],
@@ -261,7 +263,7 @@ def main(argv=None) -> int:
         f"max difference {100 * result['max_rel_diff']:.3f}% (setup {result['load']:.0f} s)"
     )
     if result["max_rel_diff"] > 0.01:
-        print("recipe_costing: the two costings disagree by more than 1%", file=sys.stderr)
+        print("recipe_costing: the two costings disagree beyond rounding", file=sys.stderr)
         return 1
     return 0
 

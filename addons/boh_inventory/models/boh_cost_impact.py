@@ -10,7 +10,8 @@ class BohCostImpact(models.Model):
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     company_id = fields.Many2one("res.company", required=True, index=True)
     recipe_id = fields.Many2one("boh.recipe", required=True, ondelete="cascade", index=True)
-    product_id = fields.Many2one(related="recipe_id.product_id", store=True, string="Menu Item")
+    # set on create rather than related: a price change writes thousands of these at once
+    product_id = fields.Many2one("product.product", string="Menu Item", index=True)
     cause = fields.Char(required=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     old_cost = fields.Monetary()

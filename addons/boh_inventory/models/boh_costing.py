@@ -121,48 +121,76 @@ class BohCosting(models.AbstractModel):
         return book, products, converter
 
     def _read_products(self, company, product_ids):
-        """uom, name, list price, taxes, allergens and target of products, in a few queries."""
+        """uom, name, role, cost, list price, taxes, allergens and target of products.
+
+        Plain SQL over product_product/product_template: going through the ORM's related
+        fields would cost a compute per product, and a price change re-costs thousands.
+        """
         if not product_ids:
             return {}
-        Product = self.env["product.product"].with_company(company).sudo()
-        products = Product.with_context(active_test=False).search_fetch(
-            [("id", "in", list(product_ids))],
-            ["uom_id", "name", "standard_price", "product_tmpl_id", "list_price"],
-        )
-        self.env["product.template"].flush_model()
-        allergen_rows = self.env.execute_query(
+        for model in ("product.product", "product.template"):
+            self.env[model].flush_model()
+        ids = list(product_ids)
+        rows = self.env.execute_query_dict(
             SQL(
                 """
-                SELECT pp.id, array_agg(rel.allergen_id)
+                SELECT pp.id, pt.id AS tmpl_id, pt.uom_id, pt.list_price, pt.boh_kind,
+                       pt.boh_target_food_cost_pct AS target,
+                       COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS name,
+                       COALESCE((pp.standard_price->>%(company)s)::float8, 0.0) AS cost
                   FROM product_product pp
-                  JOIN boh_allergen_product_template_rel rel
-                    ON rel.product_tmpl_id = pp.product_tmpl_id
-                 WHERE pp.id = ANY(%s)
-                 GROUP BY pp.id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE pp.id = ANY(%(ids)s)
                 """,
-                list(product_ids),
+                lang=self.env.lang or "en_US",
+                company=str(company.id),
+                ids=ids,
             )
         )
-        allergens = {pid: frozenset(ids) for pid, ids in allergen_rows}
-        templates = products.product_tmpl_id
-        taxes_by_template = {
-            template.id: template.taxes_id.filtered(lambda t, c=company: t.company_id == c)
-            for template in templates
+        allergens = {
+            pid: frozenset(allergen_ids)
+            for pid, allergen_ids in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT pp.id, array_agg(rel.allergen_id)
+                      FROM product_product pp
+                      JOIN boh_allergen_product_template_rel rel
+                        ON rel.product_tmpl_id = pp.product_tmpl_id
+                     WHERE pp.id = ANY(%s)
+                     GROUP BY pp.id
+                    """,
+                    ids,
+                )
+            )
         }
-        targets = {t.id: t.boh_target_food_cost_pct for t in templates}
-        result = {}
-        for product in products:
-            tmpl_id = product.product_tmpl_id.id
-            result[product.id] = {
-                "uom_id": product.uom_id.id,
-                "name": product.name,
-                "standard_price": product.standard_price,
-                "list_price": product.list_price,
-                "taxes": taxes_by_template.get(tmpl_id, self.env["account.tax"]),
-                "target": targets.get(tmpl_id) or company.boh_target_food_cost_pct or None,
-                "allergens": allergens.get(product.id, frozenset()),
+        menu_templates = [row["tmpl_id"] for row in rows if row["boh_kind"] == "menu"]
+        tax_rows = self.env.execute_query(
+            SQL(
+                "SELECT prod_id, array_agg(tax_id) FROM product_taxes_rel "
+                "WHERE prod_id = ANY(%s) GROUP BY prod_id",
+                menu_templates,
+            )
+        )
+        all_taxes = self.env["account.tax"].browse({t for _p, taxes in tax_rows for t in taxes})
+        company_taxes = all_taxes.filtered(lambda t: t.company_id == company)
+        taxes_by_template = {
+            tmpl: all_taxes.browse(taxes) & company_taxes for tmpl, taxes in tax_rows
+        }
+        no_tax = self.env["account.tax"]
+        default_target = company.boh_target_food_cost_pct or None
+        return {
+            row["id"]: {
+                "uom_id": row["uom_id"],
+                "name": row["name"],
+                "kind": row["boh_kind"],
+                "standard_price": row["cost"],
+                "list_price": row["list_price"] or 0.0,
+                "taxes": taxes_by_template.get(row["tmpl_id"], no_tax),
+                "target": row["target"] or default_target,
+                "allergens": allergens.get(row["id"], frozenset()),
             }
-        return result
+            for row in rows
+        }
 
     def _ingredient_unit_costs(self, company, ingredient_ids, products):
         """Cost per unit of each ingredient's own unit under the company's cost basis.
@@ -308,8 +336,11 @@ class BohCosting(models.AbstractModel):
             portion_cost = cost.per_unit * converter.factor(
                 product["uom_id"], recipe.output_unit, recipe.product
             )
-            taxes = _plain_taxes(product["taxes"])
-            fc = food_cost(portion_cost, product["list_price"], taxes, product["target"])
+            if product["kind"] == "menu":
+                taxes = _plain_taxes(product["taxes"])
+                fc = food_cost(portion_cost, product["list_price"], taxes, product["target"])
+            else:  # prep items are not sold: no price, no food cost %
+                fc = food_cost(portion_cost, 0.0)
             new_food_costs[recipe_id] = fc
             new_rows[recipe_id] = (
                 cost.total,
@@ -327,9 +358,12 @@ class BohCosting(models.AbstractModel):
         changed = [rid for rid, row in new_rows.items() if not _same_row(row, old_rows.get(rid))]
         if changed:
             self._write_costs({rid: new_rows[rid] for rid in changed})
-        self._write_line_costs(book)
+            # a line's cost moves only with its recipe's: write the lines of those recipes
+            self._write_line_costs(book, changed)
         self._write_allergens(allergens)
-        self._record_impacts(company, cause, old_food_costs, new_food_costs, changed)
+        self._record_impacts(
+            company, cause, old_food_costs, new_food_costs, changed, recipes, products
+        )
         _logger.debug(
             "Re-costed %s recipes of %s (%s changed)", len(costs), company.name, len(changed)
         )
@@ -392,9 +426,9 @@ class BohCosting(models.AbstractModel):
         )
         self.env["boh.recipe"].browse(ids).invalidate_recordset()
 
-    def _write_line_costs(self, book):
+    def _write_line_costs(self, book, recipe_ids):
         """Cost of each line for one batch, written in one UPDATE (only the changed ones)."""
-        line_costs = book.line_costs()
+        line_costs = book.line_costs(recipe_ids)
         if not line_costs:
             return
         ids = list(line_costs)
@@ -439,11 +473,11 @@ class BohCosting(models.AbstractModel):
             )
         self.env["boh.recipe"].browse(changed).invalidate_recordset(["allergen_ids"])
 
-    def _record_impacts(self, company, cause, old_food_costs, new_food_costs, changed):
+    def _record_impacts(
+        self, company, cause, old_food_costs, new_food_costs, changed, recipes, products
+    ):
         """A cost impact line per menu item whose food cost % moved."""
-        menu_ids = set(
-            self.env["boh.recipe"].browse(changed).filtered(lambda r: r.kind == "menu").ids
-        )
+        menu_ids = {rid for rid in changed if products[recipes[rid].product]["kind"] == "menu"}
         old = {rid: fc for rid, fc in old_food_costs.items() if rid in menu_ids}
         new = {rid: new_food_costs[rid] for rid in old}
         impacts = cost_impact(old, new, min_change_pct=0.005)
@@ -456,6 +490,7 @@ class BohCosting(models.AbstractModel):
                     "date": now,
                     "company_id": company.id,
                     "recipe_id": impact.key,
+                    "product_id": recipes[impact.key].product,
                     "cause": cause[:250],
                     "old_cost": impact.old.cost,
                     "new_cost": impact.new.cost,
@@ -494,9 +529,15 @@ def _uom_name(value):
 
 
 def _plain_taxes(taxes):
-    """Odoo taxes as the plain ones of ``boh_core.food_cost`` (group taxes flattened)."""
+    """The taxes included in a menu price, as plain ``boh_core.food_cost`` taxes.
+
+    Restaurants usually show prices with tax included and configure their taxes so; a tax
+    that Odoo adds on top of the price does not reduce the net price.
+    """
     plain = []
     for tax in taxes.flatten_taxes_hierarchy() if taxes else taxes:
+        if not tax.price_include:
+            continue
         if tax.amount_type in ("percent", "division"):
             plain.append(Tax("percent", tax.amount))
         elif tax.amount_type == "fixed":

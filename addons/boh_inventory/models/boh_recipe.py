@@ -80,9 +80,7 @@ class BohRecipe(models.Model):
         groups="boh_inventory.group_boh_manager",
         help="Cost of one unit of the product as it is sold (a portion, a kg).",
     )
-    cost_complete = fields.Boolean(
-        readonly=True, groups="boh_inventory.group_boh_manager"
-    )
+    cost_complete = fields.Boolean(readonly=True, groups="boh_inventory.group_boh_manager")
     cost_missing = fields.Char(
         string="Missing Costs",
         readonly=True,
@@ -105,9 +103,7 @@ class BohRecipe(models.Model):
     target_food_cost_pct = fields.Float(
         string="Target Food Cost %", readonly=True, groups="boh_inventory.group_boh_manager"
     )
-    over_target = fields.Boolean(
-        readonly=True, groups="boh_inventory.group_boh_manager"
-    )
+    over_target = fields.Boolean(readonly=True, groups="boh_inventory.group_boh_manager")
     cost_date = fields.Datetime(
         string="Costed On", readonly=True, groups="boh_inventory.group_boh_manager"
     )

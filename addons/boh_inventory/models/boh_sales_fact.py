@@ -33,16 +33,19 @@ class BohSalesFact(models.Model):
     revenue = fields.Monetary(
         string="Revenue (net of tax)", currency_field="currency_id", aggregator="sum"
     )
-    covers = fields.Integer(
-        help="Guests of the order, counted once per order (on its first item)."
-    )
+    covers = fields.Integer(help="Guests of the order, counted once per order (on its first item).")
     is_component = fields.Boolean(
-        string="Set-Meal Component", help="Sold as part of a set meal; its parent carries the price."
+        string="Set-Meal Component",
+        help="Sold as part of a set meal; its parent carries the price.",
     )
     source = fields.Char(index=True, help="Where the sale came from: a POS name, odoo_pos, csv.")
     order_ref = fields.Char(string="Order Reference")
-    origin_model = fields.Char(index=True, help="Technical: model of the record these facts come from.")
-    origin_id = fields.Integer(index=True, help="Technical: id of the record these facts come from.")
+    origin_model = fields.Char(
+        index=True, help="Technical: model of the record these facts come from."
+    )
+    origin_id = fields.Integer(
+        index=True, help="Technical: id of the record these facts come from."
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
 
     @api.model
