@@ -75,8 +75,12 @@ def load_catalogue(env, size: str):
         "Units": ref("uom.product_uom_unit"),
         "case_6kg": case,
     }
-    # mrp rounds quantities UP to each unit's rounding; give the bench units a fine rounding
-    # so both sides compute the same figures
+    # Both sides must cost the same figures: Odoo keeps quantities and costs at 2 decimals by
+    # default (a 4 g line of a 0.004-per-g spice would cost nothing), and mrp rounds
+    # quantities UP to each unit's rounding. Use 6 decimals for the bench (rolled back).
+    for precision in ("product.decimal_product_uom", "product.decimal_price"):
+        env.ref(precision).digits = 6
+    env.registry.clear_cache()
     for unit in uom.values():
         unit.rounding = min(unit.rounding, 0.00001)
     outputs = {r.product: r.output_unit for r in recipes}
@@ -213,13 +217,12 @@ def bench(env, size: str) -> dict:
 
     # both sides must agree: Odoo's BoM price vs our cost per product unit
     recipes = env["boh.recipe"].search([("product_id", "in", list(data["pid"].values()))])
-    # Odoo stores BoM prices at 2 decimals, also those of the prep items it reuses one level
-    # up: allow a cent, then 1% for the rounding carried through sub-BoMs
+    # both sides see the same 6-decimal figures: they must agree to rounding
     worst = 0.0
     for recipe in recipes:
         odoo_price = recipe.product_id.standard_price
         gap = abs(recipe.portion_cost - odoo_price)
-        if gap > 0.0051 and odoo_price > 0:
+        if gap > 1e-5 and odoo_price > 0:
             worst = max(worst, gap / odoo_price)
     return {
         "recipes": len(data["recipes"]),
@@ -262,7 +265,7 @@ def main(argv=None) -> int:
         f"(target >= {TARGET_RATIO:.0f}x and ours < {TARGET_SECONDS:.0f} s); "
         f"max difference {100 * result['max_rel_diff']:.3f}% (setup {result['load']:.0f} s)"
     )
-    if result["max_rel_diff"] > 0.01:
+    if result["max_rel_diff"] > 0.001:
         print("recipe_costing: the two costings disagree beyond rounding", file=sys.stderr)
         return 1
     return 0

@@ -77,6 +77,9 @@ class BohCosting(models.AbstractModel):
 
     def _load_book(self, company):
         """Build the company's :class:`RecipeBook` with ingredient costs and allergens."""
+        # costing reads across records the user may not see (taxes, vendors' prices): it is a
+        # system computation whose results the views then filter by the user's rights
+        self = self.sudo()
         recipe_rows, line_rows = self._load_graph(company)
         converter = self._load_converter(company)
         lines_by_recipe = {}

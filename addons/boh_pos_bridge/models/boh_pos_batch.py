@@ -1,0 +1,77 @@
+import json
+
+from odoo import api, fields, models
+
+
+class BohPosBatch(models.Model):
+    """One raw push, stored before anything else so that nothing is ever lost."""
+
+    _name = "boh.pos.batch"
+    _description = "POS Sales Batch"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+
+    name = fields.Char(compute="_compute_name", string="Batch")
+    source = fields.Char(index=True, readonly=True)
+    external_id = fields.Char(string="Sender Batch ID", readonly=True)
+    channel = fields.Selection(
+        [("xmlrpc", "XML-RPC push"), ("csv", "File upload"), ("odoo_pos", "Odoo POS")],
+        default="xmlrpc",
+        readonly=True,
+    )
+    payload = fields.Text(readonly=True, help="The payload exactly as received (JSON).")
+    user_id = fields.Many2one("res.users", string="Sent By", readonly=True)
+    state = fields.Selection(
+        [
+            ("received", "Received"),
+            ("done", "Processed"),
+            ("failed", "Failed"),
+            ("superseded", "Retried"),
+        ],
+        default="received",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    error = fields.Text(readonly=True)
+    order_count = fields.Integer(string="Orders", readonly=True)
+    created_count = fields.Integer(string="Created", readonly=True)
+    duplicate_count = fields.Integer(string="Duplicates", readonly=True)
+    amended_count = fields.Integer(string="Amended", readonly=True)
+    error_count = fields.Integer(string="Errors", readonly=True)
+    result = fields.Text(readonly=True, help="The answer sent back (JSON).")
+
+    @api.depends("source")
+    def _compute_name(self):
+        for batch in self:
+            batch.name = f"#{batch.id} {batch.source or ''}".strip()
+
+    def action_retry(self):
+        """Process the stored payload again (orders already in are answered as duplicates)."""
+        feed = self.env["boh.pos.feed"].sudo()
+        for batch in self:
+            try:
+                payload = json.loads(batch.payload or "null")
+            except ValueError:
+                payload = None
+            answer = feed._process_payload(payload, batch.sudo())
+            batch.sudo()._record_answer(answer)
+        return True
+
+    def _record_answer(self, answer):
+        """Store the outcome of processing in this batch."""
+        counts = {"created": 0, "duplicate": 0, "amended": 0, "error": 0}
+        for order in answer.get("orders", []):
+            counts[order["status"]] = counts.get(order["status"], 0) + 1
+        self.write(
+            {
+                "state": "done",
+                "error": False,
+                "order_count": len(answer.get("orders", [])),
+                "created_count": counts["created"],
+                "duplicate_count": counts["duplicate"],
+                "amended_count": counts["amended"],
+                "error_count": counts["error"],
+                "result": json.dumps(answer, ensure_ascii=False)[:1_000_000],
+            }
+        )

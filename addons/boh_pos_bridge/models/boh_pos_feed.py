@@ -1,0 +1,868 @@
+"""The sales feed: ``push_sales`` and ``get_availability`` over XML-RPC, and the pipeline
+that every source (external POS pushes, file uploads) goes through."""
+
+import json
+import logging
+import math
+from collections import defaultdict
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from functools import partial
+
+import pytz
+from psycopg2 import errors as pg_errors
+
+from odoo import SUPERUSER_ID, Command, api, models
+from odoo.addons.boh_inventory.models.boh_costing import _plain_taxes
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL, float_is_zero, float_round
+
+from boh_core.errors import BohError
+from boh_core.food_cost import net_of_tax
+from boh_core.sales import Line, Modifier, Order, demand_rows, order_fingerprint, validate_push
+from boh_core.sales.payload import order_content
+
+_logger = logging.getLogger(__name__)
+
+ORIGIN = "boh.pos.order"
+# Answers and raw payloads bigger than this are cut when stored for display.
+MAX_STORED_TEXT = 20_000_000
+
+
+class ConcurrentOrderError(pg_errors.SerializationFailure):
+    """Another transaction stored the same order first: Odoo retries the whole call."""
+
+    pgcode = "40001"
+
+
+class BohPosFeed(models.AbstractModel):
+    _name = "boh.pos.feed"
+    _description = "POS Sales Feed"
+
+    # ------------------------------------------------------------------ public API
+    @api.model
+    def push_sales(self, payload):
+        """Store the raw push, then ingest each order on its own (all or nothing).
+
+        Answers ``{"batch": id, "orders": [{"order_ref", "status", "errors"}]}`` with status
+        ``created``, ``duplicate``, ``amended`` or ``error``; a payload that cannot be read
+        at all is refused with a validation error naming the field.
+        """
+        return self._push(payload, "xmlrpc")
+
+    def _push(self, payload, channel):
+        """Store the raw payload first (its own transaction), then process it."""
+        self._check_feed_access()
+        batch_id = self._store_raw_batch(payload, channel)
+        batch = self.env["boh.pos.batch"].sudo().browse(batch_id)
+        try:
+            with self.env.cr.savepoint():
+                answer = self.sudo()._process_payload(payload, batch)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            self._mark_batch(
+                batch_id,
+                {
+                    "state": "superseded",
+                    "error": self.env._("A concurrent push touched the same data; retried."),
+                },
+            )
+            raise
+        except (UserError, ValidationError) as error:
+            self._mark_batch(batch_id, {"state": "failed", "error": str(error)})
+            raise
+        except Exception as error:
+            _logger.exception("POS batch %s could not be processed", batch_id)
+            self._mark_batch(batch_id, {"state": "failed", "error": repr(error)[:2000]})
+            raise UserError(
+                self.env._(
+                    "Batch %(batch)s was stored but could not be processed; a manager can "
+                    "retry it from Back of House > Sales > Batches.",
+                    batch=batch_id,
+                )
+            ) from None
+        answer = {"batch": batch_id, "orders": answer["orders"]}
+        self.env.cr.postcommit.add(partial(self._mark_batch_done, batch_id, answer))
+        return answer
+
+    @api.model
+    def get_availability(self, location_code, source=None):
+        """The 86 list of a location: ``[{"item_code", "portions"}]`` for its mapped items.
+
+        ``source`` (optional) limits the answer to that POS's codes; a code that several
+        sources map to different items answers the fewest portions among them.
+        """
+        self._check_feed_access()
+        warehouse = None
+        if isinstance(location_code, str):
+            warehouse = self._find_warehouses([location_code]).get(location_code)
+        if not warehouse:
+            raise ValidationError(
+                self.env._(
+                    "location %(code)s is not a known location.", code=repr(location_code)[:80]
+                )
+            )
+        domain = [("company_id", "=", warehouse.company_id.id)]
+        if source is not None:
+            if not isinstance(source, str | int) or isinstance(source, bool):
+                raise ValidationError(self.env._("source must be the text name of your POS."))
+            domain.append(("source", "=", str(source)))
+        rows = self.sudo()._availability(warehouse)
+        codes = self.env["boh.pos.item.map"].sudo()._read_group(domain, ["product_id", "code"])
+        portions = {row["product_id"]: row["portions"] for row in rows}
+        result = {}
+        for product, code in codes:
+            if product.id in portions:
+                result[code] = min(result.get(code, portions[product.id]), portions[product.id])
+        return [{"item_code": code, "portions": qty} for code, qty in sorted(result.items())]
+
+    # ------------------------------------------------------------------ guards and batches
+    def _check_feed_access(self):
+        user = self.env.user
+        if not (
+            self.env.su
+            or user.has_group("boh_pos_bridge.group_boh_integration")
+            or user.has_group("boh_inventory.group_boh_manager")
+        ):
+            raise AccessError(
+                self.env._("Only integration users and BOH managers may use the sales feed.")
+            )
+
+    def _store_raw_batch(self, payload, channel):
+        """Write the raw payload in its own transaction, committed before any processing."""
+        try:
+            text = json.dumps(payload, ensure_ascii=False, default=repr)
+        except (TypeError, ValueError, RecursionError):
+            text = repr(payload)
+        source = external = ""
+        if isinstance(payload, dict):
+            if isinstance(payload.get("source"), str | int):
+                source = str(payload["source"])[:128]
+            if isinstance(payload.get("batch_id"), str | int):
+                external = str(payload["batch_id"])[:128]
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            batch = env["boh.pos.batch"].create(
+                {
+                    "source": source,
+                    "external_id": external,
+                    "channel": channel,
+                    "payload": text[:MAX_STORED_TEXT],
+                    "user_id": self.env.uid,
+                }
+            )
+            return batch.id
+
+    def _mark_batch(self, batch_id, vals):
+        """Record a batch's state in its own transaction (the caller's may roll back)."""
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["boh.pos.batch"].browse(batch_id).write(vals)
+
+    def _mark_batch_done(self, batch_id, answer):
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["boh.pos.batch"].browse(batch_id)._record_answer(answer)
+
+    def _find_warehouses(self, codes):
+        """Warehouses of the user's companies by code (the current company wins a tie)."""
+        codes = [c for c in codes if isinstance(c, str)]
+        if not codes:
+            return {}
+        user = self.env.user
+        warehouses = (
+            self.env["stock.warehouse"]
+            .sudo()
+            .search([("code", "in", codes), ("company_id", "in", user.company_ids.ids)])
+        )
+        found = {}
+        for warehouse in warehouses.sorted(lambda w: w.company_id != user.company_id):
+            found.setdefault(warehouse.code, warehouse)
+        return found
+
+    # ------------------------------------------------------------------ pipeline
+    def _process_payload(self, payload, batch):
+        """Validate, classify, compute and write every order of one push."""
+        result = validate_push(payload)
+        if result.error is not None:
+            raise ValidationError(str(result.error))
+        answers = []
+        warehouses = self._find_warehouses({r.order.location for r in result.results if r.ok})
+        refs = [r.order.order_ref for r in result.results if r.ok]
+        existing = {}
+        if refs and warehouses:
+            stored = (
+                self.env["boh.pos.order"]
+                .sudo()
+                .search_fetch(
+                    [
+                        ("source", "=", result.source),
+                        ("warehouse_id", "in", [w.id for w in warehouses.values()]),
+                        ("order_ref", "in", refs),
+                    ],
+                    ["warehouse_id", "order_ref", "fingerprint", "business_date", "state"],
+                )
+            )
+            existing = {(o.warehouse_id.id, o.order_ref): o for o in stored}
+        entries = []
+        for res in result.results:
+            answer = {"order_ref": res.order_ref, "status": "error", "errors": []}
+            answers.append(answer)
+            if not res.ok:
+                answer["errors"] = [issue.as_dict() for issue in res.issues]
+                continue
+            order = res.order
+            warehouse = warehouses.get(order.location)
+            if not warehouse:
+                answer["errors"] = [
+                    {
+                        "line_ref": "",
+                        "field": "location",
+                        "message": self.env._(
+                            "location %(code)s is not a known location (the code of a warehouse).",
+                            code=repr(order.location),
+                        ),
+                    }
+                ]
+                continue
+            fingerprint = order_fingerprint(order)
+            stored = existing.get((warehouse.id, order.order_ref))
+            if stored and stored.fingerprint == fingerprint:
+                answer["status"] = "duplicate"
+                continue
+            entries.append(
+                {
+                    "answer": answer,
+                    "order": order,
+                    "warehouse": warehouse,
+                    "record": stored,
+                    "fingerprint": fingerprint,
+                    "batch": batch,
+                }
+            )
+        self._compute_effects(entries)
+        self._write_entries(entries)
+        return {"orders": answers}
+
+    def _reprocess_orders(self, orders):
+        """Run stored orders through mapping, depletion and facts again (after a mapping)."""
+        entries = []
+        for record in orders:
+            order = _order_from_content(json.loads(record.content))
+            entries.append(
+                {
+                    "answer": {"order_ref": record.order_ref, "status": "amended", "errors": []},
+                    "order": order,
+                    "warehouse": record.warehouse_id,
+                    "record": record,
+                    "fingerprint": record.fingerprint,
+                    "batch": record.batch_id,
+                    "reprocess": True,
+                }
+            )
+        self._compute_effects(entries)
+        self._write_entries(entries)
+        return entries
+
+    def _load_maps(self, company, sources):
+        """Item and modifier maps of a company, per source, in two reads."""
+        item_maps = defaultdict(dict)
+        items = (
+            self.env["boh.pos.item.map"]
+            .sudo()
+            .search_fetch(
+                [("company_id", "=", company.id), ("source", "in", list(sources))],
+                ["source", "code", "product_id"],
+            )
+        )
+        for row in items:
+            item_maps[row.source][row.code] = (row.product_id.id, row.product_id.uom_id.id)
+        mod_maps = defaultdict(dict)
+        mods = (
+            self.env["boh.pos.modifier.map"]
+            .sudo()
+            .search_fetch(
+                [("company_id", "=", company.id), ("source", "in", list(sources))],
+                ["source", "code", "line_ids"],
+            )
+        )
+        for row in mods:
+            mod_maps[row.source][row.code] = [
+                (line.product_id.id, line.qty, line.uom_id.id) for line in row.line_ids
+            ]
+        return item_maps, mod_maps
+
+    def _compute_effects(self, entries):
+        """Demand, ingredient use and facts of every entry, one explosion per company."""
+        by_company = defaultdict(list)
+        for entry in entries:
+            by_company[entry["warehouse"].company_id].append(entry)
+        for company, group in by_company.items():
+            self._compute_company_effects(company, group)
+
+    def _compute_company_effects(self, company, entries):
+        item_maps, mod_maps = self._load_maps(company, {e["order"].source for e in entries})
+        book, book_products, _converter = self.env["boh.costing"].sudo()._load_book(company)
+        exploded_rows = []  # (entry, kind, row)
+        direct_rows = []
+        for entry in entries:
+            order = entry["order"]
+            entry.update(consumption=defaultdict(float), facts=[], unmapped=[], note="")
+            try:
+                rows, unmapped = demand_rows(order, item_maps[order.source], mod_maps[order.source])
+            except BohError as error:
+                entry["error"] = [{"line_ref": "", "field": error.field, "message": str(error)}]
+                continue
+            entry["item_map"] = item_maps[order.source]
+            if unmapped:
+                entry["unmapped"] = sorted({(kind, code) for _ref, kind, code in unmapped})
+                continue
+            for row in rows:
+                if row.product in book_products:
+                    exploded_rows.append((entry, row))
+                else:
+                    direct_rows.append((entry, row))
+        self._explode_rows(book, exploded_rows)
+        self._direct_rows(direct_rows)
+        self._compute_facts(company, [e for e in entries if not e.get("error")])
+
+    def _explode_rows(self, book, rows):
+        """One explosion for all rows; on a bad row, find the orders it belongs to."""
+        if not rows:
+            return
+        demand = [(row.product, float(row.qty), int(row.unit)) for _entry, row in rows]
+        try:
+            results = book.explode_each(demand)
+        except BohError:
+            results = None
+        if results is None:
+            by_entry = defaultdict(list)
+            for entry, row in rows:
+                by_entry[id(entry)].append((entry, row))
+            for pairs in by_entry.values():
+                entry = pairs[0][0]
+                try:
+                    part = book.explode_each(
+                        [(row.product, float(row.qty), int(row.unit)) for _e, row in pairs]
+                    )
+                except BohError as error:
+                    entry["error"] = [{"line_ref": "", "field": error.field, "message": str(error)}]
+                    continue
+                for (_e, row), ingredients in zip(pairs, part, strict=True):
+                    _add_consumption(entry, row.kind, ingredients)
+            return
+        for (entry, row), ingredients in zip(rows, results, strict=True):
+            _add_consumption(entry, row.kind, ingredients)
+
+    def _direct_rows(self, rows):
+        """Rows for products the recipe book does not know: ingredients used only by
+        modifiers pass through in their own unit; menu items without a recipe deplete
+        nothing (noted on the order)."""
+        if not rows:
+            return
+        products = self.env["product.product"].sudo().browse({row.product for _e, row in rows})
+        uoms = self.env["uom.uom"].browse({int(row.unit) for _e, row in rows})
+        by_id = {p.id: p for p in products}
+        uom_by_id = {u.id: u for u in uoms}
+        for entry, row in rows:
+            product = by_id.get(row.product)
+            if not product or product.boh_kind in ("menu", "prep") or product.type != "consu":
+                if product and product.boh_kind in ("menu", "prep"):
+                    entry["note"] = self.env._("Some items have no recipe: nothing depleted.")
+                continue
+            uom = uom_by_id.get(int(row.unit))
+            qty = float(row.qty)
+            if uom and uom != product.uom_id:
+                if uom.category_id != product.uom_id.category_id:
+                    entry["error"] = [
+                        {
+                            "line_ref": row.line_ref,
+                            "field": "modifiers",
+                            "message": self.env._(
+                                "The modifier mapping uses unit %(uom)s for %(product)s, "
+                                "which cannot be converted to %(own)s.",
+                                uom=uom.name,
+                                product=product.display_name,
+                                own=product.uom_id.name,
+                            ),
+                        }
+                    ]
+                    continue
+                qty = uom._compute_quantity(qty, product.uom_id, round=False)
+            _add_consumption(entry, row.kind, {product.id: qty})
+
+    def _compute_facts(self, company, entries):
+        """Fact rows per order and item: quantity, revenue net of tax, covers, hour."""
+        product_ids = {
+            target[0] for entry in entries for target in entry.get("item_map", {}).values()
+        }
+        products = self.env["product.product"].sudo().with_company(company).browse(product_ids)
+        taxes = {
+            p.id: _plain_taxes(p.taxes_id.filtered(lambda t, c=company: t.company_id == c))
+            for p in products
+        }
+        for entry in entries:
+            if entry.get("unmapped"):
+                continue
+            order = entry["order"]
+            warehouse = entry["warehouse"]
+            item_map = entry["item_map"]
+            local = order.closed_at.astimezone(
+                _store_tz(warehouse, company) or order.closed_at.tzinfo
+            )
+            void_refs = {ln.line_ref for ln in order.lines if ln.void}
+            children = defaultdict(list)
+            for line in order.lines:
+                if line.parent_line_ref:
+                    children[line.parent_line_ref].append(line)
+            sums = defaultdict(lambda: [0.0, 0.0])
+            for line in order.lines:
+                if line.void or line.parent_line_ref in void_refs:
+                    continue
+                target = item_map.get(line.item_code)
+                is_component = bool(line.parent_line_ref)
+                paid = float(line.unit_price * line.qty)
+                if target:
+                    revenue = 0.0 if is_component else _net(paid, taxes.get(target[0]))
+                    cell = sums[(target[0], is_component)]
+                    cell[0] += float(line.qty)
+                    cell[1] += revenue
+                elif children.get(line.line_ref):
+                    # an unmapped set-meal parent: its price goes to its components
+                    parts = [c for c in children[line.line_ref] if item_map.get(c.item_code)]
+                    total = sum(abs(float(c.qty)) for c in parts) or 1.0
+                    for part in parts:
+                        pid = item_map[part.item_code][0]
+                        share = paid * abs(float(part.qty)) / total
+                        sums[(pid, True)][1] += _net(share, taxes.get(pid))
+            covers = order.covers
+            for (product_id, is_component), (qty, revenue) in sums.items():
+                entry["facts"].append(
+                    {
+                        "company_id": company.id,
+                        "warehouse_id": warehouse.id,
+                        "product_id": product_id,
+                        "date": order.business_date,
+                        "hour": local.hour,
+                        "closed_at": order.closed_at.astimezone(timezone.utc).replace(tzinfo=None),
+                        "qty": qty,
+                        "revenue": company.currency_id.round(revenue),
+                        "covers": covers,
+                        "is_component": is_component,
+                        "source": order.source,
+                        "order_ref": order.order_ref,
+                    }
+                )
+                covers = 0
+
+    def _write_entries(self, entries):
+        """Write all orders in one go; if that fails, one by one so only the bad one fails."""
+        todo = [e for e in entries if not e.get("error")]
+        for entry in entries:
+            if entry.get("error"):
+                entry["answer"]["status"] = "error"
+                entry["answer"]["errors"] = entry["error"]
+        if not todo:
+            return
+        self._lock_orders(todo)
+        keys = set()
+        try:
+            with self.env.cr.savepoint():
+                keys = self._write_batch(todo)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception:  # noqa: BLE001 - isolate the culprit order below
+            keys = set()
+            for entry in todo:
+                try:
+                    with self.env.cr.savepoint():
+                        keys |= self._write_batch([entry])
+                except pg_errors.UniqueViolation as error:
+                    raise ConcurrentOrderError(str(error)) from None
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                    raise
+                except Exception as error:  # noqa: BLE001 - answered as data
+                    _logger.info("POS order %s refused: %s", entry["order"].order_ref, error)
+                    entry["answer"]["status"] = "error"
+                    entry["answer"]["errors"] = [
+                        {
+                            "line_ref": "",
+                            "field": "order",
+                            "message": self.env._(
+                                "The order could not be stored: %(error)s", error=str(error)
+                            ),
+                        }
+                    ]
+        self._post_depletion(keys)
+
+    def _lock_orders(self, entries):
+        """Serialize concurrent pushes of the same orders, and detect a lost race.
+
+        Each order key is locked for the rest of the transaction (in one statement, in a
+        fixed order, so two pushes never deadlock); then the committed state of these
+        orders is read through a fresh cursor. If another push stored or amended one of
+        them after this transaction started, the whole call is retried by Odoo (and, if it
+        keeps losing, the client retries it), and the retry answers ``duplicate``.
+        """
+        keys = sorted(
+            {
+                f"{e['order'].source}\x1f{e['warehouse'].id}\x1f{e['order'].order_ref}"
+                for e in entries
+            }
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT pg_advisory_xact_lock(h)
+                  FROM (SELECT hashtextextended(k, 0) AS h
+                          FROM unnest(%s::text[]) AS k ORDER BY 1) AS keys
+                """,
+                keys,
+            )
+        )
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    """
+                    SELECT source, warehouse_id, order_ref, fingerprint, version
+                      FROM boh_pos_order
+                     WHERE source = ANY(%s) AND warehouse_id = ANY(%s) AND order_ref = ANY(%s)
+                    """,
+                    list({e["order"].source for e in entries}),
+                    list({e["warehouse"].id for e in entries}),
+                    list({e["order"].order_ref for e in entries}),
+                )
+            )
+            committed = {(row[0], row[1], row[2]): (row[3], row[4]) for row in cr.fetchall()}
+        for entry in entries:
+            record = entry["record"]
+            seen = (record.fingerprint, record.version) if record else None
+            key = (entry["order"].source, entry["warehouse"].id, entry["order"].order_ref)
+            if committed.get(key) != seen:
+                raise ConcurrentOrderError(
+                    f"could not serialize access: order {entry['order'].order_ref!r} was "
+                    "stored by a concurrent push; retrying"
+                )
+
+    def _write_batch(self, entries):
+        """Create or replace orders, lines, consumption and facts with batched creates."""
+        Order = self.env["boh.pos.order"].sudo()
+        new_vals, new_entries, old_entries = [], [], []
+        keys = set()
+        for entry in entries:
+            order = entry["order"]
+            header = self._order_vals(entry)
+            if entry["record"]:
+                old_entries.append((entry, header))
+                keys.add((entry["record"].warehouse_id.id, entry["record"].business_date))
+            else:
+                new_vals.append(header)
+                new_entries.append(entry)
+            keys.add((entry["warehouse"].id, order.business_date))
+        records = Order.create(new_vals) if new_vals else Order
+        for entry, record in zip(new_entries, records, strict=True):
+            entry["record"] = record
+            entry["answer"]["status"] = "created"
+        for entry, header in old_entries:
+            if not entry.get("reprocess"):
+                header["version"] = entry["record"].version + 1
+                entry["answer"]["status"] = "amended"
+            header["line_ids"] = [Command.clear()] + header["line_ids"]
+            entry["record"].write(header)
+        old_ids = [e["record"].id for e, _h in old_entries]
+        if old_ids:
+            self.env["boh.pos.consumption"].sudo().search([("order_id", "in", old_ids)]).unlink()
+        consumption = []
+        facts = []
+        for entry in entries:
+            record = entry["record"]
+            for (product_id, kind), qty in entry["consumption"].items():
+                if abs(qty) > 1e-9:
+                    consumption.append(
+                        {
+                            "order_id": record.id,
+                            "company_id": record.company_id.id,
+                            "warehouse_id": record.warehouse_id.id,
+                            "date": record.business_date,
+                            "product_id": product_id,
+                            "kind": kind,
+                            "qty": qty,
+                        }
+                    )
+            for vals in entry["facts"]:
+                facts.append(dict(vals, origin_model=ORIGIN, origin_id=record.id))
+        self.env["boh.pos.consumption"].sudo().create(consumption)
+        self.env["boh.sales.fact"].sudo()._replace_origin_facts(ORIGIN, old_ids, facts)
+        self._register_unmapped(entries)
+        return keys
+
+    def _order_vals(self, entry):
+        order = entry["order"]
+        warehouse = entry["warehouse"]
+        item_map = entry.get("item_map") or {}
+        lines = [
+            Command.create(
+                {
+                    "line_ref": line.line_ref,
+                    "item_code": line.item_code,
+                    "product_id": (item_map.get(line.item_code) or (False,))[0],
+                    "qty": float(line.qty),
+                    "unit_price": float(line.unit_price),
+                    "modifiers": ", ".join(f"{m.code} x{m.qty}" for m in line.modifiers),
+                    "void": line.void,
+                    "restock": line.restock,
+                    "parent_line_ref": line.parent_line_ref or False,
+                }
+            )
+            for line in order.lines
+        ]
+        return {
+            "source": order.source,
+            "order_ref": order.order_ref,
+            "warehouse_id": warehouse.id,
+            "company_id": warehouse.company_id.id,
+            "business_date": order.business_date,
+            "closed_at": order.closed_at.astimezone(timezone.utc).replace(tzinfo=None),
+            "covers": order.covers,
+            "fingerprint": entry["fingerprint"],
+            "content": json.dumps(order_content(order), ensure_ascii=False),
+            "state": "unmapped" if entry.get("unmapped") else "done",
+            "note": entry.get("note") or False,
+            "batch_id": entry["batch"].id if entry.get("batch") else False,
+            "amount_total": float(sum(ln.unit_price * ln.qty for ln in order.lines if not ln.void)),
+            "line_ids": lines,
+        }
+
+    def _register_unmapped(self, entries):
+        """Put the codes that made orders wait in the queue, once per code."""
+        wanted = {}
+        for entry in entries:
+            for kind, code in entry.get("unmapped") or ():
+                company = entry["warehouse"].company_id.id
+                wanted[(company, entry["order"].source, kind, code)] = True
+        if not wanted:
+            return
+        Unmapped = self.env["boh.pos.unmapped"].sudo()
+        known = Unmapped.search_fetch(
+            [
+                ("state", "=", "open"),
+                ("code", "in", list({k[3] for k in wanted})),
+            ],
+            ["company_id", "source", "kind", "code"],
+        )
+        for row in known:
+            wanted.pop((row.company_id.id, row.source, row.kind, row.code), None)
+        Unmapped.create(
+            [
+                {"company_id": company, "source": source, "kind": kind, "code": code}
+                for company, source, kind, code in wanted
+            ]
+        )
+
+    # ------------------------------------------------------------------ depletion
+    def _post_depletion(self, keys):
+        """Bring stock in line with the orders of each (warehouse, business day).
+
+        Posts the difference between what the stored orders consume and what earlier moves
+        already took out, as one move per ingredient and kind: running it twice posts
+        nothing the second time, and an amended order is corrected by a delta move.
+        """
+        if not keys:
+            return self.env["stock.move"]
+        warehouse_ids = list({k[0] for k in keys})
+        dates = list({k[1] for k in keys})
+        target = defaultdict(float)
+        for warehouse, day, product, kind, qty in (
+            self.env["boh.pos.consumption"]
+            .sudo()
+            ._read_group(
+                [("warehouse_id", "in", warehouse_ids), ("date", "in", dates)],
+                ["warehouse_id", "date:day", "product_id", "kind"],
+                ["qty:sum"],
+            )
+        ):
+            target[(warehouse.id, _as_date(day), product, kind)] += qty
+        for warehouse, day, product, kind, qty in (
+            self.env["stock.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("boh_warehouse_id", "in", warehouse_ids),
+                    ("boh_business_date", "in", dates),
+                    ("state", "=", "done"),
+                ],
+                ["boh_warehouse_id", "boh_business_date:day", "product_id", "boh_depletion_kind"],
+                ["boh_depletion_qty:sum"],
+            )
+        ):
+            target[(warehouse.id, _as_date(day), product, kind)] -= qty
+        consumed = self.env.ref("boh_pos_bridge.stock_location_boh_consumption")
+        wasted = self.env.ref("boh_pos_bridge.stock_location_boh_waste")
+        warehouses = {w.id: w for w in self.env["stock.warehouse"].sudo().browse(warehouse_ids)}
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        vals_list = []
+        for (warehouse_id, day, product, kind), delta in target.items():
+            if (warehouse_id, day) not in keys or product.type != "consu":
+                continue
+            # moves keep the decimals of their unit's precision; the remainder is posted
+            # by a later push once it adds up to something a move can carry
+            delta = float_round(delta, precision_digits=digits)
+            if float_is_zero(delta, precision_digits=digits):
+                continue
+            warehouse = warehouses[warehouse_id]
+            stock = warehouse.lot_stock_id
+            out = wasted if kind == "waste" else consumed
+            src, dest = (stock, out) if delta > 0 else (out, stock)
+            qty = abs(delta)
+            origin = f"BOH/{warehouse.code}/{day.isoformat()}"
+            vals_list.append(
+                {
+                    "name": self.env._("POS sales %(origin)s", origin=origin),
+                    "origin": origin,
+                    "product_id": product.id,
+                    "product_uom": product.uom_id.id,
+                    "product_uom_qty": qty,
+                    "company_id": warehouse.company_id.id,
+                    "location_id": src.id,
+                    "location_dest_id": dest.id,
+                    "warehouse_id": warehouse.id,
+                    "boh_warehouse_id": warehouse.id,
+                    "boh_business_date": day,
+                    "boh_depletion_kind": kind,
+                    "boh_depletion_qty": delta,
+                    "picked": True,
+                    "move_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_id": product.uom_id.id,
+                                "quantity": qty,
+                                "location_id": src.id,
+                                "location_dest_id": dest.id,
+                                "company_id": warehouse.company_id.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        if not vals_list:
+            return self.env["stock.move"]
+        moves = self.env["stock.move"].sudo().create(vals_list)
+        moves._action_done()
+        return moves
+
+    # ------------------------------------------------------------------ availability
+    def _availability(self, warehouse):
+        """Portions of each menu item the ingredients on hand at ``warehouse`` allow.
+
+        Only ingredients tracked in stock limit a dish; a dish with none is left out.
+        """
+        company = warehouse.company_id
+        book, products, converter = self.env["boh.costing"].sudo()._load_book(company)
+        menu = [r for r in book.recipes if products.get(r.product) and r.product in products]
+        vectors = {}
+        ingredient_ids = set()
+        for recipe in menu:
+            try:
+                per_unit = book.ingredients_per_unit(recipe.id)
+                factor = converter.factor(
+                    products[recipe.product]["uom_id"], recipe.output_unit, recipe.product
+                )
+            except BohError:
+                continue
+            vectors[recipe.product] = {i: q * factor for i, q in per_unit.items() if q > 0}
+            ingredient_ids.update(vectors[recipe.product])
+        storable = set(
+            self.env["product.product"]
+            .sudo()
+            .search([("id", "in", list(ingredient_ids)), ("is_storable", "=", True)])
+            .ids
+        )
+        on_hand = {
+            product.id: qty
+            for product, qty in self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [
+                    ("location_id", "child_of", warehouse.lot_stock_id.id),
+                    ("product_id", "in", list(storable)),
+                ],
+                ["product_id"],
+                ["quantity:sum"],
+            )
+        }
+        rows = []
+        for product_id, vector in vectors.items():
+            limits = [
+                (on_hand.get(i, 0.0) / q, i) for i, q in vector.items() if i in storable and q
+            ]
+            if not limits:
+                continue
+            portions, limiting = min(limits)
+            rows.append(
+                {
+                    "product_id": product_id,
+                    "portions": max(0, math.floor(portions + 1e-9)),
+                    "limiting_product_id": limiting,
+                }
+            )
+        return rows
+
+
+def _add_consumption(entry, kind, ingredients):
+    sign, bucket = {
+        "sale": (1, "sale"),
+        "modifier": (1, "sale"),
+        "restock": (-1, "sale"),
+        "waste": (1, "waste"),
+    }[kind]
+    for product_id, qty in ingredients.items():
+        entry["consumption"][(product_id, bucket)] += sign * qty
+
+
+def _net(paid, taxes):
+    """Paid amount without the item's taxes (refunds keep their sign)."""
+    if not paid:
+        return 0.0
+    try:
+        return math.copysign(net_of_tax(abs(paid), taxes or ()), paid)
+    except BohError:
+        return paid
+
+
+def _store_tz(warehouse, company):
+    """The store's time zone (its address, else the company's); None when unset or unknown."""
+    name = warehouse.partner_id.tz or company.partner_id.tz
+    try:
+        return pytz.timezone(name) if name else None
+    except pytz.UnknownTimeZoneError:
+        return None
+
+
+def _as_date(value):
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _order_from_content(content):
+    """Rebuild a normalized order from its stored content (see ``order_content``)."""
+    return Order(
+        source=content["source"],
+        location=content["location"],
+        order_ref=content["order_ref"],
+        business_date=date.fromisoformat(content["business_date"]),
+        closed_at=datetime.fromisoformat(content["closed_at"]),
+        covers=content["covers"],
+        lines=tuple(
+            Line(
+                line_ref=line["line_ref"],
+                item_code=line["item_code"],
+                qty=Decimal(line["qty"]),
+                unit_price=Decimal(line["unit_price"]),
+                modifiers=tuple(Modifier(code, Decimal(qty)) for code, qty in line["modifiers"]),
+                void=line["void"],
+                restock=line["restock"],
+                parent_line_ref=line["parent_line_ref"],
+            )
+            for line in content["lines"]
+        ),
+    )

@@ -1,0 +1,111 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class BohPosUnmapped(models.Model):
+    """A POS code nobody has mapped yet; orders using it wait until a manager maps it."""
+
+    _name = "boh.pos.unmapped"
+    _description = "Unmapped POS Code"
+    _order = "state, id desc"
+    _rec_name = "code"
+
+    source = fields.Char(required=True, index=True, readonly=True)
+    kind = fields.Selection(
+        [("item", "Item"), ("modifier", "Modifier")], required=True, readonly=True
+    )
+    code = fields.Char(required=True, index=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    state = fields.Selection(
+        [("open", "To map"), ("done", "Mapped")], default="open", required=True, index=True
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        string="Map To",
+        help="Item: the menu item this code sells. Modifier: the ingredient it adds "
+        "(negative quantity: removes); leave empty for a modifier without stock effect.",
+    )
+    qty = fields.Float(string="Quantity per Unit", default=1.0, digits="Product Unit of Measure")
+    uom_id = fields.Many2one("uom.uom", string="Unit")
+    waiting_count = fields.Integer(string="Orders Waiting", compute="_compute_waiting_count")
+
+    def _compute_waiting_count(self):
+        Order = self.env["boh.pos.order"].sudo()
+        for entry in self:
+            domain = [
+                ("state", "=", "unmapped"),
+                ("source", "=", entry.source),
+                ("company_id", "=", entry.company_id.id),
+            ]
+            if entry.kind == "item":
+                domain.append(("line_ids.item_code", "=", entry.code))
+            else:
+                domain.append(("line_ids.modifiers", "ilike", entry.code))
+            entry.waiting_count = Order.search_count(domain)
+
+    def action_resolve(self):
+        """Create the mapping, then process every order that was waiting for it."""
+        ItemMap = self.env["boh.pos.item.map"].sudo()
+        ModMap = self.env["boh.pos.modifier.map"].sudo()
+        for entry in self.filtered(lambda e: e.state == "open"):
+            key = [
+                ("company_id", "=", entry.company_id.id),
+                ("source", "=", entry.source),
+                ("code", "=", entry.code),
+            ]
+            if entry.kind == "item":
+                if not entry.product_id:
+                    raise UserError(
+                        self.env._(
+                            "Choose the menu item that POS code %(code)s sells.", code=entry.code
+                        )
+                    )
+                if not ItemMap.search_count(key):
+                    ItemMap.create(
+                        {
+                            "company_id": entry.company_id.id,
+                            "source": entry.source,
+                            "code": entry.code,
+                            "product_id": entry.product_id.id,
+                        }
+                    )
+            elif not ModMap.search_count(key):
+                effects = []
+                if entry.product_id:
+                    effects = [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": entry.product_id.id,
+                                "qty": entry.qty,
+                                "uom_id": (entry.uom_id or entry.product_id.uom_id).id,
+                            },
+                        )
+                    ]
+                ModMap.create(
+                    {
+                        "company_id": entry.company_id.id,
+                        "source": entry.source,
+                        "code": entry.code,
+                        "line_ids": effects,
+                    }
+                )
+            self.search(key + [("kind", "=", entry.kind), ("state", "=", "open")]).write(
+                {"state": "done"}
+            )
+        self.write({"state": "done"})
+        waiting = (
+            self.env["boh.pos.order"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "unmapped"),
+                    ("company_id", "in", self.company_id.ids),
+                    ("source", "in", self.mapped("source")),
+                ]
+            )
+        )
+        if waiting:
+            self.env["boh.pos.feed"].sudo()._reprocess_orders(waiting)
+        return True

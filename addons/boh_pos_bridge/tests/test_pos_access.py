@@ -1,0 +1,56 @@
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import BohPosCase
+
+
+@tagged("post_install", "-at_install")
+class TestPosAccess(BohPosCase):
+    def test_integration_user_pushes_and_polls_and_nothing_else(self):
+        answer = self.push(self.order("X1", [self.line("1", "BURGER")]))
+        self.assertEqual(self.statuses(answer), ["created"])
+        self.assertIsInstance(self.feed.get_availability("TSTH"), list)
+        env = self.env(user=self.integrator)
+        for model in (
+            "boh.recipe",
+            "boh.sales.fact",
+            "boh.pos.order",
+            "boh.pos.batch",
+            "boh.pos.item.map",
+            "boh.pos.unmapped",
+        ):
+            with self.assertRaises(AccessError, msg=model):
+                env[model].search([])
+        with self.assertRaises(AccessError):
+            env["boh.pos.item.map"].create(
+                {"source": "x", "code": "y", "product_id": self.burger_product.id}
+            )
+        group = self.env.ref("boh_pos_bridge.group_boh_integration")
+        self.assertGreaterEqual(group.api_key_duration, 365)
+
+    def test_other_users_may_not_push(self):
+        clerk = new_test_user(self.env, login="test_boh_clerk", groups="base.group_user")
+        feed = self.env["boh.pos.feed"].with_user(clerk)
+        with self.assertRaises(AccessError):
+            feed.push_sales({"source": "x", "orders": []})
+        with self.assertRaises(AccessError):
+            feed.get_availability("TSTH")
+
+    def test_store_manager_sees_only_their_stores(self):
+        self.push(
+            self.order("H1", [self.line("1", "BURGER")]),
+            self.order("L1", [self.line("1", "BURGER")], location="TSTL"),
+        )
+        manager = new_test_user(
+            self.env, login="test_boh_store_mgr", groups="boh_inventory.group_boh_manager"
+        )
+        manager.boh_warehouse_ids = self.store
+        env = self.env(user=manager)
+        facts = env["boh.sales.fact"].search([("order_ref", "in", ["H1", "L1"])])
+        self.assertEqual(facts.mapped("order_ref"), ["H1"])
+        orders = env["boh.pos.order"].search([("order_ref", "in", ["H1", "L1"])])
+        self.assertEqual(orders.mapped("order_ref"), ["H1"])
+        manager.boh_warehouse_ids = False
+        self.env.registry.clear_cache()  # record rules are cached per user
+        facts = env["boh.sales.fact"].search([("order_ref", "in", ["H1", "L1"])])
+        self.assertEqual(sorted(facts.mapped("order_ref")), ["H1", "L1"])

@@ -1,0 +1,1 @@
+from . import boh_pos_csv_import
