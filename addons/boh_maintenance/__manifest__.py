@@ -8,8 +8,27 @@
     "website": "https://github.com/boh-suite/boh-suite",
     "license": "LGPL-3",
     "depends": ["boh_inventory", "maintenance", "hr_skills", "stock"],
-    "external_dependencies": {"python": ["qrcode", "pyzbar", "boh_core"]},
+    "external_dependencies": {
+        "python": ["qrcode", "pyzbar", "reportlab", "pandas", "boh_core"],
+    },
     "data": [
+        "security/ir.model.access.csv",
+        "security/boh_maintenance_security.xml",
+        "data/boh_maintenance_data.xml",
+        "data/boh_sensor_data.xml",
+        "views/boh_intake_templates.xml",
+        "views/maintenance_equipment_views.xml",
+        "views/maintenance_request_views.xml",
+        "views/boh_maintenance_sla_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/boh_sensor_views.xml",
+        "wizards/boh_maintenance_label_wizard_views.xml",
+        "wizards/boh_maintenance_scan_wizard_views.xml",
         "views/boh_maintenance_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "boh_maintenance/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -1,0 +1,48 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+# Namespace of the advisory locks taken while counting hits (any constant int4 would do).
+_LOCK_NAMESPACE = 48151
+
+
+class BohMaintenanceIntakeHit(models.Model):
+    """One submission (or probe) of the public repair page, counted for rate limiting."""
+
+    _name = "boh.maintenance.intake.hit"
+    _description = "Repair Intake Hit"
+    _log_access = False
+    _order = "at desc"
+
+    kind = fields.Selection(
+        [("address", "Client Address"), ("token", "Label")], required=True, index=True
+    )
+    key = fields.Char(required=True, index=True)
+    at = fields.Datetime(required=True, index=True, default=fields.Datetime.now)
+
+    @api.model
+    def _register_hit(self, kind, key, limit, window_minutes):
+        """Count one hit of ``key`` unless ``limit`` hits fall in the last window.
+
+        Returns True when the hit is allowed (and recorded), False when over the limit.
+        An advisory lock per key makes concurrent submissions queue up, so a burst from
+        one address cannot slip past the limit between the count and the insert.
+        """
+        self.env.cr.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_LOCK_NAMESPACE, f"{kind}:{key}"]
+        )
+        now = fields.Datetime.now()
+        since = now - timedelta(minutes=window_minutes)
+        count = self.sudo().search_count(
+            [("kind", "=", kind), ("key", "=", key), ("at", ">", since)]
+        )
+        if count >= limit:
+            return False
+        self.sudo().create({"kind": kind, "key": key, "at": now})
+        return True
+
+    @api.model
+    def _cron_purge_hits(self):
+        """Delete hits older than a day: no rate-limit window is longer."""
+        old = self.sudo().search([("at", "<", fields.Datetime.now() - timedelta(days=1))])
+        old.unlink()

@@ -1,0 +1,118 @@
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pandas as pd
+import pytz
+
+from odoo import api, fields, models
+
+from boh_core.maintenance.sensors import daily_temperature_log
+
+TEMPERATURE = "temperature_c"
+
+
+class BohSensorHaccpDay(models.Model):
+    """One line of the HACCP temperature log: an equipment's temperatures over one local day."""
+
+    _name = "boh.sensor.haccp.day"
+    _description = "HACCP Temperature Log"
+    _order = "day desc, equipment_id"
+
+    equipment_id = fields.Many2one(
+        "maintenance.equipment", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="equipment_id.company_id", store=True)
+    store_id = fields.Many2one(related="equipment_id.boh_store_id", store=True, string="Store")
+    day = fields.Date(required=True, index=True)
+    min_c = fields.Float("Min (°C)", digits=(16, 1))
+    max_c = fields.Float("Max (°C)", digits=(16, 1))
+    mean_c = fields.Float("Mean (°C)", digits=(16, 1))
+    reading_count = fields.Integer("Readings")
+    out_count = fields.Integer("Out of Range")
+    minutes_out = fields.Float("Minutes Out of Range", digits=(16, 0))
+
+    _sql_constraints = [
+        ("equipment_day_uniq", "unique(equipment_id, day)", "One log line per equipment and day.")
+    ]
+
+    @api.model
+    def _boh_tz(self, equipment):
+        """The time zone of the store of an equipment (its address), else the company's."""
+        partner = equipment.boh_store_id.partner_id or equipment.company_id.partner_id
+        return partner.tz or "UTC"
+
+    @api.model
+    def _boh_refresh(self, day_from, day_to):
+        """Rebuild the log lines of the local days ``day_from`` to ``day_to`` (inclusive)."""
+        metric = self.env["boh.sensor.metric"].sudo().search([("code", "=", TEMPERATURE)])
+        # A day in any time zone lies within a day either side of the UTC day.
+        since = datetime.combine(day_from, time.min) - timedelta(days=1)
+        until = datetime.combine(day_to, time.min) + timedelta(days=2)
+        readings = (
+            self.env["boh.sensor.reading"]
+            .sudo()
+            .search_fetch(
+                [("metric_id", "=", metric.id), ("at", ">=", since), ("at", "<", until)],
+                ["equipment_id", "at", "value"],
+                order="equipment_id, at",
+            )
+        )
+        if not readings:
+            return self.browse()
+        thresholds = (
+            self.env["boh.sensor.threshold"]
+            .sudo()
+            .search(
+                [("metric_id", "=", metric.id), ("equipment_id", "in", readings.equipment_id.ids)]
+            )
+        )
+        by_tz = defaultdict(list)
+        for machine in readings.equipment_id:
+            by_tz[self._boh_tz(machine)].append(machine.boh_short_code)
+        equipment = {m.boh_short_code: m.id for m in readings.equipment_id}
+        frame = pd.DataFrame(
+            {
+                "equipment": [r.equipment_id.boh_short_code for r in readings],
+                "metric": TEMPERATURE,
+                "at": pd.to_datetime([r.at for r in readings]),
+                "value": [r.value for r in readings],
+            }
+        )
+        vals_list = []
+        for tz, codes in by_tz.items():
+            pytz.timezone(tz)  # an unknown zone raises here, not deep in pandas
+            log = daily_temperature_log(
+                frame.loc[frame["equipment"].isin(codes)],
+                tz,
+                thresholds._as_core(),
+                metric=TEMPERATURE,
+            )
+            for row in log.itertuples(index=False):
+                if not day_from <= row.day <= day_to:
+                    continue
+                vals_list.append(
+                    {
+                        "equipment_id": equipment[row.equipment],
+                        "day": row.day,
+                        "min_c": 0.0 if pd.isna(row.min) else row.min,
+                        "max_c": 0.0 if pd.isna(row.max) else row.max,
+                        "mean_c": 0.0 if pd.isna(row.mean) else row.mean,
+                        "reading_count": int(row.count),
+                        "out_count": 0 if pd.isna(row.out_count) else int(row.out_count),
+                        "minutes_out": 0.0 if pd.isna(row.minutes_out) else row.minutes_out,
+                    }
+                )
+        self.sudo().search(
+            [
+                ("equipment_id", "in", list(equipment.values())),
+                ("day", ">=", day_from),
+                ("day", "<=", day_to),
+            ]
+        ).unlink()
+        return self.sudo().create(vals_list)
+
+    @api.model
+    def _cron_boh_haccp_log(self):
+        """Write yesterday's and today's HACCP lines (today's is refreshed as the day goes)."""
+        today = fields.Date.context_today(self)
+        self._boh_refresh(today - timedelta(days=1), today)

@@ -1,0 +1,242 @@
+from datetime import timedelta
+
+import pandas as pd
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from boh_core.maintenance.reliability import mttr_mtbf
+from boh_core.maintenance.tokens import (
+    is_well_formed_token,
+    new_token,
+    short_code,
+    token_digest,
+)
+
+MANAGER_GROUPS = ("maintenance.group_equipment_manager", "boh_inventory.group_boh_manager")
+#: Reliability figures look back this many days.
+RELIABILITY_DAYS = 365
+
+
+class MaintenanceEquipment(models.Model):
+    _inherit = "maintenance.equipment"
+
+    boh_store_id = fields.Many2one(
+        "stock.warehouse",
+        string="Store",
+        index=True,
+        check_company=True,
+        tracking=True,
+        help="The store (warehouse) where this equipment stands; spare parts come from here.",
+    )
+    boh_short_code = fields.Char(
+        "Short Code",
+        copy=False,
+        readonly=True,
+        index=True,
+        help="Code printed on the label that people read aloud, e.g. FRY-0042. Not a secret.",
+    )
+    # Only the SHA-256 digest of the label token is kept: a leaked table leaks no link.
+    boh_token_digest = fields.Char(copy=False, readonly=True, groups="base.group_system")
+    boh_label_state = fields.Selection(
+        [("none", "No Label"), ("active", "Active"), ("revoked", "Revoked")],
+        string="QR Label",
+        default="none",
+        required=True,
+        copy=False,
+        readonly=True,
+        tracking=True,
+    )
+    boh_threshold_ids = fields.One2many(
+        "boh.sensor.threshold", "equipment_id", string="Sensor Thresholds"
+    )
+    boh_next_preventive_date = fields.Datetime(
+        "Next Preventive", compute="_compute_boh_next_preventive_date"
+    )
+    boh_mttr_hours = fields.Float("MTTR (h)", compute="_compute_boh_reliability", digits=(16, 1))
+    boh_mtbf_hours = fields.Float("MTBF (h)", compute="_compute_boh_reliability", digits=(16, 1))
+    boh_failure_count = fields.Integer("Failures (12 months)", compute="_compute_boh_reliability")
+    boh_repair_cost = fields.Float("Repair Cost", compute="_compute_boh_repair_cost")
+    boh_repair_cost_ratio = fields.Float(
+        "Repair Cost / Value (%)", compute="_compute_boh_repair_cost", digits=(16, 2)
+    )
+
+    _sql_constraints = [
+        ("boh_short_code_uniq", "unique(boh_short_code)", "The short code must be unique."),
+        ("boh_token_digest_uniq", "unique(boh_token_digest)", "Label tokens must be unique."),
+    ]
+
+    def _compute_boh_next_preventive_date(self):
+        groups = self.env["maintenance.request"]._read_group(
+            [
+                ("equipment_id", "in", self.ids),
+                ("maintenance_type", "=", "preventive"),
+                ("stage_id.done", "=", False),
+                ("schedule_date", "!=", False),
+            ],
+            ["equipment_id"],
+            ["schedule_date:min"],
+        )
+        dates = {equipment.id: date for equipment, date in groups}
+        for equipment in self:
+            equipment.boh_next_preventive_date = dates.get(equipment.id, False)
+
+    def _compute_boh_reliability(self):
+        figures = self._boh_reliability("equipment_id") if self.ids else {}
+        for equipment in self:
+            row = figures.get(equipment.id, {})
+            equipment.boh_failure_count = row.get("failures", 0)
+            equipment.boh_mttr_hours = row.get("mttr_hours", 0.0)
+            equipment.boh_mtbf_hours = row.get("mtbf_hours", 0.0)
+
+    def _boh_reliability(self, by):
+        """MTTR, MTBF and failures of these equipment over the last year, grouped ``by``.
+
+        ``by`` is ``equipment_id``, ``category_id`` or ``store_id``; returns ``{group id:
+        {"failures", "mttr_hours", "mtbf_hours"}}`` with 0.0 where a figure is undefined.
+        Groups are pooled (see boh_core.maintenance.reliability).
+        """
+        # The period end is exclusive: a second later counts a request filed just now.
+        end = fields.Datetime.now() + timedelta(seconds=1)
+        start = end - timedelta(days=RELIABILITY_DAYS)
+        fleet = pd.DataFrame(
+            {
+                "equipment_id": self.ids,
+                "category_id": [e.category_id.id or 0 for e in self],
+                "store_id": [e.boh_store_id.id or 0 for e in self],
+            }
+        )
+        result = mttr_mtbf(
+            self._boh_request_frame(start, end),
+            period_start=start,
+            period_end=end,
+            by=by,
+            equipment=fleet,
+        )
+        result = result.fillna(0.0)
+        return {
+            row[by]: {
+                "failures": int(row["failures"]),
+                "mttr_hours": float(row["mttr_hours"]),
+                "mtbf_hours": float(row["mtbf_hours"]),
+            }
+            for row in result.to_dict("records")
+        }
+
+    def _boh_request_frame(self, start, end):
+        """Requests of these equipment touching ``[start, end)``, as boh_core expects them."""
+        requests = (
+            self.env["maintenance.request"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch(
+                [
+                    ("equipment_id", "in", self.ids),
+                    ("boh_reported_at", "<", end),
+                    "|",
+                    ("boh_done_at", "=", False),
+                    ("boh_done_at", ">=", start),
+                ],
+                ["equipment_id", "category_id", "boh_store_id", "maintenance_type"]
+                + ["boh_reported_at", "boh_done_at"],
+            )
+        )
+        return pd.DataFrame(
+            {
+                "equipment_id": [r.equipment_id.id for r in requests],
+                "category_id": [r.category_id.id or 0 for r in requests],
+                "store_id": [r.boh_store_id.id or 0 for r in requests],
+                "kind": [r.maintenance_type or "corrective" for r in requests],
+                "request_dt": pd.to_datetime([r.boh_reported_at for r in requests]),
+                "close_dt": pd.to_datetime([r.boh_done_at or None for r in requests]),
+            }
+        )
+
+    def _compute_boh_repair_cost(self):
+        groups = self.env["maintenance.request"]._read_group(
+            [("equipment_id", "in", self.ids)],
+            ["equipment_id"],
+            ["boh_parts_cost:sum", "boh_labour_cost:sum"],
+        )
+        costs = {equipment.id: parts + labour for equipment, parts, labour in groups}
+        for equipment in self:
+            cost = costs.get(equipment.id, 0.0)
+            equipment.boh_repair_cost = cost
+            equipment.boh_repair_cost_ratio = (
+                100.0 * cost / equipment.cost if equipment.cost > 0 else 0.0
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Give each new equipment its short code, e.g. FRY-0042."""
+        categories = self.env["maintenance.equipment.category"].browse(
+            [vals["category_id"] for vals in vals_list if vals.get("category_id")]
+        )
+        prefixes = {category.id: category.boh_code_prefix or "EQ" for category in categories}
+        sequence = self.env["ir.sequence"].sudo()
+        for vals in vals_list:
+            if not vals.get("boh_short_code"):
+                number = int(sequence.next_by_code("boh.maintenance.equipment.code"))
+                prefix = prefixes.get(vals.get("category_id"), "EQ")
+                vals["boh_short_code"] = short_code(prefix, number)
+        return super().create(vals_list)
+
+    def _boh_check_label_rights(self):
+        """Only equipment and store managers may issue or revoke labels."""
+        if not any(self.env.user.has_group(group) for group in MANAGER_GROUPS):
+            raise AccessError(self.env._("Only a manager can issue or revoke QR labels."))
+        self.check_access("write")
+
+    def _boh_issue_tokens(self):
+        """Give each equipment a fresh label token; return ``{equipment id: token}``.
+
+        Earlier labels of these equipment stop working at once.
+        """
+        self._boh_check_label_rights()
+        tokens = {}
+        for equipment in self:
+            token = new_token()
+            tokens[equipment.id] = token
+            # One write per equipment: each gets its own digest.
+            equipment.sudo().write(
+                {"boh_token_digest": token_digest(token), "boh_label_state": "active"}
+            )
+        message = self.env._("A new QR label was issued; older labels no longer work.")
+        for equipment in self:
+            equipment.message_post(body=message)
+        return tokens
+
+    def action_boh_revoke_label(self):
+        """Make the current QR label of these equipment stop working."""
+        self._boh_check_label_rights()
+        self.sudo().write({"boh_token_digest": False, "boh_label_state": "revoked"})
+        for equipment in self:
+            equipment.message_post(body=self.env._("The QR label was revoked."))
+        return True
+
+    def action_boh_print_labels(self):
+        """Open the label wizard for these equipment."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Print QR Labels"),
+            "res_model": "boh.maintenance.label.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_equipment_ids": self.ids},
+        }
+
+    @api.model
+    def _boh_find_by_token(self, token):
+        """The active equipment whose label carries ``token``, or an empty recordset.
+
+        Called with sudo by the public page; malformed, unknown and revoked tokens all
+        give the same empty answer.
+        """
+        if not is_well_formed_token(token):
+            return self.browse()
+        return self.search([("boh_token_digest", "=", token_digest(token))], limit=1)
+
+    def _boh_label_url(self, token):
+        """The URL a label's QR code carries."""
+        self.ensure_one()
+        return f"{self.get_base_url().rstrip('/')}/boh/repair/{token}"

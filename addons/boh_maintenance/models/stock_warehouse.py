@@ -1,0 +1,24 @@
+from odoo import fields, models
+
+
+class StockWarehouse(models.Model):
+    _inherit = "stock.warehouse"
+
+    boh_mttr_hours = fields.Float(
+        "Equipment MTTR (h)", compute="_compute_boh_reliability", digits=(16, 1)
+    )
+    boh_mtbf_hours = fields.Float(
+        "Equipment MTBF (h)", compute="_compute_boh_reliability", digits=(16, 1)
+    )
+    boh_failure_count = fields.Integer(
+        "Equipment Failures (12 months)", compute="_compute_boh_reliability"
+    )
+
+    def _compute_boh_reliability(self):
+        equipment = self.env["maintenance.equipment"].search([("boh_store_id", "in", self.ids)])
+        figures = equipment._boh_reliability("store_id") if equipment else {}
+        for store in self:
+            row = figures.get(store.id, {})
+            store.boh_failure_count = row.get("failures", 0)
+            store.boh_mttr_hours = row.get("mttr_hours", 0.0)
+            store.boh_mtbf_hours = row.get("mtbf_hours", 0.0)

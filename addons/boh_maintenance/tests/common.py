@@ -1,0 +1,103 @@
+from odoo.tests import new_test_user
+
+
+def make_fixtures(cls):
+    """Stores, a team with technicians holding skills, categories and equipment."""
+    env = cls.env
+    company = env.company
+    cls.store_a = env["stock.warehouse"].create(
+        {"name": "Store <A>", "code": "BSA", "company_id": company.id}
+    )
+    cls.store_b = env["stock.warehouse"].create(
+        {"name": "Store B", "code": "BSB", "company_id": company.id}
+    )
+    skill_type = env["hr.skill.type"].create(
+        {
+            "name": "Kitchen Equipment",
+            "skill_ids": [(0, 0, {"name": "Gas"}), (0, 0, {"name": "Refrigeration"})],
+            "skill_level_ids": [(0, 0, {"name": "Certified", "level_progress": 100})],
+        }
+    )
+    cls.skill_gas, cls.skill_cold = skill_type.skill_ids
+    cls.skill_electric = env["hr.skill"].create(
+        {"name": "Electric", "skill_type_id": skill_type.id}
+    )
+    level = skill_type.skill_level_ids
+    groups = "base.group_user,boh_inventory.group_boh_user"
+    cls.tech1 = new_test_user(env, "boh_tech1", groups=groups, name="Tech One")
+    cls.tech2 = new_test_user(env, "boh_tech2", groups=groups, name="Tech Two")
+    cls.tech3 = new_test_user(env, "boh_tech3", groups=groups, name="Tech Three")
+    for user, skills in (
+        (cls.tech1, cls.skill_gas),
+        (cls.tech2, cls.skill_gas | cls.skill_cold),
+        (cls.tech3, env["hr.skill"]),
+    ):
+        env["hr.employee"].create(
+            {
+                "name": user.name,
+                "user_id": user.id,
+                "company_id": company.id,
+                "employee_skill_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "skill_id": skill.id,
+                            "skill_type_id": skill_type.id,
+                            "skill_level_id": level.id,
+                        },
+                    )
+                    for skill in skills
+                ],
+            }
+        )
+    cls.manager_a = new_test_user(
+        env,
+        "boh_store_manager_a",
+        groups="base.group_user,boh_inventory.group_boh_manager",
+        name="Manager A",
+    )
+    cls.manager_a.boh_warehouse_ids = cls.store_a
+    cls.team = env["maintenance.team"].create(
+        {
+            "name": "Kitchen Techs",
+            "company_id": company.id,
+            "member_ids": [(6, 0, (cls.tech1 | cls.tech2 | cls.tech3).ids)],
+        }
+    )
+    Category = env["maintenance.equipment.category"]
+    cls.cat_fryer = Category.create(
+        {"name": "Fryers", "boh_code_prefix": "FRY", "boh_skill_ids": [(6, 0, cls.skill_gas.ids)]}
+    )
+    cls.cat_cold = Category.create(
+        {"name": "Cold Rooms", "boh_code_prefix": "CLD", "boh_skill_ids": cls.skill_cold.ids}
+    )
+    cls.cat_oven = Category.create(
+        {"name": "Ovens", "boh_code_prefix": "OVN", "boh_skill_ids": cls.skill_electric.ids}
+    )
+    Equipment = env["maintenance.equipment"]
+    cls.fryer = Equipment.create(
+        {
+            "name": "Fryer <b>1</b>",
+            "category_id": cls.cat_fryer.id,
+            "boh_store_id": cls.store_a.id,
+            "maintenance_team_id": cls.team.id,
+            "cost": 2000.0,
+        }
+    )
+    cls.cold_room = Equipment.create(
+        {
+            "name": "Cold Room",
+            "category_id": cls.cat_cold.id,
+            "boh_store_id": cls.store_a.id,
+            "maintenance_team_id": cls.team.id,
+        }
+    )
+    cls.oven = Equipment.create(
+        {
+            "name": "Oven B",
+            "category_id": cls.cat_oven.id,
+            "boh_store_id": cls.store_b.id,
+            "maintenance_team_id": cls.team.id,
+        }
+    )

@@ -1,0 +1,209 @@
+import io
+import re
+import struct
+import zipfile
+import zlib
+
+from PIL import Image
+
+from odoo.tests import HttpCase, tagged
+
+from boh_core.maintenance.tokens import new_token
+
+from .common import make_fixtures
+
+
+def _png(width=64, height=48):
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _png_bomb(width=50_000, height=50_000):
+    """A tiny PNG whose header declares a huge image."""
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    body = zlib.compress(b"\x00" * 1024)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    )
+
+
+def _zip_named_png():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("evil.txt", "not a photo")
+    return out.getvalue()
+
+
+@tagged("post_install", "-at_install")
+class TestRepairIntake(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        make_fixtures(cls)
+        cls.token = cls.fryer._boh_issue_tokens()[cls.fryer.id]
+        cls.url = f"/boh/repair/{cls.token}"
+
+    def _csrf(self, url=None, headers=None):
+        response = self.url_open(url or self.url, headers=headers)
+        self.assertEqual(response.status_code, 200)
+        match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+        self.assertTrue(match, "the form carries a CSRF token")
+        return match.group(1)
+
+    def _post(self, data=None, files=None, csrf=True, url=None):
+        payload = {"description": "Oil not heating", "urgency": "normal"}
+        payload.update(data or {})
+        if csrf is True:
+            payload["csrf_token"] = self._csrf(url)
+        elif csrf:
+            payload["csrf_token"] = csrf
+        return self.url_open(url or self.url, data=payload, files=files)
+
+    def _requests(self):
+        return self.env["maintenance.request"].search([("equipment_id", "=", self.fryer.id)])
+
+    def test_get_shows_equipment_escaped(self):
+        response = self.url_open(self.url)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Fryer &lt;b&gt;1&lt;/b&gt;", response.text)
+        self.assertNotIn("<b>1</b>", response.text)
+        self.assertIn("Store &lt;A&gt;", response.text)
+        self.assertEqual(response.headers.get("Referrer-Policy"), "no-referrer")
+        self.assertIn("no-store", response.headers.get("Cache-Control", ""))
+
+    def test_post_creates_dispatched_request(self):
+        response = self._post(
+            {
+                "description": "<script>alert(1)</script> oil cold",
+                "urgency": "urgent",
+                "reporter_name": "<img src=x onerror=alert(1)>",
+                "reporter_phone": "+86 138 0000 0000",
+            }
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        repair = self._requests()
+        self.assertEqual(len(repair), 1)
+        self.assertIn(repair.boh_reference, response.text)
+        self.assertNotIn("<script>alert", response.text)
+        self.assertEqual(repair.maintenance_team_id, self.team)
+        self.assertEqual(repair.priority, "3")
+        self.assertEqual(repair.boh_source, "qr")
+        self.assertEqual(repair.boh_dispatch_state, "auto")
+        self.assertIn(repair.user_id, self.tech1 | self.tech2)
+        self.assertNotIn("<script>", str(repair.description))
+        self.assertIn("&lt;script&gt;", str(repair.description))
+        self.assertEqual(repair.boh_reporter_name, "<img src=x onerror=alert(1)>")
+        for body in repair.message_ids.mapped("body"):
+            self.assertNotIn("<img src=x", str(body))
+        # Nothing but the reference, the equipment and its store is revealed.
+        self.assertNotIn(self.team.name, response.text)
+        self.assertNotIn(repair.user_id.name, response.text)
+
+    def test_description_required(self):
+        response = self._post({"description": "   "})
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self._requests())
+        response = self._post({"description": "", "symptom": "no_heat"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(self._requests()), 1)
+
+    def test_unknown_revoked_and_malformed_tokens_look_the_same(self):
+        unknown = self.url_open(f"/boh/repair/{new_token()}")
+        malformed = self.url_open("/boh/repair/abc'%3Cscript%3E")
+        other = self.oven._boh_issue_tokens()[self.oven.id]
+        self.oven.action_boh_revoke_label()
+        revoked = self.url_open(f"/boh/repair/{other}")
+        for response in (unknown, malformed, revoked):
+            self.assertEqual(response.status_code, 404)
+            self.assertEqual(response.text, unknown.text)
+            self.assertNotIn("Oven", response.text)
+        self.assertIn("not valid", unknown.text)
+        # Posting to a revoked label files nothing either.
+        csrf = self._csrf()
+        response = self.url_open(
+            f"/boh/repair/{other}", data={"description": "x", "csrf_token": csrf}
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(
+            self.env["maintenance.request"].search([("equipment_id", "=", self.oven.id)])
+        )
+
+    def test_csrf_missing_or_wrong(self):
+        self.url_open(self.url)  # a session exists, but the token is not sent
+        response = self._post(csrf=False)
+        self.assertEqual(response.status_code, 400)
+        response = self._post(csrf="0" * 40 + "o9999999999")
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self._requests())
+
+    def test_photo_accepted_and_cleaned(self):
+        files = {"photo": ("fryer.png", _png(), "image/png")}
+        response = self._post(files=files)
+        self.assertEqual(response.status_code, 200, response.text)
+        repair = self._requests()
+        self.assertTrue(repair.boh_photo)
+
+    def test_hostile_photos_refused(self):
+        hostile = [
+            ("zip.png", _zip_named_png(), "image/png"),
+            ("bomb.png", _png_bomb(), "image/png"),
+            ("page.jpg", b"<svg onload=alert(1)></svg>", "image/jpeg"),
+        ]
+        for name, data, mimetype in hostile:
+            response = self._post(files={"photo": (name, data, mimetype)})
+            self.assertEqual(response.status_code, 400, name)
+            self.assertIn("photo", response.text)
+            self.assertNotIn("<svg", response.text)
+        self.assertFalse(self._requests())
+
+    def test_oversized_body_refused(self):
+        csrf = self._csrf()
+        big = b"\xff\xd8\xff" + b"0" * (11 * 1024 * 1024)
+        response = self.url_open(
+            self.url,
+            data={"description": "big", "csrf_token": csrf},
+            files={"photo": ("big.jpg", big, "image/jpeg")},
+        )
+        self.assertEqual(response.status_code, 413)
+        self.assertFalse(self._requests())
+
+    def test_rate_limit_per_address(self):
+        self.env["ir.config_parameter"].set_param("boh_maintenance.address_limit", "3")
+        statuses = [self._post({"description": f"burst {i}"}).status_code for i in range(5)]
+        self.assertEqual(statuses, [200, 200, 200, 429, 429])
+        # Nothing below the limit was lost.
+        self.assertEqual(len(self._requests()), 3)
+
+    def test_rate_limit_per_token(self):
+        self.env["ir.config_parameter"].set_param("boh_maintenance.token_limit", "2")
+        statuses = [self._post({"description": f"burst {i}"}).status_code for i in range(3)]
+        self.assertEqual(statuses, [200, 200, 429])
+        self.assertEqual(len(self._requests()), 2)
+
+    def test_page_follows_browser_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        response = self.url_open(self.url, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+        self.assertIn('lang="zh-CN"', response.text)
+        response = self.url_open(self.url, headers={"Accept-Language": "en-US,en;q=0.9"})
+        self.assertIn('lang="en-US"', response.text)
+
+    def test_label_sheet_download(self):
+        self.authenticate("admin", "admin")
+        wizard = self.env["boh.maintenance.label.wizard"].create(
+            {"equipment_ids": [(6, 0, self.oven.ids)]}
+        )
+        action = wizard.action_print()
+        response = self.url_open(action["url"])
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.content.startswith(b"%PDF"))
+        self.assertEqual(self.oven.boh_label_state, "active")

@@ -1,0 +1,1 @@
+from . import boh_maintenance_label_wizard, boh_maintenance_scan_wizard
