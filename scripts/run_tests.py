@@ -445,6 +445,46 @@ def install_and_test(odoo: OdooInstall, db: str, tier: Tier, args) -> bool:
     return result.returncode == 0 or bool(totals)
 
 
+def check_translations(odoo: OdooInstall, db: str, tier: Tier) -> None:
+    """Every string Odoo exports for our addons has a zh_CN translation (one test)."""
+    export = VAR / "boh_export.pot"
+    export.unlink(missing_ok=True)
+    modules = ",".join(addon_names())
+    say(f"exporting the translatable strings of {modules} to check zh_CN")
+    run(
+        [
+            odoo.command,
+            "-d",
+            db,
+            f"--addons-path={odoo.addons_path}",
+            *db_options(),
+            f"--i18n-export={export}",
+            f"--modules={modules}",
+            "--stop-after-init",
+            f"--http-port={free_port()}",
+            "--log-level=warn",
+        ],
+        env=odoo_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    if not export.exists():
+        tier.add(failed=1)
+        tier.notes.append("could not export the translatable strings")
+        return
+    result = run(
+        [odoo.python, str(ROOT / "scripts" / "check_translations.py"), str(export), str(ADDONS)],
+        capture_output=True,
+        text=True,
+    )
+    print(result.stdout, end="")
+    if result.returncode:
+        tier.add(failed=1)
+        tier.notes.append("zh_CN translations are missing; see above")
+    else:
+        tier.add(passed=1)
+
+
 def wait_for_http(url: str, seconds: float, process: subprocess.Popen) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -547,6 +587,7 @@ def odoo_tier(args, python: Path) -> Tier:
     db = f"boh_test_{os.getpid()}_{int(time.time())}"
     try:
         if install_and_test(odoo, db, tier, args):
+            check_translations(odoo, db, tier)
             serve_and_test_e2e(odoo, db, python, tier, args)
     finally:
         if args.keep_db:
