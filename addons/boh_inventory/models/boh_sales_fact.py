@@ -28,7 +28,7 @@ class BohSalesFact(models.Model):
     hour = fields.Integer(
         aggregator=None, help="Local hour (0-23, store time zone) the order was closed."
     )
-    closed_at = fields.Datetime(string="Closed At")
+    closed_at = fields.Datetime()
     qty = fields.Float(string="Quantity", digits="Product Unit of Measure")
     revenue = fields.Monetary(
         string="Revenue (net of tax)", currency_field="currency_id", aggregator="sum"
