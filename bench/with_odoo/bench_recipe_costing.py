@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import argparse
 import collections
-import json
 import os
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(Path(__file__).resolve().parent)]
 
 from bench_recipe_core import make_catalogue  # noqa: E402
+from benchkit import odoo_env  # noqa: E402
 
 SIZES = {
     "small": {"n_ingredients": 40, "n_preps": 20, "n_menu": 150},
@@ -34,20 +34,6 @@ SIZES = {
 }
 TARGET_RATIO = 10.0
 TARGET_SECONDS = 10.0
-
-
-def odoo_env(db: str):
-    """A registry cursor and superuser environment on ``db``."""
-    import odoo
-    from odoo.tools import config
-
-    options = ["-d", db, "--log-level=warn"]
-    if os.environ.get("BOH_ODOO_ADDONS_PATH"):
-        options.append(f"--addons-path={os.environ['BOH_ODOO_ADDONS_PATH']}")
-    options += json.loads(os.environ.get("BOH_ODOO_DB_OPTIONS", "[]"))
-    config.parse_config(options)
-    registry = odoo.modules.registry.Registry(db)
-    return registry, odoo.api, odoo.SUPERUSER_ID
 
 
 def load_catalogue(env, size: str):
