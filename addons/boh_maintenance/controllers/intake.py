@@ -3,8 +3,6 @@
 import base64
 import logging
 
-from markupsafe import Markup
-
 from odoo import http
 from odoo.http import request
 from odoo.tools import plaintext2html
@@ -52,29 +50,29 @@ class BohRepairIntake(http.Controller):
         limits = self._limits()
         hits = request.env["boh.maintenance.intake.hit"].sudo()
         address = request.httprequest.remote_addr or "unknown"
-        if request.httprequest.method == "POST":
-            if not hits._register_hit(
-                "address", address, limits["address_limit"], limits["address_minutes"]
-            ):
-                return self._render("boh_maintenance.intake_rate_limited", {}, 429)
-            if not request.validate_csrf(post.get("csrf_token")):
-                return self._render("boh_maintenance.intake_expired", {}, 400)
+        address_hit = ("address", address, limits["address_limit"], limits["address_minutes"])
         equipment = request.env["maintenance.equipment"].sudo()._boh_find_by_token(token)
-        if not equipment:
-            if request.httprequest.method == "GET":
-                # Guessing tokens by GET counts against the address like a submission.
-                hits._register_hit(
-                    "address", address, limits["address_limit"], limits["address_minutes"]
-                )
-            return self._render("boh_maintenance.intake_invalid", {}, 404)
-        values = self._form_values(equipment, post)
         if request.httprequest.method == "GET":
-            return self._render("boh_maintenance.intake_form", values, 200)
-        if not hits._register_hit(
-            "token", token_digest(token), limits["token_limit"], limits["token_minutes"]
-        ):
+            if not equipment:
+                # Guessing tokens by GET counts against the address like a submission.
+                hits._register_hits([address_hit])
+                return self._render("boh_maintenance.intake_invalid", {}, 404)
+            return self._render(
+                "boh_maintenance.intake_form", self._form_values(equipment, post), 200
+            )
+        # One short transaction counts the address and, for a real label, the label too.
+        counted = [address_hit]
+        if equipment:
+            counted.append(
+                ("token", token_digest(token), limits["token_limit"], limits["token_minutes"])
+            )
+        if not hits._register_hits(counted):
             return self._render("boh_maintenance.intake_rate_limited", {}, 429)
-        return self._submit(equipment, values)
+        if not request.validate_csrf(post.get("csrf_token")):
+            return self._render("boh_maintenance.intake_expired", {}, 400)
+        if not equipment:
+            return self._render("boh_maintenance.intake_invalid", {}, 404)
+        return self._submit(equipment, self._form_values(equipment, post))
 
     def _set_language(self):
         """Answer in the browser's language when it is installed, else in English."""
@@ -199,16 +197,6 @@ class BohRepairIntake(http.Controller):
             .with_context(mail_create_nosubscribe=True, tracking_disable=False)
             .create(vals)
         )
-        if values["reporter_name"] or values["reporter_phone"]:
-            repair.message_post(
-                body=Markup("%s")
-                % request.env._(
-                    "Reported from the QR label by %(name)s (%(phone)s).",
-                    name=values["reporter_name"] or "-",
-                    phone=values["reporter_phone"] or "-",
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
         return self._render(
             "boh_maintenance.intake_done",
             {

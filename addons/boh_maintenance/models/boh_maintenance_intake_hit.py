@@ -25,9 +25,26 @@ class BohMaintenanceIntakeHit(models.Model):
         """Count one hit of ``key`` unless ``limit`` hits fall in the last window.
 
         Returns True when the hit is allowed (and recorded), False when over the limit.
-        An advisory lock per key makes concurrent submissions queue up, so a burst from
-        one address cannot slip past the limit between the count and the insert.
         """
+        return self._register_hits([(kind, key, limit, window_minutes)])
+
+    @api.model
+    def _register_hits(self, hits):
+        """Count ``(kind, key, limit, window_minutes)`` hits in order; stop at the first one
+        over its limit and return False, else True.
+
+        The counts and inserts run in their own short transaction under an advisory lock
+        per key: a burst from one address cannot slip past the limit between the count and
+        the insert, the locks are not held while the report itself is filed (so reports
+        from one kitchen's address do not queue behind each other), and a hit stays counted
+        even when the report then fails.
+        """
+        with self.env.registry.cursor() as cr:
+            counter = self.with_env(self.env(cr=cr))
+            return all(counter._register_hit_locked(*hit) for hit in hits)
+
+    @api.model
+    def _register_hit_locked(self, kind, key, limit, window_minutes):
         self.env.cr.execute(
             "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_LOCK_NAMESPACE, f"{kind}:{key}"]
         )

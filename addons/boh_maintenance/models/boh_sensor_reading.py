@@ -1,11 +1,15 @@
+import logging
 from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from boh_core.maintenance.sensors import breach_episodes, validate_reading
+
+_logger = logging.getLogger(__name__)
 
 #: Most readings accepted in one call; bigger batches must be split by the sender.
 MAX_BATCH = 5000
@@ -47,13 +51,49 @@ class BohSensorReading(models.Model):
         """Store a batch of sensor readings; answer per reading, in input order.
 
         Each reading is ``{"equipment": short code, "metric": code, "value": number,
-        "at": ISO 8601 with offset}``. The answer is ``{"readings": [{"index": i,
-        "status": "stored" | "duplicate" | "error", "errors": [{field, value,
-        message}]}]}``. A reading of the same equipment, metric and time as a stored one
-        is a duplicate: the first value stands. A bad reading does not stop the others.
-        Breaches of the equipment's thresholds open one repair request per episode.
+        "at": ISO 8601 with offset}``. The answer is ``{"batch": id, "readings":
+        [{"index": i, "status": "stored" | "duplicate" | "error", "errors": [{field,
+        value, message}]}]}``. The raw push is kept first as a ``boh.sensor.batch`` (its
+        own transaction), so a push that fails can be read and retried. A reading of the
+        same equipment, metric and time as a stored one is a duplicate: the first value
+        stands. A bad reading does not stop the others. Breaches of the equipment's
+        thresholds open one repair request per episode.
         """
         self.check_access("create")
+        Batch = self.env["boh.sensor.batch"]
+        batch_id = Batch._boh_store_raw(readings)
+        try:
+            with self.env.cr.savepoint():
+                answer = self._boh_process_readings(readings)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            # Odoo runs the whole call again, which stores the push again.
+            Batch._boh_mark(
+                batch_id,
+                {
+                    "state": "superseded",
+                    "error": self.env._("A concurrent push touched the same data; retried."),
+                },
+            )
+            raise
+        except (UserError, ValidationError, AccessError) as error:
+            Batch._boh_mark(batch_id, {"state": "failed", "error": str(error)})
+            raise
+        except Exception as error:
+            _logger.exception("Sensor batch %s could not be processed", batch_id)
+            Batch._boh_mark(batch_id, {"state": "failed", "error": repr(error)[:2000]})
+            raise UserError(
+                self.env._(
+                    "Sensor batch %(batch)s was stored but could not be processed; a "
+                    "maintenance manager can retry it from Sensors > Sensor Batches.",
+                    batch=batch_id,
+                )
+            ) from None
+        Batch._boh_mark_after_commit(batch_id, Batch._boh_outcome(answer))
+        return {"batch": batch_id, **answer}
+
+    @api.model
+    def _boh_process_readings(self, readings):
+        """Validate, store and follow a batch of readings; the answer of push_readings."""
         if not isinstance(readings, list | tuple):
             raise UserError(self.env._("readings must be a list of readings."))
         if len(readings) > MAX_BATCH:
@@ -269,3 +309,4 @@ class BohSensorEpisode(models.Model):
         requests = self.env["maintenance.request"].sudo().create(request_vals)
         for episode, request in zip(created, requests, strict=True):
             episode.request_id = request
+        self.env["boh.stock.review"]._boh_flag_from_episodes(created)

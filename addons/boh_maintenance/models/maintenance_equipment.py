@@ -4,6 +4,7 @@ import pandas as pd
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 from boh_core.maintenance.reliability import mttr_mtbf
 from boh_core.maintenance.tokens import (
@@ -46,6 +47,14 @@ class MaintenanceEquipment(models.Model):
         copy=False,
         readonly=True,
         tracking=True,
+    )
+    boh_stock_location_id = fields.Many2one(
+        "stock.location",
+        string="Stock Held Here",
+        check_company=True,
+        domain="[('usage', '=', 'internal')]",
+        help="For cold storage: the stock location it holds. When its temperature goes out "
+        "of range, the stock there is flagged for review.",
     )
     boh_threshold_ids = fields.One2many(
         "boh.sensor.threshold", "equipment_id", string="Sensor Thresholds"
@@ -96,6 +105,23 @@ class MaintenanceEquipment(models.Model):
         {"failures", "mttr_hours", "mtbf_hours"}}`` with 0.0 where a figure is undefined.
         Groups are pooled (see boh_core.maintenance.reliability).
         """
+        result = self._boh_reliability_frame(by)[0].fillna(0.0)
+        return {
+            row[by]: {
+                "failures": int(row["failures"]),
+                "mttr_hours": float(row["mttr_hours"]),
+                "mtbf_hours": float(row["mtbf_hours"]),
+            }
+            for row in result.to_dict("records")
+        }
+
+    def _boh_reliability_frame(self, by):
+        """boh_core's reliability DataFrame of these equipment over the last year.
+
+        ``by`` is a group column or a list of them (``equipment_id``, ``category_id``,
+        ``store_id``; 0 stands for none). Returns ``(frame, period start, period end)``;
+        undefined figures are NaN.
+        """
         # The period end is exclusive: a second later counts a request filed just now.
         end = fields.Datetime.now() + timedelta(seconds=1)
         start = end - timedelta(days=RELIABILITY_DAYS)
@@ -113,44 +139,41 @@ class MaintenanceEquipment(models.Model):
             by=by,
             equipment=fleet,
         )
-        result = result.fillna(0.0)
-        return {
-            row[by]: {
-                "failures": int(row["failures"]),
-                "mttr_hours": float(row["mttr_hours"]),
-                "mtbf_hours": float(row["mtbf_hours"]),
-            }
-            for row in result.to_dict("records")
-        }
+        return result, start, end
 
     def _boh_request_frame(self, start, end):
-        """Requests of these equipment touching ``[start, end)``, as boh_core expects them."""
-        requests = (
-            self.env["maintenance.request"]
-            .sudo()
-            .with_context(active_test=False)
-            .search_fetch(
-                [
-                    ("equipment_id", "in", self.ids),
-                    ("boh_reported_at", "<", end),
-                    "|",
-                    ("boh_done_at", "=", False),
-                    ("boh_done_at", ">=", start),
-                ],
-                ["equipment_id", "category_id", "boh_store_id", "maintenance_type"]
-                + ["boh_reported_at", "boh_done_at"],
-            )
+        """Requests of these equipment touching ``[start, end)``, as boh_core expects them.
+
+        One query for the whole fleet: the ORM builds it (domain, record rules), the rows
+        go straight into the DataFrame without a record per request.
+        """
+        Request = self.env["maintenance.request"].sudo().with_context(active_test=False)
+        query = Request._search(
+            [
+                ("equipment_id", "in", self.ids),
+                ("boh_reported_at", "<", end),
+                "|",
+                ("boh_done_at", "=", False),
+                ("boh_done_at", ">=", start),
+            ]
         )
-        return pd.DataFrame(
-            {
-                "equipment_id": [r.equipment_id.id for r in requests],
-                "category_id": [r.category_id.id or 0 for r in requests],
-                "store_id": [r.boh_store_id.id or 0 for r in requests],
-                "kind": [r.maintenance_type or "corrective" for r in requests],
-                "request_dt": pd.to_datetime([r.boh_reported_at for r in requests]),
-                "close_dt": pd.to_datetime([r.boh_done_at or None for r in requests]),
-            }
+        table = query.table
+        columns = [
+            SQL.identifier(table, name)
+            for name in ("equipment_id", "category_id", "boh_store_id", "maintenance_type")
+            + ("boh_reported_at", "boh_done_at")
+        ]
+        rows = self.env.execute_query(query.select(*columns))
+        frame = pd.DataFrame.from_records(
+            rows,
+            columns=["equipment_id", "category_id", "store_id", "kind", "request_dt", "close_dt"],
         )
+        frame["category_id"] = frame["category_id"].fillna(0).astype("int64")
+        frame["store_id"] = frame["store_id"].fillna(0).astype("int64")
+        frame["kind"] = frame["kind"].fillna("corrective")
+        frame["request_dt"] = pd.to_datetime(frame["request_dt"])
+        frame["close_dt"] = pd.to_datetime(frame["close_dt"])
+        return frame
 
     def _compute_boh_repair_cost(self):
         groups = self.env["maintenance.request"]._read_group(

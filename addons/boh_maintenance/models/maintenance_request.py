@@ -5,7 +5,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from boh_core.maintenance.dispatch import DispatchRequest, Technician, assign_batch
-from boh_core.maintenance.sla import add_business_hours, sla_status
+from boh_core.maintenance.sla import ALWAYS, add_business_hours, sla_status
 
 URGENCY_PRIORITY = {"normal": "2", "urgent": "3"}
 #: How many past requests of the same equipment the technician sees.
@@ -99,19 +99,28 @@ class MaintenanceRequest(models.Model):
     )
     boh_last_preventive_date = fields.Date("Last Preventive Visit", compute="_compute_boh_history")
 
-    @api.depends("priority", "boh_reported_at", "company_id")
+    @api.depends(
+        "priority",
+        "boh_reported_at",
+        "company_id.boh_store_calendar_id",
+        "boh_store_id.boh_calendar_id",
+    )
     def _compute_boh_deadlines(self):
         targets = self.env["boh.maintenance.sla"]._targets_by_company(self.company_id)
+        calendars = self._boh_working_hours()
         for request in self:
+            calendar = calendars[request.id]
             company_targets = targets.get(request.company_id.id)
             if not company_targets or not request.boh_reported_at:
                 request.boh_response_deadline = request.boh_resolution_deadline = False
                 continue
             target = company_targets[request.priority or "1"][0]
             start = _aware(request.boh_reported_at)
-            request.boh_response_deadline = _naive(add_business_hours(start, target.response_hours))
+            request.boh_response_deadline = _naive(
+                add_business_hours(start, target.response_hours, calendar)
+            )
             request.boh_resolution_deadline = _naive(
-                add_business_hours(start, target.resolution_hours)
+                add_business_hours(start, target.resolution_hours, calendar)
             )
 
     @api.depends(
@@ -120,10 +129,13 @@ class MaintenanceRequest(models.Model):
         "boh_first_response_at",
         "boh_done_at",
         "priority",
+        "company_id.boh_store_calendar_id",
+        "boh_store_id.boh_calendar_id",
     )
     def _compute_boh_sla_state(self):
         now = _aware(fields.Datetime.now())
         targets = self.env["boh.maintenance.sla"]._targets_by_company(self.company_id)
+        calendars = self._boh_working_hours()
         for request in self:
             if not request.boh_reported_at or request.company_id.id not in targets:
                 request.boh_sla_state = False
@@ -138,6 +150,7 @@ class MaintenanceRequest(models.Model):
                 now=max(now, reported),
                 first_response=_event(request.boh_first_response_at, reported),
                 resolved=_event(request.boh_done_at, reported),
+                calendar=calendars[request.id],
             )
             if status.resolved:
                 state = "breached" if status.resolution_overdue else "met"
@@ -149,6 +162,21 @@ class MaintenanceRequest(models.Model):
                 state = "on_track"
             request.boh_sla_state = state
             request.boh_is_overdue = state in ("overdue", "response_late")
+
+    def _boh_working_hours(self):
+        """``{request id: WorkingHours}``: the opening hours of each request's store, else
+        its company's default store hours, else around the clock."""
+        calendar_of = {
+            request.id: request.boh_store_id.sudo().boh_calendar_id
+            or request.company_id.sudo().boh_store_calendar_id
+            for request in self
+        }
+        calendars = self.env["resource.calendar"].union(*calendar_of.values())
+        hours = calendars.sudo()._boh_working_hours()
+        return {
+            request_id: hours.get(calendar.id, ALWAYS)
+            for request_id, calendar in calendar_of.items()
+        }
 
     def _search_boh_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -339,7 +367,11 @@ class MaintenanceRequest(models.Model):
         lines._create_stock_moves()
 
     def _boh_check_repeats(self):
-        """Warn the team when an equipment fails too often (N corrective requests in M days)."""
+        """Warn the team when an equipment fails too often (N corrective requests in M days).
+
+        The warning is posted when these new requests make the count reach N, not again for
+        every further failure while it stays at or above N.
+        """
         params = self.env["ir.config_parameter"].sudo()
         count = int(params.get_param("boh_maintenance.repeat_count") or 3)
         days = int(params.get_param("boh_maintenance.repeat_days") or 30)
@@ -356,8 +388,11 @@ class MaintenanceRequest(models.Model):
             ["equipment_id"],
             ["__count"],
         )
+        new_per_equipment = defaultdict(int)
+        for request in self:
+            new_per_equipment[request.equipment_id.id] += 1
         for machine, failures in groups:
-            if failures >= count:
+            if failures >= count > failures - new_per_equipment[machine.id]:
                 machine.sudo().message_post(
                     body=self.env._(
                         "Repeat failure: %(count)s corrective requests in the last %(days)s "

@@ -125,6 +125,10 @@ class TestDispatchSla(TransactionCase):
             self.assertEqual(self.store_a.boh_failure_count, 2)
             # MTBF: a year less the 4 h repair and the 0 h of the open request, over 2.
             self.assertAlmostEqual(self.fryer.boh_mtbf_hours, (365 * 24 - 4) / 2, delta=0.01)
+        with freeze_time("2026-11-23 08:00:00"):
+            self._request(self.fryer)
+        warnings = [body for body in self.fryer.message_ids.mapped("body") if "Repeat" in body]
+        self.assertEqual(len(warnings), 1, "warned when the count reached the limit, once")
 
     def test_store_manager_sees_only_their_stores(self):
         fryer_repair = self._request(self.fryer)

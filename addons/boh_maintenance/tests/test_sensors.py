@@ -1,9 +1,10 @@
+import json
 from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
-from odoo.tests import TransactionCase, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .common import make_fixtures
 
@@ -13,6 +14,9 @@ class TestSensors(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The raw push is kept through a cursor of its own: share the test transaction.
+        cls.registry.enter_test_mode(cls.cr)
+        cls.addClassCleanup(cls.registry.leave_test_mode)
         make_fixtures(cls)
         cls.Reading = cls.env["boh.sensor.reading"]
         cls.temperature = cls.env.ref("boh_maintenance.metric_temperature_c")
@@ -79,6 +83,10 @@ class TestSensors(TransactionCase):
             len(self.env["maintenance.request"].search([("equipment_id", "=", self.cold_room.id)])),
             1,
         )
+        self.assertFalse(
+            self.env["boh.stock.review"].search([("equipment_id", "=", self.cold_room.id)]),
+            "no stock location on this cold room: nothing to review",
+        )
 
     @freeze_time("2026-11-26 01:00:00")
     def test_haccp_daily_log(self):
@@ -99,3 +107,104 @@ class TestSensors(TransactionCase):
     def test_technician_cannot_push(self):
         with self.assertRaises(AccessError):
             self.Reading.with_user(self.tech1).push_readings([])
+
+    @freeze_time("2026-11-25 12:00:00")
+    def test_raw_push_kept_with_its_outcome(self):
+        batch = [
+            self._reading("2026-11-25T10:00:00Z", 3.0),
+            self._reading("2026-11-25T10:00:00Z", 3.5),
+            self._reading("2026-11-25T10:05:00Z", "warm"),
+        ]
+        answer = self.Reading.push_readings(batch)
+        record = self.env["boh.sensor.batch"].browse(answer["batch"])
+        self.assertEqual(json.loads(record.payload), batch)
+        self.assertEqual(record.state, "done")
+        self.assertEqual(
+            (record.reading_count, record.stored_count, record.duplicate_count),
+            (3, 1, 1),
+        )
+        self.assertEqual(record.error_count, 1)
+        self.assertEqual(json.loads(record.result)["readings"][2]["status"], "error")
+
+    def test_unreadable_push_kept_as_failed_and_retried(self):
+        before = self.env["boh.sensor.batch"].search([])
+        # Not assertRaises: it would roll back the batch, which the test cursor shares.
+        try:
+            self.Reading.push_readings({"equipment": self.code})
+            refused = None
+        except UserError as error:
+            refused = error
+        self.assertIn("list", str(refused))
+        record = self.env["boh.sensor.batch"].search([]) - before
+        self.assertEqual(len(record), 1, "stored although it could not be processed")
+        self.assertEqual(record.state, "failed")
+        self.assertIn("list", record.error)
+        self.assertIn(self.code, record.payload)
+        # A batch kept from an earlier failure is processed by a retry.
+        with freeze_time("2026-11-25 12:00:00"):
+            stored = self.env["boh.sensor.batch"].create(
+                {
+                    "payload": json.dumps([self._reading("2026-11-25T10:00:00Z", 2.0)]),
+                    "state": "failed",
+                    "error": "database was down",
+                }
+            )
+            stored.action_retry()
+            self.assertEqual(stored.state, "done")
+            self.assertFalse(stored.error)
+            self.assertEqual(stored.stored_count, 1)
+            reading = self.Reading.search([("equipment_id", "=", self.cold_room.id)])
+            self.assertEqual(reading.value, 2.0)
+            stored.action_retry()
+            self.assertEqual(stored.duplicate_count, 1, "a second retry changes nothing")
+        self.assertEqual(len(self.Reading.search([("equipment_id", "=", self.cold_room.id)])), 1)
+
+    @freeze_time("2026-11-25 12:00:00")
+    def test_breach_flags_stock_of_cold_room_for_review(self):
+        Location = self.env["stock.location"]
+        walk_in = Location.create(
+            {"name": "Walk-in", "location_id": self.store_a.lot_stock_id.id, "usage": "internal"}
+        )
+        shelf = Location.create({"name": "Shelf 1", "location_id": walk_in.id})
+        self.cold_room.boh_stock_location_id = walk_in
+        Product = self.env["product.product"]
+        salmon = Product.create({"name": "Salmon", "is_storable": True})
+        cream = Product.create({"name": "Cream", "is_storable": True})
+        flour = Product.create({"name": "Flour", "is_storable": True})
+        Quant = self.env["stock.quant"]
+        Quant._update_available_quantity(salmon, walk_in, 10)
+        Quant._update_available_quantity(cream, shelf, 4)
+        Quant._update_available_quantity(flour, self.store_a.lot_stock_id, 25)
+        self.Reading.push_readings(
+            [self._reading(f"2026-11-25T10:{m:02d}:00Z", 9.0) for m in (0, 10, 20)]
+        )
+        review = self.env["boh.stock.review"].search([("equipment_id", "=", self.cold_room.id)])
+        self.assertEqual(len(review), 1)
+        self.assertEqual(review.state, "to_review")
+        self.assertEqual(review.location_id, walk_in)
+        self.assertEqual(review.store_id, self.store_a)
+        self.assertEqual(review.request_id.boh_source, "sensor")
+        self.assertEqual(review.episode_id.request_id, review.request_id)
+        lines = {line.product_id: line.quantity for line in review.line_ids}
+        self.assertEqual(lines, {salmon: 10.0, cream: 4.0}, "flour is not in the cold room")
+        self.assertEqual(review.activity_ids.user_id, self.manager_a)
+        # The same breach going on flags nothing more.
+        self.Reading.push_readings([self._reading("2026-11-25T10:30:00Z", 9.5)])
+        self.assertEqual(
+            len(self.env["boh.stock.review"].search([("equipment_id", "=", self.cold_room.id)])),
+            1,
+        )
+        # Another store's manager does not see it.
+        manager_b = new_test_user(
+            self.env,
+            "boh_store_manager_b",
+            groups="base.group_user,boh_inventory.group_boh_manager",
+        )
+        manager_b.boh_warehouse_ids = self.store_b
+        Review = self.env["boh.stock.review"].with_user(manager_b)
+        self.assertFalse(Review.search([("id", "=", review.id)]))
+        # The store manager sees the review of their store and closes it.
+        review.with_user(self.manager_a).action_mark_reviewed()
+        self.assertEqual(review.state, "reviewed")
+        self.assertEqual(review.reviewed_by_id, self.manager_a)
+        self.assertFalse(review.activity_ids)

@@ -1,0 +1,144 @@
+from odoo import Command, api, fields, models
+
+
+class BohStockReview(models.Model):
+    """Stock held by a cold storage whose temperature went out of range: to be checked."""
+
+    _name = "boh.stock.review"
+    _description = "Stock Review after a Cold-Chain Breach"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    equipment_id = fields.Many2one(
+        "maintenance.equipment", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    store_id = fields.Many2one(related="equipment_id.boh_store_id", store=True, string="Store")
+    location_id = fields.Many2one(
+        "stock.location", required=True, readonly=True, check_company=True
+    )
+    episode_id = fields.Many2one(
+        "boh.sensor.episode", string="Sensor Alarm", readonly=True, ondelete="set null"
+    )
+    request_id = fields.Many2one("maintenance.request", string="Repair Request", readonly=True)
+    line_ids = fields.One2many("boh.stock.review.line", "review_id", string="Products")
+    state = fields.Selection(
+        [("to_review", "To Review"), ("reviewed", "Reviewed")],
+        default="to_review",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    reviewed_by_id = fields.Many2one("res.users", readonly=True)
+    reviewed_at = fields.Datetime(readonly=True)
+    note = fields.Html("Decision", help="What was kept or thrown away, and why.")
+
+    def action_mark_reviewed(self):
+        """Record that a person checked the stock of these reviews."""
+        self.write(
+            {
+                "state": "reviewed",
+                "reviewed_by_id": self.env.uid,
+                "reviewed_at": fields.Datetime.now(),
+            }
+        )
+        self.activity_feedback(["mail.mail_activity_data_todo"])
+        return True
+
+    @api.model
+    def _boh_flag_from_episodes(self, episodes):
+        """Open a review of the stock held by each cold storage whose breach just began.
+
+        Only equipment linked to a stock location is concerned; the review lists the
+        products on hand there (and below) and gives the store manager a to-do.
+        """
+        episodes = episodes.filtered(lambda e: e.equipment_id.boh_stock_location_id)
+        if not episodes:
+            return self.browse()
+        locations = episodes.equipment_id.boh_stock_location_id
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [("location_id", "child_of", locations.ids), ("quantity", ">", 0)],
+                ["location_id", "product_id"],
+                ["quantity:sum"],
+            )
+        )
+        on_hand = {location.id: {} for location in locations}
+        for location, product, quantity in quants:
+            for root in locations:
+                # A cold room may hold shelves as sub-locations: count them in.
+                if location.parent_path.startswith(root.parent_path):
+                    stock = on_hand[root.id]
+                    stock[product] = stock.get(product, 0.0) + quantity
+        managers = self._boh_store_managers(episodes.equipment_id.boh_store_id)
+        vals_list = []
+        for episode in episodes:
+            machine = episode.equipment_id
+            location = machine.boh_stock_location_id
+            vals_list.append(
+                {
+                    "name": self.env._(
+                        "Check the stock of %(equipment)s", equipment=machine.display_name
+                    ),
+                    "company_id": (machine.company_id or self.env.company).id,
+                    "equipment_id": machine.id,
+                    "location_id": location.id,
+                    "episode_id": episode.id,
+                    "request_id": episode.request_id.id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "quantity": quantity,
+                                "uom_id": product.uom_id.id,
+                            }
+                        )
+                        for product, quantity in sorted(
+                            on_hand[location.id].items(), key=lambda item: item[0].display_name
+                        )
+                    ],
+                }
+            )
+        reviews = self.sudo().create(vals_list)
+        for review in reviews:
+            user = managers.get(review.store_id.id) or review.request_id.user_id
+            if user:
+                review.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=user.id,
+                    summary=self.env._("Cold-chain breach: check the stock"),
+                    note=self.env._(
+                        "%(equipment)s went out of range; check the products stored at "
+                        "%(location)s before using them.",
+                        equipment=review.equipment_id.display_name,
+                        location=review.location_id.display_name,
+                    ),
+                )
+        return reviews
+
+    @api.model
+    def _boh_store_managers(self, stores):
+        """``{store id: user}``: the first BOH manager of each store."""
+        if not stores:
+            return {}
+        managers = (
+            self.env["res.users"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("boh_warehouse_ids", "in", stores.ids),
+                    ("groups_id", "in", self.env.ref("boh_inventory.group_boh_manager").ids),
+                ],
+                ["boh_warehouse_ids"],
+                order="id",
+            )
+        )
+        result = {}
+        for manager in managers:
+            for store in manager.boh_warehouse_ids:
+                result.setdefault(store.id, manager)
+        return result

@@ -1,0 +1,1 @@
+from . import boh_maintenance_reliability_report
