@@ -14,12 +14,21 @@
         "security/ir.model.access.csv",
         "security/boh_pos_rules.xml",
         "data/stock_location_data.xml",
+        "data/ir_cron_data.xml",
         "views/boh_pos_order_views.xml",
         "views/boh_pos_mapping_views.xml",
         "views/boh_pos_batch_views.xml",
         "views/boh_pos_availability_views.xml",
         "views/boh_pos_csv_import_views.xml",
+        "views/pos_order_views.xml",
         "views/boh_pos_bridge_menus.xml",
     ],
-    "installable": True,
+    "assets": {
+        "point_of_sale._assets_pos": [
+            "boh_pos_bridge/static/src/app/**/*",
+        ],
+        "web.assets_tests": [
+            "boh_pos_bridge/static/tests/tours/**/*",
+        ],
+    },
 }

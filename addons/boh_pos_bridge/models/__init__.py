@@ -4,4 +4,9 @@ from . import boh_pos_mapping
 from . import boh_pos_order
 from . import boh_pos_unmapped
 from . import boh_pos_availability
+from . import boh_pos_depletion_todo
 from . import boh_pos_feed
+from . import pos_order
+from . import stock_picking
+from . import pos_session
+from . import pos_config

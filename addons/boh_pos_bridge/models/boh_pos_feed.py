@@ -4,8 +4,9 @@ that every source (external POS pushes, file uploads) goes through."""
 import json
 import logging
 import math
+import time
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from functools import partial
 
@@ -26,6 +27,29 @@ from boh_core.sales.payload import order_content
 _logger = logging.getLogger(__name__)
 
 ORIGIN = "boh.pos.order"
+LINE_COLUMNS = (
+    ("order_id", "int"),
+    ("line_ref", "varchar"),
+    ("item_code", "varchar"),
+    ("product_id", "int"),
+    ("qty", "numeric"),
+    ("unit_price", "numeric"),
+    ("modifiers", "varchar"),
+    ("void", "bool"),
+    ("restock", "bool"),
+    ("parent_line_ref", "varchar"),
+)
+CONSUMPTION_COLUMNS = (
+    ("order_id", "int"),
+    ("company_id", "int"),
+    ("warehouse_id", "int"),
+    ("date", "date"),
+    ("product_id", "int"),
+    ("kind", "varchar"),
+    ("qty", "numeric"),
+)
+#: Orders of Odoo's own point of sale (see ``pos.order._boh_feed``).
+ODOO_POS_SOURCE = "odoo-pos"
 # Answers and raw payloads bigger than this are cut when stored for display.
 MAX_STORED_TEXT = 20_000_000
 
@@ -55,6 +79,11 @@ class BohPosFeed(models.AbstractModel):
         """Store the raw payload first (its own transaction), then process it."""
         self._check_feed_access()
         batch_id = self._store_raw_batch(payload, channel)
+        if not self.env.registry.in_test_mode():
+            # the raw batch was committed by another cursor after this transaction may have
+            # taken its snapshot (any earlier query does): end this read-only transaction
+            # so that the orders' reference to the batch sees it
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         batch = self.env["boh.pos.batch"].sudo().browse(batch_id)
         try:
             with self.env.cr.savepoint():
@@ -292,6 +321,20 @@ class BohPosFeed(models.AbstractModel):
             ]
         return item_maps, mod_maps
 
+    def _add_odoo_pos_items(self, item_maps, entries):
+        """Odoo POS products are menu items: their code is the product id, mapped to itself."""
+        codes = {
+            line.item_code
+            for entry in entries
+            if entry["order"].source == ODOO_POS_SOURCE
+            for line in entry["order"].lines
+            if line.item_code.isdigit()
+        }
+        products = self.env["product.product"].sudo().browse([int(c) for c in codes]).exists()
+        own = item_maps[ODOO_POS_SOURCE]
+        for product in products:
+            own.setdefault(str(product.id), (product.id, product.uom_id.id))
+
     def _compute_effects(self, entries):
         """Demand, ingredient use and facts of every entry, one explosion per company."""
         by_company = defaultdict(list)
@@ -303,6 +346,12 @@ class BohPosFeed(models.AbstractModel):
     def _compute_company_effects(self, company, entries):
         item_maps, mod_maps = self._load_maps(company, {e["order"].source for e in entries})
         book, book_products, _converter = self.env["boh.costing"].sudo()._load_book(company)
+        # only pos.order._boh_feed speaks for Odoo's POS; a push naming that source is not
+        # trusted with products by id
+        odoo_pos = bool(self.env.context.get("boh_odoo_pos_feed"))
+        if odoo_pos:
+            self._add_odoo_pos_items(item_maps, entries)
+        with_recipe = {recipe.product for recipe in book.recipes}
         exploded_rows = []  # (entry, kind, row)
         direct_rows = []
         for entry in entries:
@@ -318,6 +367,9 @@ class BohPosFeed(models.AbstractModel):
                 entry["unmapped"] = sorted({(kind, code) for _ref, kind, code in unmapped})
                 continue
             for row in rows:
+                if odoo_pos and order.source == ODOO_POS_SOURCE and row.product not in with_recipe:
+                    # Odoo's own picking moves what has no recipe: never deplete it twice
+                    continue
                 if row.product in book_products:
                     exploded_rows.append((entry, row))
                 else:
@@ -493,7 +545,48 @@ class BohPosFeed(models.AbstractModel):
                             ),
                         }
                     ]
-        self._post_depletion(keys)
+        self._schedule_depletion(keys)
+
+    def _schedule_depletion(self, keys):
+        """Post depletion now, or (``boh_pos_bridge.depletion_mode`` = ``deferred``) queue
+        the store-days for the cron, so back-to-back pushes post one move per ingredient
+        and day instead of one delta per push."""
+        if not keys:
+            return
+        mode = self.env["ir.config_parameter"].sudo().get_param("boh_pos_bridge.depletion_mode")
+        if mode != "deferred":
+            self._post_depletion(keys)
+            return
+        warehouse_ids, dates = zip(*sorted(keys), strict=True)
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO boh_pos_depletion_todo
+                       (warehouse_id, date, create_uid, write_uid, create_date, write_date)
+                SELECT w, d, %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+                  FROM unnest(%(w)s::int[], %(d)s::date[]) AS k(w, d)
+                """,
+                uid=self.env.uid,
+                w=list(warehouse_ids),
+                d=list(dates),
+            )
+        )
+        # now, not later: only a due trigger wakes the cron threads at once
+        self.env.ref("boh_pos_bridge.ir_cron_boh_post_depletion")._trigger()
+
+    def _depletion_quiet_seconds(self):
+        """How long a store-day must go without pushes before its queued depletion is posted
+        (``boh_pos_bridge.depletion_quiet_seconds``, default 10): a burst of pushes is posted
+        once, after the burst."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("boh_pos_bridge.depletion_quiet_seconds", "10")
+        )
+        try:
+            return max(0, int(value))
+        except ValueError:
+            return 10
 
     def _lock_orders(self, entries):
         """Serialize concurrent pushes of the same orders, and detect a lost race.
@@ -567,55 +660,80 @@ class BohPosFeed(models.AbstractModel):
             if not entry.get("reprocess"):
                 header["version"] = entry["record"].version + 1
                 entry["answer"]["status"] = "amended"
-            header["line_ids"] = [Command.clear()] + header["line_ids"]
             entry["record"].write(header)
         old_ids = [e["record"].id for e, _h in old_entries]
         if old_ids:
-            self.env["boh.pos.consumption"].sudo().search([("order_id", "in", old_ids)]).unlink()
-        consumption = []
-        facts = []
+            self.env.flush_all()
+            for table in ("boh_pos_order_line", "boh_pos_consumption"):
+                self.env.cr.execute(
+                    SQL("DELETE FROM %s WHERE order_id = ANY(%s)", SQL.identifier(table), old_ids)
+                )
+        qty_digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        price_digits = self.env["decimal.precision"].precision_get("Product Price")
+        lines, consumption, facts = [], [], []
         for entry in entries:
             record = entry["record"]
+            order = entry["order"]
+            item_map = entry.get("item_map") or {}
+            company_id, warehouse_id = entry["warehouse"].company_id.id, entry["warehouse"].id
+            for line in order.lines:
+                lines.append(
+                    (
+                        record.id,
+                        line.line_ref,
+                        line.item_code,
+                        (item_map.get(line.item_code) or (None,))[0],
+                        float_round(float(line.qty), precision_digits=qty_digits),
+                        float_round(float(line.unit_price), precision_digits=price_digits),
+                        ", ".join(f"{m.code} x{m.qty}" for m in line.modifiers) or None,
+                        line.void,
+                        line.restock,
+                        line.parent_line_ref or None,
+                    )
+                )
             for (product_id, kind), qty in entry["consumption"].items():
                 if abs(qty) > 1e-9:
                     consumption.append(
-                        {
-                            "order_id": record.id,
-                            "company_id": record.company_id.id,
-                            "warehouse_id": record.warehouse_id.id,
-                            "date": record.business_date,
-                            "product_id": product_id,
-                            "kind": kind,
-                            "qty": qty,
-                        }
+                        (
+                            record.id,
+                            company_id,
+                            warehouse_id,
+                            order.business_date,
+                            product_id,
+                            kind,
+                            float_round(qty, precision_digits=qty_digits),
+                        )
                     )
             for vals in entry["facts"]:
                 facts.append(dict(vals, origin_model=ORIGIN, origin_id=record.id))
-        self.env["boh.pos.consumption"].sudo().create(consumption)
+        self._bulk_insert("boh_pos_order_line", LINE_COLUMNS, lines)
+        self._bulk_insert("boh_pos_consumption", CONSUMPTION_COLUMNS, consumption)
+        self.env["boh.pos.order.line"].invalidate_model()
+        self.env["boh.pos.consumption"].invalidate_model()
+        self.env["boh.pos.order"].invalidate_model(["line_ids", "consumption_ids"])
         self.env["boh.sales.fact"].sudo()._replace_origin_facts(ORIGIN, old_ids, facts)
         self._register_unmapped(entries)
         return keys
 
+    def _bulk_insert(self, table, columns, rows):
+        """Insert plain rows in one statement: order lines and consumption are written
+        by the thousand per push, where the ORM's per-record work would dominate."""
+        if not rows:
+            return
+        names = ", ".join(name for name, _type in columns)
+        arrays = ", ".join(f"%s::{sql_type}[]" for _name, sql_type in columns)
+        # the table and column names are constants of this module, never input
+        query = (
+            f"INSERT INTO {table} ({names}, create_uid, write_uid, create_date, write_date) "
+            f"SELECT *, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC' "
+            f"FROM unnest({arrays})"
+        )
+        arrays = [list(column) for column in zip(*rows, strict=True)]
+        self.env.cr.execute(SQL(query, self.env.uid, self.env.uid, *arrays))
+
     def _order_vals(self, entry):
         order = entry["order"]
         warehouse = entry["warehouse"]
-        item_map = entry.get("item_map") or {}
-        lines = [
-            Command.create(
-                {
-                    "line_ref": line.line_ref,
-                    "item_code": line.item_code,
-                    "product_id": (item_map.get(line.item_code) or (False,))[0],
-                    "qty": float(line.qty),
-                    "unit_price": float(line.unit_price),
-                    "modifiers": ", ".join(f"{m.code} x{m.qty}" for m in line.modifiers),
-                    "void": line.void,
-                    "restock": line.restock,
-                    "parent_line_ref": line.parent_line_ref or False,
-                }
-            )
-            for line in order.lines
-        ]
         return {
             "source": order.source,
             "order_ref": order.order_ref,
@@ -630,7 +748,6 @@ class BohPosFeed(models.AbstractModel):
             "note": entry.get("note") or False,
             "batch_id": entry["batch"].id if entry.get("batch") else False,
             "amount_total": float(sum(ln.unit_price * ln.qty for ln in order.lines if not ln.void)),
-            "line_ids": lines,
         }
 
     def _register_unmapped(self, entries):
@@ -750,6 +867,53 @@ class BohPosFeed(models.AbstractModel):
         moves = self.env["stock.move"].sudo().create(vals_list)
         moves._action_done()
         return moves
+
+    def _cron_post_depletion(self, quiet_seconds=None, max_wait=60):
+        """Post the depletion of the queued store-days that had no push for
+        ``quiet_seconds`` (deferred mode). While pushes keep coming, wait for them (up to
+        ``max_wait`` seconds, committing what is posted), then come back later."""
+        if quiet_seconds is None:
+            quiet_seconds = self._depletion_quiet_seconds()
+        deadline = time.monotonic() + max_wait
+        while True:
+            self._post_quiet_depletion(quiet_seconds)
+            self.env.cr.execute(
+                SQL("SELECT max(create_date), now() at time zone 'UTC' FROM boh_pos_depletion_todo")
+            )
+            latest, now = self.env.cr.fetchone()
+            if not latest:
+                return True
+            due = latest + timedelta(seconds=quiet_seconds)
+            wait = (due - now).total_seconds()
+            if self.env.registry.in_test_mode() or time.monotonic() + wait > deadline:
+                self.env.ref("boh_pos_bridge.ir_cron_boh_post_depletion")._trigger(due)
+                return True
+            # a burst is still arriving: keep what is posted, sleep until it may be quiet
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            time.sleep(max(wait, 0.2))
+
+    def _post_quiet_depletion(self, quiet_seconds):
+        """Take the queued store-days without a push for ``quiet_seconds`` and post them."""
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH ready AS (
+                    SELECT warehouse_id, date
+                      FROM boh_pos_depletion_todo
+                     GROUP BY warehouse_id, date
+                    HAVING max(create_date)
+                           <= (now() at time zone 'UTC') - make_interval(secs => %s)
+                )
+                DELETE FROM boh_pos_depletion_todo todo
+                 USING ready
+                 WHERE todo.warehouse_id = ready.warehouse_id AND todo.date = ready.date
+             RETURNING todo.warehouse_id, todo.date
+                """,
+                quiet_seconds,
+            )
+        )
+        keys = {(warehouse_id, day) for warehouse_id, day in self.env.cr.fetchall()}
+        return self.sudo()._post_depletion(keys)
 
     # ------------------------------------------------------------------ availability
     def _availability(self, warehouse):
