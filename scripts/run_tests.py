@@ -132,7 +132,8 @@ def ensure_venv() -> Path:
     if not python.exists():
         say(f"creating the pure-tier environment in {VENV}")
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    say("installing boh_core with its test extras into .venv")
+    # bench: the baselines the pure benchmarks measure against (statsforecast, the bakery data)
+    say("installing boh_core with its test and benchmark extras into .venv")
     subprocess.run(
         [
             str(python),
@@ -142,7 +143,7 @@ def ensure_venv() -> Path:
             "-q",
             "--disable-pip-version-check",
             "-e",
-            f"{ROOT}[test]",
+            f"{ROOT}[test,bench]",
         ],
         check=True,
     )

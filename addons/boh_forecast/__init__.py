@@ -1,1 +1,1 @@
-
+from . import models, report, wizards

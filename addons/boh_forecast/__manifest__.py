@@ -10,6 +10,18 @@
     "depends": ["boh_inventory", "purchase_stock"],
     "external_dependencies": {"python": ["pandas", "scikit-learn", "holidays", "boh_core"]},
     "data": [
+        "security/ir.model.access.csv",
+        "security/boh_forecast_rules.xml",
+        "data/ir_cron.xml",
+        "views/boh_forecast_views.xml",
         "views/boh_forecast_menus.xml",
     ],
+    "demo": [
+        "demo/boh_forecast_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "boh_forecast/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -20,12 +20,8 @@ import argparse
 import contextlib
 import http.client
 import io
-import json
 import os
 import re
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,7 +31,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT)]
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+
+from benchkit import free_port, odoo_env, start_server, stop_server  # noqa: E402
 
 SIZES = {
     "small": {"clients": 4, "rounds": 15, "warmup": 2},
@@ -48,86 +46,6 @@ CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
 REFERENCE = re.compile(rb'class="ref"')
 LIMIT_KEYS = ("address_limit", "token_limit")
 RAISED_LIMIT = "1000000"
-
-
-def odoo_options() -> list[str]:
-    options = []
-    if os.environ.get("BOH_ODOO_ADDONS_PATH"):
-        options.append(f"--addons-path={os.environ['BOH_ODOO_ADDONS_PATH']}")
-    return options + json.loads(os.environ.get("BOH_ODOO_DB_OPTIONS", "[]"))
-
-
-def odoo_env(db: str):
-    """A registry and the superuser id on ``db``."""
-    import odoo
-    from odoo.tools import config
-
-    config.parse_config(["-d", db, "--log-level=warn", *odoo_options()])
-    registry = odoo.modules.registry.Registry(db)
-    return registry, odoo.api, odoo.SUPERUSER_ID
-
-
-def free_port() -> int:
-    with contextlib.closing(socket.socket()) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def odoo_command() -> list[str]:
-    command = os.environ.get("ODOO_BIN") or shutil.which("odoo") or shutil.which("odoo-bin")
-    if command:
-        return [command]
-    # The odoo package of this Python, as `python -m odoo` would not find its CLI entry point.
-    return [sys.executable, "-c", "import odoo.cli; odoo.cli.main()"]
-
-
-def start_server(db: str, port: int, log_path: Path) -> subprocess.Popen:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    cmd = [
-        *odoo_command(),
-        "-d",
-        db,
-        *odoo_options(),
-        f"--http-port={port}",
-        f"--http-interface={HOST}",
-        "--workers=0",
-        "--max-cron-threads=0",
-        "--log-level=warn",
-        f"--logfile={log_path}",
-    ]
-    return subprocess.Popen(
-        cmd, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
-    )
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-
-
-def wait_until_up(port: int, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the Odoo server exited with code {server.returncode}")
-        try:
-            connection = http.client.HTTPConnection(HOST, port, timeout=10)
-            connection.request("GET", "/web/login")
-            response = connection.getresponse()
-            response.read()
-            connection.close()
-            if response.status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"the Odoo server did not answer within {STARTUP_SECONDS} s")
 
 
 def small_jpeg() -> bytes:
@@ -352,9 +270,8 @@ def main(argv=None) -> int:
         log_path = Path(tmp) / "odoo.log"
         try:
             with bench_fixture(args.db, params["clients"]) as paths:
-                server = start_server(args.db, port, log_path)
+                server = start_server(args.db, port, log_path, timeout=STARTUP_SECONDS)
                 try:
-                    wait_until_up(port, server)
                     # One client first: the server loads its caches before the crowd comes.
                     drive(port, intake_round, paths[:1], photo, 1, 0)
                     drive(port, login_round, paths[:1], photo, 1, 0)

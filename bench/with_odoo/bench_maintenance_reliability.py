@@ -16,14 +16,15 @@ does this); the database needs boh_maintenance installed.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT)]
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+
+from benchkit import odoo_env  # noqa: E402
 
 SIZES = {
     "small": {"equipment": 500, "requests": 20_000, "stores": 12},
@@ -31,20 +32,6 @@ SIZES = {
 }
 CATEGORIES = 40
 TARGET_SECONDS = 2.0
-
-
-def odoo_env(db: str):
-    """A registry and the superuser id on ``db``."""
-    import odoo
-    from odoo.tools import config
-
-    options = ["-d", db, "--log-level=warn"]
-    if os.environ.get("BOH_ODOO_ADDONS_PATH"):
-        options.append(f"--addons-path={os.environ['BOH_ODOO_ADDONS_PATH']}")
-    options += json.loads(os.environ.get("BOH_ODOO_DB_OPTIONS", "[]"))
-    config.parse_config(options)
-    registry = odoo.modules.registry.Registry(db)
-    return registry, odoo.api, odoo.SUPERUSER_ID
 
 
 def load_fleet(env, params):

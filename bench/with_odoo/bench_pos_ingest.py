@@ -22,25 +22,21 @@ test`` runs; ``--size full`` is the issue's 10,000 orders of 10 lines over 20 st
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 import os
 import random
-import shutil
 import signal
-import socket
 import string
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT)]
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+
+from benchkit import free_port, odoo_env, start_server, stop_server  # noqa: E402
 
 SIZES = {
     "small": {
@@ -70,20 +66,6 @@ SIZES = {
 }
 TARGETS = {"ingest_seconds": 60.0, "resend_seconds": 10.0, "ratio": 10.0}
 CLIENT_THREADS = 2
-
-
-def odoo_env(db: str):
-    """A registry and the odoo api on ``db``."""
-    import odoo
-    from odoo.tools import config
-
-    options = ["-d", db, "--log-level=warn"]
-    if os.environ.get("BOH_ODOO_ADDONS_PATH"):
-        options.append(f"--addons-path={os.environ['BOH_ODOO_ADDONS_PATH']}")
-    options += json.loads(os.environ.get("BOH_ODOO_DB_OPTIONS", "[]"))
-    config.parse_config(options)
-    registry = odoo.modules.registry.Registry(db)
-    return registry, odoo.api, odoo.SUPERUSER_ID
 
 
 # ---------------------------------------------------------------------- the kitchen
@@ -235,53 +217,6 @@ def make_orders(params, kitchen, rng):
 
 
 # ---------------------------------------------------------------------- the server
-def free_port() -> int:
-    with contextlib.closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(db: str, port: int, logfile: Path) -> subprocess.Popen:
-    command = os.environ.get("ODOO_BIN") or shutil.which("odoo") or shutil.which("odoo-bin")
-    if not command:
-        raise RuntimeError("no `odoo` command on PATH (set ODOO_BIN)")
-    # one cron thread: it posts the depletion the pushes queue (deferred mode)
-    cmd = [command, "-d", db, f"--http-port={port}", "--workers=0", "--max-cron-threads=1"]
-    if os.environ.get("BOH_ODOO_ADDONS_PATH"):
-        cmd.append(f"--addons-path={os.environ['BOH_ODOO_ADDONS_PATH']}")
-    cmd += json.loads(os.environ.get("BOH_ODOO_DB_OPTIONS", "[]"))
-    cmd += ["--log-level=warn", f"--db-filter=^{db}$", f"--logfile={logfile}"]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    process = subprocess.Popen(cmd, env=env, start_new_session=True)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the Odoo server exited with {process.returncode}; see {logfile}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/web/login", timeout=5) as r:
-                if r.status == 200:
-                    return process
-        except OSError:
-            pass
-        time.sleep(0.5)
-    stop_server(process)
-    raise RuntimeError(f"the Odoo server did not answer within 180 s; see {logfile}")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
 def push_all(url, db, kitchen, orders, batch):
     """Push ``orders`` from CLIENT_THREADS clients, each owning a share of the stores."""
     from boh_core.client import BohClient
@@ -516,7 +451,8 @@ def main(argv=None) -> int:
     port = free_port()
     logfile = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench_pos_ingest_{tag}.log"
     previous = set_depletion_mode(registry, api, uid, "deferred", str(params["quiet"]))
-    server = start_server(args.db, port, logfile)
+    # one cron thread: it posts the depletion the pushes queue (deferred mode)
+    server = start_server(args.db, port, logfile, cron_threads=1)
     try:
         url = f"http://127.0.0.1:{port}"
         start = time.perf_counter()

@@ -1,0 +1,15 @@
+from . import (
+    boh_forecast,
+    boh_forecast_engine,
+    boh_forecast_series,
+    boh_labour_plan,
+    boh_labour_standard,
+    boh_prep_plan,
+    product_template,
+    purchase_order,
+    purchase_order_line,
+    res_company,
+    res_config_settings,
+    res_partner,
+    stock_warehouse,
+)

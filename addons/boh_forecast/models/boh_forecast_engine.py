@@ -1,0 +1,607 @@
+import logging
+import math
+import warnings
+from collections import defaultdict
+from contextlib import contextmanager
+from datetime import datetime, time, timedelta
+
+import numpy as np
+import pandas as pd
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from boh_core import replenishment as rp
+from boh_core.errors import BohError
+from boh_core.forecast import backtest, forecast
+
+_logger = logging.getLogger(__name__)
+
+# any constant of our own: the advisory lock of the forecast run
+LOCK_KEY = 4_180_218_001
+LEVEL = 80
+BACKTEST_HORIZON = 7
+BACKTEST_WINDOWS = 4
+LABOUR_DAYS = 7
+WAREHOUSE_BATCH = 20
+RFQ_OPEN_STATES = ("draft", "sent", "to approve")
+
+
+class BohForecastEngine(models.AbstractModel):
+    """The nightly run: sales facts -> forecasts -> ingredient demand -> draft purchase orders,
+    prep plan and labour plan. The maths is in :mod:`boh_core`; this reads and writes."""
+
+    _name = "boh.forecast.engine"
+    _description = "Forecast Run"
+
+    # -- entry points -------------------------------------------------------------------
+
+    @api.model
+    def _cron_run_forecast(self):
+        """Nightly: forecast every enabled location of every company."""
+        warehouses = (
+            self.env["stock.warehouse"].sudo().search([("boh_forecast_enabled", "=", True)])
+        )
+        if not self._try_lock():
+            _logger.info("BOH forecast already running; this run is skipped.")
+            return False
+        for company in warehouses.company_id:
+            mine = warehouses.filtered(lambda w, c=company: w.company_id == c)
+            self.with_company(company)._run(mine)
+        return True
+
+    @api.model
+    def _run_for_warehouses(self, warehouses):
+        """Run now for ``warehouses`` (one company), refusing if a run is going on."""
+        if not self._try_lock():
+            raise UserError(
+                self.env._("A forecast run is already going on; try again in a few minutes.")
+            )
+        return self.with_company(warehouses.company_id[:1])._run(warehouses)
+
+    @api.model
+    def _try_lock(self):
+        """Take the run's transaction lock, or say it is taken (another run is going on)."""
+        return self.env.execute_query(SQL("SELECT pg_try_advisory_xact_lock(%s)", LOCK_KEY))[0][0]
+
+    # -- the run --------------------------------------------------------------------------
+
+    @api.model
+    def _run(self, warehouses):
+        """Forecast, store accuracy and plans, and suggest purchase orders for ``warehouses``."""
+        self = self.sudo()
+        if not warehouses:
+            return self.env["purchase.order"]
+        company = warehouses.company_id
+        company.ensure_one()
+        now = self._local_now()
+        today = now.date()
+        horizon = max(7, company.boh_fc_horizon or 21)
+        # a step per batch of locations read, then forecast, store, order, plan
+        steps = math.ceil(len(warehouses) / WAREHOUSE_BATCH) + 4
+        done = 0
+
+        history, revenue, hourly = [], [], []
+        for start in range(0, len(warehouses), WAREHOUSE_BATCH):
+            batch = warehouses[start : start + WAREHOUSE_BATCH]
+            frame, prices, profile = self._read_history(company, batch, today)
+            history.append(frame)
+            revenue.append(prices)
+            hourly.append(profile)
+            done += 1
+            self.env["ir.cron"]._notify_progress(done=done, remaining=steps - done)
+        history = pd.concat(history, ignore_index=True)
+        prices = {k: v for part in revenue for k, v in part.items()}
+        profiles = {k: v for part in hourly for k, v in part.items()}
+
+        series = self._series_keys(history)
+        fc, errors = self._forecast(history, horizon, company)
+        accuracy = self._backtest(history[~history.unique_id.isin(errors)], company)
+        done += 1
+        self.env["ir.cron"]._notify_progress(done=done, remaining=steps - done)
+
+        fc = self._attach_keys(fc, prices)
+        self._store_forecasts(company, warehouses, series, fc, errors, accuracy, today)
+        done += 1
+        self.env["ir.cron"]._notify_progress(done=done, remaining=steps - done)
+
+        orders = self._suggest_orders(company, warehouses, fc, now)
+        done += 1
+        self.env["ir.cron"]._notify_progress(done=done, remaining=steps - done)
+        self._plan_prep(company, warehouses, fc, today + timedelta(days=1))
+        self._plan_labour(company, warehouses, fc, profiles, today)
+        done += 1
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        return orders
+
+    def _local_now(self):
+        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        return pytz.utc.localize(fields.Datetime.now()).astimezone(tz).replace(tzinfo=None)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @api.model
+    def _read_history(self, company, warehouses, today):
+        """Daily item and covers history of ``warehouses``, their prices and hourly profile."""
+        start = today - timedelta(days=max(28, company.boh_fc_history_days or 365))
+        Fact = self.env["boh.sales.fact"]
+        domain = [
+            ("company_id", "=", company.id),
+            ("warehouse_id", "in", warehouses.ids),
+            ("date", ">=", start),
+            ("date", "<", today),
+        ]
+        item_rows = Fact._read_group(
+            domain + [("product_id.boh_forecast_excluded", "=", False)],
+            ["warehouse_id", "product_id", "date:day"],
+            ["qty:sum", "revenue:sum"],
+        )
+        cover_rows = Fact._read_group(domain, ["warehouse_id", "date:day"], ["covers:sum"])
+        recent = [("date", ">=", today - timedelta(days=56))]
+        hour_rows = Fact._read_group(
+            domain + recent, ["warehouse_id", "hour"], ["revenue:sum", "covers:sum"]
+        )
+        records = [(f"{wh.id}:{product.id}", day, qty) for wh, product, day, qty, _rev in item_rows]
+        records += [(f"{wh.id}:covers", day, float(covers)) for wh, day, covers in cover_rows]
+        frame = pd.DataFrame(records, columns=["unique_id", "ds", "y"])
+        # the horizon starts the day after the last day of history: anchor it on yesterday
+        yesterday = today - timedelta(days=1)
+        anchors = pd.DataFrame({"unique_id": frame.unique_id.unique(), "ds": yesterday, "y": 0.0})
+        frame = pd.concat([frame, anchors], ignore_index=True)
+        frame["ds"] = pd.to_datetime(frame["ds"])
+        sold = defaultdict(lambda: [0.0, 0.0])
+        for wh, product, _day, qty, rev in item_rows:
+            sold[f"{wh.id}:{product.id}"][0] += qty or 0.0
+            sold[f"{wh.id}:{product.id}"][1] += rev or 0.0
+        prices = {key: (rev / qty if qty > 0 else 0.0) for key, (qty, rev) in sold.items()}
+        profiles = defaultdict(lambda: {"sales": {}, "covers": {}})
+        for wh, hour, rev, covers in hour_rows:
+            profiles[wh.id]["sales"][hour or 0] = rev or 0.0
+            profiles[wh.id]["covers"][hour or 0] = float(covers or 0)
+        return frame, prices, dict(profiles)
+
+    @staticmethod
+    def _series_keys(history):
+        keys = {}
+        for uid in history.unique_id.unique():
+            wh, item = uid.split(":")
+            keys[uid] = (int(wh), False if item == "covers" else int(item))
+        return keys
+
+    # -- forecasting -----------------------------------------------------------------------
+
+    @api.model
+    def _forecast(self, history, horizon, company):
+        """One forecast call for every series; a series that breaks it is flagged and left out.
+
+        Returns the forecast frame and ``{unique_id: message}`` of the failed series.
+        """
+        errors = {}
+        finite = history.groupby("unique_id")["y"].apply(lambda y: bool(np.isfinite(y).all()))
+        for uid in finite[~finite].index:
+            errors[uid] = self.env._("Sales history holds a quantity that is not a number.")
+        good = history[~history.unique_id.isin(errors)]
+        country = self._country(company)
+        if good.empty:
+            return _empty_forecast(), errors
+        try:
+            with _quiet():
+                return forecast(good, horizon, level=LEVEL, country=country), errors
+        except Exception as error:  # noqa: BLE001 - isolate the series that breaks the batch
+            _logger.info("Forecast batch failed (%s); retrying series one by one", error)
+        parts = []
+        for uid, frame in good.groupby("unique_id"):
+            try:
+                with _quiet():
+                    parts.append(forecast(frame, horizon, level=LEVEL, country=country))
+            except Exception as error:  # noqa: BLE001 - flag it, the other series go on
+                errors[uid] = str(error)
+        return (pd.concat(parts, ignore_index=True) if parts else _empty_forecast()), errors
+
+    @api.model
+    def _backtest(self, history, company):
+        """Per-series accuracy, or nothing when the history is too short to measure it."""
+        if history.empty:
+            return pd.DataFrame(columns=["unique_id", "wape", "mase", "coverage", "model", "n"])
+        try:
+            with _quiet():
+                return backtest(
+                    history,
+                    BACKTEST_HORIZON,
+                    windows=BACKTEST_WINDOWS,
+                    country=self._country(company),
+                )
+        except Exception as error:  # noqa: BLE001 - accuracy is a report, not a blocker
+            _logger.info("BOH forecast accuracy not measured: %s", error)
+            return pd.DataFrame(columns=["unique_id", "wape", "mase", "coverage", "model", "n"])
+
+    @staticmethod
+    def _country(company):
+        code = company.country_id.code
+        if not code:
+            return None
+        try:
+            from boh_core.forecast.calendar import check_country
+
+            return check_country(code)
+        except BohError:
+            return None
+
+    @staticmethod
+    def _attach_keys(fc, prices):
+        fc = fc.copy()
+        keys = fc.unique_id.astype(str).str.split(":")
+        fc["warehouse_id"] = keys.str[0].astype(int)
+        fc["product_id"] = pd.to_numeric(keys.str[1], errors="coerce").astype(float)
+        fc["date"] = pd.to_datetime(fc.ds).dt.date
+        fc["sigma"] = (fc.yhat_hi - fc.yhat_lo).clip(lower=0) / (2 * rp.Z_80)
+        fc["price"] = fc.unique_id.map(prices).fillna(0.0)
+        return fc
+
+    # -- storing -----------------------------------------------------------------------------
+
+    @api.model
+    def _store_forecasts(self, company, warehouses, series, fc, errors, accuracy, today):
+        """Replace future forecasts; keep past ones (forecast vs actual); update series."""
+        self.env["boh.forecast"].search(
+            [("warehouse_id", "in", warehouses.ids), ("date", ">=", today)]
+        ).unlink()
+        vals = [
+            {
+                "company_id": company.id,
+                "warehouse_id": int(row.warehouse_id),
+                "product_id": int(row.product_id) if not math.isnan(row.product_id) else False,
+                "kind": "covers" if math.isnan(row.product_id) else "item",
+                "date": row.date,
+                "qty": float(row.yhat),
+                "qty_lo": float(row.yhat_lo),
+                "qty_hi": float(row.yhat_hi),
+                "sales": float(row.yhat * row.price),
+            }
+            for row in fc.itertuples(index=False)
+        ]
+        self.env["boh.forecast"].create(vals)
+
+        sigma = fc.groupby("unique_id")["sigma"].mean().to_dict()
+        acc = {row.unique_id: row for row in accuracy.itertuples(index=False)}
+        Series = self.env["boh.forecast.series"]
+        existing = {
+            (s.warehouse_id.id, s.product_id.id or False, s.kind): s
+            for s in Series.search([("warehouse_id", "in", warehouses.ids)])
+        }
+        now = fields.Datetime.now()
+        to_create = []
+        for uid, (wh_id, product_id) in series.items():
+            kind = "item" if product_id else "covers"
+            row = acc.get(uid)
+            vals = {
+                "state": "failed" if uid in errors else "ok",
+                "message": errors.get(uid, False),
+                "sigma": float(sigma.get(uid, 0.0)),
+                "last_run": now,
+            }
+            if row is not None:
+                vals.update(
+                    model=row.model,
+                    wape=_num(row.wape) * 100.0,
+                    mase=_num(row.mase),
+                    coverage=_num(row.coverage) * 100.0,
+                    backtest_days=int(_num(row.n)),
+                )
+            record = existing.get((wh_id, product_id, kind))
+            if record:
+                record.write(vals)
+            else:
+                vals.update(
+                    company_id=company.id, warehouse_id=wh_id, product_id=product_id, kind=kind
+                )
+                to_create.append(vals)
+        Series.create(to_create)
+
+    # -- purchasing ---------------------------------------------------------------------------
+
+    @api.model
+    def _ingredient_demand(self, company, fc):
+        """Daily ingredient demand and its variance per location: one batched explosion."""
+        items = fc[fc.product_id.notna()]
+        if items.empty:
+            return pd.DataFrame(columns=["warehouse_id", "ingredient", "date", "qty", "var"])
+        book, products, _converter = self.env["boh.costing"]._load_book(company)
+        recipes = {recipe.product: recipe for recipe in book.recipes}
+        # a set meal's components are sold (and forecast) as items of their own
+        set_meals = {
+            recipe.product
+            for recipe in book.recipes
+            if any(products.get(line.component, {}).get("kind") == "menu" for line in recipe.lines)
+        }
+        item_ids = [
+            int(pid)
+            for pid in items.product_id.unique()
+            if int(pid) in recipes and int(pid) not in set_meals
+        ]
+        if not item_ids:
+            return pd.DataFrame(columns=["warehouse_id", "ingredient", "date", "qty", "var"])
+        vectors = self.env["boh.recipe"]._boh_explode_each(
+            [(pid, 1.0, products[pid]["uom_id"]) for pid in item_ids], company
+        )
+        factors = pd.DataFrame(
+            [
+                (pid, ingredient, amount)
+                for pid, vector in zip(item_ids, vectors, strict=True)
+                for ingredient, amount in vector.items()
+            ],
+            columns=["product_id", "ingredient", "factor"],
+        )
+        merged = items.assign(product_id=items.product_id.astype(int)).merge(
+            factors, on="product_id"
+        )
+        merged["qty"] = merged.yhat * merged.factor
+        merged["var"] = (merged.sigma * merged.factor) ** 2
+        return merged.groupby(["warehouse_id", "ingredient", "date"], as_index=False)[
+            ["qty", "var"]
+        ].sum()
+
+    @api.model
+    def _suggest_orders(self, company, warehouses, fc, now):
+        """Draft purchase orders per vendor and location covering until the delivery after
+        next, with each line's explanation. Replaces the suggestions still in draft."""
+        PO = self.env["purchase.order"]
+        stale = PO.search(
+            [
+                ("boh_suggested", "=", True),
+                ("state", "=", "draft"),
+                ("picking_type_id.warehouse_id", "in", warehouses.ids),
+            ]
+        )
+        stale.button_cancel()
+        stale.unlink()
+        demand = self._ingredient_demand(company, fc)
+        if demand.empty:
+            return PO
+        Product = self.env["product.product"].with_company(company)
+        ingredients = Product.browse(demand.ingredient.unique().astype(int).tolist())
+        ingredients = ingredients.filtered(
+            lambda p: p.purchase_ok and p.is_storable and not p.boh_forecast_excluded
+        )
+        # Odoo's own reorder rules order these: never order them twice
+        auto_rules = self.env["stock.warehouse.orderpoint"]._read_group(
+            [
+                ("product_id", "in", ingredients.ids),
+                ("warehouse_id", "in", warehouses.ids),
+                ("trigger", "=", "auto"),
+            ],
+            ["warehouse_id", "product_id"],
+        )
+        ruled = {(wh.id, product.id) for wh, product in auto_rules}
+        open_rfqs = defaultdict(float)
+        for order, product, qty in self.env["purchase.order.line"]._read_group(
+            [
+                ("product_id", "in", ingredients.ids),
+                ("order_id.picking_type_id.warehouse_id", "in", warehouses.ids),
+                ("state", "in", RFQ_OPEN_STATES),
+            ],
+            ["order_id", "product_id"],
+            ["product_uom_qty:sum"],
+        ):
+            open_rfqs[(order.picking_type_id.warehouse_id.id, product.id)] += qty
+        sellers = {
+            product.id: product._select_seller(
+                quantity=None, date=now.date(), uom_id=product.uom_po_id
+            )
+            for product in ingredients
+        }
+        service = company.boh_fc_service_level or 95.0
+        demand = demand.set_index(["warehouse_id", "ingredient", "date"]).sort_index()
+        orders = defaultdict(list)
+        for warehouse in warehouses:
+            stock = ingredients.with_context(warehouse_id=warehouse.id)
+            levels = {p["id"]: p for p in stock.read(["qty_available", "incoming_qty"])}
+            for product in ingredients:
+                seller = sellers[product.id]
+                key = (warehouse.id, product.id)
+                if not seller or key in ruled:
+                    continue
+                try:
+                    line = self._order_line(
+                        product, seller, demand, warehouse, now, service, levels, open_rfqs
+                    )
+                except BohError as error:
+                    _logger.info("Forecast: %s skipped: %s", product.display_name, error)
+                    continue
+                if line:
+                    orders[(seller.partner_id.id, warehouse.id, line.pop("_delivery"))].append(line)
+        vals = []
+        for (partner_id, wh_id, delivery), lines in orders.items():
+            warehouse = warehouses.browse(wh_id)
+            vals.append(
+                {
+                    "partner_id": partner_id,
+                    "company_id": company.id,
+                    "picking_type_id": warehouse.in_type_id.id,
+                    "boh_suggested": True,
+                    "origin": self.env._("BOH forecast %(store)s", store=warehouse.code),
+                    "date_planned": datetime.combine(delivery, time(12)),
+                    "order_line": [fields.Command.create(line) for line in lines],
+                }
+            )
+        return PO.create(vals)
+
+    @api.model
+    def _order_line(self, product, seller, demand, warehouse, now, service, levels, open_rfqs):
+        """Purchase order line values for one ingredient at one location, or None."""
+        partner = seller.partner_id
+        window = rp.order_window(
+            now,
+            seller.delay,
+            partner._boh_delivery_weekdays(),
+            partner.boh_order_cutoff or None,
+        )
+        last_day = window.next_delivery - timedelta(days=1)
+        try:
+            rows = demand.loc[(warehouse.id, product.id)]
+        except KeyError:
+            return None
+        days = rows.loc[(rows.index >= window.start) & (rows.index <= last_day)]
+        if days.empty:
+            return None
+        # a window longer than the horizon: its last days at the average of the known ones
+        missing = window.cover_days - len(days)
+        need_qty = float(days.qty.sum()) + max(0, missing) * float(days.qty.mean())
+        sigma = math.sqrt(float(days["var"].mean()))
+        safety = rp.safety_stock(sigma, window.cover_days, service)
+        on_hand = max(0.0, levels[product.id]["qty_available"])
+        incoming = levels[product.id]["incoming_qty"] + open_rfqs.get(
+            (warehouse.id, product.id), 0.0
+        )
+        missing_qty = rp.order_up_to(need_qty, safety, on_hand, incoming)
+        po_uom = seller.product_uom or product.uom_po_id
+        need_po = product.uom_id._compute_quantity(missing_qty, po_uom, round=False)
+        qty = rp.round_order(need_po, 1.0, seller.min_qty or 0.0)
+        if not qty:
+            return None
+        uom = product.uom_id.name
+        explanation = self.env._(
+            "%(demand).2f demand until %(until)s + %(safety).2f safety - %(onhand).2f on hand "
+            "- %(incoming).2f incoming = %(need).2f %(uom)s; rounded to whole %(po_uom)s, "
+            "minimum %(moq)g",
+            demand=need_qty,
+            until=last_day,
+            safety=safety,
+            onhand=on_hand,
+            incoming=incoming,
+            need=missing_qty,
+            uom=uom,
+            po_uom=po_uom.name,
+            moq=seller.min_qty,
+        )
+        return {
+            "product_id": product.id,
+            "product_qty": qty,
+            "product_uom": po_uom.id,
+            "date_planned": datetime.combine(window.delivery, time(12)),
+            "boh_demand_qty": need_qty,
+            "boh_safety_qty": safety,
+            "boh_onhand_qty": on_hand,
+            "boh_incoming_qty": incoming,
+            "boh_need_qty": missing_qty,
+            "boh_cover_until": last_day,
+            "boh_explanation": explanation,
+            "_delivery": window.delivery,
+        }
+
+    # -- kitchen and labour ---------------------------------------------------------------------
+
+    @api.model
+    def _plan_prep(self, company, warehouses, fc, day):
+        """Batches of each prep recipe each location makes for ``day``."""
+        Plan = self.env["boh.prep.plan"]
+        Plan.search([("warehouse_id", "in", warehouses.ids), ("date", ">=", day)]).unlink()
+        items = fc[fc.product_id.notna() & (fc.date == day)]
+        if items.empty:
+            return Plan
+        book, products, converter = self.env["boh.costing"]._load_book(company)
+        recipes = {recipe.product: recipe for recipe in book.recipes}
+        preps = {pid for pid, info in products.items() if info.get("kind") == "prep"}
+        vals = []
+        for wh_id, rows in items.groupby("warehouse_id"):
+            demand = [
+                (int(pid), float(qty), products[int(pid)]["uom_id"])
+                for pid, qty in zip(rows.product_id, rows.yhat, strict=True)
+                if int(pid) in recipes
+            ]
+            try:
+                needs = rp.prep_requirements(book.recipes, demand, preps, converter)
+            except BohError as error:
+                _logger.info("Prep plan of location %s not made: %s", wh_id, error)
+                continue
+            for pid, qty in needs.items():
+                recipe = recipes[pid]
+                vals.append(
+                    {
+                        "company_id": company.id,
+                        "warehouse_id": int(wh_id),
+                        "date": day,
+                        "recipe_id": recipe.id,
+                        "qty": qty,
+                        "uom_id": recipe.output_unit,
+                        "batch_size": recipe.output_qty,
+                        "batches": rp.batches_needed(qty, recipe.output_qty, recipe.yield_pct),
+                    }
+                )
+        return Plan.create(vals)
+
+    @api.model
+    def _plan_labour(self, company, warehouses, fc, profiles, today):
+        """Labour hours per role, day and day part from the sales and covers forecasts."""
+        Plan = self.env["boh.labour.plan"]
+        Plan.search([("warehouse_id", "in", warehouses.ids), ("date", ">=", today)]).unlink()
+        standards = self.env["boh.labour.standard"].search(
+            [
+                ("company_id", "=", company.id),
+                "|",
+                ("warehouse_id", "=", False),
+                ("warehouse_id", "in", warehouses.ids),
+            ]
+        )
+        if not standards or fc.empty:
+            return Plan
+        window = fc[(fc.date >= today) & (fc.date < today + timedelta(days=LABOUR_DAYS))]
+        sales = (
+            window[window.product_id.notna()]
+            .assign(sales=lambda f: f.yhat * f.price)
+            .groupby(["warehouse_id", "date"])["sales"]
+            .sum()
+        )
+        covers = window[window.product_id.isna()].groupby(["warehouse_id", "date"])["yhat"].sum()
+        drivers = {"sales": sales.to_dict(), "covers": covers.to_dict()}
+        vals = []
+        for warehouse in warehouses:
+            mine = standards.filtered(
+                lambda s, w=warehouse: not s.warehouse_id or s.warehouse_id == w
+            )
+            profile = profiles.get(warehouse.id, {"sales": {}, "covers": {}})
+            for offset in range(LABOUR_DAYS):
+                day = today + timedelta(days=offset)
+                for standard in mine:
+                    daily = drivers[standard.driver].get((warehouse.id, day), 0.0)
+                    parts = rp.spread_day_parts(daily, profile[standard.driver])
+                    for part, amount in parts.items():
+                        if amount <= 0:
+                            continue
+                        vals.append(
+                            {
+                                "company_id": company.id,
+                                "warehouse_id": warehouse.id,
+                                "date": day,
+                                "day_part": part,
+                                "standard_id": standard.id,
+                                "role": standard.role,
+                                "driver": standard.driver,
+                                "driver_qty": amount,
+                                "hours": rp.labour_hours(amount, standard.per_hour),
+                            }
+                        )
+        return Plan.create(vals)
+
+
+@contextmanager
+def _quiet():
+    """Library deprecation notices are for developers, not the nightly log."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        yield
+
+
+def _empty_forecast():
+    return pd.DataFrame(columns=["unique_id", "ds", "yhat", "yhat_lo", "yhat_hi"])
+
+
+def _num(value):
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return value if math.isfinite(value) else 0.0

@@ -1,0 +1,1 @@
+from . import test_forecast_tour, test_replenishment_flow

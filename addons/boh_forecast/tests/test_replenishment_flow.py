@@ -1,0 +1,308 @@
+import math
+from datetime import date
+from unittest.mock import patch
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import freeze_time, new_test_user, tagged
+from odoo.tools import SQL
+
+from boh_core.errors import BohError
+from boh_core.replenishment import Z_80, round_order
+
+from ..models import boh_forecast_engine as engine_module
+from ..models.boh_forecast_engine import LOCK_KEY
+from .common import NOW, BohForecastCase
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestReplenishmentFlow(BohForecastCase):
+    def test_facts_to_rfq_lines_by_hand(self):
+        # at a 50% service level there is no safety stock: the hand calculation is exact
+        self.company.boh_fc_service_level = 50.0
+        orders = self.run_store()
+        self.assertEqual(len(orders), 1, "one order for the one vendor of the store")
+        self.assertEqual(orders.partner_id, self.vendor)
+        self.assertEqual(orders.picking_type_id, self.store.in_type_id)
+        self.assertEqual(orders.state, "draft")
+        # ordered Monday before the 10:00 cut-off, comes Tuesday; the next order comes
+        # Friday, so this one covers Monday to Thursday: 8 + 10 + 12 + 14 = 44 burgers
+        self.assertEqual(orders.date_planned.date(), date(2026, 11, 24))
+        lines = {line.product_id: line for line in orders.order_line}
+        self.assertEqual(set(lines), {self.beef, self.bun}, "no vendor, no order: tomato")
+        beef = lines[self.beef]
+        self.assertEqual(beef.boh_cover_until, date(2026, 11, 26))
+        self.assertAlmostEqual(beef.boh_demand_qty, 44 * 0.15, delta=0.15)
+        self.assertAlmostEqual(beef.boh_safety_qty, 0.0)
+        self.assertAlmostEqual(beef.boh_onhand_qty, 1.0)
+        self.assertAlmostEqual(beef.boh_incoming_qty, 0.0)
+        # 6.6 - 1 = 5.6 kg is 1.12 cases of 5 kg: 2 cases, but the vendor's minimum is 3
+        self.assertEqual(beef.product_uom, self.case5)
+        self.assertEqual(beef.product_qty, 3.0)
+        self.assertAlmostEqual(beef.price_unit, 50.0)
+        bun = lines[self.bun]
+        # 44 buns in packs of 12: 4 packs (48), above the minimum of 2
+        self.assertAlmostEqual(bun.boh_demand_qty, 44.0, delta=1.0)
+        self.assertEqual(bun.product_uom, self.pack12)
+        self.assertEqual(bun.product_qty, 4.0)
+        self.assert_explained(beef, 5.0)
+        self.assert_explained(bun, 12.0)
+
+    def test_safety_stock_from_the_forecast_error(self):
+        orders = self.run_store()
+        bun = orders.order_line.filtered(lambda pol: pol.product_id == self.bun)
+        days = self.env["boh.forecast"].search(
+            [
+                ("warehouse_id", "=", self.store.id),
+                ("product_id", "=", self.burger.id),
+                ("date", ">=", "2026-11-23"),
+                ("date", "<=", "2026-11-26"),
+            ]
+        )
+        self.assertEqual(len(days), 4)
+        # one bun a burger: the daily error of the burger forecast, from its 80% interval,
+        # times z(95%) and the square root of the 4 days covered
+        variance = sum(((d.qty_hi - d.qty_lo) / (2 * Z_80)) ** 2 for d in days) / 4
+        expected = 1.6449 * math.sqrt(variance) * 2.0
+        self.assertAlmostEqual(bun.boh_safety_qty, expected, delta=0.01 + expected * 0.01)
+        self.assert_explained(bun, 12.0)
+
+    @freeze_time("2026-11-23 11:00:00")
+    def test_after_cut_off_the_order_covers_until_the_next_tuesday(self):
+        self.company.boh_fc_service_level = 50.0
+        self.env["stock.quant"]._update_available_quantity(self.beef, self.store.lot_stock_id, -1.0)
+        orders = self.run_store()
+        beef = orders.order_line.filtered(lambda pol: pol.product_id == self.beef)
+        # ordered Tuesday, comes Friday; the next order comes Tuesday 1 December:
+        # Monday to Monday is 108 burgers, 16.2 kg of beef = 3.24 cases -> 4 cases
+        self.assertEqual(orders.date_planned.date(), date(2026, 11, 27))
+        self.assertEqual(beef.boh_cover_until, date(2026, 11, 30))
+        self.assertAlmostEqual(beef.boh_demand_qty, 108 * 0.15, delta=0.3)
+        self.assertEqual(beef.product_qty, 4.0)
+        self.assert_explained(beef, 5.0)
+
+    def assert_explained(self, line, pack):
+        """The figures on the line add up to its quantity."""
+        need = line.boh_demand_qty + line.boh_safety_qty - line.boh_onhand_qty
+        need -= line.boh_incoming_qty
+        self.assertAlmostEqual(line.boh_need_qty, need, delta=0.02)
+        moq = line.product_id.seller_ids.min_qty
+        self.assertEqual(line.product_qty, round_order(line.boh_need_qty / pack, 1.0, moq))
+        self.assertIn("safety", line.boh_explanation)
+
+    def test_forecast_accuracy_prep_and_labour(self):
+        self.run_store()
+        Series = self.env["boh.forecast.series"]
+        burger = Series.search(
+            [("warehouse_id", "=", self.store.id), ("product_id", "=", self.burger.id)]
+        )
+        self.assertEqual(burger.state, "ok")
+        self.assertTrue(burger.model)
+        self.assertGreater(burger.backtest_days, 0)
+        self.assertLess(burger.wape, 5.0, "a clean weekly pattern is forecast closely")
+        covers = Series.search([("warehouse_id", "=", self.store.id), ("kind", "=", "covers")])
+        self.assertEqual(covers.state, "ok")
+        tuesday = self.env["boh.forecast"].search(
+            [
+                ("warehouse_id", "=", self.store.id),
+                ("product_id", "=", self.burger.id),
+                ("date", "=", "2026-11-24"),
+            ]
+        )
+        self.assertAlmostEqual(tuesday.qty, 10.0, delta=0.5)
+        self.assertLessEqual(tuesday.qty_lo, tuesday.qty)
+        self.assertGreaterEqual(tuesday.qty_hi, tuesday.qty)
+        # forecast vs actual: the actuals of the history and the forecast of the horizon
+        Report = self.env["boh.forecast.report"]
+        report = Report.search(
+            [("warehouse_id", "=", self.store.id), ("product_id", "=", self.burger.id)]
+        )
+        self.assertAlmostEqual(
+            sum(report.mapped("qty_actual")), 8 * sum([8, 10, 12, 14, 20, 30, 6])
+        )
+        self.assertGreater(sum(report.mapped("qty_forecast")), 0)
+        # prep for Tuesday: 10 burgers x 100 ml = 1 L of sauce, one 2 L batch
+        prep = self.env["boh.prep.plan"].search([("warehouse_id", "=", self.store.id)])
+        self.assertEqual(prep.recipe_id, self.sauce_recipe)
+        self.assertEqual(prep.date, date(2026, 11, 24))
+        self.assertAlmostEqual(prep.qty, 1.0, places=1)
+        self.assertEqual(prep.batches, 1)
+        # labour: all covers at 12:00, so lunch; 8 covers on Monday at 10 an hour = 0.8 h
+        labour = self.env["boh.labour.plan"].search(
+            [
+                ("warehouse_id", "=", self.store.id),
+                ("date", "=", "2026-11-23"),
+                ("standard_id", "=", self.cook.id),
+            ]
+        )
+        self.assertEqual(labour.day_part, "lunch")
+        self.assertEqual(labour.role, "FC Cook")
+        self.assertAlmostEqual(labour.hours, 0.8, places=1)
+
+    def test_nothing_is_ordered_twice(self):
+        first = self.run_store()
+        quantities = {line.product_id: line.product_qty for line in first.order_line}
+        # a second run replaces the draft suggestion rather than adding to it
+        second = self.run_store()
+        self.assertFalse(first.exists())
+        self.assertEqual(self.suggested_lines().order_id, second)
+        self.assertEqual(
+            {line.product_id: line.product_qty for line in second.order_line}, quantities
+        )
+        # once confirmed, it is incoming: the next run orders nothing more
+        second.button_confirm()
+        third = self.run_store()
+        self.assertFalse(third)
+        # a product under an Odoo reorder rule is left to Odoo's replenishment
+        second.button_cancel()
+        self.env["stock.warehouse.orderpoint"].create(
+            {
+                "product_id": self.bun.id,
+                "warehouse_id": self.store.id,
+                "location_id": self.store.lot_stock_id.id,
+                "trigger": "auto",
+                "product_min_qty": 10,
+                "product_max_qty": 50,
+            }
+        )
+        fourth = self.run_store()
+        self.assertEqual(fourth.order_line.product_id, self.beef)
+
+    def test_a_bad_series_is_flagged_and_the_rest_go_on(self):
+        fact = self.facts.filtered(lambda f: f.product_id == self.fries)[:1]
+        self.env.flush_all()
+        self.env.cr.execute(SQL("UPDATE boh_sales_fact SET qty = 'NaN' WHERE id = %s", fact.id))
+        self.env.invalidate_all()
+        orders = self.run_store()
+        Series = self.env["boh.forecast.series"]
+        fries = Series.search([("product_id", "=", self.fries.id)])
+        self.assertEqual(fries.state, "failed")
+        self.assertTrue(fries.message)
+        burger = Series.search(
+            [("warehouse_id", "=", self.store.id), ("product_id", "=", self.burger.id)]
+        )
+        self.assertEqual(burger.state, "ok")
+        self.assertEqual(set(orders.order_line.product_id), {self.beef, self.bun})
+        self.assertFalse(self.env["boh.forecast"].search([("product_id", "=", self.fries.id)]))
+
+    def test_a_series_that_breaks_the_batch_is_isolated(self):
+        real = engine_module.forecast
+        fries_id = f"{self.store.id}:{self.fries.id}"
+
+        def picky(history, *args, **kwargs):
+            if fries_id in set(history.unique_id):
+                raise BohError("history", fries_id, "Series FC Fries cannot be forecast.")
+            return real(history, *args, **kwargs)
+
+        with patch.object(engine_module, "forecast", side_effect=picky):
+            orders = self.run_store()
+        fries = self.env["boh.forecast.series"].search([("product_id", "=", self.fries.id)])
+        self.assertEqual(fries.state, "failed")
+        self.assertEqual(fries.message, "Series FC Fries cannot be forecast.")
+        self.assertEqual(set(orders.order_line.product_id), {self.beef, self.bun})
+        # the next good run clears the flag
+        self.run_store()
+        self.assertEqual(fries.state, "ok")
+        self.assertFalse(fries.message)
+
+    def test_a_second_run_at_the_same_time_is_refused(self):
+        with self.registry.cursor() as other:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+            with self.assertRaises(UserError):
+                self.run_store()
+            self.assertFalse(self.engine._cron_run_forecast())
+            other.rollback()
+        # the lock is gone with the other transaction
+        self.assertTrue(self.run_store())
+
+    def test_cron_runs_every_enabled_location(self):
+        self.store_b.boh_forecast_enabled = False
+        others = self.env["stock.warehouse"].search(
+            [("id", "not in", (self.store | self.store_b).ids)]
+        )
+        others.boh_forecast_enabled = False
+        cron = self.env.ref("boh_forecast.ir_cron_boh_forecast")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
+        engine = self.engine.with_context(ir_cron_progress_id=progress.id)
+        self.assertTrue(engine._cron_run_forecast())
+        self.assertGreater(progress.done, 0)
+        self.assertEqual(progress.remaining, 0)
+        Series = self.env["boh.forecast.series"]
+        self.assertTrue(Series.search([("warehouse_id", "=", self.store.id)]))
+        self.assertFalse(Series.search([("warehouse_id", "=", self.store_b.id)]))
+
+    def test_a_location_without_sales_gets_nothing(self):
+        empty = self.env["stock.warehouse"].create({"name": "FC Empty Store", "code": "FCE"})
+        self.assertFalse(self.run_store(empty))
+        self.assertFalse(self.env["boh.forecast.series"].search([("warehouse_id", "=", empty.id)]))
+
+    def test_wizard_runs_one_location(self):
+        manager = new_test_user(
+            self.env,
+            login="fc_wizard_manager",
+            groups="boh_inventory.group_boh_manager,purchase.group_purchase_user",
+        )
+        wizard = (
+            self.env["boh.forecast.run.wizard"]
+            .with_user(manager)
+            .create({"warehouse_id": self.store.id})
+        )
+        action = wizard.action_run()
+        orders = self.env["purchase.order"].search(action["domain"])
+        self.assertEqual(orders.partner_id, self.vendor)
+        self.assertFalse(
+            self.env["boh.forecast.series"].search([("warehouse_id", "=", self.store_b.id)])
+        )
+        # a manager of store B only cannot run store A
+        manager.boh_warehouse_ids = self.store_b
+        wizard = (
+            self.env["boh.forecast.run.wizard"]
+            .with_user(manager)
+            .create({"warehouse_id": self.store.id})
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_run()
+        # the location form's button opens the wizard on it
+        action = self.store.with_user(manager).action_boh_run_forecast()
+        self.assertEqual(action["context"]["default_warehouse_id"], self.store.id)
+
+    def test_store_manager_sees_only_their_stores(self):
+        self.engine._run_for_warehouses(self.store | self.store_b)
+        manager = new_test_user(
+            self.env,
+            login="fc_store_b_manager",
+            groups="boh_inventory.group_boh_manager",
+        )
+        manager.boh_warehouse_ids = self.store_b
+        for model in ("boh.forecast", "boh.forecast.series", "boh.forecast.report"):
+            records = self.env[model].with_user(manager).search([])
+            self.assertTrue(records, model)
+            self.assertEqual(records.warehouse_id, self.store_b, model)
+        self.assertFalse(
+            self.env["boh.prep.plan"]
+            .with_user(manager)
+            .search([("warehouse_id", "=", self.store.id)])
+        )
+        mine = self.env["boh.labour.plan"].with_user(manager).search([])
+        self.assertEqual(mine.warehouse_id, self.store_b)
+        other = self.env["boh.forecast.series"].search([("warehouse_id", "=", self.store.id)])
+        with self.assertRaises(AccessError):
+            other.with_user(manager).read(["wape"])
+        # another company sees none of it
+        company_b = self.env["res.company"].create({"name": "FC Restaurant Group B"})
+        manager_b = new_test_user(
+            self.env,
+            login="fc_company_b_manager",
+            groups="boh_inventory.group_boh_manager",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        for model in ("boh.forecast", "boh.forecast.series", "boh.prep.plan", "boh.labour.plan"):
+            self.assertFalse(self.env[model].with_user(manager_b).search([]), model)
+        # the kitchen reads the plans, does not write them
+        cook = new_test_user(self.env, login="fc_cook", groups="boh_inventory.group_boh_user")
+        prep = self.env["boh.prep.plan"].with_user(cook).search([])
+        self.assertTrue(prep)
+        with self.assertRaises(AccessError):
+            prep.write({"batches": 9})

@@ -1,0 +1,1 @@
+from . import boh_forecast_run_wizard

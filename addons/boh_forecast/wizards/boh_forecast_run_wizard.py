@@ -1,0 +1,36 @@
+from odoo import fields, models
+from odoo.exceptions import AccessError
+
+
+class BohForecastRunWizard(models.TransientModel):
+    """Run the nightly forecast now for one location."""
+
+    _name = "boh.forecast.run.wizard"
+    _description = "Run Forecast for a Location"
+
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        string="Location",
+        required=True,
+        domain="[('company_id', 'in', allowed_company_ids)]",
+    )
+
+    def action_run(self):
+        """Forecast the location and open the purchase orders it suggests."""
+        self.ensure_one()
+        self.warehouse_id.check_access("read")
+        stores = self.env.user.boh_warehouse_ids
+        if stores and self.warehouse_id not in stores:
+            raise AccessError(
+                self.env._(
+                    "You work with %(stores)s, not %(store)s.",
+                    stores=", ".join(stores.mapped("name")),
+                    store=self.warehouse_id.name,
+                )
+            )
+        orders = self.env["boh.forecast.engine"]._run_for_warehouses(self.warehouse_id)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "boh_forecast.action_boh_suggested_orders"
+        )
+        action["domain"] = [("id", "in", orders.ids)]
+        return action

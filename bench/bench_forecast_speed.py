@@ -1,0 +1,158 @@
+"""Speed and memory of boh_core.forecast on many series, against statsforecast's AutoETS.
+
+Synthetic daily sales (generated vectorised, seeded): two years of history per series with a
+weekly profile, a yearly swing, trends, Poisson-gamma noise, zero-heavy slow movers, items
+launched recently, discontinued items, a few chain-wide closed days, and exogenous columns
+``is_closed``, ``promotion`` and ``temperature`` known for the horizon. Ours forecasts every
+series 28 days ahead in one call; AutoETS (season 7, the statsforecast default settings,
+``n_jobs=-1`` so it also uses both cores) runs on a sample of series and its time is scaled
+to the full count.
+
+    python bench/bench_forecast_speed.py --size small   # 300 series
+    python bench/bench_forecast_speed.py --size full    # 15,000 series
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import threading
+import time
+
+os.environ.setdefault("NIXTLA_ID_AS_COL", "1")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from boh_core.forecast import forecast  # noqa: E402
+
+HORIZON = 28
+HISTORY_DAYS = 730
+
+
+def synthetic(n_series: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """History and future exogenous frames for ``n_series`` synthetic menu items."""
+    rng = np.random.default_rng(seed)
+    days = HISTORY_DAYS + HORIZON
+    ds = pd.date_range("2023-01-02", periods=days, freq="D")
+    t = np.arange(days)
+    level = rng.lognormal(2.5, 1.2, n_series)
+    weekly = 1 + rng.normal(0, 0.25, (n_series, 7)) * np.array([0, 0, 0, 0.5, 1, 1.5, 1])
+    weekly = np.clip(weekly, 0.05, None)
+    yearly = 1 + 0.2 * np.sin(2 * np.pi * (t[None, :] / 365.25 + rng.random((n_series, 1))))
+    trend = 1 + rng.normal(0, 0.0004, (n_series, 1)) * t[None, :]
+    promotion = (rng.random((n_series, days)) < 0.05).astype(float)
+    temperature = 15 + 10 * np.sin(2 * np.pi * (t - 100) / 365.25) + rng.normal(0, 3, days)
+    closed = np.zeros((n_series, days))
+    closed[:, rng.choice(days, 8, replace=False)] = 1.0
+    mean = level[:, None] * weekly[:, ds.day_of_week] * np.clip(yearly * trend, 0.1, None)
+    mean *= 1 + 0.5 * promotion
+    y = rng.poisson(rng.gamma(4.0, mean / 4.0)).astype(float)
+    y[closed > 0] = 0.0
+    # Recently launched items start late; discontinued ones stop selling.
+    start = np.where(
+        rng.random(n_series) < 0.05, rng.integers(HISTORY_DAYS - 60, HISTORY_DAYS, n_series), 0
+    )
+    stop = rng.random(n_series) < 0.03
+    y[stop, HISTORY_DAYS - 45 :] = 0.0
+    ids = np.array([f"loc{k % 50:02d}-item{k:05d}" for k in range(n_series)])
+    frame = pd.DataFrame(
+        {
+            "unique_id": np.repeat(ids, days),
+            "ds": np.tile(ds, n_series),
+            "y": y.ravel(),
+            "is_closed": closed.ravel(),
+            "promotion": promotion.ravel(),
+            "temperature": np.tile(temperature, n_series),
+        }
+    )
+    started = (t[None, :] >= start[:, None]).ravel()
+    frame = frame[started]
+    horizon_start = ds[HISTORY_DAYS]
+    history = frame[frame["ds"] < horizon_start].reset_index(drop=True)
+    future = frame[frame["ds"] >= horizon_start].drop(columns="y").reset_index(drop=True)
+    return history, future
+
+
+def rss_mb() -> float:
+    """Resident set size of this process now, in MB (Linux /proc)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class PeakRss:
+    """Samples the resident set size every 20 ms while in the ``with`` block."""
+
+    def __enter__(self) -> PeakRss:
+        self.peak = rss_mb()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+        return self
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, rss_mb())
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_mb())
+
+
+def time_autoets(history: pd.DataFrame, sample: int, seed: int) -> tuple[float, int]:
+    """Seconds AutoETS takes to forecast ``sample`` of the series, and the sample size."""
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoETS
+
+    # AutoETS refuses "tiny datasets": time it on the full-length series (the costly ones).
+    length = history.groupby("unique_id").size()
+    ids = length.index[length == HISTORY_DAYS].to_numpy()
+    pick = np.random.default_rng(seed).choice(ids, min(sample, ids.size), replace=False)
+    part = history.loc[history["unique_id"].isin(pick), ["unique_id", "ds", "y"]]
+    sf = StatsForecast(models=[AutoETS(season_length=7)], freq="D", n_jobs=-1)
+    start = time.perf_counter()
+    sf.forecast(df=part, h=HORIZON)
+    return time.perf_counter() - start, pick.size
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the summary line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=("small", "full"), default="small")
+    parser.add_argument("--series", type=int, help="override the number of series")
+    parser.add_argument("--ets-sample", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    n_series = args.series or (15_000 if args.size == "full" else 300)
+
+    history, future = synthetic(n_series, args.seed)
+    gc.collect()
+    rss_before = rss_mb()
+    # The peak is of the whole process while forecast() runs, input frames included.
+    with PeakRss() as rss:
+        start = time.perf_counter()
+        result = forecast(history, HORIZON, future, seed=args.seed)
+        ours = time.perf_counter() - start
+    peak = rss.peak
+    assert len(result) == n_series * HORIZON, "every series x every day, once"
+    assert (result["yhat"] >= 0).all()
+    print(f"ours: {ours:.1f} s for {n_series} series x {HORIZON} days", flush=True)
+
+    ets_seconds, sampled = time_autoets(history, args.ets_sample, args.seed)
+    ets_scaled = ets_seconds * n_series / sampled
+    print(
+        f"history: {len(history):,} rows; RSS holding the input {rss_before:.0f} MB, "
+        f"peak during forecast {peak:.0f} MB; AutoETS sample {sampled} series in "
+        f"{ets_seconds:.1f} s"
+    )
+    print(
+        f"forecast_speed: ours {ours:.1f} s for {n_series} series (peak RSS {peak:.0f} MB), "
+        f"autoets {ets_scaled:.1f} s scaled, ratio {ets_scaled / ours:.1f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
