@@ -26,7 +26,7 @@ class BohForecastSeries(models.Model):
         [("ok", "Forecast"), ("failed", "Failed")], required=True, default="ok", index=True
     )
     message = fields.Text(help="Why this series could not be forecast.")
-    model = fields.Char(string="Model", help="The forecasting model the backtest chose most.")
+    model = fields.Char(help="The forecasting model the backtest chose most.")
     wape = fields.Float(
         string="WAPE %", aggregator="avg", help="Weighted absolute percentage error."
     )
@@ -44,7 +44,7 @@ class BohForecastSeries(models.Model):
         digits="Product Unit of Measure",
         help="Standard error of the daily forecast, from the width of its interval.",
     )
-    last_run = fields.Datetime(string="Last Run")
+    last_run = fields.Datetime()
 
     _sql_constraints = [
         (

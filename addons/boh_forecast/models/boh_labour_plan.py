@@ -26,9 +26,7 @@ class BohLabourPlan(models.Model):
     )
     date = fields.Date(required=True, index=True)
     day_part = fields.Selection(DAY_PART_SELECTION, required=True)
-    standard_id = fields.Many2one(
-        "boh.labour.standard", string="Standard", ondelete="cascade", check_company=True
-    )
+    standard_id = fields.Many2one("boh.labour.standard", ondelete="cascade", check_company=True)
     role = fields.Char()
     driver = fields.Selection([("sales", "Sales"), ("covers", "Covers")])
     driver_qty = fields.Float(string="Forecast Driver", digits=(16, 2), aggregator="sum")
