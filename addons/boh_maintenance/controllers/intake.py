@@ -2,8 +2,9 @@
 
 import base64
 import logging
+from datetime import timedelta
 
-from odoo import http
+from odoo import fields, http
 from odoo.http import request
 from odoo.tools import plaintext2html
 
@@ -19,6 +20,8 @@ MAX_BODY_BYTES = MAX_PHOTO_BYTES + 256 * 1024
 MAX_DESCRIPTION = 4000
 MAX_NAME = 100
 MAX_PHONE = 40
+#: The chatter of a filed report (followers, notifications) follows this much later.
+FOLLOWUP_DELAY_SECONDS = 5
 DEFAULT_LIMITS = {"address_limit": 10, "address_minutes": 10, "token_limit": 30}
 DEFAULT_LIMITS["token_minutes"] = 60
 SECURITY_HEADERS = [
@@ -191,11 +194,27 @@ class BohRepairIntake(http.Controller):
         }
         if photo:
             vals["boh_photo"] = base64.b64encode(photo)
+        # The request is filed, numbered, on its team and dispatched right now; the chatter
+        # (followers, assignment notification, creation message) is left to a job started
+        # right after, so the cook is not kept waiting for it.
+        vals["boh_followup_pending"] = True
         repair = (
             request.env["maintenance.request"]
             .sudo()
-            .with_context(mail_create_nosubscribe=True, tracking_disable=False)
+            .with_context(
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                mail_notrack=True,
+                # A reported repair has no planned date: no maintenance activity to sync.
+                mail_activity_automation_skip=True,
+            )
             .create(vals)
+        )
+        # Due in a few seconds rather than now: a trigger due now makes Odoo open a
+        # connection to notify the cron runner, which picks a due trigger up within a minute.
+        request.env.ref("boh_maintenance.ir_cron_boh_intake_followup").sudo()._trigger(
+            fields.Datetime.now() + timedelta(seconds=FOLLOWUP_DELAY_SECONDS)
         )
         return self._render(
             "boh_maintenance.intake_done",

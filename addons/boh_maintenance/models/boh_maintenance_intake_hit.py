@@ -40,23 +40,40 @@ class BohMaintenanceIntakeHit(models.Model):
         even when the report then fails.
         """
         with self.env.registry.cursor() as cr:
+            # A counter, not a record anyone reads: the commit need not wait for the disk
+            # (a crash can forget the last hits, it cannot corrupt anything).
+            cr.execute("SET LOCAL synchronous_commit TO OFF")
             counter = self.with_env(self.env(cr=cr))
             return all(counter._register_hit_locked(*hit) for hit in hits)
 
     @api.model
     def _register_hit_locked(self, kind, key, limit, window_minutes):
-        self.env.cr.execute(
+        cr = self.env.cr
+        cr.execute(
             "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_LOCK_NAMESPACE, f"{kind}:{key}"]
         )
         now = fields.Datetime.now()
-        since = now - timedelta(minutes=window_minutes)
-        count = self.sudo().search_count(
-            [("kind", "=", kind), ("key", "=", key), ("at", ">", since)]
+        # One statement counts the hits of the window (no further than the limit) and
+        # records this one only when the limit is not reached.
+        cr.execute(
+            """
+            INSERT INTO boh_maintenance_intake_hit (kind, key, at)
+            SELECT %(kind)s, %(key)s, %(now)s
+             WHERE (SELECT count(*) FROM (
+                        SELECT 1 FROM boh_maintenance_intake_hit
+                         WHERE kind = %(kind)s AND key = %(key)s AND at > %(since)s
+                         LIMIT %(limit)s) AS recent) < %(limit)s
+            RETURNING id
+            """,
+            {
+                "kind": kind,
+                "key": key,
+                "now": now,
+                "since": now - timedelta(minutes=window_minutes),
+                "limit": limit,
+            },
         )
-        if count >= limit:
-            return False
-        self.sudo().create({"kind": kind, "key": key, "at": now})
-        return True
+        return bool(cr.fetchone())
 
     @api.model
     def _cron_purge_hits(self):

@@ -75,6 +75,30 @@ class MaintenanceEquipment(models.Model):
         ("boh_token_digest_uniq", "unique(boh_token_digest)", "Label tokens must be unique."),
     ]
 
+    @api.depends("maintenance_ids.stage_id.done", "maintenance_ids.archive")
+    def _compute_maintenance_count(self):
+        """Odoo's request counters, counted by the database rather than by loading every
+        request of the equipment: each new request recomputes them."""
+        counts = {}
+        equipment_ids = [machine._origin.id for machine in self if machine._origin.id]
+        if equipment_ids:
+            for machine, stage, archived, count in (
+                self.env["maintenance.request"]
+                .sudo()
+                ._read_group(
+                    [("equipment_id", "in", equipment_ids)],
+                    ["equipment_id", "stage_id", "archive"],
+                    ["__count"],
+                )
+            ):
+                total, open_count = counts.get(machine.id, (0, 0))
+                is_open = not stage.done and not archived
+                counts[machine.id] = (total + count, open_count + (count if is_open else 0))
+        for machine in self:
+            machine.maintenance_count, machine.maintenance_open_count = counts.get(
+                machine._origin.id, (0, 0)
+            )
+
     def _compute_boh_next_preventive_date(self):
         groups = self.env["maintenance.request"]._read_group(
             [

@@ -100,6 +100,7 @@ class TestRepairIntake(HttpCase):
         self.assertEqual(repair.boh_source, "qr")
         self.assertEqual(repair.boh_dispatch_state, "auto")
         self.assertIn(repair.user_id, self.tech1 | self.tech2)
+        self.assertEqual((self.fryer.maintenance_count, self.fryer.maintenance_open_count), (1, 1))
         self.assertNotIn("<script>", str(repair.description))
         self.assertIn("&lt;script&gt;", str(repair.description))
         self.assertEqual(repair.boh_reporter_name, "<img src=x onerror=alert(1)>")
@@ -108,6 +109,22 @@ class TestRepairIntake(HttpCase):
         # Nothing but the reference, the equipment and its store is revealed.
         self.assertNotIn(self.team.name, response.text)
         self.assertNotIn(repair.user_id.name, response.text)
+
+    def test_chatter_follows_in_a_job(self):
+        response = self._post({"description": "Oil cold"})
+        self.assertEqual(response.status_code, 200, response.text)
+        repair = self._requests()
+        self.assertTrue(repair.boh_followup_pending)
+        self.assertEqual(repair.boh_dispatch_state, "auto")
+        self.env["maintenance.request"]._cron_boh_intake_followup()
+        self.assertFalse(repair.boh_followup_pending)
+        created = self.env.ref("maintenance.mt_req_created")
+        self.assertIn(created, repair.message_ids.subtype_id)
+        self.assertIn(repair.user_id.partner_id, repair.message_partner_ids)
+        # Done once: running the job again posts nothing more.
+        count = len(repair.message_ids)
+        self.env["maintenance.request"]._cron_boh_intake_followup()
+        self.assertEqual(len(repair.message_ids), count)
 
     def test_description_required(self):
         response = self._post({"description": "   "})

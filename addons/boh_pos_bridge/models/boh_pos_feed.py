@@ -39,6 +39,22 @@ LINE_COLUMNS = (
     ("restock", "bool"),
     ("parent_line_ref", "varchar"),
 )
+ORDER_COLUMNS = (
+    ("source", "varchar"),
+    ("order_ref", "varchar"),
+    ("warehouse_id", "int"),
+    ("company_id", "int"),
+    ("business_date", "date"),
+    ("closed_at", "timestamp"),
+    ("covers", "int"),
+    ("fingerprint", "varchar"),
+    ("content", "text"),
+    ("state", "varchar"),
+    ("note", "varchar"),
+    ("batch_id", "int"),
+    ("amount_total", "numeric"),
+    ("version", "int"),
+)
 CONSUMPTION_COLUMNS = (
     ("order_id", "int"),
     ("company_id", "int"),
@@ -558,12 +574,15 @@ class BohPosFeed(models.AbstractModel):
             self._post_depletion(keys)
             return
         warehouse_ids, dates = zip(*sorted(keys), strict=True)
+        # stamped when the push is written (clock time, close to its commit), not when its
+        # transaction began: a long push must not look quiet already when it commits
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO boh_pos_depletion_todo
                        (warehouse_id, date, create_uid, write_uid, create_date, write_date)
-                SELECT w, d, %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+                SELECT w, d, %(uid)s, %(uid)s, clock_timestamp() at time zone 'UTC',
+                       clock_timestamp() at time zone 'UTC'
                   FROM unnest(%(w)s::int[], %(d)s::date[]) AS k(w, d)
                 """,
                 uid=self.env.uid,
@@ -652,7 +671,7 @@ class BohPosFeed(models.AbstractModel):
                 new_vals.append(header)
                 new_entries.append(entry)
             keys.add((entry["warehouse"].id, order.business_date))
-        records = Order.create(new_vals) if new_vals else Order
+        records = self._insert_orders(new_vals) if new_vals else Order
         for entry, record in zip(new_entries, records, strict=True):
             entry["record"] = record
             entry["answer"]["status"] = "created"
@@ -683,8 +702,8 @@ class BohPosFeed(models.AbstractModel):
                         line.line_ref,
                         line.item_code,
                         (item_map.get(line.item_code) or (None,))[0],
-                        float_round(float(line.qty), precision_digits=qty_digits),
-                        float_round(float(line.unit_price), precision_digits=price_digits),
+                        float(line.qty),
+                        float(line.unit_price),
                         ", ".join(f"{m.code} x{m.qty}" for m in line.modifiers) or None,
                         line.void,
                         line.restock,
@@ -701,13 +720,21 @@ class BohPosFeed(models.AbstractModel):
                             order.business_date,
                             product_id,
                             kind,
-                            float_round(qty, precision_digits=qty_digits),
+                            qty,
                         )
                     )
             for vals in entry["facts"]:
                 facts.append(dict(vals, origin_model=ORIGIN, origin_id=record.id))
-        self._bulk_insert("boh_pos_order_line", LINE_COLUMNS, lines)
-        self._bulk_insert("boh_pos_consumption", CONSUMPTION_COLUMNS, consumption)
+        # quantities and prices are rounded as the ORM would, by the database
+        self._bulk_insert(
+            "boh_pos_order_line",
+            LINE_COLUMNS,
+            lines,
+            digits={"qty": qty_digits, "unit_price": price_digits},
+        )
+        self._bulk_insert(
+            "boh_pos_consumption", CONSUMPTION_COLUMNS, consumption, digits={"qty": qty_digits}
+        )
         self.env["boh.pos.order.line"].invalidate_model()
         self.env["boh.pos.consumption"].invalidate_model()
         self.env["boh.pos.order"].invalidate_model(["line_ids", "consumption_ids"])
@@ -715,21 +742,63 @@ class BohPosFeed(models.AbstractModel):
         self._register_unmapped(entries)
         return keys
 
-    def _bulk_insert(self, table, columns, rows):
+    def _bulk_insert(self, table, columns, rows, digits=None):
         """Insert plain rows in one statement: order lines and consumption are written
-        by the thousand per push, where the ORM's per-record work would dominate."""
+        by the thousand per push, where the ORM's per-record work would dominate.
+
+        ``digits`` maps numeric columns to the decimals they are rounded to (half up,
+        as ``float_round`` does)."""
         if not rows:
             return
+        digits = digits or {}
         names = ", ".join(name for name, _type in columns)
         arrays = ", ".join(f"%s::{sql_type}[]" for _name, sql_type in columns)
+        values = ", ".join(
+            f"round({name}, {int(digits[name])})" if name in digits else name
+            for name, _type in columns
+        )
         # the table and column names are constants of this module, never input
         query = (
             f"INSERT INTO {table} ({names}, create_uid, write_uid, create_date, write_date) "
-            f"SELECT *, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC' "
-            f"FROM unnest({arrays})"
+            f"SELECT {values}, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC' "
+            f"FROM unnest({arrays}) AS t({names})"
         )
         arrays = [list(column) for column in zip(*rows, strict=True)]
         self.env.cr.execute(SQL(query, self.env.uid, self.env.uid, *arrays))
+
+    def _insert_orders(self, vals_list):
+        """Create new order headers in one statement (``_order_vals`` rows, in order):
+        thousands per push, where the ORM's per-record work would dominate."""
+        Order = self.env["boh.pos.order"].sudo()
+        Order.flush_model()
+        currencies = {
+            company.id: company.currency_id
+            for company in self.env["res.company"].browse({v["company_id"] for v in vals_list})
+        }
+        rows = []
+        for vals in vals_list:
+            row = dict(vals, version=1)
+            row["amount_total"] = currencies[row["company_id"]].round(row["amount_total"])
+            values = (row[name] for name, _type in ORDER_COLUMNS)
+            rows.append(tuple(None if value is False else value for value in values))
+        self._bulk_insert("boh_pos_order", ORDER_COLUMNS, rows)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id, source, warehouse_id, order_ref
+                  FROM boh_pos_order
+                 WHERE source = ANY(%s) AND warehouse_id = ANY(%s) AND order_ref = ANY(%s)
+                """,
+                list({v["source"] for v in vals_list}),
+                list({v["warehouse_id"] for v in vals_list}),
+                list({v["order_ref"] for v in vals_list}),
+            )
+        )
+        ids = {(src, wh, ref): id_ for id_, src, wh, ref in self.env.cr.fetchall()}
+        Order.invalidate_model()
+        return Order.browse(
+            [ids[(v["source"], v["warehouse_id"], v["order_ref"])] for v in vals_list]
+        )
 
     def _order_vals(self, entry):
         order = entry["order"]
@@ -878,7 +947,10 @@ class BohPosFeed(models.AbstractModel):
         while True:
             self._post_quiet_depletion(quiet_seconds)
             self.env.cr.execute(
-                SQL("SELECT max(create_date), now() at time zone 'UTC' FROM boh_pos_depletion_todo")
+                SQL(
+                    "SELECT max(create_date), clock_timestamp() at time zone 'UTC' "
+                    "FROM boh_pos_depletion_todo"
+                )
             )
             latest, now = self.env.cr.fetchone()
             if not latest:
@@ -902,7 +974,7 @@ class BohPosFeed(models.AbstractModel):
                       FROM boh_pos_depletion_todo
                      GROUP BY warehouse_id, date
                     HAVING max(create_date)
-                           <= (now() at time zone 'UTC') - make_interval(secs => %s)
+                           <= (clock_timestamp() at time zone 'UTC') - make_interval(secs => %s)
                 )
                 DELETE FROM boh_pos_depletion_todo todo
                  USING ready
