@@ -20,21 +20,19 @@ passed. Only the standard library is used here, so any ``python3`` can run it.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import ctypes.util
 import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import odoo_process  # scripts/odoo_process.py, next to this file
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ROOT / "addons"
@@ -347,18 +345,6 @@ def ensure_role() -> str:
     return f"cannot connect to PostgreSQL as {user}"
 
 
-def free_port() -> int:
-    with contextlib.closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def odoo_env() -> dict:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return env
-
-
 def addon_names() -> list[str]:
     return sorted(p.parent.name for p in ADDONS.glob("*/__manifest__.py"))
 
@@ -391,7 +377,7 @@ def install_and_test(odoo: OdooInstall, db: str, tier: Tier, args) -> bool:
         "--test-tags",
         ",".join(f"/{m}" for m in modules),
         "--stop-after-init",
-        f"--http-port={free_port()}",
+        f"--http-port={odoo_process.free_port()}",
         "--workers=0",
         "--max-cron-threads=0",
         "--log-level=info",
@@ -399,7 +385,7 @@ def install_and_test(odoo: OdooInstall, db: str, tier: Tier, args) -> bool:
     ]
     say(f"installing {', '.join(modules)} with their tests into {db} (log: {log_file})")
     started = time.monotonic()
-    result = run(cmd, env=odoo_env())
+    result = run(cmd, env=odoo_process.server_env())
     say(
         f"install + Odoo tests finished in {time.monotonic() - started:.0f}s "
         f"with code {result.returncode}"
@@ -462,10 +448,10 @@ def check_translations(odoo: OdooInstall, db: str, tier: Tier) -> None:
             f"--i18n-export={export}",
             f"--modules={modules}",
             "--stop-after-init",
-            f"--http-port={free_port()}",
+            f"--http-port={odoo_process.free_port()}",
             "--log-level=warn",
         ],
-        env=odoo_env(),
+        env=odoo_process.server_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -486,23 +472,8 @@ def check_translations(odoo: OdooInstall, db: str, tier: Tier) -> None:
         tier.add(passed=1)
 
 
-def wait_for_http(url: str, seconds: float, process: subprocess.Popen) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return True
-        except OSError:
-            pass
-        time.sleep(1)
-    return False
-
-
 def serve_and_test_e2e(odoo: OdooInstall, db: str, python: Path, tier: Tier, args) -> None:
-    port = free_port()
+    port = odoo_process.free_port()
     server_cmd = [
         odoo.command,
         "-d",
@@ -516,7 +487,7 @@ def serve_and_test_e2e(odoo: OdooInstall, db: str, python: Path, tier: Tier, arg
         f"--db-filter=^{db}$",
         f"--logfile={VAR / 'odoo-e2e.log'}",
     ]
-    env = odoo_env()
+    env = odoo_process.server_env()
     e2e_env = dict(
         env,
         BOH_ODOO_URL=f"http://127.0.0.1:{port}",
@@ -528,15 +499,15 @@ def serve_and_test_e2e(odoo: OdooInstall, db: str, python: Path, tier: Tier, arg
     e2e_dirs = [p for p in ("tests/e2e",) if any((ROOT / p).glob("test_*.py"))]
     if e2e_dirs:
         say(f"serving {db} on port {port} for the end-to-end tests")
-        server = subprocess.Popen(server_cmd, env=env, start_new_session=True)
+        server = odoo_process.start(server_cmd)
         try:
-            if not wait_for_http(f"http://127.0.0.1:{port}/web/login", 180, server):
+            if not odoo_process.wait_for_http(f"http://127.0.0.1:{port}/web/login", 180, server):
                 tier.add(failed=1)
                 tier.notes.append("the Odoo server for the end-to-end tests did not start")
             else:
                 run_pytest(python, tier, "e2e", e2e_dirs, env=e2e_env)
         finally:
-            stop_process(server)
+            odoo_process.stop(server)
     else:
         tier.notes.append("no end-to-end tests found under tests/e2e")
     if not args.no_bench:
@@ -547,19 +518,6 @@ def serve_and_test_e2e(odoo: OdooInstall, db: str, python: Path, tier: Tier, arg
             BOH_ODOO_DB_OPTIONS=json.dumps(db_options()),
         )
         run_benchmarks(Path(odoo.python), tier, odoo_benchmarks(), args.bench_size, env=bench_env)
-
-
-def stop_process(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 def drop_database(odoo: OdooInstall, db: str) -> None:

@@ -7,18 +7,17 @@ the connection options (a JSON list) in ``BOH_ODOO_DB_OPTIONS``.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import time
-import urllib.request
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import odoo_process  # noqa: E402  (scripts/odoo_process.py)
 
 
 def odoo_options(db: str) -> list[str]:
@@ -39,13 +38,6 @@ def odoo_env(db: str):
     return registry, odoo.api, odoo.SUPERUSER_ID
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now, on the loopback interface."""
-    with contextlib.closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(
     db: str, port: int, logfile: Path, *, cron_threads: int = 0, timeout: float = 180
 ) -> subprocess.Popen:
@@ -58,33 +50,15 @@ def start_server(
         "--workers=0", f"--max-cron-threads={cron_threads}", "--log-level=warn",
         f"--db-filter=^{db}$", f"--logfile={logfile}",
     ]  # fmt: skip
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    process = subprocess.Popen(cmd, env=env, start_new_session=True)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the Odoo server exited with {process.returncode}; see {logfile}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/web/login", timeout=5) as r:
-                if r.status == 200:
-                    return process
-        except OSError:
-            pass
-        time.sleep(0.5)
+    process = odoo_process.start(cmd)
+    if odoo_process.wait_for_http(f"http://127.0.0.1:{port}/web/login", timeout, process):
+        return process
+    code = process.poll()
     stop_server(process)
+    if code is not None:
+        raise RuntimeError(f"the Odoo server exited with {code}; see {logfile}")
     raise RuntimeError(f"the Odoo server did not answer within {timeout:.0f} s; see {logfile}")
 
 
-def stop_server(process: subprocess.Popen) -> None:
-    """Stop a server started by :func:`start_server` (its whole process group)."""
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+free_port = odoo_process.free_port
+stop_server = odoo_process.stop

@@ -27,6 +27,24 @@ class Odoo:
         proxy = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object", allow_none=True)
         return proxy.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
 
+    def create_product(self, name: str, kind: str, uom: int, **values) -> int:
+        """A product in one unit of measure, untaxed unless ``taxes_id`` is given."""
+        vals = {"name": name, "boh_kind": kind, "uom_id": uom, "uom_po_id": uom}
+        vals["taxes_id"] = [(6, 0, [])]
+        vals.update(values)
+        return self.call("product.product", "create", vals)
+
+    def create_integration_user(self, name: str) -> tuple[str, str]:
+        """A user of the BOH Integration group: ``(login, password)``."""
+        login, password = name.lower().replace(" ", "-"), f"pw-{uuid.uuid4().hex}"
+        group = self.ref("boh_pos_bridge.group_boh_integration")
+        self.call(
+            "res.users",
+            "create",
+            {"name": name, "login": login, "password": password, "groups_id": [(6, 0, [group])]},
+        )
+        return login, password
+
     def ref(self, xmlid: str) -> int:
         module, name = xmlid.split(".")
         found = self.call(

@@ -16,18 +16,6 @@ from boh_core.client import BohClient
 from boh_core.client.xmlrpc import BohServerError
 
 
-def _product(odoo, name, kind, uom, **extra):
-    vals = {
-        "name": name,
-        "boh_kind": kind,
-        "uom_id": uom,
-        "uom_po_id": uom,
-        "taxes_id": [(6, 0, [])],
-    }
-    vals.update(extra)
-    return odoo.call("product.product", "create", vals)
-
-
 @pytest.fixture(scope="module")
 def kitchen(odoo):
     """A store, a burger recipe, mapped codes and an integration user, all unique."""
@@ -37,10 +25,10 @@ def kitchen(odoo):
     kg, unit = odoo.ref("uom.product_uom_kgm"), odoo.ref("uom.product_uom_unit")
     code = "E" + tag[:4].upper()
     warehouse = odoo.call("stock.warehouse", "create", {"name": f"E2E Store {tag}", "code": code})
-    beef = _product(
-        odoo, f"E2E Beef {tag}", "ingredient", kg, is_storable=True, standard_price=15.0
+    beef = odoo.create_product(
+        f"E2E Beef {tag}", "ingredient", kg, is_storable=True, standard_price=15.0
     )
-    burger = _product(odoo, f"E2E Burger {tag}", "menu", unit, list_price=12.0)
+    burger = odoo.create_product(f"E2E Burger {tag}", "menu", unit, list_price=12.0)
     odoo.call(
         "boh.recipe",
         "create",
@@ -57,19 +45,7 @@ def kitchen(odoo):
         "create",
         {"source": source, "code": "BURGER", "product_id": burger},
     )
-    login = f"e2e-pos-{tag}"
-    password = f"pw-{uuid.uuid4().hex}"
-    group = odoo.ref("boh_pos_bridge.group_boh_integration")
-    odoo.call(
-        "res.users",
-        "create",
-        {
-            "name": f"E2E POS {tag}",
-            "login": login,
-            "password": password,
-            "groups_id": [(6, 0, [group])],
-        },
-    )
+    login, password = odoo.create_integration_user(f"E2E POS {tag}")
     return {
         "location": code,
         "warehouse": warehouse,

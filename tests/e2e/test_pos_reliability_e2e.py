@@ -7,16 +7,12 @@ serves the test database) on another free port, so the shared server is never to
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
-import socket
-import subprocess
+import sys
 import tempfile
 import threading
-import time
-import urllib.request
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,15 +23,12 @@ from boh_core.client import BohClient
 from boh_core.client.xmlrpc import BohClientError, BohServerError
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import odoo_process  # noqa: E402  (scripts/odoo_process.py)
+
 BEEF_PER_BURGER = 0.2
 CHEESE_PER_TOAST = 0.05
-
-
-def _product(odoo, name, kind, uom, **extra):
-    vals = {"name": name, "boh_kind": kind, "uom_id": uom, "uom_po_id": uom}
-    vals["taxes_id"] = [(6, 0, [])]
-    vals.update(extra)
-    return odoo.call("product.product", "create", vals)
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +42,14 @@ def stores(odoo):
         for c in codes
     ]
     # costed ingredients: every menu recipe of the database must have a complete cost
-    beef = _product(
-        odoo, f"E2E Rel Beef {tag}", "ingredient", kg, is_storable=True, standard_price=15.0
+    beef = odoo.create_product(
+        f"E2E Rel Beef {tag}", "ingredient", kg, is_storable=True, standard_price=15.0
     )
-    cheese = _product(
-        odoo, f"E2E Rel Cheese {tag}", "ingredient", kg, is_storable=True, standard_price=9.0
+    cheese = odoo.create_product(
+        f"E2E Rel Cheese {tag}", "ingredient", kg, is_storable=True, standard_price=9.0
     )
-    burger = _product(odoo, f"E2E Rel Burger {tag}", "menu", unit, list_price=12.0)
-    toast = _product(odoo, f"E2E Rel Toast {tag}", "menu", unit, list_price=6.0)
+    burger = odoo.create_product(f"E2E Rel Burger {tag}", "menu", unit, list_price=12.0)
+    toast = odoo.create_product(f"E2E Rel Toast {tag}", "menu", unit, list_price=6.0)
     for dish, ingredient, qty in (
         (burger, beef, BEEF_PER_BURGER),
         (toast, cheese, CHEESE_PER_TOAST),
@@ -76,17 +69,7 @@ def stores(odoo):
         odoo.call(
             "boh.pos.item.map", "create", {"source": source, "code": code, "product_id": dish}
         )
-    login, password = f"e2e-rel-{tag}", f"pw-{uuid.uuid4().hex}"
-    odoo.call(
-        "res.users",
-        "create",
-        {
-            "name": f"E2E Rel {tag}",
-            "login": login,
-            "password": password,
-            "groups_id": [(6, 0, [odoo.ref("boh_pos_bridge.group_boh_integration")])],
-        },
-    )
+    login, password = odoo.create_integration_user(f"E2E Rel {tag}")
     return {
         "codes": codes,
         "warehouses": warehouses,
@@ -151,12 +134,6 @@ def _expected_depletion(orders):
 
 
 # ---------------------------------------------------------------------- a second server
-def _free_port():
-    with contextlib.closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _server_cmd(port, logfile):
     raw = os.environ.get("BOH_ODOO_SERVER_CMD")
     if not raw:
@@ -170,39 +147,17 @@ def _server_cmd(port, logfile):
 
 
 def _start(cmd, port):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    process = subprocess.Popen(cmd, env=env, start_new_session=True)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"the second server exited with {process.returncode}"
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/web/login", timeout=5) as r:
-                if r.status == 200:
-                    return process
-        except OSError:
-            pass
-        time.sleep(0.5)
-    _kill(process, signal.SIGKILL)
-    pytest.fail("the second server did not answer within 180 s")
-
-
-def _kill(process, sig):
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    process = odoo_process.start(cmd)
+    if not odoo_process.wait_for_http(f"http://127.0.0.1:{port}/web/login", 180, process):
+        odoo_process.stop(process, signal.SIGKILL)
+        pytest.fail(f"the second server did not answer (exit code {process.poll()})")
+    return process
 
 
 def test_server_killed_mid_push_then_resend_completes(odoo, stores):
     """SIGKILL the server while a big push is in flight; after a restart, re-sending
     everything stores every order and line exactly once and depletes exactly once."""
-    port = _free_port()
+    port = odoo_process.free_port()
     logfile = Path(tempfile.gettempdir()) / f"boh_e2e_kill_{port}.log"
     cmd = _server_cmd(port, logfile)
     location = stores["codes"][0]
@@ -218,7 +173,7 @@ def test_server_killed_mid_push_then_resend_completes(odoo, stores):
             if not killed.is_set():
                 killed.set()
                 # the next batch is on its way: kill the server while it processes it
-                threading.Timer(0.8, _kill, args=(server, signal.SIGKILL)).start()
+                threading.Timer(0.8, odoo_process.stop, args=(server, signal.SIGKILL)).start()
 
         def push():
             client = BohClient(
@@ -260,7 +215,7 @@ def test_server_killed_mid_push_then_resend_completes(odoo, stores):
         assert third.duplicate == len(orders)
         assert _depleted(odoo, stores, stores["beef"]) == pytest.approx(beef)
     finally:
-        _kill(server, signal.SIGTERM)
+        odoo_process.stop(server, signal.SIGTERM)
 
 
 def test_four_clients_on_two_stores_lose_and_duplicate_nothing(odoo, stores):

@@ -7,28 +7,12 @@ import xmlrpc.client
 import pytest
 
 
-def _product(odoo, name, kind, uom, cost=0.0, price=0.0):
-    return odoo.call(
-        "product.product",
-        "create",
-        {
-            "name": name,
-            "boh_kind": kind,
-            "uom_id": uom,
-            "uom_po_id": uom,
-            "standard_price": cost,
-            "list_price": price,
-            "taxes_id": [(6, 0, [])],
-        },
-    )
-
-
 def test_recipe_with_sub_recipe_is_costed_over_xmlrpc(odoo, unique):
     kg, gram = odoo.ref("uom.product_uom_kgm"), odoo.ref("uom.product_uom_gram")
     unit = odoo.ref("uom.product_uom_unit")
-    flour = _product(odoo, f"E2E Flour {unique}", "ingredient", kg, cost=1.2)
-    dough = _product(odoo, f"E2E Dough {unique}", "prep", kg)
-    bread = _product(odoo, f"E2E Bread {unique}", "menu", unit, price=4.0)
+    flour = odoo.create_product(f"E2E Flour {unique}", "ingredient", kg, standard_price=1.2)
+    dough = odoo.create_product(f"E2E Dough {unique}", "prep", kg)
+    bread = odoo.create_product(f"E2E Bread {unique}", "menu", unit, list_price=4.0)
     odoo.call(
         "boh.recipe",
         "create",
@@ -77,9 +61,9 @@ def test_recipe_with_sub_recipe_is_costed_over_xmlrpc(odoo, unique):
 
 def test_cycle_is_a_clear_fault_naming_the_chain(odoo, unique):
     kg = odoo.ref("uom.product_uom_kgm")
-    a = _product(odoo, f"E2E Stock A {unique}", "prep", kg)
-    b = _product(odoo, f"E2E Stock B {unique}", "prep", kg)
-    salt = _product(odoo, f"E2E Salt {unique}", "ingredient", kg, cost=0.5)
+    a = odoo.create_product(f"E2E Stock A {unique}", "prep", kg)
+    b = odoo.create_product(f"E2E Stock B {unique}", "prep", kg)
+    salt = odoo.create_product(f"E2E Salt {unique}", "ingredient", kg, standard_price=0.5)
     recipe_a = odoo.call(
         "boh.recipe",
         "create",
@@ -107,8 +91,8 @@ def test_cycle_is_a_clear_fault_naming_the_chain(odoo, unique):
 
 def test_unit_that_cannot_convert_is_refused_with_names(odoo, unique):
     unit, gram = odoo.ref("uom.product_uom_unit"), odoo.ref("uom.product_uom_gram")
-    lemon = _product(odoo, f"E2E Lemon {unique}", "ingredient", unit, cost=0.3)
-    drink = _product(odoo, f"E2E Lemonade {unique}", "menu", unit, price=3.0)
+    lemon = odoo.create_product(f"E2E Lemon {unique}", "ingredient", unit, standard_price=0.3)
+    drink = odoo.create_product(f"E2E Lemonade {unique}", "menu", unit, list_price=3.0)
     with pytest.raises(xmlrpc.client.Fault) as caught:
         odoo.call(
             "boh.recipe",

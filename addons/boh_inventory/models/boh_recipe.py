@@ -1,5 +1,9 @@
 from odoo import api, fields, models
 
+# Context of line changes made through their recipe's create/write: the recipe validates and
+# re-costs once for all of them.
+LINES_VIA_RECIPE = {"boh_skip_recost": True, "boh_lines_via_recipe": True}
+
 
 class BohRecipe(models.Model):
     _name = "boh.recipe"
@@ -143,15 +147,17 @@ class BohRecipe(models.Model):
         for recipe in self:
             recipe.sold_by_weight = bool(weight) and recipe.output_uom_id.category_id == weight
 
-    @api.constrains("output_qty", "output_uom_id", "yield_pct", "product_id")
+    @api.constrains("output_qty", "output_uom_id", "yield_pct", "product_id", "line_ids")
     def _check_recipe(self):
+        # one check of the whole recipe graph, lines included, per create or write
         self.env["boh.costing"]._validate_recipes(self)
 
     @api.model_create_multi
     def create(self, vals_list):
         """Create the recipes, then cost them (and anything that already uses their product)."""
-        # lines created with the recipes must not each re-cost the book: cost once, after
-        recipes = super(BohRecipe, self.with_context(boh_skip_recost=True)).create(vals_list)
+        # lines created with the recipes must not each validate and re-cost the book: the
+        # recipe does both once, after
+        recipes = super(BohRecipe, self.with_context(**LINES_VIA_RECIPE)).create(vals_list)
         recipes = recipes.with_env(self.env)
         if not self.env.context.get("boh_skip_recost"):
             self.env["boh.costing"]._recost_recipes(recipes, self.env._("Recipe created"))
@@ -159,7 +165,7 @@ class BohRecipe(models.Model):
 
     def write(self, vals):
         """Re-cost after any change that moves the cost."""
-        res = super(BohRecipe, self.with_context(boh_skip_recost=True)).write(vals)
+        res = super(BohRecipe, self.with_context(**LINES_VIA_RECIPE)).write(vals)
         if not self.env.context.get("boh_skip_recost") and {
             "output_qty",
             "output_uom_id",

@@ -68,6 +68,8 @@ class BohRecipeLine(models.Model):
 
     @api.constrains("product_id", "qty", "uom_id", "waste_pct")
     def _check_line(self):
+        if self.env.context.get("boh_lines_via_recipe"):
+            return  # the recipe's own constraint checks it with all its lines
         self.env["boh.costing"]._validate_recipes(self.recipe_id)
 
     @api.model_create_multi

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import fields, models
 from odoo.exceptions import UserError
 
@@ -30,18 +32,33 @@ class BohPosUnmapped(models.Model):
     waiting_count = fields.Integer(string="Orders Waiting", compute="_compute_waiting_count")
 
     def _compute_waiting_count(self):
-        Order = self.env["boh.pos.order"].sudo()
+        # one read of the waiting orders' lines for the whole list, not a count per code
+        lines = (
+            self.env["boh.pos.order.line"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("order_id.state", "=", "unmapped"),
+                    ("order_id.source", "in", list(set(self.mapped("source")))),
+                    ("order_id.company_id", "in", self.company_id.ids),
+                ],
+                ["order_id", "item_code", "modifiers"],
+            )
+        )
+        waiting = defaultdict(set)  # (source, company, kind, code) -> waiting order ids
+        for line in lines:
+            order = line.order_id
+            key = (order.source, order.company_id.id)
+            waiting[(*key, "item", line.item_code)].add(order.id)
+            waiting[(*key, "modifiers")].add((order.id, (line.modifiers or "").lower()))
         for entry in self:
-            domain = [
-                ("state", "=", "unmapped"),
-                ("source", "=", entry.source),
-                ("company_id", "=", entry.company_id.id),
-            ]
+            key = (entry.source, entry.company_id.id)
             if entry.kind == "item":
-                domain.append(("line_ids.item_code", "=", entry.code))
+                orders = waiting[(*key, "item", entry.code)]
             else:
-                domain.append(("line_ids.modifiers", "ilike", entry.code))
-            entry.waiting_count = Order.search_count(domain)
+                code = (entry.code or "").lower()
+                orders = {oid for oid, mods in waiting[(*key, "modifiers")] if code in mods}
+            entry.waiting_count = len(orders)
 
     def action_resolve(self):
         """Create the mapping, then process every order that was waiting for it."""
