@@ -2,13 +2,13 @@
 {
     "name": "BOH Inventory: Recipes and Food Cost",
     "summary": "Recipes and sub-recipes with yield and waste, food cost, allergens, "
-    "cost impact of price changes",
+    "cost impact of price changes, stock counts",
     "version": "18.0.1.0.0",
     "category": "Inventory/Back of House",
     "author": "BOH Suite developers",
     "website": "https://github.com/boh-suite/boh-suite",
     "license": "LGPL-3",
-    "depends": ["stock", "purchase"],
+    "depends": ["stock", "purchase", "product_expiry"],
     "external_dependencies": {"python": ["boh_core"]},
     "data": [
         "security/boh_security.xml",
@@ -23,6 +23,7 @@
         "views/stock_warehouse_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
+        "views/boh_stock_count_views.xml",
         "views/boh_menus.xml",
         "views/boh_sales_fact_views.xml",
     ],

@@ -6,8 +6,10 @@ equipment per client (and raises the page's rate limits for the run), then drive
 concurrent clients, each with its own session: the intake page (GET the form, scrape its CSRF
 token, POST a report with a small JPEG photo), the form page alone, and, as the yardstick,
 GET /web/login. It prints the requests per second and the 95th percentile latency of each and
-their ratios against /web/login, then deletes what it made, restores the limits and stops the
-server. Only 127.0.0.1 is contacted; every loop is bounded.
+their ratios against /web/login. The page stores each report and answers; after the HTTP runs,
+the filing job that turns the stored reports into dispatched repair requests is timed too.
+Then it deletes what it made, restores the limits and stops the server. Only 127.0.0.1 is
+contacted; every loop is bounded.
 
 Run under the Python that runs Odoo, with the database in ``BOH_ODOO_DB``, the addons path in
 ``BOH_ODOO_ADDONS_PATH`` and extra database options (JSON list) in ``BOH_ODOO_DB_OPTIONS``; the
@@ -196,6 +198,33 @@ def p95(values: list[float]) -> float:
     return values[max(0, int(len(values) * 0.95 + 0.5) - 1)] if values else 0.0
 
 
+def file_reports(db: str, paths: list[str]) -> tuple[int, float]:
+    """Run the filing job on what the page stored: ``(reports filed, seconds)``.
+
+    The page stores a report and answers at once; the job then makes each one a repair
+    request on its team, dispatched, with its followers notified. Timed here so that the
+    deferred half of the work is measured too.
+    """
+    from boh_core.maintenance.tokens import token_digest
+
+    registry, api, uid = odoo_env(db)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, uid, {})
+        digests = [token_digest(path.rsplit("/", 1)[1]) for path in paths]
+        equipment = env["maintenance.equipment"].search([("boh_token_digest", "in", digests)])
+        reports = env["boh.maintenance.intake.report"]
+        mine = [("equipment_id", "in", equipment.ids)]
+        waiting = reports.search_count([*mine, ("state", "=", "queued")])
+        started = time.perf_counter()
+        reports._cron_file_reports()
+        took = time.perf_counter() - started
+        unfiled = reports.search_count([*mine, ("state", "!=", "filed")])
+        cr.commit()
+    if unfiled:
+        raise RuntimeError(f"the filing job left {unfiled} reports unfiled")
+    return waiting, took
+
+
 @contextlib.contextmanager
 def bench_fixture(db: str, clients: int):
     """Commit one labelled equipment per client and raised rate limits; undo it afterwards.
@@ -281,6 +310,7 @@ def main(argv=None) -> int:
                     login = drive(run[0], login_round, *run[1:])
                 finally:
                     stop_server(server)
+                filed, filing_seconds = file_reports(args.db, paths)
         except (RuntimeError, LookupError, OSError) as error:
             print(f"intake_http: {error}", file=sys.stderr)
             if log_path.exists():
@@ -296,6 +326,11 @@ def main(argv=None) -> int:
         f"req/s p95 {1000 * form['p95']:.0f} ms, ratio {form_ratio:.2f} "
         f"({params['clients']} clients, {intake['requests']} intake requests = GET form + POST "
         f"report with photo, {login['requests']} login pages; target ratio >= 1)"
+    )
+    print(
+        f"intake_http[{args.size}]: the filing job made {filed} stored reports repair requests "
+        f"(dispatched, followers notified) in {filing_seconds:.2f} s, "
+        f"{filed / filing_seconds if filing_seconds else 0:.0f} per second"
     )
     return 0
 

@@ -7,6 +7,7 @@ the connection options (a JSON list) in ``BOH_ODOO_DB_OPTIONS``.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -28,8 +29,12 @@ def odoo_options(db: str) -> list[str]:
     return options + json.loads(os.environ.get("BOH_ODOO_DB_OPTIONS", "[]"))
 
 
+@functools.cache
 def odoo_env(db: str):
-    """``(registry, odoo.api, SUPERUSER_ID)`` on ``db``, with Odoo configured as the server."""
+    """``(registry, odoo.api, SUPERUSER_ID)`` on ``db``, with Odoo configured as the server.
+
+    Odoo's configuration can be parsed once per process: later calls get the same answer.
+    """
     import odoo
     from odoo.tools import config
 

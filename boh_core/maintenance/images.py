@@ -18,6 +18,7 @@ from boh_core.errors import BohError
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000
+ORIENTATION_TAG = 0x0112
 
 # What a refused file most likely is, so the message can say so instead of "unknown".
 _KNOWN_SIGNATURES = (
@@ -134,6 +135,7 @@ def sanitize_photo(
     max_pixels: int = DEFAULT_MAX_PIXELS,
     *,
     quality: int = 85,
+    max_side: int | None = None,
 ) -> tuple[bytes, str]:
     """Check an uploaded photo by content and return ``(clean_jpeg_bytes, "image/jpeg")``.
 
@@ -141,18 +143,26 @@ def sanitize_photo(
     ``max_bytes``, images over ``max_pixels`` (before decoding) and damaged or truncated
     files, with a :class:`BohError` on field ``photo``. The EXIF orientation is applied,
     then the image is re-encoded so that EXIF (including GPS), XMP, comments and ICC
-    profiles are gone. Animated images keep their first frame.
+    profiles are gone. Animated images keep their first frame. With ``max_side``, a larger
+    photo is scaled down to fit that many pixels on its longer side (a JPEG is decoded at
+    a reduced scale straight away, which is much cheaper than decoding it whole).
     """
     image = open_checked_image(data, field="photo", max_bytes=max_bytes, max_pixels=max_pixels)
     try:
+        if max_side and image.format == "JPEG" and max(image.size) > max_side:
+            # libjpeg decodes at 1/2, 1/4 or 1/8 scale, never below the size asked for
+            scale = max_side / max(image.size)
+            image.draft("RGB", (round(image.width * scale), round(image.height * scale)))
         image.load()
-        upright = ImageOps.exif_transpose(image)
-        rgb = _to_rgb(upright)
+        image = ImageOps.exif_transpose(image, in_place=False) if _rotated(image) else image
+        if max_side and max(image.size) > max_side:
+            image.thumbnail((max_side, max_side), Image.Resampling.BICUBIC)
+        rgb = image if image.mode == "RGB" else _to_rgb(image)
         # Pillow carries a JPEG comment over from .info; with no exif=/icc_profile= argument
         # and an empty .info, nothing of the source metadata is written.
         rgb.info = {}
         out = io.BytesIO()
-        rgb.save(out, format="JPEG", quality=quality, optimize=True)
+        rgb.save(out, format="JPEG", quality=quality)
     except Exception as exc:
         # As above: any decoder failure on hostile bytes is a damaged photo to the uploader.
         raise BohError(
@@ -161,3 +171,8 @@ def sanitize_photo(
             f"The photo claims to be {image.format} but cannot be decoded ({exc}).",
         ) from None
     return out.getvalue(), "image/jpeg"
+
+
+def _rotated(image: Image.Image) -> bool:
+    """Whether the EXIF orientation asks for the pixels to be turned or mirrored."""
+    return image.getexif().get(ORIENTATION_TAG, 1) not in (1, None)

@@ -231,7 +231,10 @@ def _with_limits(df: pd.DataFrame, thresholds: Mapping) -> pd.DataFrame:
 
 
 def breach_episodes(
-    readings: pd.DataFrame, thresholds: Mapping[tuple[str, str], Threshold | tuple]
+    readings: pd.DataFrame,
+    thresholds: Mapping[tuple[str, str], Threshold | tuple],
+    *,
+    include_short: bool = False,
 ) -> pd.DataFrame:
     """Find the breach episodes that deserve a repair request: one episode, one request.
 
@@ -245,6 +248,10 @@ def breach_episodes(
     while ``state`` is ``"open"``), ``last_out``, ``duration_minutes``, ``readings``,
     ``peak`` (the reading furthest outside the range), ``direction`` (``"high"`` or
     ``"low"``, for the peak) and ``state`` (``"open"`` or ``"closed"``), ordered by start.
+
+    With ``include_short``, runs shorter than the minimum duration are kept too, and two
+    more columns say ``long_enough`` and give the peak's ``excess`` over the limit: what
+    :func:`reconcile_episodes` needs to extend an episode already recorded.
     """
     columns = [
         "equipment",
@@ -258,6 +265,8 @@ def breach_episodes(
         "direction",
         "state",
     ]
+    if include_short:
+        columns += ["long_enough", "excess"]
     df = _with_limits(_prepare_readings(readings), thresholds)
     df = df.loc[df["low"].notna() | df["high"].notna()].reset_index(drop=True)
     if df.empty:
@@ -282,6 +291,7 @@ def breach_episodes(
             "readings": grouped["at"].size(),
             "min_minutes": grouped["min_minutes"].first(),
             "peak": peak_rows.set_index("run")["value"],
+            "excess": peak_rows.set_index("run")["excess"],
             "direction": np.where(
                 peak_rows.set_index("run")["value"] > peak_rows.set_index("run")["high"],
                 "high",
@@ -300,9 +310,147 @@ def breach_episodes(
     episodes["duration_minutes"] = (episodes["last_out"] - episodes["start"]) / pd.Timedelta(
         minutes=1
     )
-    episodes = episodes.loc[episodes["duration_minutes"] >= episodes["min_minutes"]]
+    episodes["long_enough"] = episodes["duration_minutes"] >= episodes["min_minutes"]
+    if not include_short:
+        episodes = episodes.loc[episodes["long_enough"]]
     episodes = episodes.sort_values(["start", "equipment", "metric"], kind="stable")
     return episodes[columns].reset_index(drop=True)
+
+
+KNOWN_COLUMNS = ("id", "equipment", "metric", "start", "last_out", "end", "peak", "state")
+
+
+def _utc(column: pd.Series) -> pd.Series:
+    """A datetime column in UTC (naive values are taken as UTC, as Odoo stores them)."""
+    return pd.to_datetime(column, utc=True, format="ISO8601")
+
+
+def reconcile_episodes(
+    runs: pd.DataFrame,
+    known: pd.DataFrame | None,
+    thresholds: Mapping[tuple[str, str], Threshold | tuple],
+) -> pd.DataFrame:
+    """Match freshly found runs to the episodes already recorded: one breach, one episode.
+
+    ``runs`` is :func:`breach_episodes` with ``include_short=True``; ``known`` holds the
+    recorded episodes (columns :data:`KNOWN_COLUMNS`, ``id`` any hashable key, ``last_out``
+    their last out-of-range reading) that may touch them. Readings arrive in any order,
+    so a run is matched by *overlap*, never by its start: a run whose span ``[start,
+    last_out]`` overlaps a recorded episode of the same series extends it (the earliest
+    one, if several), however short the run; a run that overlaps none becomes a new
+    episode only when it lasts the minimum duration. A late earlier reading thus moves an
+    episode's start instead of opening a second one, and a late in-range reading inside an
+    episode does not split it.
+
+    Returns one row per episode touched: ``id`` (the recorded key, or None for a new
+    episode), ``equipment``, ``metric``, ``start`` and ``last_out`` (the union of the
+    spans), ``end`` and ``state`` (of the latest run), ``peak`` and ``direction`` (the
+    reading furthest out of range), ``new``; ordered by start.
+    """
+    columns = [
+        "id",
+        "equipment",
+        "metric",
+        "start",
+        "last_out",
+        "end",
+        "peak",
+        "direction",
+        "state",
+        "new",
+    ]
+    if runs is None or runs.empty:
+        return pd.DataFrame(columns=columns)
+    runs = runs.reset_index(drop=True)
+    for column in ("start", "last_out", "end"):
+        runs[column] = _utc(runs[column])
+    runs["run"] = np.arange(len(runs))
+    if known is None or known.empty:
+        known = pd.DataFrame(columns=list(KNOWN_COLUMNS))
+    missing = [c for c in KNOWN_COLUMNS if c not in known.columns]
+    if missing:
+        raise BohError(
+            "known", missing, f"The recorded episodes lack the column(s) {', '.join(missing)}."
+        )
+    known = known.loc[:, list(KNOWN_COLUMNS)].reset_index(drop=True)
+    for column in ("start", "last_out", "end"):
+        known[column] = _utc(known[column])
+    # Episodes recorded without their last out-of-range reading span at least their start.
+    known["last_out"] = known["last_out"].fillna(known["start"])
+
+    pairs = runs[["run", "equipment", "metric", "start", "last_out"]].merge(
+        known[["id", "equipment", "metric", "start", "last_out"]],
+        on=["equipment", "metric"],
+        suffixes=("", "_known"),
+    )
+    pairs = pairs.loc[
+        (pairs["start"] <= pairs["last_out_known"]) & (pairs["last_out"] >= pairs["start_known"])
+    ]
+    first = pairs.sort_values(["run", "start_known"], kind="stable").drop_duplicates("run")
+    match = pd.Series(first["id"].to_numpy(), index=first["run"].to_numpy(), dtype=object)
+    runs["id"] = runs["run"].map(match)
+    matched = runs["run"].isin(match.index)
+    runs = runs.loc[matched | runs["long_enough"].astype(bool)].copy()
+    if runs.empty:
+        return pd.DataFrame(columns=columns)
+    matched = runs["run"].isin(match.index)
+    # The group of a run: its recorded episode, or itself when it starts a new one.
+    runs["group"] = np.where(matched, "k" + runs["id"].astype(str), "r" + runs["run"].astype(str))
+    runs["fresh"] = True
+
+    old = known.loc[known["id"].isin(runs.loc[matched, "id"])].copy()
+    limits = _threshold_frame(thresholds)
+    old = old.merge(limits, on=["equipment", "metric"], how="left", sort=False)
+    with np.errstate(invalid="ignore"):
+        old["excess"] = np.fmax(
+            old["peak"].astype(np.float64) - old["high"], old["low"] - old["peak"]
+        )
+    old["excess"] = old["excess"].fillna(-np.inf)
+    old["group"] = "k" + old["id"].astype(str)
+    old["fresh"] = False
+
+    parts = ["id", "equipment", "metric", "start", "last_out", "end", "peak", "excess"]
+    parts += ["state", "group", "fresh"]
+    dtypes = {"id": object, "peak": np.float64, "excess": np.float64, "state": object}
+    frames = [frame[parts].astype(dtypes) for frame in (runs, old) if not frame.empty]
+    rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    grouped = rows.groupby("group", sort=False)
+    # The latest run says whether the episode is still going on (runs win ties).
+    latest = rows.sort_values(["last_out", "fresh"], kind="stable").groupby("group").tail(1)
+    latest = latest.set_index("group")
+    worst = rows.loc[grouped["excess"].idxmax()].set_index("group")
+    result = pd.DataFrame(
+        {
+            "id": grouped["id"].first(),
+            "equipment": grouped["equipment"].first(),
+            "metric": grouped["metric"].first(),
+            "start": grouped["start"].min(),
+            "last_out": grouped["last_out"].max(),
+        }
+    )
+    result["end"] = latest["end"]
+    result["state"] = latest["state"]
+    result["peak"] = worst["peak"].astype(np.float64)
+    result = result.merge(limits, on=["equipment", "metric"], how="left").set_axis(result.index)
+    result["direction"] = np.where(result["peak"] > result["high"], "high", "low")
+    result["new"] = result.index.str.startswith("r")
+    result["id"] = result["id"].where(~result["new"], None)
+    result = result.sort_values(["start", "equipment", "metric"], kind="stable")
+    return result[columns].reset_index(drop=True)
+
+
+def track_episodes(
+    readings: pd.DataFrame,
+    thresholds: Mapping[tuple[str, str], Threshold | tuple],
+    known: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The episodes that ``readings`` open or extend, given those already ``known``.
+
+    :func:`breach_episodes` (short runs included) followed by :func:`reconcile_episodes`:
+    what a receiver runs after each push, whatever order the readings come in.
+    """
+    runs = breach_episodes(readings, thresholds, include_short=True)
+    return reconcile_episodes(runs, known, thresholds)
 
 
 def daily_temperature_log(

@@ -1,7 +1,9 @@
 """Read POS exports (CSV or JSON) into ``push_sales`` payloads.
 
 CSV layout: one row per order line, a header row, columns in any order, named as below
-(or renamed with ``column_map``, their header -> our field). Cells are stripped.
+(or renamed with ``column_map``, their header -> our field, or chosen one by one with
+``columns``, our field -> their header or column position, as the upload wizard's mapping
+step does). Cells are stripped.
 
 =================  ========  ==========================================================
 column             required  content
@@ -75,6 +77,8 @@ REQUIRED_CSV_FIELDS = (
     "qty",
     "unit_price",
 )
+#: Columns a CSV file may have; a row without them takes the default.
+OPTIONAL_CSV_FIELDS = tuple(f for f in CSV_FIELDS if f not in REQUIRED_CSV_FIELDS)
 #: Most data rows read from one CSV file.
 MAX_CSV_ROWS = 1_000_000
 #: Most problems listed in one CsvImportError.
@@ -168,9 +172,18 @@ def _modifiers(text: str) -> list[dict[str, Any]]:
 
 
 def _resolve_header(
-    header: list[str], column_map: Mapping[str, str] | None, errors: _Errors
+    header: list[str],
+    column_map: Mapping[str, str] | None,
+    errors: _Errors,
+    columns: Mapping[str, str | int] | None = None,
 ) -> dict[str, int]:
-    """Map our field names to column positions, applying ``column_map`` first."""
+    """Map our field names to column positions, applying ``column_map`` first.
+
+    With ``columns`` (our field -> their header or 0-based position) exactly those columns
+    are read and nothing is matched by name.
+    """
+    if columns is not None:
+        return _resolve_columns(header, columns, errors)
     mapping = {str(k).strip(): str(v).strip() for k, v in (column_map or {}).items()}
     for theirs, ours in mapping.items():
         if ours not in CSV_FIELDS:
@@ -206,6 +219,82 @@ def _resolve_header(
             "or give a column map (their header -> our field).",
         )
     return positions
+
+
+def _resolve_columns(
+    header: list[str], columns: Mapping[str, str | int], errors: _Errors
+) -> dict[str, int]:
+    """Positions of the columns chosen field by field (our field -> header or position)."""
+    by_name: dict[str, int] = {}
+    for pos, raw_name in enumerate(header):
+        by_name.setdefault(raw_name.strip(), pos)
+    positions: dict[str, int] = {}
+    for ours, theirs in columns.items():
+        if ours not in CSV_FIELDS:
+            errors.add(
+                "columns",
+                ours,
+                f"{ours!r} is not one of our columns ({', '.join(CSV_FIELDS)}).",
+            )
+            continue
+        if theirs is None or theirs == "":
+            continue  # not chosen; a required field is reported below
+        if isinstance(theirs, int) and not isinstance(theirs, bool):
+            pos = theirs if 0 <= theirs < len(header) else None
+        else:
+            pos = by_name.get(str(theirs).strip())
+        if pos is None:
+            errors.add(
+                ours,
+                theirs,
+                f"The column {theirs!r} chosen for {ours!r} is not in the file, whose header "
+                f"is: {', '.join(repr(h.strip()) for h in header)}.",
+            )
+            continue
+        positions[ours] = pos
+    for ours in REQUIRED_CSV_FIELDS:
+        if ours not in positions and not any(e.field == ours for e in errors.items):
+            errors.add(
+                ours,
+                "",
+                f"No column is chosen for the required field {ours!r}; choose the column of "
+                "the file that holds it.",
+            )
+    return positions
+
+
+def read_csv_header(text: str, *, delimiter: str | None = None) -> list[str]:
+    """The column names of a CSV text's header row, stripped, in file order.
+
+    ``delimiter`` is guessed as :func:`read_sales_csv` does when not given. Raises
+    :class:`BohError` when the text has no header row.
+    """
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise BohError("file", "", "The file is empty; it needs a header row.")
+    if delimiter is None:
+        delimiter = _sniff_delimiter(text.split("\n", 1)[0])
+    try:
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise BohError("file", "", f"The CSV file cannot be read: {exc}.") from None
+    header = [cell.strip() for cell in header]
+    if not any(header):
+        raise BohError("file", "", "The first row of the file is empty; it must be the header.")
+    return header
+
+
+def suggest_columns(header: Iterable[str]) -> dict[str, int]:
+    """Our field -> position of the header cell of the same name (case-insensitive).
+
+    The first cell of a name wins; fields without a matching cell are left out.
+    """
+    found: dict[str, int] = {}
+    for pos, name in enumerate(header):
+        key = name.strip().lower()
+        if key in CSV_FIELDS:
+            found.setdefault(key, pos)
+    return found
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -357,6 +446,7 @@ def read_sales_csv(
     *,
     source: str | None = None,
     column_map: Mapping[str, str] | None = None,
+    columns: Mapping[str, str | int] | None = None,
     delimiter: str | None = None,
     max_rows: int = MAX_CSV_ROWS,
 ) -> list[dict[str, Any]]:
@@ -364,10 +454,15 @@ def read_sales_csv(
 
     Returns one ``{"source": ..., "orders": [...]}`` per source, orders in order of first
     appearance. ``source`` is the default for rows without a source cell; ``column_map``
-    renames their headers to our fields; ``delimiter`` is guessed from the header row
-    (comma, semicolon, tab or bar) when not given. Raises :class:`CsvImportError` listing
-    every problem found, or :class:`BohError` when the file cannot be read.
+    renames their headers to our fields; ``columns`` instead chooses the column of each of
+    our fields (their header name or 0-based position; fields left out or mapped to
+    ``None`` are not read, and nothing is matched by name), as a mapping step does;
+    ``delimiter`` is guessed from the header row (comma, semicolon, tab or bar) when not
+    given. Raises :class:`CsvImportError` listing every problem found (a required field
+    without a column names that field), or :class:`BohError` when the file cannot be read.
     """
+    if columns is not None and column_map:
+        raise BohError("columns", "", "Give either a column map or chosen columns, not both.")
     stream, owned = _open_text(source_file)
     try:
         try:
@@ -385,7 +480,11 @@ def read_sales_csv(
     if delimiter is None:
         delimiter = _sniff_delimiter(text.split("\n", 1)[0])
     return _parse_rows(
-        csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), source, column_map, max_rows
+        csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+        source,
+        column_map,
+        max_rows,
+        columns,
     )
 
 
@@ -394,13 +493,14 @@ def _parse_rows(
     source: str | None,
     column_map: Mapping[str, str] | None,
     max_rows: int,
+    columns: Mapping[str, str | int] | None = None,
 ) -> list[dict[str, Any]]:
     errors = _Errors()
     grouper = _Grouper(source.strip() if source else None, errors)
     rows = iter(reader)
     try:
         header = next(rows)
-        positions = _resolve_header(header, column_map, errors)
+        positions = _resolve_header(header, column_map, errors, columns)
         errors.raise_if_any()
         names = {ours: header[pos].strip() for ours, pos in positions.items()}
         for rownum, row in enumerate(rows, start=2):
@@ -532,10 +632,13 @@ def load_column_map(path: str | os.PathLike[str]) -> dict[str, str]:
 __all__ = [
     "CSV_FIELDS",
     "MAX_CSV_ROWS",
+    "OPTIONAL_CSV_FIELDS",
     "REQUIRED_CSV_FIELDS",
     "CsvImportError",
     "load_column_map",
     "load_sales_file",
     "load_sales_json",
+    "read_csv_header",
     "read_sales_csv",
+    "suggest_columns",
 ]

@@ -18,11 +18,13 @@
   ``'restock'`` rows with the absolute quantity, which the caller posts as a return to
   stock of what the original sale had taken out.
 * Set meals: the parent line (a line that another line of the order names as
-  ``parent_line_ref``) carries the price and the components deplete. A parent whose item
-  code is mapped is taken to have a recipe of its own (packaging, a sauce that comes with
-  every set) and produces its row like any line; an unmapped parent produces nothing and
-  is not reported as unmapped. Modifiers on a parent apply as on any line. Component
-  quantities are the components' own totals, not multiples of the parent's.
+  ``parent_line_ref``) carries the price and the components deplete. The parent produces
+  no row for its own item, mapped or not: a set's recipe (kept for its food cost) is made
+  of the very dishes its components deplete, so depleting it too would count them twice;
+  an unmapped parent is not reported as unmapped. Modifiers on a parent still apply ("extra
+  sauce" on the set). Component quantities are the components' own totals, not multiples
+  of the parent's. A set sent without component lines is an ordinary line and depletes
+  its recipe.
 * Unmapped item and modifier codes are listed, once per line and code, in ``unmapped``;
   the rest of the line still produces its rows, so the caller decides whether an order
   with unmapped codes waits for its mapping or posts what it can.
@@ -118,10 +120,12 @@ def demand_rows(
         kind = _line_kind(line)
         qty = abs(line.qty)
         target = item_map.get(line.item_code)
-        if target is not None:
+        if line.line_ref in parents:
+            pass  # its components deplete
+        elif target is not None:
             product, unit = _item_target(target, line.item_code)
             rows.append(DemandRow(line.line_ref, product, qty, unit, kind))
-        elif line.line_ref not in parents:
+        else:
             unmapped.append((line.line_ref, "item", line.item_code))
         mod_kind: DemandKind = "modifier" if kind == "sale" else kind
         seen_codes: set[str] = set()

@@ -118,15 +118,20 @@ def test_set_meal_parent_unmapped_carries_price_components_deplete():
     ]
 
 
-def test_set_meal_parent_mapped_has_its_own_recipe():
-    items = {**ITEMS, "SET_A": "p_set_packaging"}
-    rows, _ = demand_rows(
+def test_set_meal_parent_mapped_depletes_only_through_its_components():
+    # SET_A's recipe is the dishes its components deplete: depleting it too counts twice
+    items = {**ITEMS, "SET_A": "p_set_a"}
+    rows, unmapped = demand_rows(
         order(line("1", "SET_A", 2), line("2", "RICE", 2, parent_line_ref="1")), items, MODS
     )
-    assert [(r.product, r.qty) for r in rows] == [
-        ("p_set_packaging", Decimal("2")),
-        ("p_rice", Decimal("2")),
-    ]
+    assert unmapped == []
+    assert [(r.product, r.qty) for r in rows] == [("p_rice", Decimal("2"))]
+
+
+def test_set_meal_sent_without_components_depletes_its_recipe():
+    items = {**ITEMS, "SET_A": "p_set_a"}
+    rows, _ = demand_rows(order(line("1", "SET_A", 2)), items, MODS)
+    assert [(r.product, r.qty) for r in rows] == [("p_set_a", Decimal("2"))]
 
 
 def test_components_of_a_void_parent_produce_nothing():

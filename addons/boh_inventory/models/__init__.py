@@ -13,3 +13,6 @@ from . import boh_costing
 from . import purchase_order
 from . import account_move
 from . import boh_sales_fact
+from . import stock_move
+from . import boh_stock_count
+from . import boh_stock_count_line

@@ -1,12 +1,9 @@
 """The public repair page that a QR label opens: no login, one form, one request."""
 
-import base64
 import logging
-from datetime import timedelta
 
-from odoo import fields, http
+from odoo import http
 from odoo.http import request
-from odoo.tools import plaintext2html
 
 from boh_core.errors import BohError
 from boh_core.maintenance.images import sanitize_photo
@@ -15,13 +12,13 @@ from boh_core.maintenance.tokens import token_digest
 _logger = logging.getLogger(__name__)
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+#: The request's photo field keeps at most this many pixels on the longer side.
+MAX_PHOTO_SIDE = 1920
 # The photo plus the text fields and multipart overhead; bigger bodies are refused unread.
 MAX_BODY_BYTES = MAX_PHOTO_BYTES + 256 * 1024
 MAX_DESCRIPTION = 4000
 MAX_NAME = 100
 MAX_PHONE = 40
-#: The chatter of a filed report (followers, notifications) follows this much later.
-FOLLOWUP_DELAY_SECONDS = 5
 DEFAULT_LIMITS = {"address_limit": 10, "address_minutes": 10, "token_limit": 30}
 DEFAULT_LIMITS["token_minutes"] = 60
 SECURITY_HEADERS = [
@@ -69,7 +66,12 @@ class BohRepairIntake(http.Controller):
             counted.append(
                 ("token", token_digest(token), limits["token_limit"], limits["token_minutes"])
             )
-        if not hits._register_hits(counted):
+        # Odoo replays a request after a serialization failure; the hits were committed in
+        # their own transaction, so they are counted once per HTTP request, not per attempt.
+        allowed = getattr(request, "_boh_intake_allowed", None)
+        if allowed is None:
+            allowed = request._boh_intake_allowed = hits._register_hits(counted)
+        if not allowed:
             return self._render("boh_maintenance.intake_rate_limited", {}, 429)
         if not request.validate_csrf(post.get("csrf_token")):
             return self._render("boh_maintenance.intake_expired", {}, 400)
@@ -151,7 +153,9 @@ class BohRepairIntake(http.Controller):
             )
             return None
         try:
-            jpeg, _mimetype = sanitize_photo(data, max_bytes=MAX_PHOTO_BYTES)
+            jpeg, _mimetype = sanitize_photo(
+                data, max_bytes=MAX_PHOTO_BYTES, max_side=MAX_PHOTO_SIDE
+            )
         except BohError as error:
             _logger.info("Repair intake photo refused: %s", error)
             values["errors"].append(
@@ -180,46 +184,24 @@ class BohRepairIntake(http.Controller):
         title = description.splitlines()[0][:80]
         if symptom_label and symptom_label != description:
             title = f"{symptom_label}: {title}"[:80]
-        vals = {
-            "name": title,
-            "description": plaintext2html(description),
-            "equipment_id": equipment.id,
-            "company_id": equipment.company_id.id or request.env.company.id,
-            "maintenance_type": "corrective",
-            "boh_source": "qr",
-            "boh_urgency": values["urgency"],
-            "boh_reporter_name": values["reporter_name"] or False,
-            "boh_reporter_phone": values["reporter_phone"] or False,
-            "owner_user_id": False,
-        }
-        if photo:
-            vals["boh_photo"] = base64.b64encode(photo)
-        # The request is filed, numbered, on its team and dispatched right now; the chatter
-        # (followers, assignment notification, creation message) is left to a job started
-        # right after, so the cook is not kept waiting for it.
-        vals["boh_followup_pending"] = True
-        repair = (
-            request.env["maintenance.request"]
-            .sudo()
-            .with_context(
-                tracking_disable=True,
-                mail_create_nolog=True,
-                mail_create_nosubscribe=True,
-                mail_notrack=True,
-                # A reported repair has no planned date: no maintenance activity to sync.
-                mail_activity_automation_skip=True,
-            )
-            .create(vals)
-        )
-        # Due in a few seconds rather than now: a trigger due now makes Odoo open a
-        # connection to notify the cron runner, which picks a due trigger up within a minute.
-        request.env.ref("boh_maintenance.ir_cron_boh_intake_followup").sudo()._trigger(
-            fields.Datetime.now() + timedelta(seconds=FOLLOWUP_DELAY_SECONDS)
+        # Stored first and answered at once; the filing job makes it a repair request on
+        # the equipment's team, dispatched and with its followers notified, moments later.
+        reports = request.env["boh.maintenance.intake.report"].sudo()
+        reference = reports._queue(
+            equipment,
+            {
+                "title": title,
+                "description": description,
+                "urgency": values["urgency"],
+                "reporter_name": values["reporter_name"],
+                "reporter_phone": values["reporter_phone"],
+                "photo": photo,
+            },
         )
         return self._render(
             "boh_maintenance.intake_done",
             {
-                "reference": repair.boh_reference,
+                "reference": reference,
                 "equipment_name": values["equipment_name"],
                 "store_name": values["store_name"],
                 "html_lang": values["html_lang"],

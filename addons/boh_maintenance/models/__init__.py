@@ -1,5 +1,6 @@
 from . import (
     boh_maintenance_intake_hit,
+    boh_maintenance_intake_report,
     boh_maintenance_part_line,
     boh_maintenance_sla,
     boh_sensor_batch,

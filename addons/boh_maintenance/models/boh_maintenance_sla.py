@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 from boh_core.maintenance.sla import SlaTarget
 
@@ -40,23 +40,43 @@ class BohMaintenanceSla(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env.registry.clear_cache()  # _company_targets
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()  # _company_targets
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _company_targets
+        return result
+
     @api.model
     def _targets_by_company(self, companies):
         """Return ``{company id: {priority: (SlaTarget, weight)}}`` with defaults filled in."""
-        result = {
-            company.id: {
-                priority: (SlaTarget(response, resolution), weight)
-                for priority, (response, resolution, weight) in DEFAULT_TARGETS.items()
-            }
-            for company in companies
+        return {company.id: dict(self._company_targets(company.id)) for company in companies}
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _company_targets(self, company_id):
+        """``((priority, (SlaTarget, weight)), ...)`` of one company, read once per worker
+        until a target changes: every filed request and every dispatch needs them."""
+        targets = {
+            priority: (SlaTarget(response, resolution), weight)
+            for priority, (response, resolution, weight) in DEFAULT_TARGETS.items()
         }
         lines = self.sudo().search_fetch(
-            [("company_id", "in", companies.ids)],
-            ["company_id", "priority", "response_hours", "resolution_hours", "load_weight"],
+            [("company_id", "=", company_id)],
+            ["priority", "response_hours", "resolution_hours", "load_weight"],
         )
         for line in lines:
-            result[line.company_id.id][line.priority] = (
+            targets[line.priority] = (
                 SlaTarget(line.response_hours, line.resolution_hours),
                 line.load_weight,
             )
-        return result
+        return tuple(targets.items())

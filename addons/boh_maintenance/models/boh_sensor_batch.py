@@ -1,14 +1,25 @@
 import json
-from functools import partial
+from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, models
 
 #: The raw text kept of one push (a full batch of readings fits with room to spare).
 MAX_STORED_TEXT = 5_000_000
+#: Processed batches (kept for their readings in error) are purged after this many days;
+#: the ir.config_parameter below overrides it, 0 keeps them for ever.
+KEEP_DAYS_PARAM = "boh_maintenance.sensor_batch_keep_days"
+KEEP_DAYS = 90
 
 
 class BohSensorBatch(models.Model):
-    """One raw push of sensor readings, stored before it is processed: nothing is lost."""
+    """A sensor push kept verbatim because some of it could not be stored.
+
+    A push whose readings are all stored (or duplicates) leaves no batch: its readings
+    are the record. One with readings answered ``error`` is kept as processed, with its
+    answer, for a person to inspect; one that failed as a whole is kept as failed, to be
+    retried. Processed batches are purged after a number of days (a system parameter);
+    failed ones stay until they are retried.
+    """
 
     _name = "boh.sensor.batch"
     _description = "Sensor Batch"
@@ -63,38 +74,48 @@ class BohSensorBatch(models.Model):
         return True
 
     @api.model
-    def _boh_store_raw(self, readings):
-        """Keep the raw push in its own transaction, committed before any processing."""
+    def _boh_payload_text(self, readings):
+        """The push as JSON text (its repr if it is not JSON), cut to MAX_STORED_TEXT."""
         try:
             text = json.dumps(readings, ensure_ascii=False, default=repr)
         except (TypeError, ValueError, RecursionError):
             text = repr(readings)
+        return text[:MAX_STORED_TEXT]
+
+    @api.model
+    def _boh_keep(self, readings, answer):
+        """Keep a processed push that had readings in error, with its answer; its id."""
+        batch = (
+            self.sudo()
+            .with_context(mail_create_nolog=True, tracking_disable=True)
+            .create(
+                dict(
+                    self._boh_outcome(answer),
+                    payload=self._boh_payload_text(readings),
+                    user_id=self.env.uid,
+                    company_id=self.env.company.id,
+                )
+            )
+        )
+        return batch.id
+
+    @api.model
+    def _boh_keep_failed(self, readings, error):
+        """Keep a push that could not be processed, in a transaction of its own (the
+        caller's rolls back); its id."""
         with self.env.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+            env = api.Environment(cr, SUPERUSER_ID, {"mail_create_nolog": True})
             batch = env["boh.sensor.batch"].create(
                 {
-                    "payload": text[:MAX_STORED_TEXT],
+                    "payload": self._boh_payload_text(readings),
                     "user_id": self.env.uid,
                     "company_id": self.env.company.id,
                     "reading_count": len(readings) if isinstance(readings, list | tuple) else 0,
+                    "state": "failed",
+                    "error": error,
                 }
             )
             return batch.id
-
-    @api.model
-    def _boh_mark(self, batch_id, vals):
-        """Write a batch's outcome in its own transaction (the caller's may roll back)."""
-        with self.env.registry.cursor() as cr:
-            api.Environment(cr, SUPERUSER_ID, {})["boh.sensor.batch"].browse(batch_id).write(vals)
-
-    @api.model
-    def _boh_mark_after_commit(self, batch_id, vals):
-        """Record a successful outcome once the readings themselves are committed."""
-        if self.env.registry.in_test_mode():
-            # Test cursors share one transaction: there is no commit to wait for.
-            self._boh_mark(batch_id, vals)
-        else:
-            self.env.cr.postcommit.add(partial(self._boh_mark, batch_id, vals))
 
     @api.model
     def _boh_outcome(self, answer):
@@ -109,3 +130,25 @@ class BohSensorBatch(models.Model):
             "error_count": statuses.count("error"),
             "result": json.dumps(answer, ensure_ascii=False)[:MAX_STORED_TEXT],
         }
+
+    @api.model
+    def _cron_boh_purge_batches(self, limit=1000):
+        """Delete processed batches older than the kept number of days, by chunks.
+
+        Failed batches are never purged: their readings are not stored yet.
+        """
+        param = self.env["ir.config_parameter"].sudo().get_param(KEEP_DAYS_PARAM, KEEP_DAYS)
+        try:
+            days = int(param)
+        except (TypeError, ValueError):
+            days = KEEP_DAYS
+        if days <= 0:
+            return
+        domain = [
+            ("state", "in", ("done", "superseded")),
+            ("create_date", "<", fields.Datetime.now() - timedelta(days=days)),
+        ]
+        batches = self.sudo().search(domain, limit=limit, order="id")
+        batches.unlink()
+        remaining = self.sudo().search_count(domain) if len(batches) == limit else 0
+        self.env["ir.cron"]._notify_progress(done=len(batches), remaining=remaining)

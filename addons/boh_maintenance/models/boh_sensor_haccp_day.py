@@ -48,34 +48,32 @@ class BohSensorHaccpDay(models.Model):
         # A day in any time zone lies within a day either side of the UTC day.
         since = datetime.combine(day_from, time.min) - timedelta(days=1)
         until = datetime.combine(day_to, time.min) + timedelta(days=2)
-        readings = (
-            self.env["boh.sensor.reading"]
-            .sudo()
-            .search_fetch(
-                [("metric_id", "=", metric.id), ("at", ">=", since), ("at", "<", until)],
-                ["equipment_id", "at", "value"],
-                order="equipment_id, at",
-            )
+        # Through the (equipment, metric, at) key: the readings of every equipment that
+        # may report, not a scan of all readings of the period.
+        Equipment = self.env["maintenance.equipment"].sudo().with_context(active_test=False)
+        candidates = Equipment.search([("boh_short_code", "!=", False)])
+        readings = self.env["boh.sensor.reading"]._boh_series_frame(
+            candidates.ids, metric.ids, since, until
         )
-        if not readings:
+        if readings.empty:
             return self.browse()
+        machines = Equipment.browse(readings["equipment_id"].unique().tolist())
         thresholds = (
             self.env["boh.sensor.threshold"]
             .sudo()
-            .search(
-                [("metric_id", "=", metric.id), ("equipment_id", "in", readings.equipment_id.ids)]
-            )
+            .search([("metric_id", "=", metric.id), ("equipment_id", "in", machines.ids)])
         )
         by_tz = defaultdict(list)
-        for machine in readings.equipment_id:
+        for machine in machines:
             by_tz[self._boh_tz(machine)].append(machine.boh_short_code)
-        equipment = {m.boh_short_code: m.id for m in readings.equipment_id}
+        equipment = {m.boh_short_code: m.id for m in machines}
+        code_of = {m.id: m.boh_short_code for m in machines}
         frame = pd.DataFrame(
             {
-                "equipment": [r.equipment_id.boh_short_code for r in readings],
+                "equipment": readings["equipment_id"].map(code_of),
                 "metric": TEMPERATURE,
-                "at": pd.to_datetime([r.at for r in readings]),
-                "value": [r.value for r in readings],
+                "at": pd.to_datetime(readings["at"]),
+                "value": readings["value"].astype(float),
             }
         )
         vals_list = []

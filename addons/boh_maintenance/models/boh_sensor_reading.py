@@ -6,8 +6,10 @@ import pandas as pd
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL
+from odoo.tools.sql import SQL_ORDER_BY_TYPE
 
-from boh_core.maintenance.sensors import breach_episodes, validate_reading
+from boh_core.maintenance.sensors import KNOWN_COLUMNS, track_episodes, validate_reading
 
 _logger = logging.getLogger(__name__)
 
@@ -22,21 +24,60 @@ def _naive(moment):
     return moment.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
+def execute_racing(env, query):
+    """``env.execute_query`` for a statement that may lose a race with a concurrent push.
+
+    Losing raises a serialization failure that Odoo answers by running the call again:
+    expected, so not logged as a bad query (any other error is logged by push_readings).
+    """
+    env.flush_query(query)
+    env.cr.execute(query, log_exceptions=False)
+    return [] if env.cr.description is None else env.cr.fetchall()
+
+
+def _odoo_datetime(stamp):
+    """A pandas UTC timestamp (or NaT) -> Odoo's naive UTC datetime (or False)."""
+    if pd.isna(stamp):
+        return False
+    return stamp.tz_convert("UTC").tz_localize(None).to_pydatetime()
+
+
+class SensorValue(fields.Float):
+    """A float kept as PostgreSQL ``real`` (4 bytes, 6-7 significant digits).
+
+    Ample for what sensors measure, and half the size of ``double precision``. The
+    database sends the shortest text that reads back as the same ``real``, so 7.9
+    comes back as 7.9, not 7.900000095.
+    """
+
+    _column_type = ("float4", "real")
+
+    @property
+    def column_order(self):
+        """Among the 4-byte columns, before the timestamp: no alignment padding."""
+        return SQL_ORDER_BY_TYPE["int4"]
+
+
 class BohSensorReading(models.Model):
-    """One value of one metric of one equipment at one instant."""
+    """One value of one metric of one equipment at one instant.
+
+    Kept compact: no access log columns, the company read through the equipment
+    rather than copied on every row, a 4-byte value, and one index besides the
+    primary key: the unique (equipment, metric, at) key, which is both the
+    duplicate check and the index every query of readings uses.
+    """
 
     _name = "boh.sensor.reading"
     _description = "Sensor Reading"
     _order = "at desc, id desc"
     _log_access = False
 
-    equipment_id = fields.Many2one(
-        "maintenance.equipment", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="equipment_id.company_id", store=True)
+    # Stored as id, equipment_id, metric_id, value (4 bytes each), then at (8 bytes).
+    equipment_id = fields.Many2one("maintenance.equipment", required=True, ondelete="cascade")
     metric_id = fields.Many2one("boh.sensor.metric", required=True, ondelete="restrict")
-    at = fields.Datetime(required=True, index=True)
-    value = fields.Float(required=True)
+    value = SensorValue(required=True)
+    at = fields.Datetime(required=True)
+    company_id = fields.Many2one(related="equipment_id.company_id")
 
     _sql_constraints = [
         (
@@ -46,41 +87,49 @@ class BohSensorReading(models.Model):
         )
     ]
 
+    def init(self):
+        """Drop what earlier versions kept on every reading (a company column, two indexes)."""
+        self.env.cr.execute(
+            SQL(
+                "DROP INDEX IF EXISTS boh_sensor_reading__equipment_id_index, "
+                "boh_sensor_reading__at_index, boh_sensor_reading__company_id_index"
+            )
+        )
+        self.env.cr.execute(SQL("ALTER TABLE boh_sensor_reading DROP COLUMN IF EXISTS company_id"))
+
     @api.model
     def push_readings(self, readings):
         """Store a batch of sensor readings; answer per reading, in input order.
 
         Each reading is ``{"equipment": short code, "metric": code, "value": number,
-        "at": ISO 8601 with offset}``. The answer is ``{"batch": id, "readings":
+        "at": ISO 8601 with offset}``. The answer is ``{"batch": id or False, "readings":
         [{"index": i, "status": "stored" | "duplicate" | "error", "errors": [{field,
-        value, message}]}]}``. The raw push is kept first as a ``boh.sensor.batch`` (its
-        own transaction), so a push that fails can be read and retried. A reading of the
-        same equipment, metric and time as a stored one is a duplicate: the first value
-        stands. A bad reading does not stop the others. Breaches of the equipment's
-        thresholds open one repair request per episode.
+        value, message}]}]}``. A reading of the same equipment, metric and time as a
+        stored one (or an earlier one of the same push) is a duplicate: the first value
+        stands, also when two pushes race. A bad reading does not stop the others.
+        Breaches of the equipment's thresholds open one repair request per episode,
+        whatever order the readings come in.
+
+        The answer is sent once the readings are committed, so a caller that gets no
+        answer sends again (duplicates are harmless). A push is kept verbatim as a
+        ``boh.sensor.batch`` only when some of it could not be stored: with the readings
+        answered ``error``, or, in a transaction of its own, when it failed as a whole
+        (then a maintenance manager can read and retry it).
         """
-        self.check_access("create")
+        pusher = self._check_push_access()
         Batch = self.env["boh.sensor.batch"]
-        batch_id = Batch._boh_store_raw(readings)
         try:
             with self.env.cr.savepoint():
-                answer = self._boh_process_readings(readings)
+                answer = pusher._boh_process_readings(readings)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-            # Odoo runs the whole call again, which stores the push again.
-            Batch._boh_mark(
-                batch_id,
-                {
-                    "state": "superseded",
-                    "error": self.env._("A concurrent push touched the same data; retried."),
-                },
-            )
+            # Odoo runs the whole call again; nothing of this attempt was kept.
             raise
         except (UserError, ValidationError, AccessError) as error:
-            Batch._boh_mark(batch_id, {"state": "failed", "error": str(error)})
+            Batch._boh_keep_failed(readings, str(error))
             raise
         except Exception as error:
-            _logger.exception("Sensor batch %s could not be processed", batch_id)
-            Batch._boh_mark(batch_id, {"state": "failed", "error": repr(error)[:2000]})
+            _logger.exception("A sensor push could not be processed")
+            batch_id = Batch._boh_keep_failed(readings, repr(error)[:2000])
             raise UserError(
                 self.env._(
                     "Sensor batch %(batch)s was stored but could not be processed; a "
@@ -88,8 +137,26 @@ class BohSensorReading(models.Model):
                     batch=batch_id,
                 )
             ) from None
-        Batch._boh_mark_after_commit(batch_id, Batch._boh_outcome(answer))
+        batch_id = False
+        if any(reading["status"] == "error" for reading in answer["readings"]):
+            batch_id = Batch._boh_keep(readings, answer)
         return {"batch": batch_id, **answer}
+
+    @api.model
+    def _check_push_access(self):
+        """The reading model to process a push with, or AccessError.
+
+        A sensor integration user may read nothing of the suite: their push is processed
+        in sudo, on any equipment of their companies, without making them a follower of
+        the requests it opens. Anyone else needs create rights on readings and reports
+        only on the equipment their own rules show them.
+        """
+        if not self.env.su and self.env.user.has_group(
+            "boh_maintenance.group_boh_sensor_integration"
+        ):
+            return self.sudo().with_context(mail_create_nosubscribe=True)
+        self.check_access("create")
+        return self
 
     @api.model
     def _boh_process_readings(self, readings):
@@ -121,25 +188,17 @@ class BohSensorReading(models.Model):
                 }
             else:
                 clean.append((index, reading))
-        # The caller's own access rules decide which equipment they may report on.
+        # The caller's own access rules decide which equipment they may report on; a
+        # sensor integration pushes in sudo (_check_push_access): keep to its companies.
         equipment = self.env["maintenance.equipment"].search_fetch(
-            [("boh_short_code", "in", list({r["equipment"] for _i, r in clean}))],
+            [
+                ("boh_short_code", "in", list({r["equipment"] for _i, r in clean})),
+                ("company_id", "in", [*self.env.companies.ids, False]),
+            ],
             ["boh_short_code"],
         )
         by_code = {machine.boh_short_code: machine.id for machine in equipment}
-        existing = set()
-        if clean:
-            moments = [_naive(r["at"]) for _i, r in clean]
-            for row in self.sudo().search_fetch(
-                [
-                    ("equipment_id", "in", equipment.ids),
-                    ("at", ">=", min(moments)),
-                    ("at", "<=", max(moments)),
-                ],
-                ["equipment_id", "metric_id", "at"],
-            ):
-                existing.add((row.equipment_id.id, row.metric_id.id, row.at))
-        to_create = []
+        rows = {}  # (equipment id, metric id, at) -> (index, value), first one first
         for index, reading in clean:
             equipment_id = by_code.get(reading["equipment"])
             if not equipment_id:
@@ -155,72 +214,146 @@ class BohSensorReading(models.Model):
                 }
                 continue
             key = (equipment_id, metrics[reading["metric"]], _naive(reading["at"]))
-            if key in existing:
+            if key in rows:
                 results[index] = {"index": index, "status": "duplicate", "errors": []}
                 continue
-            existing.add(key)
-            to_create.append(
-                {
-                    "equipment_id": key[0],
-                    "metric_id": key[1],
-                    "at": key[2],
-                    "value": reading["value"],
-                }
-            )
-            results[index] = {"index": index, "status": "stored", "errors": []}
-        created = self.sudo().create(to_create)
-        if created:
-            created._boh_track_episodes()
+            rows[key] = (index, reading["value"])
+        stored = self._boh_insert(rows)
+        for key, (index, _value) in rows.items():
+            status = "stored" if key in stored else "duplicate"
+            results[index] = {"index": index, "status": status, "errors": []}
+        if stored:
+            self._boh_track_episodes(stored)
         return {"readings": results}
 
-    def _boh_track_episodes(self):
-        """Find breach episodes touched by these new readings; open a request for new ones."""
+    @api.model
+    def _boh_insert(self, rows):
+        """Insert ``{(equipment id, metric id, at): (index, value)}`` in one statement.
+
+        Readings whose key is already stored, also by a concurrent push, are skipped by
+        the database itself (``ON CONFLICT DO NOTHING``): the first value stands. Returns
+        the set of keys actually inserted.
+        """
+        if not rows:
+            return set()
+        keys = list(rows)
+        inserted = execute_racing(
+            self.env,
+            SQL(
+                """
+                INSERT INTO %(table)s (equipment_id, metric_id, at, value)
+                SELECT * FROM unnest(
+                    %(equipment)s::int4[], %(metric)s::int4[],
+                    %(at)s::timestamp[], %(value)s::float4[]
+                )
+                ON CONFLICT (equipment_id, metric_id, at) DO NOTHING
+                RETURNING equipment_id, metric_id, at
+                """,
+                table=SQL.identifier(self._table),
+                equipment=[key[0] for key in keys],
+                metric=[key[1] for key in keys],
+                at=[key[2] for key in keys],
+                value=[rows[key][1] for key in keys],
+            ),
+        )
+        return {tuple(row) for row in inserted}
+
+    @api.model
+    def _boh_series_frame(self, equipment_ids, metric_ids, since, until=None):
+        """Readings of these equipment and metrics from ``since`` (to ``until``), as a frame
+        with columns ``equipment_id``, ``metric_id``, ``at`` (naive UTC) and ``value``.
+
+        Read in one query that the (equipment, metric, at) key serves.
+        """
+        until_clause = SQL("AND at < %s", until) if until else SQL()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT equipment_id, metric_id, at, value FROM %s
+                 WHERE equipment_id = ANY(%s) AND metric_id = ANY(%s) AND at >= %s %s
+                 ORDER BY equipment_id, metric_id, at
+                """,
+                SQL.identifier(self._table),
+                list(equipment_ids),
+                list(metric_ids),
+                since,
+                until_clause,
+            )
+        )
+        return pd.DataFrame(rows, columns=["equipment_id", "metric_id", "at", "value"])
+
+    @api.model
+    def _boh_track_episodes(self, keys):
+        """Open or extend the breach episodes that new readings ``keys`` touch.
+
+        ``keys`` are ``(equipment id, metric id, at)``. Episodes are matched by overlap,
+        not by their start (boh_core.maintenance.sensors.reconcile_episodes): readings
+        arriving late or out of order extend an episode rather than open a second one.
+        """
+        series = {(equipment_id, metric_id) for equipment_id, metric_id, _at in keys}
         thresholds = (
             self.env["boh.sensor.threshold"]
             .sudo()
             .search(
                 [
-                    ("equipment_id", "in", self.equipment_id.ids),
-                    ("metric_id", "in", self.metric_id.ids),
-                ]
+                    ("equipment_id", "in", list({s[0] for s in series})),
+                    ("metric_id", "in", list({s[1] for s in series})),
+                ],
+                order="id",
             )
+            .filtered(lambda t: (t.equipment_id.id, t.metric_id.id) in series)
         )
-        series = {(r.equipment_id.id, r.metric_id.id) for r in self}
-        thresholds = thresholds.filtered(lambda t: (t.equipment_id.id, t.metric_id.id) in series)
         if not thresholds:
             return
+        thresholds._boh_mark_tracking(max(key[2] for key in keys))
         Episode = self.env["boh.sensor.episode"].sudo()
-        open_episodes = Episode.search_fetch(
-            [
-                ("equipment_id", "in", thresholds.equipment_id.ids),
-                ("state", "=", "open"),
-            ],
-            ["start"],
-        )
-        since = min(self.mapped("at")) - EPISODE_LOOKBACK
-        if open_episodes:
-            since = min(since, *open_episodes.mapped("start"))
-        readings = self.sudo().search_fetch(
+        since = min(key[2] for key in keys) - EPISODE_LOOKBACK
+        known = Episode.search_fetch(
             [
                 ("equipment_id", "in", thresholds.equipment_id.ids),
                 ("metric_id", "in", thresholds.metric_id.ids),
-                ("at", ">=", since),
+                "|",
+                "|",
+                ("state", "=", "open"),
+                ("last_out", ">=", since),
+                ("end", ">=", since),
             ],
-            ["equipment_id", "metric_id", "at", "value"],
-            order="at",
-        )
+            ["equipment_id", "metric_id", "start", "last_out", "end", "peak", "state"],
+        ).filtered(lambda e: (e.equipment_id.id, e.metric_id.id) in series)
+        for episode in known.filtered(lambda e: e.state == "open"):
+            # An open episode goes on until a reading comes back in range: read from its
+            # last out-of-range reading on, however long the sensor was silent.
+            since = min(since, episode.last_out or episode.start)
+        frame = self._boh_series_frame(thresholds.equipment_id.ids, thresholds.metric_id.ids, since)
+        code_of = {t.equipment_id.id: t.equipment_id.boh_short_code for t in thresholds}
+        metric_of = {t.metric_id.id: t.metric_id.code for t in thresholds}
         frame = pd.DataFrame(
             {
-                "equipment": [r.equipment_id.boh_short_code for r in readings],
-                "metric": [r.metric_id.code for r in readings],
-                "at": pd.to_datetime([r.at for r in readings]),
-                "value": [r.value for r in readings],
+                "equipment": frame["equipment_id"].map(code_of),
+                "metric": frame["metric_id"].map(metric_of),
+                "at": pd.to_datetime(frame["at"]),
+                "value": frame["value"].astype(float),
             }
         )
-        episodes = breach_episodes(frame, thresholds._as_core())
-        if episodes.empty:
-            return
-        Episode._boh_sync(episodes, thresholds)
+        recorded = pd.DataFrame(
+            [
+                (
+                    e.id,
+                    e.equipment_id.boh_short_code,
+                    e.metric_id.code,
+                    e.start,
+                    e.last_out or None,
+                    e.end or None,
+                    e.peak,
+                    e.state,
+                )
+                for e in known
+            ],
+            columns=list(KNOWN_COLUMNS),
+        )
+        episodes = track_episodes(frame, thresholds._as_core(), recorded)
+        if not episodes.empty:
+            Episode._boh_sync(episodes, thresholds)
 
 
 class BohSensorEpisode(models.Model):
@@ -236,6 +369,9 @@ class BohSensorEpisode(models.Model):
     company_id = fields.Many2one(related="equipment_id.company_id", store=True)
     metric_id = fields.Many2one("boh.sensor.metric", required=True, ondelete="restrict")
     start = fields.Datetime(required=True)
+    last_out = fields.Datetime(
+        "Last Out of Range", help="The latest out-of-range reading of this episode."
+    )
     end = fields.Datetime()
     peak = fields.Float()
     direction = fields.Selection([("high", "Too High"), ("low", "Too Low")])
@@ -252,37 +388,27 @@ class BohSensorEpisode(models.Model):
 
     @api.model
     def _boh_sync(self, episodes, thresholds):
-        """Create or update episodes from boh_core's frame; new ones open a repair request."""
+        """Apply boh_core's tracked episodes: extend known ones, create and report new ones."""
         equipment = {t.equipment_id.boh_short_code: t.equipment_id for t in thresholds}
         metrics = {t.metric_id.code: t.metric_id for t in thresholds}
-        known = {
-            (e.equipment_id.id, e.metric_id.id, e.start): e
-            for e in self.search(
-                [("equipment_id", "in", thresholds.equipment_id.ids)], order="start"
-            )
-        }
         new_vals = []
         for row in episodes.itertuples(index=False):
-            machine, metric = equipment[row.equipment], metrics[row.metric]
-            start = row.start.tz_convert("UTC").tz_localize(None).to_pydatetime()
-            end = (
-                False
-                if pd.isna(row.end)
-                else row.end.tz_convert("UTC").tz_localize(None).to_pydatetime()
-            )
             vals = {
-                "end": end,
-                "peak": row.peak,
+                "start": _odoo_datetime(row.start),
+                "last_out": _odoo_datetime(row.last_out),
+                "end": _odoo_datetime(row.end),
+                "peak": float(row.peak),
                 "direction": row.direction,
                 "state": row.state,
             }
-            episode = known.get((machine.id, metric.id, start))
-            if episode:
-                episode.write(vals)
-            else:
-                new_vals.append(
-                    dict(vals, equipment_id=machine.id, metric_id=metric.id, start=start)
-                )
+            if row.new:
+                machine, metric = equipment[row.equipment], metrics[row.metric]
+                new_vals.append(dict(vals, equipment_id=machine.id, metric_id=metric.id))
+                continue
+            episode = self.browse(int(row.id))
+            changed = {name: value for name, value in vals.items() if episode[name] != value}
+            if changed:
+                episode.write(changed)
         if not new_vals:
             return
         created = self.create(new_vals)

@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from .boh_sensor_reading import execute_racing
 
 
 class BohSensorThreshold(models.Model):
@@ -22,6 +25,9 @@ class BohSensorThreshold(models.Model):
         "Minimum Duration (min)",
         default=0.0,
         help="A breach opens a repair request only when it lasts at least this long.",
+    )
+    last_reading_at = fields.Datetime(
+        "Last Reading", readonly=True, help="Time of the latest reading of this metric."
     )
 
     _sql_constraints = [
@@ -61,3 +67,29 @@ class BohSensorThreshold(models.Model):
             )
             for t in self
         }
+
+    def _boh_mark_tracking(self, at):
+        """Note ``at`` as the latest reading of these series, and hold them until commit.
+
+        The row update makes a concurrent push on the same series wait, then fail with a
+        serialization error that Odoo answers by running that push again: two pushes
+        never follow the episodes of one series at the same time.
+        """
+        if not self:
+            return
+        execute_racing(
+            self.env,
+            SQL(
+                """
+                UPDATE %(table)s AS threshold
+                   SET last_reading_at = GREATEST(threshold.last_reading_at, %(at)s)
+                  FROM (SELECT id FROM %(table)s WHERE id = ANY(%(ids)s)
+                         ORDER BY id FOR NO KEY UPDATE) AS held
+                 WHERE threshold.id = held.id
+                """,
+                table=SQL.identifier(self._table),
+                at=at,
+                ids=self.ids,
+            ),
+        )
+        self.invalidate_recordset(["last_reading_at"])

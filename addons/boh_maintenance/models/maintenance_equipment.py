@@ -99,12 +99,21 @@ class MaintenanceEquipment(models.Model):
                 machine._origin.id, (0, 0)
             )
 
+    @api.depends(
+        "maintenance_ids.schedule_date",
+        "maintenance_ids.stage_id.done",
+        "maintenance_ids.maintenance_type",
+        "maintenance_ids.archive",
+    )
     def _compute_boh_next_preventive_date(self):
+        """The earliest open preventive request of each equipment, as Odoo schedules it
+        (a recurring one creates its next occurrence when it is done)."""
         groups = self.env["maintenance.request"]._read_group(
             [
-                ("equipment_id", "in", self.ids),
+                ("equipment_id", "in", [machine._origin.id for machine in self]),
                 ("maintenance_type", "=", "preventive"),
                 ("stage_id.done", "=", False),
+                ("archive", "=", False),
                 ("schedule_date", "!=", False),
             ],
             ["equipment_id"],
@@ -112,7 +121,7 @@ class MaintenanceEquipment(models.Model):
         )
         dates = {equipment.id: date for equipment, date in groups}
         for equipment in self:
-            equipment.boh_next_preventive_date = dates.get(equipment.id, False)
+            equipment.boh_next_preventive_date = dates.get(equipment._origin.id, False)
 
     def _compute_boh_reliability(self):
         figures = self._boh_reliability("equipment_id") if self.ids else {}
@@ -282,6 +291,19 @@ class MaintenanceEquipment(models.Model):
         if not is_well_formed_token(token):
             return self.browse()
         return self.search([("boh_token_digest", "=", token_digest(token))], limit=1)
+
+    def _boh_store_tz(self):
+        """The time zone of the equipment's store: its opening hours', else its company's
+        default store hours', else the company's, else UTC."""
+        self.ensure_one()
+        calendar = (
+            self.boh_store_id.sudo().boh_calendar_id or self.company_id.sudo().boh_store_calendar_id
+        )
+        if calendar.tz:
+            return calendar.tz
+        partner = self.company_id.sudo().partner_id
+        partner.fetch(["tz"])  # only the time zone, not the whole partner
+        return partner.tz or "UTC"
 
     def _boh_label_url(self, token):
         """The URL a label's QR code carries."""

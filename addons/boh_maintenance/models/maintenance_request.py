@@ -1,8 +1,6 @@
 from collections import defaultdict
 from datetime import timedelta, timezone
 
-from markupsafe import Markup
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
@@ -74,9 +72,6 @@ class MaintenanceRequest(models.Model):
         "Overdue", compute="_compute_boh_sla_state", search="_search_boh_is_overdue"
     )
     boh_overdue_notified = fields.Boolean(readonly=True, copy=False)
-    #: Filed by the public page without chatter; the follow-up job still has to subscribe
-    #: and notify the followers and log the creation (see ``_cron_boh_intake_followup``).
-    boh_followup_pending = fields.Boolean("Chatter Pending", readonly=True, copy=False, index=True)
     boh_dispatch_state = fields.Selection(
         [
             ("pending", "Not Dispatched"),
@@ -407,42 +402,6 @@ class MaintenanceRequest(models.Model):
                     ),
                     subtype_xmlid="mail.mt_note",
                 )
-
-    @api.model
-    def _cron_boh_intake_followup(self, batch_size=200):
-        """Do for requests filed by the public page what the chatter does at creation.
-
-        The page creates its request without mail tracking so that the cook gets the
-        reference at once; this job then subscribes the followers (the assigned technician,
-        the followers of the equipment category) with their assignment notification and
-        logs the creation message that notifies them.
-        """
-        requests = self.sudo().search(
-            [("boh_followup_pending", "=", True)], limit=batch_size, order="id"
-        )
-        if not requests:
-            return
-        subtype = self.env.ref("maintenance.mt_req_created")
-        for request in requests:
-            request._message_auto_subscribe(
-                {
-                    "category_id": request.category_id.id,
-                    "equipment_id": request.equipment_id.id,
-                    "maintenance_team_id": request.maintenance_team_id.id,
-                    "user_id": request.user_id.id,
-                },
-                followers_existing_policy="update",
-            )
-            request.message_post(
-                subtype_id=subtype.id,
-                body=Markup('<div summary="o_mail_notification"><p>%s</p></div>')
-                % request._creation_message(),
-            )
-        requests.write({"boh_followup_pending": False})
-        remaining = self.sudo().search_count([("boh_followup_pending", "=", True)])
-        self.env["ir.cron"]._notify_progress(done=len(requests), remaining=remaining)
-        if remaining:
-            self.env.ref("boh_maintenance.ir_cron_boh_intake_followup")._trigger()
 
     def _boh_overdue_manager(self, managers_by_store):
         """The user to warn about this overdue request."""

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 from boh_core.errors import BohError
 from boh_core.maintenance.sla import ALWAYS, WorkingHours
@@ -9,14 +9,33 @@ _DAY = 24 * 60
 class ResourceCalendar(models.Model):
     _inherit = "resource.calendar"
 
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()  # _boh_calendar_hours
+        return result
+
     def _boh_working_hours(self):
+        """The opening hours of these calendars as boh_core ``WorkingHours``, by calendar id,
+        kept per worker until a calendar or one of its lines changes (see ``_boh_hours``)."""
+        # lines dated from or to a day: the UTC day is close enough, and needs no user's zone
+        today = fields.Date.today()
+        return {calendar.id: self._boh_calendar_hours(calendar.id, today) for calendar in self}
+
+    @api.model
+    @tools.ormcache("calendar_id", "today")
+    def _boh_calendar_hours(self, calendar_id, today):
+        return (
+            self.sudo().browse(calendar_id).with_context(boh_today=today)._boh_hours()[calendar_id]
+        )
+
+    def _boh_hours(self):
         """The opening hours of these calendars as boh_core ``WorkingHours``, by calendar id.
 
         Lunch breaks, sections, lines of one resource and lines not valid today are left
         out; a two-week calendar uses its first week; overlapping lines are merged. A
         calendar without any usable line counts as always open.
         """
-        today = fields.Date.context_today(self)
+        today = self.env.context.get("boh_today") or fields.Date.context_today(self)
         result = {}
         for calendar in self:
             by_day = {}
@@ -48,4 +67,24 @@ class ResourceCalendar(models.Model):
             except BohError:
                 hours = ALWAYS
             result[calendar.id] = hours
+        return result
+
+
+class ResourceCalendarAttendance(models.Model):
+    _inherit = "resource.calendar.attendance"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env.registry.clear_cache()  # resource.calendar._boh_calendar_hours
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()  # resource.calendar._boh_calendar_hours
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # resource.calendar._boh_calendar_hours
         return result

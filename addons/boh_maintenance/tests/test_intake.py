@@ -3,10 +3,12 @@ import re
 import struct
 import zipfile
 import zlib
+from unittest.mock import patch
 
 from PIL import Image
 
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from boh_core.maintenance.tokens import new_token
 
@@ -70,7 +72,14 @@ class TestRepairIntake(HttpCase):
         return self.url_open(url or self.url, data=payload, files=files)
 
     def _requests(self):
+        """The fryer's requests, once the filing job has filed what the page stored."""
+        self.env["boh.maintenance.intake.report"]._cron_file_reports()
         return self.env["maintenance.request"].search([("equipment_id", "=", self.fryer.id)])
+
+    def _reports(self):
+        return self.env["boh.maintenance.intake.report"].search(
+            [("equipment_id", "=", self.fryer.id)]
+        )
 
     def test_get_shows_equipment_escaped(self):
         response = self.url_open(self.url)
@@ -104,27 +113,76 @@ class TestRepairIntake(HttpCase):
         self.assertNotIn("<script>", str(repair.description))
         self.assertIn("&lt;script&gt;", str(repair.description))
         self.assertEqual(repair.boh_reporter_name, "<img src=x onerror=alert(1)>")
+        # The filing job wrote the chatter with the request.
+        self.assertTrue(repair.message_ids, "the filing job logged the request")
         for body in repair.message_ids.mapped("body"):
             self.assertNotIn("<img src=x", str(body))
+            self.assertNotIn("<script", str(body))
         # Nothing but the reference, the equipment and its store is revealed.
         self.assertNotIn(self.team.name, response.text)
         self.assertNotIn(repair.user_id.name, response.text)
 
-    def test_chatter_follows_in_a_job(self):
+    def test_report_stored_first_then_filed_by_the_job(self):
         response = self._post({"description": "Oil cold"})
         self.assertEqual(response.status_code, 200, response.text)
-        repair = self._requests()
-        self.assertTrue(repair.boh_followup_pending)
+        report = self._reports()
+        self.assertEqual(report.state, "queued")
+        self.assertIn(report.reference, response.text)
+        self.assertFalse(
+            self.env["maintenance.request"].search([("equipment_id", "=", self.fryer.id)])
+        )
+        cron = self.env.ref("boh_maintenance.ir_cron_boh_file_intake_reports")
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), 1)
+        # a second report while the job is due adds no second trigger
+        self._post({"description": "Still cold"})
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), 1)
+        self.env["boh.maintenance.intake.report"]._cron_file_reports()
+        self.assertEqual(set(self._reports().mapped("state")), {"filed"})
+        repair = report.request_id
+        self.assertEqual(repair.boh_reference, report.reference)
+        self.assertEqual(repair.boh_reported_at, report.reported_at)
+        self.assertEqual(repair.boh_source, "qr")
         self.assertEqual(repair.boh_dispatch_state, "auto")
-        self.env["maintenance.request"]._cron_boh_intake_followup()
-        self.assertFalse(repair.boh_followup_pending)
+        self.assertFalse(repair.owner_user_id)
         created = self.env.ref("maintenance.mt_req_created")
         self.assertIn(created, repair.message_ids.subtype_id)
         self.assertIn(repair.user_id.partner_id, repair.message_partner_ids)
-        # Done once: running the job again posts nothing more.
-        count = len(repair.message_ids)
-        self.env["maintenance.request"]._cron_boh_intake_followup()
-        self.assertEqual(len(repair.message_ids), count)
+        # Done once: running the job again files nothing more.
+        count = len(self.env["maintenance.request"].search([("equipment_id", "=", self.fryer.id)]))
+        self.env["boh.maintenance.intake.report"]._cron_file_reports()
+        self.assertEqual(len(self._requests()), count)
+
+    def test_report_that_cannot_be_filed_waits_with_a_retry(self):
+        self._post({"description": "Good report"})
+        self._post({"description": "Bad report"})
+        Report = self.env.registry["boh.maintenance.intake.report"]
+        original = Report._request_vals
+
+        def refuse_bad(report):
+            vals = original(report)
+            if report.title == "Bad report":
+                vals["equipment_id"] = -1  # a foreign key the database refuses
+            return vals
+
+        with (
+            patch.object(Report, "_request_vals", refuse_bad),
+            mute_logger(
+                "odoo.sql_db", "odoo.addons.boh_maintenance.models.boh_maintenance_intake_report"
+            ),
+        ):
+            self.env["boh.maintenance.intake.report"]._cron_file_reports()
+        good, bad = (
+            self._reports().filtered(lambda r, t=t: r.title == t)
+            for t in ("Good report", "Bad report")
+        )
+        self.assertEqual((good.state, bad.state), ("filed", "failed"))
+        self.assertTrue(bad.error)
+        self.assertFalse(bad.request_id)
+        bad.action_retry()
+        self.assertEqual(bad.state, "queued")
+        self.env["boh.maintenance.intake.report"]._cron_file_reports()
+        self.assertEqual(bad.state, "filed")
+        self.assertEqual(bad.request_id.name, "Bad report")
 
     def test_description_required(self):
         response = self._post({"description": "   "})

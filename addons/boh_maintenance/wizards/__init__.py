@@ -1,1 +1,5 @@
-from . import boh_maintenance_label_wizard, boh_maintenance_scan_wizard
+from . import (
+    boh_maintenance_intake_settings,
+    boh_maintenance_label_wizard,
+    boh_maintenance_scan_wizard,
+)

@@ -6,6 +6,7 @@ from . import boh_pos_unmapped
 from . import boh_pos_availability
 from . import boh_pos_depletion_todo
 from . import boh_pos_feed
+from . import boh_stock_count
 from . import pos_order
 from . import stock_picking
 from . import pos_session

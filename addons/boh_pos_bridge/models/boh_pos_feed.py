@@ -17,7 +17,7 @@ from odoo import SUPERUSER_ID, Command, api, models
 from odoo.addons.boh_inventory.models.boh_costing import _plain_taxes
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import SQL, float_is_zero, float_round
+from odoo.tools import SQL, float_compare, float_is_zero, float_round
 
 from boh_core.errors import BohError
 from boh_core.food_cost import net_of_tax
@@ -54,6 +54,7 @@ ORDER_COLUMNS = (
     ("batch_id", "int"),
     ("amount_total", "numeric"),
     ("version", "int"),
+    ("late_count_id", "int"),
 )
 CONSUMPTION_COLUMNS = (
     ("order_id", "int"),
@@ -533,6 +534,7 @@ class BohPosFeed(models.AbstractModel):
         if not todo:
             return
         self._lock_orders(todo)
+        self._flag_late_orders(todo)
         keys = set()
         try:
             with self.env.cr.savepoint():
@@ -606,6 +608,26 @@ class BohPosFeed(models.AbstractModel):
             return max(0, int(value))
         except ValueError:
             return 10
+
+    def _flag_late_orders(self, entries):
+        """Mark the orders written for a store and business day that an approved stock count
+        already covers (``late_count_id``), with one query for all of them.
+
+        An amended order that no count covers any more keeps its flag: its earlier version
+        was depleted against the count, and the amendment's correction is a late sale too.
+        """
+        covering = (
+            self.env["boh.stock.count"]
+            .sudo()
+            ._first_approved_store_counts(
+                {(entry["warehouse"].id, entry["order"].business_date) for entry in entries}
+            )
+        )
+        for entry in entries:
+            count = covering.get((entry["warehouse"].id, entry["order"].business_date))
+            if not count and entry["record"]:
+                count = entry["record"].late_count_id
+            entry["late_count_id"] = count.id if count else False
 
     def _lock_orders(self, entries):
         """Serialize concurrent pushes of the same orders, and detect a lost race.
@@ -817,6 +839,7 @@ class BohPosFeed(models.AbstractModel):
             "note": entry.get("note") or False,
             "batch_id": entry["batch"].id if entry.get("batch") else False,
             "amount_total": float(sum(ln.unit_price * ln.qty for ln in order.lines if not ln.void)),
+            "late_count_id": entry.get("late_count_id") or False,
         }
 
     def _register_unmapped(self, entries):
@@ -852,6 +875,10 @@ class BohPosFeed(models.AbstractModel):
         Posts the difference between what the stored orders consume and what earlier moves
         already took out, as one move per ingredient and kind: running it twice posts
         nothing the second time, and an amended order is corrected by a delta move.
+        Lot-tracked ingredients are taken first-expired-first-out and put back into the lots
+        their day took (:meth:`_allocate_lots`). A delta of a day that an approved stock
+        count already covers is offset by a late-sale inventory move linked to the count
+        (:meth:`_late_sale_move_vals`): on-hand stays as counted.
         """
         if not keys:
             return self.env["stock.move"]
@@ -882,11 +909,9 @@ class BohPosFeed(models.AbstractModel):
             )
         ):
             target[(warehouse.id, _as_date(day), product, kind)] -= qty
-        consumed = self.env.ref("boh_pos_bridge.stock_location_boh_consumption")
-        wasted = self.env.ref("boh_pos_bridge.stock_location_boh_waste")
         warehouses = {w.id: w for w in self.env["stock.warehouse"].sudo().browse(warehouse_ids)}
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
-        vals_list = []
+        plan = []
         for (warehouse_id, day, product, kind), delta in target.items():
             if (warehouse_id, day) not in keys or product.type != "consu":
                 continue
@@ -895,11 +920,26 @@ class BohPosFeed(models.AbstractModel):
             delta = float_round(delta, precision_digits=digits)
             if float_is_zero(delta, precision_digits=digits):
                 continue
-            warehouse = warehouses[warehouse_id]
+            plan.append((warehouses[warehouse_id], day, product, kind, delta))
+        if not plan:
+            return self.env["stock.move"]
+        lots = self._allocate_lots(plan)
+        covering = (
+            self.env["boh.stock.count"]
+            .sudo()
+            ._first_approved_counts({(w.id, day, product.id) for w, day, product, _k, _d in plan})
+        )
+        consumed = self.env.ref("boh_pos_bridge.stock_location_boh_consumption")
+        wasted = self.env.ref("boh_pos_bridge.stock_location_boh_waste")
+        no_lot = self.env["stock.lot"]
+        vals_list = []
+        for index, (warehouse, day, product, kind, delta) in enumerate(plan):
             stock = warehouse.lot_stock_id
             out = wasted if kind == "waste" else consumed
             src, dest = (stock, out) if delta > 0 else (out, stock)
             qty = abs(delta)
+            # (lot, location in the store, quantity) of each move line
+            parts = lots.get(index) or [(no_lot, stock, qty)]
             origin = f"BOH/{warehouse.code}/{day.isoformat()}"
             vals_list.append(
                 {
@@ -922,20 +962,263 @@ class BohPosFeed(models.AbstractModel):
                             {
                                 "product_id": product.id,
                                 "product_uom_id": product.uom_id.id,
-                                "quantity": qty,
-                                "location_id": src.id,
-                                "location_dest_id": dest.id,
+                                "quantity": part_qty,
+                                "location_id": (location if delta > 0 else out).id,
+                                "location_dest_id": (out if delta > 0 else location).id,
                                 "company_id": warehouse.company_id.id,
+                                "lot_id": lot.id,
                             }
                         )
+                        for lot, location, part_qty in parts
                     ],
                 }
             )
-        if not vals_list:
-            return self.env["stock.move"]
+            count = covering.get((warehouse.id, day, product.id))
+            if count:
+                vals_list.append(
+                    self._late_sale_move_vals(count, warehouse, day, product, delta, parts)
+                )
         moves = self.env["stock.move"].sudo().create(vals_list)
         moves._action_done()
         return moves
+
+    def _late_sale_move_vals(self, count, warehouse, day, product, delta, parts):
+        """Values of the move that sets a depletion delta against the approved ``count``
+        that covers its day.
+
+        The sale happened before the count, so the counted shelves already lacked what it
+        used: the depletion (consumption at cost) is offset by an inventory move that
+        mirrors its move lines (same lots, quantities and store locations) against the
+        product's inventory-loss location, restating the count's adjustment. On-hand stays
+        as counted; a put-back delta (amendment down, restocked refund) mirrors the other way.
+        """
+        company = warehouse.company_id
+        loss = product.with_company(company).property_stock_inventory
+        stock = warehouse.lot_stock_id
+        src, dest = (loss, stock) if delta > 0 else (stock, loss)
+        return {
+            "name": self.env._("Late sale on count %(count)s", count=count.name),
+            "origin": f"BOH/{warehouse.code}/{day.isoformat()}",
+            "product_id": product.id,
+            "product_uom": product.uom_id.id,
+            "product_uom_qty": abs(delta),
+            "company_id": company.id,
+            "location_id": src.id,
+            "location_dest_id": dest.id,
+            "is_inventory": True,
+            "picked": True,
+            "boh_business_date": day,
+            "boh_count_id": count.id,
+            "boh_count_role": "late_sale",
+            "move_line_ids": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "product_uom_id": product.uom_id.id,
+                        "quantity": part_qty,
+                        "location_id": (loss if delta > 0 else location).id,
+                        "location_dest_id": (location if delta > 0 else loss).id,
+                        "company_id": company.id,
+                        "lot_id": lot.id,
+                    }
+                )
+                for lot, location, part_qty in parts
+            ],
+        }
+
+    def _allocate_lots(self, plan):
+        """Split the deltas of lot-tracked ingredients over lots, with one read of the quants
+        (and one of the day's earlier move lines when something is put back) for all.
+
+        ``plan`` lists ``(warehouse, day, product, kind, delta)``. Taken (delta > 0): from the
+        lots with stock in the store (its stock location or one inside it),
+        first-expired-first-out: by the lot's expiration date (lots without one last), then
+        the quant's incoming date, then the quant. Put back (delta < 0): into the lots that
+        the store-day's earlier moves of the same kind took, net, latest-expiring first.
+
+        What is left (more sold than the shelves hold, more put back than was taken) goes to
+        the store's earliest-expiring lot, whatever its quantity: stock goes negative on that
+        lot, visibly, until the next count corrects it. Odoo refuses a done move line of a
+        tracked product without a lot outside pickings and inventory adjustments, so a
+        lot-less line is not an option. A store without any quant of the product uses the
+        product's newest lot, and a product without any lot gets one named after the store
+        (:meth:`_fallback_lots`).
+
+        :return: ``{index in plan: [(stock.lot, stock.location, qty)]}`` for tracked rows.
+        """
+        tracked = [(i, row) for i, row in enumerate(plan) if row[2].tracking == "lot"]
+        if not tracked:
+            return {}
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        product_ids = list({row[2].id for _i, row in tracked})
+        stocks = {row[0].id: row[0].lot_stock_id for _i, row in tracked}
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("product_id", "in", product_ids),
+                    ("location_id", "child_of", [s.id for s in stocks.values()]),
+                    ("lot_id", "!=", False),
+                ],
+                ["product_id", "location_id", "lot_id", "quantity", "in_date", "expiration_date"],
+            )
+        )
+        # (warehouse id, product id) -> {(lot id, location id): [qty, lot, location, rank]}
+        pools = defaultdict(dict)
+        for quant in quants:
+            path = quant.location_id.parent_path
+            warehouse_id = next(
+                (w for w, stock in stocks.items() if path.startswith(stock.parent_path)), None
+            )
+            if warehouse_id is None:
+                continue
+            rank = (
+                not quant.expiration_date,
+                quant.expiration_date or datetime.max,
+                quant.in_date or datetime.max,
+                quant.id,
+            )
+            entry = pools[(warehouse_id, quant.product_id.id)].setdefault(
+                (quant.lot_id.id, quant.location_id.id),
+                [0.0, quant.lot_id, quant.location_id, rank],
+            )
+            entry[0] += quant.quantity
+            entry[3] = min(entry[3], rank)
+        ordered = {
+            key: sorted(pool.values(), key=lambda entry: entry[3]) for key, pool in pools.items()
+        }
+        taken = self._lots_taken([row for _i, row in tracked if row[4] < 0])
+        fallback = self._fallback_lots(
+            {(row[0], row[2]) for _i, row in tracked if not ordered.get((row[0].id, row[2].id))}
+        )
+        result = {}
+        # put back first: what returns to a lot may be taken again by the same posting
+        for index, (warehouse, day, product, kind, delta) in sorted(
+            tracked, key=lambda pair: pair[1][4] > 0
+        ):
+            pool = pools.get((warehouse.id, product.id), {})
+            first = ordered.get((warehouse.id, product.id))
+            remaining = abs(delta)
+            parts = defaultdict(float)
+            if delta > 0:
+                for entry in first or ():
+                    if float_is_zero(remaining, precision_digits=digits):
+                        break
+                    if float_compare(entry[0], 0.0, precision_digits=digits) <= 0:
+                        continue
+                    part = float_round(min(entry[0], remaining), precision_digits=digits)
+                    entry[0] -= part
+                    remaining -= part
+                    parts[(entry[1], entry[2])] += part
+            else:
+                netted = taken.get((warehouse.id, day, product.id, kind), {})
+                for (lot, location), qty in sorted(
+                    netted.items(),
+                    key=lambda item: (item[0][0].expiration_date or datetime.max, item[0][0].id),
+                    reverse=True,
+                ):
+                    if float_is_zero(remaining, precision_digits=digits):
+                        break
+                    if float_compare(qty, 0.0, precision_digits=digits) <= 0:
+                        continue
+                    part = float_round(min(qty, remaining), precision_digits=digits)
+                    remaining -= part
+                    parts[(lot, location)] += part
+                    if (lot.id, location.id) in pool:
+                        pool[(lot.id, location.id)][0] += part
+            remaining = float_round(remaining, precision_digits=digits)
+            if not float_is_zero(remaining, precision_digits=digits):
+                if first:
+                    first[0][0] -= math.copysign(remaining, delta)
+                    lot, location = first[0][1], first[0][2]
+                else:
+                    lot, location = fallback[(warehouse, product)], warehouse.lot_stock_id
+                parts[(lot, location)] += remaining
+            result[index] = [
+                (lot, location, float_round(qty, precision_digits=digits))
+                for (lot, location), qty in parts.items()
+            ]
+        return result
+
+    def _lots_taken(self, rows):
+        """Net quantity the done depletion moves of each store, day, ingredient and kind of
+        ``rows`` took from each lot and store location, in one read.
+
+        :return: ``{(warehouse id, day, product id, kind): {(lot, location): qty}}``
+        """
+        taken = defaultdict(lambda: defaultdict(float))
+        if not rows:
+            return taken
+        move_lines = (
+            self.env["stock.move.line"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("move_id.boh_warehouse_id", "in", list({row[0].id for row in rows})),
+                    ("move_id.boh_business_date", "in", list({row[1] for row in rows})),
+                    ("product_id", "in", list({row[2].id for row in rows})),
+                    ("state", "=", "done"),
+                    ("lot_id", "!=", False),
+                ],
+                ["move_id", "product_id", "lot_id", "location_id", "location_dest_id"]
+                + ["quantity_product_uom"],
+            )
+        )
+        for line in move_lines:
+            move = line.move_id
+            key = (
+                move.boh_warehouse_id.id,
+                move.boh_business_date,
+                line.product_id.id,
+                move.boh_depletion_kind,
+            )
+            if move.boh_depletion_qty > 0:
+                taken[key][(line.lot_id, line.location_id)] += line.quantity_product_uom
+            else:
+                taken[key][(line.lot_id, line.location_dest_id)] -= line.quantity_product_uom
+        return taken
+
+    def _fallback_lots(self, pairs):
+        """The lot that takes the stock a store lacks of a tracked product it holds no
+        quant of, per ``(warehouse, product)``: the product's newest lot of the company (or
+        shared), else a new lot named after the store, e.g. ``TSTH-UNCOUNTED``."""
+        if not pairs:
+            return {}
+        lots = (
+            self.env["stock.lot"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("product_id", "in", list({product.id for _w, product in pairs})),
+                    ("company_id", "in", [False, *{w.company_id.id for w, _p in pairs}]),
+                ],
+                ["product_id", "company_id"],
+                order="id desc",
+            )
+        )
+        newest = {}
+        for lot in lots:
+            newest.setdefault((lot.company_id.id, lot.product_id.id), lot)
+        result = {}
+        for warehouse, product in sorted(pairs, key=lambda pair: (pair[0].id, pair[1].id)):
+            company_id = warehouse.company_id.id
+            lot = newest.get((company_id, product.id)) or newest.get((False, product.id))
+            if not lot:
+                lot = (
+                    self.env["stock.lot"]
+                    .sudo()
+                    .create(
+                        {
+                            "name": f"{warehouse.code}-UNCOUNTED",
+                            "product_id": product.id,
+                            "company_id": company_id,
+                        }
+                    )
+                )
+                newest[(company_id, product.id)] = lot
+            result[(warehouse, product)] = lot
+        return result
 
     def _cron_post_depletion(self, quiet_seconds=None, max_wait=60):
         """Post the depletion of the queued store-days that had no push for
@@ -963,6 +1246,31 @@ class BohPosFeed(models.AbstractModel):
             # a burst is still arriving: keep what is posted, sleep until it may be quiet
             self.env.cr.commit()  # pylint: disable=invalid-commit
             time.sleep(max(wait, 0.2))
+
+    def _post_queued_depletion_until(self, limits):
+        """Post the queued depletion (deferred mode) of each store up to a business day.
+
+        ``limits`` maps warehouse ids to the last business day to post (a stock count's
+        day): called before the count is approved, so that those sales are part of the
+        on-hand it is compared with rather than late sales.
+        """
+        if not limits:
+            return self.env["stock.move"]
+        warehouse_ids, days = zip(*sorted(limits.items()), strict=True)
+        self.env.cr.execute(
+            SQL(
+                """
+                DELETE FROM boh_pos_depletion_todo todo
+                 USING unnest(%s::int[], %s::date[]) AS upto(warehouse_id, date)
+                 WHERE todo.warehouse_id = upto.warehouse_id AND todo.date <= upto.date
+             RETURNING todo.warehouse_id, todo.date
+                """,
+                list(warehouse_ids),
+                list(days),
+            )
+        )
+        keys = {(warehouse_id, day) for warehouse_id, day in self.env.cr.fetchall()}
+        return self.sudo()._post_depletion(keys)
 
     def _post_quiet_depletion(self, quiet_seconds):
         """Take the queued store-days without a push for ``quiet_seconds`` and post them."""

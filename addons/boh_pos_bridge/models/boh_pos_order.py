@@ -37,6 +37,16 @@ class BohPosOrder(models.Model):
     )
     amount_total = fields.Monetary(readonly=True, string="Total (tax incl.)")
     currency_id = fields.Many2one(related="company_id.currency_id")
+    late_count_id = fields.Many2one(
+        "boh.stock.count",
+        string="Arrived After Count",
+        readonly=True,
+        index="btree_not_null",
+        check_company=True,
+        help="The approved stock count of this store that already covered the order's "
+        "business day when the order was received: its depletion was set against the count "
+        "as a late sale, so on-hand stays as counted.",
+    )
 
     _sql_constraints = [
         (

@@ -1,3 +1,4 @@
+import json
 from collections import defaultdict
 
 from odoo import fields, models
@@ -46,19 +47,24 @@ class BohPosUnmapped(models.Model):
             )
         )
         waiting = defaultdict(set)  # (source, company, kind, code) -> waiting order ids
+        with_modifiers = set()
         for line in lines:
             order = line.order_id
-            key = (order.source, order.company_id.id)
-            waiting[(*key, "item", line.item_code)].add(order.id)
-            waiting[(*key, "modifiers")].add((order.id, (line.modifiers or "").lower()))
+            waiting[(order.source, order.company_id.id, "item", line.item_code)].add(order.id)
+            if line.modifiers:
+                with_modifiers.add(order.id)
+        if with_modifiers and "modifier" in self.mapped("kind"):
+            # the codes exactly as sent, from the stored content: the display text of a
+            # line's modifiers ("CODE x1, ...") cannot tell "CHEESE" inside "XCHEESE" or
+            # a code that itself holds ", " apart
+            orders = self.env["boh.pos.order"].sudo().browse(sorted(with_modifiers))
+            for order in orders:
+                key = (order.source, order.company_id.id, "modifier")
+                for code in _modifier_codes(order.content):
+                    waiting[(*key, code)].add(order.id)
         for entry in self:
-            key = (entry.source, entry.company_id.id)
-            if entry.kind == "item":
-                orders = waiting[(*key, "item", entry.code)]
-            else:
-                code = (entry.code or "").lower()
-                orders = {oid for oid, mods in waiting[(*key, "modifiers")] if code in mods}
-            entry.waiting_count = len(orders)
+            key = (entry.source, entry.company_id.id, entry.kind, entry.code)
+            entry.waiting_count = len(waiting.get(key, ()))
 
     def action_resolve(self):
         """Create the mapping, then process every order that was waiting for it."""
@@ -126,3 +132,17 @@ class BohPosUnmapped(models.Model):
         if waiting:
             self.env["boh.pos.feed"].sudo()._reprocess_orders(waiting)
         return True
+
+
+def _modifier_codes(content):
+    """Modifier codes of a stored order's normalized content (see ``order_content``)."""
+    try:
+        data = json.loads(content or "{}")
+    except ValueError:
+        return set()
+    codes = set()
+    for line in data.get("lines") or ():
+        for modifier in line.get("modifiers") or ():
+            if modifier:
+                codes.add(modifier[0])
+    return codes

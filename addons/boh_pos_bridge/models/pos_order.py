@@ -55,8 +55,9 @@ class PosOrder(models.Model):
         """Push these paid orders through the sales pipeline of ``boh.pos.feed``.
 
         The POS order is its own raw record, so nothing is stored twice; a failure leaves
-        the order ``error`` with the reason (visible on the order, retried by the cron) and
-        never blocks the sale itself.
+        the order ``error`` with the reason (visible on the order, retried once per run of
+        the cron *BOH: feed waiting and failed Odoo POS orders* and by *Retry BOH Feed*) and never
+        blocks the sale itself.
         """
         orders = self.filtered(lambda o: o.state in FED_STATES and o.lines)
         (self - orders).write({"boh_feed_state": False, "boh_feed_error": False})
@@ -147,10 +148,25 @@ class PosOrder(models.Model):
         return payload
 
     @api.model
-    def _cron_boh_feed_pending(self, limit=2000):
-        """Feed the paid orders that are still waiting or failed (a safety net)."""
-        orders = self.search([("boh_feed_state", "=", "pending")], limit=limit)
-        orders._boh_feed()
+    def _cron_boh_feed_pending(self, limit=2000, retry_limit=200):
+        """Feed the paid orders that are still waiting, and retry the failed ones (a
+        safety net).
+
+        Each failed order is retried once per run, on its own so that one that keeps
+        failing cannot fail the others; the failed ones are chosen before this run feeds
+        the waiting ones, so an order that fails now is retried by the next run. An order
+        that fails again stays ``error`` with the new reason. Waiting orders beyond
+        ``limit`` are left for the next run, which is asked for at once.
+        """
+        failed = self.search([("boh_feed_state", "=", "error")], order="id", limit=retry_limit)
+        pending = self.search([("boh_feed_state", "=", "pending")], order="id", limit=limit)
+        remaining = self.search_count([("boh_feed_state", "=", "pending")]) - len(pending)
+        pending._boh_feed()
+        for order in failed:
+            order._boh_feed()
+        self.env["ir.cron"]._notify_progress(
+            done=len(failed) + len(pending), remaining=max(remaining, 0)
+        )
         return True
 
     def action_boh_feed_retry(self):

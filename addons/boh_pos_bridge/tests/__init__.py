@@ -6,3 +6,7 @@ from . import test_pos_odoo
 from . import test_pos_depletion_deferred
 from . import test_pos_unmapped_tour
 from . import test_pos_86_tour
+from . import test_pos_api_key
+from . import test_pos_amendments
+from . import test_pos_unmapped
+from . import test_pos_lots_counts

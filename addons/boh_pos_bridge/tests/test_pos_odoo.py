@@ -1,6 +1,8 @@
 """Odoo's own POS feeds the same pipeline: a real session, orders synced as the POS UI does."""
 
 import uuid
+from datetime import datetime
+from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.tests import tagged
@@ -190,3 +192,56 @@ class TestOdooPosFeed(BohPosCase):
         )
         self.assertEqual(stored.state, "unmapped")
         self.assertFalse(self.depleted())
+
+    def test_cron_feeds_waiting_and_retries_failed_orders_once_per_run(self):
+        Order = self.env["pos.order"].with_context(boh_pos_defer_feed=True)
+        waiting = Order.browse(
+            Order._process_order(self.ui_order([(self.pizza_product, 1)]), False)
+        )
+        # a feed that failed for a passing reason (a lock, a mapping fixed since)
+        failed = Order.browse(
+            Order._process_order(self.ui_order([(self.burger_product, 1)]), False)
+        )
+        failed.write({"boh_feed_state": "error", "boh_feed_error": "could not serialize access"})
+        # and one that fails again: a till clock far in the past gives an impossible day
+        broken = Order.browse(
+            Order._process_order(self.ui_order([(self.burger_product, 2)]), False)
+        )
+        broken.write(
+            {
+                "date_order": datetime(1999, 12, 31, 12, 0),
+                "boh_feed_state": "error",
+                "boh_feed_error": "an earlier reason",
+            }
+        )
+        fed = []
+        PosOrder = type(self.env["pos.order"])
+        original = PosOrder._boh_feed_payload
+
+        def spy(records):
+            fed.extend(records.ids)
+            return original(records)
+
+        with patch.object(PosOrder, "_boh_feed_payload", autospec=True, side_effect=spy):
+            self.env["pos.order"]._cron_boh_feed_pending()
+        self.assertEqual(sorted(fed), sorted((waiting | failed | broken).ids))
+        self.assertEqual((waiting.boh_feed_state, failed.boh_feed_state), ("done", "done"))
+        self.assertFalse(failed.boh_feed_error)
+        self.assertEqual(len(self.boh_orders(waiting | failed)), 2)
+        self.assertAlmostEqual(self.depleted()[self.beef], 0.15, places=6)
+        # still failing: the new reason stays visible, nothing of it was written
+        self.assertEqual(broken.boh_feed_state, "error")
+        self.assertIn("business_date", broken.boh_feed_error)
+        self.assertNotIn("earlier reason", broken.boh_feed_error)
+        self.assertFalse(self.boh_orders(broken))
+        # the next run retries it once more, and only it
+        fed.clear()
+        with patch.object(PosOrder, "_boh_feed_payload", autospec=True, side_effect=spy):
+            self.env["pos.order"]._cron_boh_feed_pending()
+        self.assertEqual(fed, broken.ids)
+        self.assertEqual(broken.boh_feed_state, "error")
+        # once the cause is fixed, the cron feeds it
+        broken.date_order = fields.Datetime.now()
+        self.env["pos.order"]._cron_boh_feed_pending()
+        self.assertEqual(broken.boh_feed_state, "done")
+        self.assertAlmostEqual(self.depleted()[self.beef], 3 * 0.15, places=6)

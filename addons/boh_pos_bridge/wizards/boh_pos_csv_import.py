@@ -1,21 +1,46 @@
 import base64
 import binascii
 import io
-import json
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from boh_core.errors import BohError
 from boh_core.sales import read_sales_csv
+from boh_core.sales.csv_import import (
+    REQUIRED_CSV_FIELDS,
+    read_csv_header,
+    suggest_columns,
+)
 from boh_core.sales.payload import MAX_ORDERS
 
 # A POS export bigger than this is split by the client command line, not uploaded here.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
+# the documented layout of boh_core.sales.csv_import, as the mapping step shows it
+FIELD_LABELS = [
+    ("order_ref", "Order Reference"),
+    ("location", "Location (store code)"),
+    ("business_date", "Business Date (YYYY-MM-DD)"),
+    ("closed_at", "Closed At (ISO 8601 with offset)"),
+    ("line_ref", "Line Reference"),
+    ("item_code", "Item Code"),
+    ("qty", "Quantity (negative: refund)"),
+    ("unit_price", "Unit Price (paid, tax included)"),
+    ("modifiers", "Modifiers (CODE:qty;CODE)"),
+    ("void", "Void (yes/no)"),
+    ("restock", "Restock (yes/no)"),
+    ("parent_line_ref", "Set Meal Line (parent line reference)"),
+    ("covers", "Covers"),
+    ("source", "Source (POS name)"),
+]
+
 
 class BohPosCsvImport(models.TransientModel):
-    """Upload a POS export (CSV); it goes through the same pipeline as a push."""
+    """Upload a POS export (CSV): choose the file, map its columns, import.
+
+    The import goes through the same pipeline as a push.
+    """
 
     _name = "boh.pos.csv.import"
     _description = "Upload POS Export"
@@ -27,56 +52,59 @@ class BohPosCsvImport(models.TransientModel):
         required=True,
         help="POS name for rows without a source column; item codes are mapped per source.",
     )
-    column_map = fields.Text(
-        string="Column Mapping",
-        help='Your headers to ours, as JSON: {"Ticket": "order_ref", "Store": "location"}. '
-        "Leave empty when the file uses the documented column names.",
+    state = fields.Selection(
+        [("upload", "Upload"), ("map", "Map Columns"), ("done", "Done")], default="upload"
     )
-    state = fields.Selection([("upload", "Upload"), ("done", "Done")], default="upload")
+    column_ids = fields.One2many(
+        "boh.pos.csv.import.column", "wizard_id", string="Columns of the File", readonly=True
+    )
+    mapping_ids = fields.One2many(
+        "boh.pos.csv.import.mapping", "wizard_id", string="Column Mapping"
+    )
     summary = fields.Text(readonly=True)
     batch_ids = fields.Many2many("boh.pos.batch", string="Batches", readonly=True)
 
-    def _read_payloads(self):
-        raw = self.file or b""
-        try:
-            data = base64.b64decode(raw, validate=False)
-        except (binascii.Error, ValueError):
-            raise UserError(self.env._("The file could not be read.")) from None
-        if len(data) > MAX_FILE_BYTES:
-            raise UserError(
-                self.env._(
-                    "The file is larger than %(size)s MB; send it with the command line "
-                    "client, which splits it into batches.",
-                    size=MAX_FILE_BYTES // (1024 * 1024),
-                )
-            )
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UserError(self.env._("The file is not UTF-8 text; export it as UTF-8.")) from None
-        column_map = None
-        if self.column_map and self.column_map.strip():
-            try:
-                column_map = json.loads(self.column_map)
-            except ValueError:
-                column_map = None
-            if not isinstance(column_map, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in column_map.items()
-            ):
-                raise UserError(
-                    self.env._(
-                        "The column mapping must be a JSON object of header names, such as "
-                        '{"Ticket": "order_ref"}.'
-                    )
-                )
-        try:
-            return read_sales_csv(io.StringIO(text), source=self.source, column_map=column_map)
-        except BohError as error:
-            raise UserError(str(error)) from None
+    # ------------------------------------------------------------------ actions
+    def action_read_columns(self):
+        """The mapping step: read the header row and propose a column for each field."""
+        self.ensure_one()
+        header = self._read_header()
+        suggested = suggest_columns(header)
+        self.column_ids.unlink()
+        self.mapping_ids.unlink()
+        columns = self.env["boh.pos.csv.import.column"].create(
+            [
+                {"wizard_id": self.id, "name": name, "position": pos}
+                for pos, name in enumerate(header)
+            ]
+        )
+        by_position = {column.position: column for column in columns}
+        self.env["boh.pos.csv.import.mapping"].create(
+            [
+                {
+                    "wizard_id": self.id,
+                    "sequence": seq,
+                    "field_name": field,
+                    "column_id": by_position[suggested[field]].id if field in suggested else False,
+                }
+                for seq, (field, _label) in enumerate(FIELD_LABELS)
+            ]
+        )
+        self.state = "map"
+        return self._reopen()
+
+    def action_back(self):
+        """Back to the file choice (another file, another source)."""
+        self.ensure_one()
+        self.state = "upload"
+        return self._reopen()
 
     def action_import(self):
         """Send every order of the file through the sales feed, in batches."""
         self.ensure_one()
+        if not self.mapping_ids:
+            # called without the mapping step (from code): columns matched by name
+            self.action_read_columns()
         feed = self.env["boh.pos.feed"]
         counts = {"created": 0, "duplicate": 0, "amended": 0, "error": 0}
         problems = []
@@ -109,16 +137,121 @@ class BohPosCsvImport(models.TransientModel):
                 "batch_ids": [(6, 0, batches)],
             }
         )
+        return self._reopen()
+
+    def action_open_unmapped(self):
+        """Codes of the file that nobody has mapped yet."""
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "boh_pos_bridge.action_boh_pos_unmapped"
+        )
+
+    # ------------------------------------------------------------------ helpers
+    def _reopen(self):
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
             "target": "new",
+            "name": self.env._("Upload POS Export"),
         }
 
-    def action_open_unmapped(self):
-        """The mapping step: codes of the file that nobody has mapped yet."""
-        return self.env["ir.actions.act_window"]._for_xml_id(
-            "boh_pos_bridge.action_boh_pos_unmapped"
+    def _read_text(self):
+        raw = self.file or b""
+        try:
+            data = base64.b64decode(raw, validate=False)
+        except (binascii.Error, ValueError):
+            raise UserError(self.env._("The file could not be read.")) from None
+        if len(data) > MAX_FILE_BYTES:
+            raise UserError(
+                self.env._(
+                    "The file is larger than %(size)s MB; send it with the command line "
+                    "client, which splits it into batches.",
+                    size=MAX_FILE_BYTES // (1024 * 1024),
+                )
+            )
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UserError(self.env._("The file is not UTF-8 text; export it as UTF-8.")) from None
+
+    def _read_header(self):
+        try:
+            return read_csv_header(self._read_text())
+        except BohError as error:
+            raise UserError(str(error)) from None
+
+    def _chosen_columns(self):
+        """Our field -> position of the chosen column; a required field left out is an error."""
+        chosen = {}
+        labels = dict(
+            self.env["boh.pos.csv.import.mapping"]
+            ._fields["field_name"]
+            ._description_selection(self.env)
         )
+        missing = []
+        for mapping in self.mapping_ids:
+            if mapping.column_id:
+                chosen[mapping.field_name] = mapping.column_id.position
+            elif mapping.field_name in REQUIRED_CSV_FIELDS:
+                missing.append(labels.get(mapping.field_name, mapping.field_name))
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Choose the column of your file that holds each required field; none "
+                    "is chosen for: %(fields)s.",
+                    fields=", ".join(missing),
+                )
+            )
+        return chosen
+
+    def _read_payloads(self):
+        columns = self._chosen_columns()
+        try:
+            return read_sales_csv(
+                io.StringIO(self._read_text()), source=self.source, columns=columns
+            )
+        except BohError as error:
+            raise UserError(str(error)) from None
+
+
+class BohPosCsvImportColumn(models.TransientModel):
+    """A column of the uploaded file, as its header row names it."""
+
+    _name = "boh.pos.csv.import.column"
+    _description = "Column of an Uploaded POS Export"
+    _order = "position"
+
+    wizard_id = fields.Many2one("boh.pos.csv.import", required=True, ondelete="cascade")
+    name = fields.Char(string="Header")
+    position = fields.Integer()
+
+    @api.depends("name", "position")
+    def _compute_display_name(self):
+        for column in self:
+            column.display_name = column.name or self.env._(
+                "Column %(number)s (no header)", number=column.position + 1
+            )
+
+
+class BohPosCsvImportMapping(models.TransientModel):
+    """One field of the documented layout and the column of the file that holds it."""
+
+    _name = "boh.pos.csv.import.mapping"
+    _description = "Column Mapping of a POS Export Upload"
+    _order = "sequence, id"
+
+    wizard_id = fields.Many2one("boh.pos.csv.import", required=True, ondelete="cascade")
+    sequence = fields.Integer()
+    field_name = fields.Selection(FIELD_LABELS, string="Field", required=True, readonly=True)
+    required = fields.Boolean(compute="_compute_required")
+    column_id = fields.Many2one(
+        "boh.pos.csv.import.column",
+        string="Column of Your File",
+        domain="[('wizard_id', '=', wizard_id)]",
+    )
+
+    @api.depends("field_name")
+    def _compute_required(self):
+        for mapping in self:
+            mapping.required = mapping.field_name in REQUIRED_CSV_FIELDS

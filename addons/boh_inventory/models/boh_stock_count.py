@@ -1,0 +1,419 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, float_is_zero
+from odoo.tools.sql import create_index
+
+#: Header fields that stay writable once a count is approved (besides the chatter's own).
+WRITABLE_WHEN_APPROVED = frozenset({"note"})
+
+
+class BohStockCount(models.Model):
+    """A count of what is on the shelves of one store location at the close of a business day.
+
+    Staff enter counted quantities line by line; a BOH manager approves the sheet, which
+    posts one inventory adjustment move per line that differs from the on-hand quantity, so
+    that on-hand equals what was counted. An approved count is read-only: it is the record
+    of what the store held, and sales of its day that arrive later are set against it (see
+    :meth:`_first_approved_counts`).
+    """
+
+    _name = "boh.stock.count"
+    _description = "Stock Count"
+    _inherit = ["mail.thread"]
+    _order = "count_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", readonly=True, copy=False, index="trigram")
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        string="Store",
+        required=True,
+        index=True,
+        default=lambda self: self._default_warehouse_id(),
+    )
+    company_id = fields.Many2one(
+        related="warehouse_id.company_id",
+        store=True,
+        index=True,
+        precompute=True,
+        required=True,
+    )
+    location_id = fields.Many2one(
+        "stock.location",
+        compute="_compute_location_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        check_company=True,
+        domain="[('warehouse_id', '=', warehouse_id), ('usage', '=', 'internal')]",
+        help="Where the count is taken: the store's stock location or one of its storage "
+        "areas (walk-in, freezer, dry store). Load Stock fills the sheet from this location "
+        "and everything inside it.",
+    )
+    count_date = fields.Date(
+        required=True,
+        index=True,
+        default=fields.Date.context_today,
+        help="The business day whose close this count records: sales of this day and "
+        "earlier happened before the count.",
+    )
+    categ_ids = fields.Many2many(
+        "product.category",
+        "boh_stock_count_product_category_rel",
+        "count_id",
+        "categ_id",
+        string="Product Categories",
+        help="Limit Load Stock to these categories (and their sub-categories). Empty loads "
+        "every storable product on hand.",
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("approved", "Approved"), ("cancel", "Cancelled")],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    line_ids = fields.One2many("boh.stock.count.line", "count_id", string="Lines")
+    approved_uid = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
+    approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False)
+    move_ids = fields.One2many(
+        "stock.move",
+        "boh_count_id",
+        string="Stock Moves",
+        readonly=True,
+        help="Adjustments posted at approval, and late sales set against this count.",
+    )
+    move_count = fields.Integer(compute="_compute_move_count", string="Moves")
+    note = fields.Text()
+
+    def _default_warehouse_id(self):
+        company = self.env.company
+        store = self.env.user.boh_warehouse_ids.filtered(lambda w: w.company_id == company)[:1]
+        return store or self.env["stock.warehouse"].search(
+            [("company_id", "=", company.id)], limit=1
+        )
+
+    @api.depends("warehouse_id")
+    def _compute_location_id(self):
+        for count in self:
+            stock = count.warehouse_id.lot_stock_id
+            if not count.location_id or not stock or not count.location_id._child_of(stock):
+                count.location_id = stock
+
+    def _compute_move_count(self):
+        groups = self.env["stock.move"]._read_group(
+            [("boh_count_id", "in", self.ids)], ["boh_count_id"], ["__count"]
+        )
+        counts = {count.id: total for count, total in groups}
+        for count in self:
+            count.move_count = counts.get(count.id, 0)
+
+    @api.constrains("location_id", "warehouse_id")
+    def _check_location_id(self):
+        for count in self:
+            stock = count.warehouse_id.lot_stock_id
+            if not stock or not count.location_id._child_of(stock):
+                raise ValidationError(
+                    self.env._(
+                        "Location: %(location)s is not in store %(store)s; a count is taken "
+                        "in the store's stock location %(stock)s or a location inside it.",
+                        location=count.location_id.display_name,
+                        store=count.warehouse_id.display_name,
+                        stock=stock.display_name,
+                    )
+                )
+            outside = count.line_ids.filtered(
+                lambda line, count=count: not line.location_id._child_of(count.location_id)
+            )
+            if outside:
+                raise ValidationError(
+                    self.env._(
+                        "Location: count %(count)s cannot move to %(location)s, its lines "
+                        "count stock outside it (%(lines)s).",
+                        count=count.name,
+                        location=count.location_id.display_name,
+                        lines=", ".join(outside.location_id.mapped("display_name")),
+                    )
+                )
+
+    def init(self):
+        """Index the lookup of :meth:`_first_approved_counts`: approved counts per store."""
+        create_index(
+            self.env.cr,
+            "boh_stock_count_approved_store_date_idx",
+            self._table,
+            ["warehouse_id", "count_date"],
+            where="state = 'approved'",
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Create the counts, each named after its store and business day."""
+        counts = super().create(vals_list)
+        counts.filtered(lambda count: not count.name)._assign_names()
+        return counts
+
+    def write(self, vals):
+        """Refuse changes to approved counts, except their note and chatter."""
+        if any(
+            fname not in WRITABLE_WHEN_APPROVED and not fname.startswith(("message_", "activity_"))
+            for fname in vals
+        ):
+            self._check_not_approved()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_approved(self):
+        approved = self.filtered(lambda count: count.state == "approved")
+        if approved:
+            raise UserError(
+                self.env._(
+                    "An approved stock count is kept as the record of what the store held; "
+                    "it cannot be deleted: %(counts)s.",
+                    counts=", ".join(approved.mapped("name")),
+                )
+            )
+
+    def action_load_stock(self):
+        """Fill the sheet with one line per product, location and lot on hand.
+
+        Lines already counted are kept (with a fresh on-hand quantity); the others are
+        replaced by what stock holds now in the count's location and every location inside
+        it, limited to the count's product categories when it has some.
+        """
+        self._check_state("draft", self.env._("Load Stock"))
+        Quant = self.env["stock.quant"]
+        Line = self.env["boh.stock.count.line"]
+        for count in self:
+            domain = [
+                ("location_id", "child_of", count.location_id.id),
+                ("company_id", "=", count.company_id.id),
+                ("product_id.is_storable", "=", True),
+            ]
+            if count.categ_ids:
+                domain.append(("product_id.categ_id", "child_of", count.categ_ids.ids))
+            groups = Quant._read_group(
+                domain, ["product_id", "location_id", "lot_id"], ["quantity:sum"]
+            )
+            counted = count.line_ids.filtered("is_counted")
+            (count.line_ids - counted).unlink()
+            kept = {line._boh_key() for line in counted}
+            Line.create(
+                [
+                    {
+                        "count_id": count.id,
+                        "product_id": product.id,
+                        "location_id": location.id,
+                        "lot_id": lot.id,
+                        "theoretical_qty": quantity,
+                    }
+                    for product, location, lot, quantity in groups
+                    if (product.id, location.id, lot.id) not in kept
+                    and not float_is_zero(quantity, precision_rounding=product.uom_id.rounding)
+                ]
+            )
+            counted._refresh_theoretical_qty()
+        return True
+
+    def action_approve(self):
+        """Apply the counts: on-hand becomes what was counted.
+
+        For BOH managers. Every line must be counted. Queued sales up to the count date are
+        posted first (:meth:`_boh_prepare_approval`), then on-hand is read again and one
+        inventory move per line that differs is posted, in one transaction: on any error
+        nothing is applied.
+        """
+        if not (self.env.su or self.env.user.has_group("boh_inventory.group_boh_manager")):
+            raise AccessError(
+                self.env._(
+                    "Only a BOH Manager can approve a stock count (%(counts)s).",
+                    counts=", ".join(self.mapped("name")),
+                )
+            )
+        self._check_state("draft", self.env._("Approve"))
+        self._check_all_counted()
+        with self.env.cr.savepoint():
+            self._boh_prepare_approval()
+            lines = self.line_ids
+            lines._refresh_theoretical_qty()
+            lines._post_adjustments()
+            for line in lines:
+                line.unit_cost = line.product_id.with_company(line.company_id).standard_price
+            self.write(
+                {
+                    "state": "approved",
+                    "approved_uid": self.env.uid,
+                    "approved_date": fields.Datetime.now(),
+                }
+            )
+        return True
+
+    def action_cancel(self):
+        """Drop draft counts without applying them."""
+        self._check_state("draft", self.env._("Cancel"))
+        self.write({"state": "cancel"})
+        return True
+
+    def action_draft(self):
+        """Reopen cancelled counts."""
+        self._check_state("cancel", self.env._("Reset to Draft"))
+        self.write({"state": "draft"})
+        return True
+
+    def action_view_moves(self):
+        """Show the stock moves posted for these counts."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.stock_move_action")
+        action["domain"] = [("boh_count_id", "in", self.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def _boh_prepare_approval(self):
+        """Hook called first thing when these counts are approved, before on-hand is read.
+
+        Does nothing here. A module that queues stock consumption overrides it to post what
+        is still pending for the counted stores up to each count's ``count_date`` (the POS
+        bridge posts the ingredient depletion of sales of those days), so that the counted
+        quantities are compared with a complete on-hand. Runs in the approval's transaction:
+        raising refuses the approval and applies nothing. Always call ``super()``.
+        """
+        return None
+
+    @api.model
+    def _first_approved_counts(self, keys):
+        """The approved count that covers each sale, for many sales in one query.
+
+        A sale made on ``business_date`` at a store is covered by a count when the count is
+        approved, of the same store (``warehouse_id``), has ``count_date >= business_date``
+        (the count recorded the close of a day when that sale had already happened) and has
+        a line for the product. Stock consumed by such a sale after the approval was already
+        missing from the shelves when they were counted: the caller posts the consumption
+        and offsets it with a ``late_sale`` move linked to the count (see
+        ``stock.move.boh_count_role``), so that on-hand stays as counted.
+
+        :param keys: iterable of ``(warehouse_id, business_date, product_id)``, ids as ints,
+            dates as ``date`` or ``"YYYY-MM-DD"``.
+        :return: ``{key: boh.stock.count}`` for the covered keys (as given), each mapped to
+            its earliest covering count by ``(count_date, approved_date, id)``. Keys no
+            approved count covers are absent.
+
+        Reads with one SQL query and without record rules: it is meant for system processes
+        (the sales feed), which decide what the counts they get may be used for.
+        """
+        by_norm = {}
+        for key in keys:
+            warehouse_id, business_date, product_id = key
+            norm = (int(warehouse_id), fields.Date.to_date(business_date), int(product_id))
+            by_norm.setdefault(norm, []).append(key)
+        if not by_norm:
+            return {}
+        self.flush_model(["warehouse_id", "count_date", "state", "approved_date"])
+        self.env["boh.stock.count.line"].flush_model(["count_id", "product_id"])
+        warehouse_ids, dates, product_ids = zip(*by_norm, strict=True)
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT k.warehouse_id, k.business_date, k.product_id, covering.id
+                  FROM unnest(%s::int[], %s::date[], %s::int[])
+                       AS k(warehouse_id, business_date, product_id)
+                  JOIN LATERAL (
+                        SELECT sc.id
+                          FROM boh_stock_count sc
+                         WHERE sc.warehouse_id = k.warehouse_id
+                           AND sc.state = 'approved'
+                           AND sc.count_date >= k.business_date
+                           AND EXISTS (
+                                SELECT 1
+                                  FROM boh_stock_count_line scl
+                                 WHERE scl.count_id = sc.id
+                                   AND scl.product_id = k.product_id
+                           )
+                      ORDER BY sc.count_date, sc.approved_date, sc.id
+                         LIMIT 1
+                       ) covering ON TRUE
+                """,
+                list(warehouse_ids),
+                list(dates),
+                list(product_ids),
+            )
+        )
+        count_ids = [row[3] for row in rows]
+        result = {}
+        for warehouse_id, business_date, product_id, count_id in rows:
+            count = self.browse(count_id).with_prefetch(count_ids)
+            for key in by_norm[(warehouse_id, business_date, product_id)]:
+                result[key] = count
+        return result
+
+    def _assign_names(self):
+        """Name counts ``CNT/<store code>/<count date>``, with ``/2``, ``/3``... for the
+        further counts of the same store and day."""
+        taken = set(
+            self.sudo()
+            .search_fetch(
+                [
+                    ("warehouse_id", "in", self.warehouse_id.ids),
+                    ("count_date", "in", list(set(self.mapped("count_date")))),
+                    ("name", "!=", False),
+                ],
+                ["name"],
+            )
+            .mapped("name")
+        )
+        for count in self:
+            base = f"CNT/{count.warehouse_id.code}/{fields.Date.to_string(count.count_date)}"
+            name, seq = base, 1
+            while name in taken:
+                seq += 1
+                name = f"{base}/{seq}"
+            taken.add(name)
+            count.name = name
+
+    def _check_state(self, state, action):
+        wrong = self.filtered(lambda count: count.state != state)
+        if wrong:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "%(action)s works on stock counts in state %(state)s only, not on %(counts)s.",
+                    action=action,
+                    state=labels[state],
+                    counts=", ".join(f"{c.name} ({labels[c.state]})" for c in wrong),
+                )
+            )
+
+    def _check_not_approved(self):
+        approved = self.filtered(lambda count: count.state == "approved")
+        if approved:
+            raise UserError(
+                self.env._(
+                    "Stock count %(counts)s is approved and can no longer be changed; "
+                    "only its note can.",
+                    counts=", ".join(approved.mapped("name")),
+                )
+            )
+
+    def _check_all_counted(self):
+        for count in self:
+            if not count.line_ids:
+                raise UserError(
+                    self.env._(
+                        "Stock count %(count)s has no lines: load the stock or add the "
+                        "products counted before approving.",
+                        count=count.name,
+                    )
+                )
+            uncounted = count.line_ids.filtered(lambda line: not line.is_counted)
+            if uncounted:
+                raise UserError(
+                    self.env._(
+                        "Stock count %(count)s has lines not counted yet: %(products)s. Enter "
+                        "their counted quantity, or tick Counted to confirm a zero.",
+                        count=count.name,
+                        products=", ".join(
+                            sorted(set(uncounted.mapped("product_id.display_name")))
+                        ),
+                    )
+                )

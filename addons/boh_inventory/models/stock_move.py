@@ -1,0 +1,28 @@
+from odoo import fields, models
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    # ondelete="restrict": a count with moves is approved, and approved counts cannot be
+    # deleted anyway; the database backs that up, so that no posted adjustment or late sale
+    # ever loses the count that explains it.
+    boh_count_id = fields.Many2one(
+        "boh.stock.count",
+        string="Stock Count",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        check_company=True,
+        help="The stock count this move adjusts stock for, or whose late sale it offsets.",
+    )
+    boh_count_role = fields.Selection(
+        [("adjustment", "Count adjustment"), ("late_sale", "Late sale on an approved count")],
+        string="Stock Count Role",
+        readonly=True,
+        copy=False,
+        help="Count adjustment: posted at approval so that on-hand equals the count. Late "
+        "sale: puts back the consumption of a sale of the count's day or earlier that "
+        "arrived after approval, so that on-hand stays as counted.",
+    )

@@ -1,0 +1,102 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+from .common import make_fixtures
+from .test_access import suite_models
+
+
+@tagged("post_install", "-at_install")
+class TestSensorIntegration(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The raw push is kept through a cursor of its own: share the test transaction.
+        cls.registry.enter_test_mode(cls.cr)
+        cls.addClassCleanup(cls.registry.leave_test_mode)
+        make_fixtures(cls)
+        cls.group = cls.env.ref("boh_maintenance.group_boh_sensor_integration")
+        cls.gateway = new_test_user(
+            cls.env,
+            "boh_sensor_gateway",
+            groups="base.group_user,boh_maintenance.group_boh_sensor_integration",
+        )
+        cls.plain = new_test_user(cls.env, "boh_plain_pusher", groups="base.group_user")
+        cls.Reading = cls.env["boh.sensor.reading"]
+        cls.env["boh.sensor.threshold"].create(
+            {
+                "equipment_id": cls.cold_room.id,
+                "metric_id": cls.env.ref("boh_maintenance.metric_temperature_c").id,
+                "has_max": True,
+                "max_value": 5.0,
+                "min_duration_minutes": 20,
+            }
+        )
+
+    def _reading(self, at, value, code=None):
+        return {
+            "equipment": code or self.cold_room.boh_short_code,
+            "metric": "temperature_c",
+            "value": value,
+            "at": at,
+        }
+
+    def test_group_is_an_integration_group(self):
+        self.assertEqual(self.group.category_id, self.env.ref("boh_inventory.module_category_boh"))
+        self.assertIn(self.env.ref("base.group_user"), self.group.implied_ids)
+        self.assertEqual(self.group.api_key_duration, 366)
+
+    @freeze_time("2026-11-25 12:00:00")
+    def test_gateway_pushes_and_reads_nothing(self):
+        answer = self.Reading.with_user(self.gateway).push_readings(
+            [self._reading(f"2026-11-25T10:{m:02d}:00Z", 9.0) for m in (0, 10, 20)]
+        )
+        self.assertEqual([r["status"] for r in answer["readings"]], ["stored"] * 3)
+        readings = self.Reading.search([("equipment_id", "=", self.cold_room.id)])
+        self.assertEqual(len(readings), 3)
+        repair = self.env["maintenance.request"].search(
+            [("equipment_id", "=", self.cold_room.id), ("boh_source", "=", "sensor")]
+        )
+        self.assertEqual(len(repair), 1, "the breach opened a request")
+        self.assertNotIn(self.gateway.partner_id, repair.message_partner_ids)
+        # The gateway sees neither that request nor any equipment, nor its own readings.
+        Request = self.env["maintenance.request"].with_user(self.gateway)
+        self.assertFalse(Request.search([]))
+        with self.assertRaises(AccessError):
+            repair.with_user(self.gateway).read(["name"])
+        Equipment = self.env["maintenance.equipment"].with_user(self.gateway)
+        self.assertFalse(Equipment.search([]))
+        with self.assertRaises(AccessError):
+            self.cold_room.with_user(self.gateway).read(["name"])
+        for name in suite_models(self.env):
+            with self.subTest(model=name), self.assertRaises(AccessError):
+                self.env[name].with_user(self.gateway).search([], limit=1)
+
+    @freeze_time("2026-11-25 12:00:00")
+    def test_gateway_keeps_to_its_companies(self):
+        other = self.env["res.company"].create({"name": "Another Restaurant Group"})
+        foreign = self.env["maintenance.equipment"].create(
+            {"name": "Foreign Cold Room", "company_id": other.id}
+        )
+        answer = self.Reading.with_user(self.gateway).push_readings(
+            [
+                self._reading("2026-11-25T10:00:00Z", 3.0),
+                self._reading("2026-11-25T10:00:00Z", 3.0, code=foreign.boh_short_code),
+            ]
+        )
+        self.assertEqual([r["status"] for r in answer["readings"]], ["stored", "error"])
+        self.assertEqual(answer["readings"][1]["errors"][0]["field"], "equipment")
+        # A push with errors is kept, in the gateway's name.
+        batch = self.env["boh.sensor.batch"].browse(answer["batch"])
+        self.assertEqual(batch.user_id, self.gateway)
+        self.assertFalse(self.Reading.search([("equipment_id", "=", foreign.id)]))
+
+    def test_plain_internal_user_cannot_push(self):
+        before = self.env["boh.sensor.batch"].search_count([])
+        with self.assertRaises(AccessError):
+            self.Reading.with_user(self.plain).push_readings(
+                [self._reading("2026-11-25T10:00:00Z", 3.0)]
+            )
+        self.assertEqual(self.env["boh.sensor.batch"].search_count([]), before, "nothing kept")
+        self.assertFalse(self.Reading.search([("equipment_id", "=", self.cold_room.id)]))
