@@ -40,6 +40,7 @@ class BohStockCount(models.Model):
     )
     location_id = fields.Many2one(
         "stock.location",
+        string="Stock Location",
         compute="_compute_location_id",
         store=True,
         readonly=False,

@@ -27,6 +27,7 @@ class BohStockCountLine(models.Model):
     tracking = fields.Selection(related="product_id.tracking")
     location_id = fields.Many2one(
         "stock.location",
+        string="Stock Location",
         compute="_compute_location_id",
         store=True,
         readonly=False,
@@ -203,13 +204,14 @@ class BohStockCountLine(models.Model):
         )
         if groups:
             count, product, location, lot = groups[0]
+            lot_suffix = f" ({lot.name})" if lot else ""
             raise ValidationError(
                 self.env._(
                     "Stock count %(count)s has %(product)s%(lot)s in %(location)s on more than "
                     "one line; count it on one line.",
                     count=count.name,
                     product=product.display_name,
-                    lot=f" ({lot.name})" if lot else "",
+                    lot=lot_suffix,
                     location=location.display_name,
                 )
             )

@@ -121,9 +121,11 @@ class BohRepairIntake(http.Controller):
             value = post.get(name)
             return value.strip()[:size] if isinstance(value, str) else ""
 
+        store = equipment.boh_store_id
+        store.fetch(["name"])  # the store's name, not the whole warehouse record
         return {
             "equipment_name": equipment.name,
-            "store_name": equipment.boh_store_id.name or "",
+            "store_name": store.name or "",
             "symptoms": self._symptoms(),
             "symptom": text("symptom", 20),
             "description": text("description", MAX_DESCRIPTION + 1),

@@ -77,7 +77,14 @@ class BohMaintenanceIntakeReport(models.Model):
         One INSERT (the photo included) and one trigger: the page must stay at least as
         light as Odoo's own login page, and a burst of reports shares one filing run.
         """
-        sequence = self.env.ref("boh_maintenance.seq_request_reference").sudo()
+        sequence_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "boh_maintenance.seq_request_reference"
+        )
+        sequence = self.env["ir.sequence"].sudo().browse(sequence_id)
+        # what numbering reads, not the whole sequence record
+        sequence.fetch(
+            ["implementation", "use_date_range", "prefix", "suffix", "padding", "number_increment"]
+        )
         reference = sequence._next()
         self.env.cr.execute(
             SQL(
@@ -114,7 +121,11 @@ class BohMaintenanceIntakeReport(models.Model):
         The first report after a quiet spell adds a trigger and, after the commit, wakes
         the cron workers; the reports that follow while it is pending add nothing.
         """
-        cron = self.env.ref("boh_maintenance.ir_cron_boh_file_intake_reports")
+        cron = self.env["ir.cron"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(
+                "boh_maintenance.ir_cron_boh_file_intake_reports"
+            )
+        )
         self.env.cr.execute(
             SQL(
                 """

@@ -290,7 +290,12 @@ class MaintenanceEquipment(models.Model):
         """
         if not is_well_formed_token(token):
             return self.browse()
-        return self.search([("boh_token_digest", "=", token_digest(token))], limit=1)
+        # only what the page shows and files: not the whole equipment record
+        return self.search_fetch(
+            [("boh_token_digest", "=", token_digest(token))],
+            ["name", "boh_store_id", "company_id"],
+            limit=1,
+        )
 
     def _boh_store_tz(self):
         """The time zone of the equipment's store: its opening hours', else its company's
