@@ -65,6 +65,13 @@ class MaintenanceEquipment(models.Model):
     boh_mttr_hours = fields.Float("MTTR (h)", compute="_compute_boh_reliability", digits=(16, 1))
     boh_mtbf_hours = fields.Float("MTBF (h)", compute="_compute_boh_reliability", digits=(16, 1))
     boh_failure_count = fields.Integer("Failures (12 months)", compute="_compute_boh_reliability")
+    boh_repeat_failure_at = fields.Datetime(
+        "Repeat Failure Alert",
+        readonly=True,
+        copy=False,
+        help="When this equipment last reached the repeat-failure limit (N corrective "
+        "requests in M days, see the settings).",
+    )
     boh_repair_cost = fields.Float("Repair Cost", compute="_compute_boh_repair_cost")
     boh_repair_cost_ratio = fields.Float(
         "Repair Cost / Value (%)", compute="_compute_boh_repair_cost", digits=(16, 2)

@@ -391,17 +391,62 @@ class MaintenanceRequest(models.Model):
         new_per_equipment = defaultdict(int)
         for request in self:
             new_per_equipment[request.equipment_id.id] += 1
-        for machine, failures in groups:
-            if failures >= count > failures - new_per_equipment[machine.id]:
-                machine.sudo().message_post(
-                    body=self.env._(
-                        "Repeat failure: %(count)s corrective requests in the last %(days)s "
-                        "days. Consider a deeper repair or a replacement.",
-                        count=failures,
-                        days=days,
-                    ),
-                    subtype_xmlid="mail.mt_note",
+        alerted = [
+            (machine.sudo(), failures)
+            for machine, failures in groups
+            if failures >= count > failures - new_per_equipment[machine.id]
+        ]
+        if not alerted:
+            return
+        managers_by_store = self._boh_store_managers(
+            self.env["stock.warehouse"].union(*(m.boh_store_id for m, _f in alerted))
+        )
+        for machine, failures in alerted:
+            message = self.env._(
+                "Repeat failure: %(count)s corrective requests in the last %(days)s "
+                "days. Consider a deeper repair or a replacement.",
+                count=failures,
+                days=days,
+            )
+            machine.message_post(body=message, subtype_xmlid="mail.mt_note")
+            # someone must decide: the store's manager, else whoever looks after the machine
+            responsible = (
+                managers_by_store.get(machine.boh_store_id.id)
+                or machine.technician_user_id
+                or machine.category_id.technician_user_id
+                or machine.maintenance_team_id.member_ids[:1]
+            )
+            if responsible:
+                machine.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=responsible.id,
+                    summary=self.env._("Repeat failure: %(name)s", name=machine.name),
+                    note=message,
                 )
+        self.env["maintenance.equipment"].union(*(m for m, _f in alerted)).write(
+            {"boh_repeat_failure_at": fields.Datetime.now()}
+        )
+
+    @api.model
+    def _boh_store_managers(self, stores):
+        """``{store id: user}``: the first BOH manager of each of ``stores``, in one read."""
+        managers = (
+            self.env["res.users"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("boh_warehouse_ids", "in", stores.ids),
+                    ("groups_id", "in", self.env.ref("boh_inventory.group_boh_manager").ids),
+                ],
+                ["boh_warehouse_ids"],
+                order="id",
+            )
+        )
+        managers_by_store = {}
+        for manager in managers:
+            for store in manager.boh_warehouse_ids:
+                managers_by_store.setdefault(store.id, manager)
+        return managers_by_store
 
     def _boh_overdue_manager(self, managers_by_store):
         """The user to warn about this overdue request."""
@@ -421,22 +466,7 @@ class MaintenanceRequest(models.Model):
         )
         if not requests:
             return
-        managers = (
-            self.env["res.users"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("boh_warehouse_ids", "in", requests.boh_store_id.ids),
-                    ("groups_id", "in", self.env.ref("boh_inventory.group_boh_manager").ids),
-                ],
-                ["boh_warehouse_ids"],
-                order="id",
-            )
-        )
-        managers_by_store = {}
-        for manager in managers:
-            for store in manager.boh_warehouse_ids:
-                managers_by_store.setdefault(store.id, manager)
+        managers_by_store = self._boh_store_managers(requests.boh_store_id)
         for request in requests:
             manager = request._boh_overdue_manager(managers_by_store)
             if manager:

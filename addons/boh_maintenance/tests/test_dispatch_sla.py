@@ -129,6 +129,15 @@ class TestDispatchSla(TransactionCase):
             self._request(self.fryer)
         warnings = [body for body in self.fryer.message_ids.mapped("body") if "Repeat" in body]
         self.assertEqual(len(warnings), 1, "warned when the count reached the limit, once")
+        # an alert someone must act on: a to-do for the store's manager, and a filter
+        todo = self.fryer.activity_ids
+        self.assertEqual(len(todo), 1)
+        self.assertEqual(todo.user_id, self.manager_a)
+        self.assertIn("Repeat failure", todo.summary)
+        flagged = self.env["maintenance.equipment"].search(
+            [("boh_repeat_failure_at", "!=", False), ("id", "in", (self.fryer | self.oven).ids)]
+        )
+        self.assertEqual(flagged, self.fryer)
 
     def test_store_manager_sees_only_their_stores(self):
         fryer_repair = self._request(self.fryer)
