@@ -2,6 +2,9 @@ import json
 
 from odoo import api, fields, models
 
+#: How much of a raw payload the form shows (a push may hold 1,000 orders of 500 lines).
+PREVIEW_CHARS = 100_000
+
 
 class BohPosBatch(models.Model):
     """One raw push, stored before anything else so that nothing is ever lost."""
@@ -20,6 +23,11 @@ class BohPosBatch(models.Model):
         readonly=True,
     )
     payload = fields.Text(readonly=True, help="The payload exactly as received (JSON).")
+    payload_preview = fields.Text(
+        string="Raw Payload",
+        compute="_compute_payload_preview",
+        help="The beginning of the payload as received; the whole of it is kept and used by Retry.",
+    )
     user_id = fields.Many2one("res.users", string="Sent By", readonly=True)
     state = fields.Selection(
         [
@@ -40,6 +48,18 @@ class BohPosBatch(models.Model):
     amended_count = fields.Integer(string="Amended", readonly=True)
     error_count = fields.Integer(string="Errors", readonly=True)
     result = fields.Text(readonly=True, help="The answer sent back (JSON).")
+
+    @api.depends("payload")
+    def _compute_payload_preview(self):
+        for batch in self:
+            text = batch.payload or ""
+            if len(text) > PREVIEW_CHARS:
+                text = self.env._(
+                    "%(start)s\n[... %(more)s more characters, kept in full]",
+                    start=text[:PREVIEW_CHARS],
+                    more=len(text) - PREVIEW_CHARS,
+                )
+            batch.payload_preview = text
 
     @api.depends("source")
     def _compute_name(self):

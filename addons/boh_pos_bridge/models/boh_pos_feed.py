@@ -67,8 +67,6 @@ CONSUMPTION_COLUMNS = (
 )
 #: Orders of Odoo's own point of sale (see ``pos.order._boh_feed``).
 ODOO_POS_SOURCE = "odoo-pos"
-# Answers and raw payloads bigger than this are cut when stored for display.
-MAX_STORED_TEXT = 20_000_000
 
 
 class ConcurrentOrderError(pg_errors.SerializationFailure):
@@ -193,7 +191,8 @@ class BohPosFeed(models.AbstractModel):
                     "source": source,
                     "external_id": external,
                     "channel": channel,
-                    "payload": text[:MAX_STORED_TEXT],
+                    # whole: Retry processes it again (the form shows its beginning)
+                    "payload": text,
                     "user_id": self.env.uid,
                 }
             )

@@ -1,5 +1,6 @@
 import json
 
+from odoo.addons.boh_pos_bridge.models.boh_pos_batch import PREVIEW_CHARS
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -246,6 +247,12 @@ class TestPosFeed(BohPosCase):
         self.assertEqual(len(self.facts()), 4)
         answer = self.push(*orders)
         self.assertEqual(self.statuses(answer), ["duplicate"] * 4)
+        # the raw push is kept whole, however big; the form shows its beginning
+        batch = self.env["boh.pos.batch"].browse(answer["batch"])
+        self.assertEqual(json.loads(batch.payload)["orders"][-1]["order_ref"], "BIG3")
+        self.assertGreater(len(batch.payload), PREVIEW_CHARS)
+        self.assertLess(len(batch.payload_preview), PREVIEW_CHARS + 200)
+        self.assertIn("more characters, kept in full", batch.payload_preview)
 
     def test_depletion_is_idempotent_and_day_grouped(self):
         self.push(
