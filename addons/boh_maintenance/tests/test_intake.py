@@ -152,6 +152,16 @@ class TestRepairIntake(HttpCase):
         self.env["boh.maintenance.intake.report"]._cron_file_reports()
         self.assertEqual(len(self._requests()), count)
 
+    def test_store_manager_sees_only_their_stores_reports(self):
+        self._post({"description": "Fryer report"})
+        oven_token = self.oven._boh_issue_tokens()[self.oven.id]
+        self._post({"description": "Oven report"}, url=f"/boh/repair/{oven_token}")
+        Report = self.env["boh.maintenance.intake.report"]
+        mine = [("equipment_id", "in", (self.fryer | self.oven).ids)]
+        self.assertEqual(len(Report.search(mine)), 2)
+        seen = Report.with_user(self.manager_a).search(mine)
+        self.assertEqual(seen.equipment_id, self.fryer)
+
     def test_report_that_cannot_be_filed_waits_with_a_retry(self):
         self._post({"description": "Good report"})
         self._post({"description": "Bad report"})
