@@ -295,7 +295,8 @@ class BohStockCount(models.Model):
         ``stock.move.boh_count_role``), so that on-hand stays as counted.
 
         :param keys: iterable of ``(warehouse_id, business_date, product_id)``, ids as ints,
-            dates as ``date`` or ``"YYYY-MM-DD"``.
+            dates as ``date`` or ``"YYYY-MM-DD"``; a ``product_id`` of ``None`` asks for the
+            count covering the store's day whatever products it counted.
         :return: ``{key: boh.stock.count}`` for the covered keys (as given), each mapped to
             its earliest covering count by ``(count_date, approved_date, id)``. Keys no
             approved count covers are absent.
@@ -306,7 +307,11 @@ class BohStockCount(models.Model):
         by_norm = {}
         for key in keys:
             warehouse_id, business_date, product_id = key
-            norm = (int(warehouse_id), fields.Date.to_date(business_date), int(product_id))
+            norm = (
+                int(warehouse_id),
+                fields.Date.to_date(business_date),
+                None if product_id is None else int(product_id),
+            )
             by_norm.setdefault(norm, []).append(key)
         if not by_norm:
             return {}
@@ -325,12 +330,12 @@ class BohStockCount(models.Model):
                          WHERE sc.warehouse_id = k.warehouse_id
                            AND sc.state = 'approved'
                            AND sc.count_date >= k.business_date
-                           AND EXISTS (
+                           AND (k.product_id IS NULL OR EXISTS (
                                 SELECT 1
                                   FROM boh_stock_count_line scl
                                  WHERE scl.count_id = sc.id
                                    AND scl.product_id = k.product_id
-                           )
+                           ))
                       ORDER BY sc.count_date, sc.approved_date, sc.id
                          LIMIT 1
                        ) covering ON TRUE

@@ -19,8 +19,6 @@ MAX_BODY_BYTES = MAX_PHOTO_BYTES + 256 * 1024
 MAX_DESCRIPTION = 4000
 MAX_NAME = 100
 MAX_PHONE = 40
-DEFAULT_LIMITS = {"address_limit": 10, "address_minutes": 10, "token_limit": 30}
-DEFAULT_LIMITS["token_minutes"] = 60
 SECURITY_HEADERS = [
     ("Cache-Control", "no-store"),
     # The token is in the URL: never leak it to another site through the Referer header.
@@ -47,8 +45,8 @@ class BohRepairIntake(http.Controller):
     def repair_intake(self, token, **post):
         """Show the repair form (GET) or file the repair request (POST)."""
         self._set_language()
-        limits = self._limits()
         hits = request.env["boh.maintenance.intake.hit"].sudo()
+        limits = hits._limits()
         address = request.httprequest.remote_addr or "unknown"
         address_hit = ("address", address, limits["address_limit"], limits["address_minutes"])
         equipment = request.env["maintenance.equipment"].sudo()._boh_find_by_token(token)
@@ -94,17 +92,6 @@ class BohRepairIntake(http.Controller):
         if not chosen:
             chosen = "en_US" if "en_US" in installed else installed[0]
         request.update_context(lang=chosen)
-
-    def _limits(self):
-        params = request.env["ir.config_parameter"].sudo()
-        limits = {}
-        for key, default in DEFAULT_LIMITS.items():
-            try:
-                value = int(params.get_param(f"boh_maintenance.{key}") or default)
-            except ValueError:
-                value = default
-            limits[key] = max(value, 1)
-        return limits
 
     def _symptoms(self):
         return [

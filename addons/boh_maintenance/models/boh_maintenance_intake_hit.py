@@ -4,6 +4,9 @@ from odoo import api, fields, models
 
 # Namespace of the advisory locks taken while counting hits (any constant int4 would do).
 _LOCK_NAMESPACE = 48151
+#: The repair page's rate limits when no system parameter ``boh_maintenance.<name>`` sets them.
+DEFAULT_LIMITS = {"address_limit": 10, "address_minutes": 10, "token_limit": 30}
+DEFAULT_LIMITS["token_minutes"] = 60
 
 
 class BohMaintenanceIntakeHit(models.Model):
@@ -19,6 +22,20 @@ class BohMaintenanceIntakeHit(models.Model):
     )
     key = fields.Char(required=True, index=True)
     at = fields.Datetime(required=True, index=True, default=fields.Datetime.now)
+
+    @api.model
+    def _limits(self):
+        """The rate limits the repair page applies now, ``{name: positive int}``: the system
+        parameters, or the default where one is missing or unreadable."""
+        params = self.env["ir.config_parameter"].sudo()
+        limits = {}
+        for name, default in DEFAULT_LIMITS.items():
+            try:
+                value = int(params.get_param(f"boh_maintenance.{name}") or default)
+            except ValueError:
+                value = default
+            limits[name] = max(value, 1)
+        return limits
 
     @api.model
     def _register_hit(self, kind, key, limit, window_minutes):

@@ -205,6 +205,8 @@ class BohMaintenanceIntakeReport(models.Model):
         )
 
     def _create_requests(self):
+        # each equipment's store time zone once, not once per report
+        tz_of = {machine: machine._boh_store_tz() for machine in self.equipment_id}
         requests = (
             self.env["maintenance.request"]
             .sudo()
@@ -214,7 +216,7 @@ class BohMaintenanceIntakeReport(models.Model):
                 mail_create_nosubscribe=True,
                 mail_activity_automation_skip=True,
             )
-            .create([report._request_vals() for report in self])
+            .create([report._request_vals(tz_of[report.equipment_id]) for report in self])
         )
         for report, repair in zip(self, requests, strict=True):
             report.write(
@@ -226,10 +228,10 @@ class BohMaintenanceIntakeReport(models.Model):
                 }
             )
 
-    def _request_vals(self):
+    def _request_vals(self, tz):
+        """The repair request of this report; ``tz`` is its store's time zone."""
         self.ensure_one()
         # the day of the report in the store's time zone
-        tz = self.equipment_id._boh_store_tz()
         reported = fields.Datetime.context_timestamp(self.with_context(tz=tz), self.reported_at)
         vals = {
             "name": self.title,

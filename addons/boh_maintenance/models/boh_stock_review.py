@@ -74,7 +74,7 @@ class BohStockReview(models.Model):
                 if location.parent_path.startswith(root.parent_path):
                     stock = on_hand[root.id]
                     stock[product] = stock.get(product, 0.0) + quantity
-        managers = self._boh_store_managers(episodes.equipment_id.boh_store_id)
+        managers = episodes.equipment_id.boh_store_id._boh_managers()
         vals_list = []
         for episode in episodes:
             machine = episode.equipment_id
@@ -119,26 +119,3 @@ class BohStockReview(models.Model):
                     ),
                 )
         return reviews
-
-    @api.model
-    def _boh_store_managers(self, stores):
-        """``{store id: user}``: the first BOH manager of each store."""
-        if not stores:
-            return {}
-        managers = (
-            self.env["res.users"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("boh_warehouse_ids", "in", stores.ids),
-                    ("groups_id", "in", self.env.ref("boh_inventory.group_boh_manager").ids),
-                ],
-                ["boh_warehouse_ids"],
-                order="id",
-            )
-        )
-        result = {}
-        for manager in managers:
-            for store in manager.boh_warehouse_ids:
-                result.setdefault(store.id, manager)
-        return result

@@ -391,17 +391,16 @@ class MaintenanceRequest(models.Model):
         new_per_equipment = defaultdict(int)
         for request in self:
             new_per_equipment[request.equipment_id.id] += 1
-        alerted = [
-            (machine.sudo(), failures)
+        alerted = {
+            machine.sudo(): failures
             for machine, failures in groups
             if failures >= count > failures - new_per_equipment[machine.id]
-        ]
+        }
         if not alerted:
             return
-        managers_by_store = self._boh_store_managers(
-            self.env["stock.warehouse"].union(*(m.boh_store_id for m, _f in alerted))
-        )
-        for machine, failures in alerted:
+        machines = self.env["maintenance.equipment"].sudo().union(*alerted)
+        managers_by_store = machines.boh_store_id._boh_managers()
+        for machine, failures in alerted.items():
             message = self.env._(
                 "Repeat failure: %(count)s corrective requests in the last %(days)s "
                 "days. Consider a deeper repair or a replacement.",
@@ -423,30 +422,7 @@ class MaintenanceRequest(models.Model):
                     summary=self.env._("Repeat failure: %(name)s", name=machine.name),
                     note=message,
                 )
-        self.env["maintenance.equipment"].union(*(m for m, _f in alerted)).write(
-            {"boh_repeat_failure_at": fields.Datetime.now()}
-        )
-
-    @api.model
-    def _boh_store_managers(self, stores):
-        """``{store id: user}``: the first BOH manager of each of ``stores``, in one read."""
-        managers = (
-            self.env["res.users"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("boh_warehouse_ids", "in", stores.ids),
-                    ("groups_id", "in", self.env.ref("boh_inventory.group_boh_manager").ids),
-                ],
-                ["boh_warehouse_ids"],
-                order="id",
-            )
-        )
-        managers_by_store = {}
-        for manager in managers:
-            for store in manager.boh_warehouse_ids:
-                managers_by_store.setdefault(store.id, manager)
-        return managers_by_store
+        machines.write({"boh_repeat_failure_at": fields.Datetime.now()})
 
     def _boh_overdue_manager(self, managers_by_store):
         """The user to warn about this overdue request."""
@@ -466,7 +442,7 @@ class MaintenanceRequest(models.Model):
         )
         if not requests:
             return
-        managers_by_store = self._boh_store_managers(requests.boh_store_id)
+        managers_by_store = requests.boh_store_id._boh_managers()
         for request in requests:
             manager = request._boh_overdue_manager(managers_by_store)
             if manager:

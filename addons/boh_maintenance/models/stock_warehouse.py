@@ -30,3 +30,25 @@ class StockWarehouse(models.Model):
             store.boh_failure_count = row.get("failures", 0)
             store.boh_mttr_hours = row.get("mttr_hours", 0.0)
             store.boh_mtbf_hours = row.get("mtbf_hours", 0.0)
+
+    def _boh_managers(self):
+        """``{store id: user}``: the first BOH manager of each of these stores, in one read."""
+        if not self:
+            return {}
+        managers = (
+            self.env["res.users"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("boh_warehouse_ids", "in", self.ids),
+                    ("groups_id", "in", self.env.ref("boh_inventory.group_boh_manager").ids),
+                ],
+                ["boh_warehouse_ids"],
+                order="id",
+            )
+        )
+        result = {}
+        for manager in managers:
+            for store in manager.boh_warehouse_ids:
+                result.setdefault(store.id, manager)
+        return result

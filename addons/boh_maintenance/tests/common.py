@@ -1,4 +1,4 @@
-from odoo.tests import new_test_user
+from odoo.tests import TransactionCase, new_test_user
 
 
 def make_fixtures(cls):
@@ -101,3 +101,17 @@ def make_fixtures(cls):
             "maintenance_team_id": cls.team.id,
         }
     )
+
+
+class SensorCase(TransactionCase):
+    """The fixtures, with the registry in test mode: a push that fails is kept through a
+    cursor of its own, which must share the test's transaction."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry.enter_test_mode(cls.cr)
+        cls.addClassCleanup(cls.registry.leave_test_mode)
+        make_fixtures(cls)
+        cls.Reading = cls.env["boh.sensor.reading"]
+        cls.temperature = cls.env.ref("boh_maintenance.metric_temperature_c")

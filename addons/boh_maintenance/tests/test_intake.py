@@ -168,8 +168,8 @@ class TestRepairIntake(HttpCase):
         Report = self.env.registry["boh.maintenance.intake.report"]
         original = Report._request_vals
 
-        def refuse_bad(report):
-            vals = original(report)
+        def refuse_bad(report, tz):
+            vals = original(report, tz)
             if report.title == "Bad report":
                 vals["equipment_id"] = -1  # a foreign key the database refuses
             return vals

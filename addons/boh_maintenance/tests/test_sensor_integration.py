@@ -1,21 +1,17 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-from .common import make_fixtures
+from .common import SensorCase
 from .test_access import suite_models
 
 
 @tagged("post_install", "-at_install")
-class TestSensorIntegration(TransactionCase):
+class TestSensorIntegration(SensorCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # The raw push is kept through a cursor of its own: share the test transaction.
-        cls.registry.enter_test_mode(cls.cr)
-        cls.addClassCleanup(cls.registry.leave_test_mode)
-        make_fixtures(cls)
         cls.group = cls.env.ref("boh_maintenance.group_boh_sensor_integration")
         cls.gateway = new_test_user(
             cls.env,

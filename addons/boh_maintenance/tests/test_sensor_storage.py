@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL
 
-from .common import make_fixtures
+from .common import SensorCase
 
 _logger = logging.getLogger(__name__)
 
@@ -16,19 +16,13 @@ MAX_BYTES_PER_READING = 120
 
 
 @tagged("post_install", "-at_install")
-class TestSensorStorage(TransactionCase):
+class TestSensorStorage(SensorCase):
     """Readings are stored compactly, once; the raw push is kept only when needed."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # A push that fails is kept through a cursor of its own: share the test transaction.
-        cls.registry.enter_test_mode(cls.cr)
-        cls.addClassCleanup(cls.registry.leave_test_mode)
-        make_fixtures(cls)
-        cls.Reading = cls.env["boh.sensor.reading"]
         cls.Batch = cls.env["boh.sensor.batch"]
-        cls.temperature = cls.env.ref("boh_maintenance.metric_temperature_c")
         cls.code = cls.cold_room.boh_short_code
 
     def _reading(self, at, value, metric="temperature_c", code=None):
@@ -164,17 +158,12 @@ class TestSensorStorage(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestSensorDuplicates(TransactionCase):
+class TestSensorDuplicates(SensorCase):
     """The database decides what is a duplicate, also between concurrent pushes."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.registry.enter_test_mode(cls.cr)
-        cls.addClassCleanup(cls.registry.leave_test_mode)
-        make_fixtures(cls)
-        cls.Reading = cls.env["boh.sensor.reading"]
-        cls.temperature = cls.env.ref("boh_maintenance.metric_temperature_c")
         cls.code = cls.cold_room.boh_short_code
 
     @freeze_time("2026-11-25 12:00:00")
@@ -214,17 +203,12 @@ class TestSensorDuplicates(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestSensorEpisodesOutOfOrder(TransactionCase):
+class TestSensorEpisodesOutOfOrder(SensorCase):
     """One breach, one episode, one request: whatever order its readings arrive in."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.registry.enter_test_mode(cls.cr)
-        cls.addClassCleanup(cls.registry.leave_test_mode)
-        make_fixtures(cls)
-        cls.Reading = cls.env["boh.sensor.reading"]
-        cls.temperature = cls.env.ref("boh_maintenance.metric_temperature_c")
         cls.threshold = cls.env["boh.sensor.threshold"].create(
             {
                 "equipment_id": cls.cold_room.id,

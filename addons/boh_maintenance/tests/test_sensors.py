@@ -4,22 +4,16 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-from .common import make_fixtures
+from .common import SensorCase
 
 
 @tagged("post_install", "-at_install")
-class TestSensors(TransactionCase):
+class TestSensors(SensorCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # The raw push is kept through a cursor of its own: share the test transaction.
-        cls.registry.enter_test_mode(cls.cr)
-        cls.addClassCleanup(cls.registry.leave_test_mode)
-        make_fixtures(cls)
-        cls.Reading = cls.env["boh.sensor.reading"]
-        cls.temperature = cls.env.ref("boh_maintenance.metric_temperature_c")
         cls.env["boh.sensor.threshold"].create(
             {
                 "equipment_id": cls.cold_room.id,

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..controllers.intake import DEFAULT_LIMITS
+from ..models.boh_maintenance_intake_hit import DEFAULT_LIMITS
 
 #: Hits older than a day are purged (``boh.maintenance.intake.hit._cron_purge_hits``): a
 #: longer window would silently count only the last day.
@@ -46,16 +46,8 @@ class BohMaintenanceIntakeSettings(models.TransientModel):
     def default_get(self, fields_list):
         """Start from the limits the repair page applies now."""
         values = super().default_get(fields_list)
-        params = self.env["ir.config_parameter"].sudo()
-        for name, key in PARAMS.items():
-            if name not in fields_list:
-                continue
-            # The same reading as the repair page: unreadable or missing means the default.
-            try:
-                value = int(params.get_param(key) or DEFAULT_LIMITS[name])
-            except ValueError:
-                value = DEFAULT_LIMITS[name]
-            values[name] = max(value, 1)
+        limits = self.env["boh.maintenance.intake.hit"]._limits()
+        values.update({name: limits[name] for name in PARAMS if name in fields_list})
         return values
 
     @api.constrains(*PARAMS)

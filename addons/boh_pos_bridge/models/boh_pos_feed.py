@@ -618,12 +618,12 @@ class BohPosFeed(models.AbstractModel):
         covering = (
             self.env["boh.stock.count"]
             .sudo()
-            ._first_approved_store_counts(
-                {(entry["warehouse"].id, entry["order"].business_date) for entry in entries}
+            ._first_approved_counts(
+                {(entry["warehouse"].id, entry["order"].business_date, None) for entry in entries}
             )
         )
         for entry in entries:
-            count = covering.get((entry["warehouse"].id, entry["order"].business_date))
+            count = covering.get((entry["warehouse"].id, entry["order"].business_date, None))
             if not count and entry["record"]:
                 count = entry["record"].late_count_id
             entry["late_count_id"] = count.id if count else False
@@ -956,20 +956,9 @@ class BohPosFeed(models.AbstractModel):
                     "boh_depletion_kind": kind,
                     "boh_depletion_qty": delta,
                     "picked": True,
-                    "move_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": product.id,
-                                "product_uom_id": product.uom_id.id,
-                                "quantity": part_qty,
-                                "location_id": (location if delta > 0 else out).id,
-                                "location_dest_id": (out if delta > 0 else location).id,
-                                "company_id": warehouse.company_id.id,
-                                "lot_id": lot.id,
-                            }
-                        )
-                        for lot, location, part_qty in parts
-                    ],
+                    "move_line_ids": _move_line_commands(
+                        product, warehouse.company_id, parts, out, outward=delta > 0
+                    ),
                 }
             )
             count = covering.get((warehouse.id, day, product.id))
@@ -1009,20 +998,8 @@ class BohPosFeed(models.AbstractModel):
             "boh_business_date": day,
             "boh_count_id": count.id,
             "boh_count_role": "late_sale",
-            "move_line_ids": [
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "product_uom_id": product.uom_id.id,
-                        "quantity": part_qty,
-                        "location_id": (loss if delta > 0 else location).id,
-                        "location_dest_id": (location if delta > 0 else loss).id,
-                        "company_id": company.id,
-                        "lot_id": lot.id,
-                    }
-                )
-                for lot, location, part_qty in parts
-            ],
+            # the mirror of the depletion's lines
+            "move_line_ids": _move_line_commands(product, company, parts, loss, outward=delta < 0),
         }
 
     def _allocate_lots(self, plan):
@@ -1350,6 +1327,25 @@ class BohPosFeed(models.AbstractModel):
                 }
             )
         return rows
+
+
+def _move_line_commands(product, company, parts, outside, *, outward):
+    """Move lines for ``parts`` (``(lot, location in the store, qty)``), each between its
+    store location and ``outside``: out of the store when ``outward``, else into it."""
+    return [
+        Command.create(
+            {
+                "product_id": product.id,
+                "product_uom_id": product.uom_id.id,
+                "quantity": qty,
+                "location_id": (location if outward else outside).id,
+                "location_dest_id": (outside if outward else location).id,
+                "company_id": company.id,
+                "lot_id": lot.id,
+            }
+        )
+        for lot, location, qty in parts
+    ]
 
 
 def _add_consumption(entry, kind, ingredients):
