@@ -67,3 +67,12 @@ class TestReliabilityReport(TransactionCase):
         self.assertTrue(visible)
         self.assertEqual(set(visible.store_id.ids), {self.store_a.id})
         self.assertNotIn("category", visible.mapped("scope"), "fleet-wide lines stay hidden")
+
+    @freeze_time("2026-11-25 12:00:00")
+    def test_menu_opens_the_report_for_admin_and_store_manager(self):
+        # The menu runs a server action; without groups Odoo demands write access on the
+        # read-only report and answers "Access Error" to everyone.
+        menu_action = self.env.ref("boh_maintenance.menu_boh_reliability_report").action
+        for user in (self.env.ref("base.user_admin"), self.manager_a):
+            action = menu_action.with_user(user).run()
+            self.assertEqual(action["res_model"], "boh.maintenance.reliability.report")

@@ -19,6 +19,7 @@ class BohPosAvailability(models.Model):
     @api.model
     def action_refresh(self):
         """Recompute the list for every store the user may see."""
+        self.check_access("read")
         warehouses = self.env["stock.warehouse"].search(
             [("company_id", "in", self.env.companies.ids)]
         )
