@@ -302,7 +302,6 @@ def test_boh_serve_honours_connection_settings():
     ):
         assert option in text
     assert "/mnt/extra-addons" in text
-    assert "--without-demo" not in text, "the demo database must get the demo data"
 
 
 # ---------------------------------------------------------------------- boh-serve, run
@@ -450,3 +449,32 @@ def test_boh_serve_failed_install_drops_the_database(fake):
     assert result.returncode != 0
     assert len(calls) == 1, "must not serve after a failed install"
     assert "dropdb --if-exists boh_demo" in pg
+
+
+def test_boh_serve_production_database_has_no_demo_data(fake):
+    result, calls, _ = fake(BOH_DEMO="0")
+    assert result.returncode == 0, result.stderr
+    create, serve = calls
+    assert "--without-demo=all" in create and "--without-demo=all" not in serve
+
+
+def test_boh_serve_refuses_a_bad_demo_switch(fake):
+    result, calls, _ = fake(BOH_DEMO="yes")
+    assert result.returncode != 0 and "BOH_DEMO must be 0 or 1" in result.stderr
+    assert not calls
+
+
+def test_boh_serve_freezes_the_public_address(fake):
+    installed = ",".join(addon_folders())
+    result, _calls, pg = fake(
+        BOH_BASE_URL="https://boh.example.com", FAKE_DBS="boh_demo", FAKE_INSTALLED=installed
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'web.base.url', 'https://boh.example.com'" in pg
+    assert "'web.base.url.freeze', 'True'" in pg
+
+
+def test_boh_serve_refuses_a_base_url_that_is_not_an_address(fake):
+    result, calls, pg = fake(BOH_BASE_URL="https://x'; drop table res_users; --")
+    assert result.returncode != 0 and "BOH_BASE_URL must be an address" in result.stderr
+    assert "drop table" not in pg
