@@ -18,7 +18,7 @@ class BohForecastCase(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tz="UTC"))
         cls.company = cls.env.company
-        cls.company.write({"boh_fc_service_level": 95.0, "boh_fc_horizon": 21})
+        cls.company.write({"boh_forecast_service_level": 95.0, "boh_forecast_horizon": 21})
         cls.kg = cls.env.ref("uom.product_uom_kgm")
         cls.unit = cls.env.ref("uom.product_uom_unit")
         cls.litre = cls.env.ref("uom.product_uom_litre")

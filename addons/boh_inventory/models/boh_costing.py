@@ -341,21 +341,23 @@ class BohCosting(models.AbstractModel):
             )
             if product["kind"] == "menu":
                 taxes = _plain_taxes(product["taxes"])
-                fc = food_cost(portion_cost, product["list_price"], taxes, product["target"])
+                food_costing = food_cost(
+                    portion_cost, product["list_price"], taxes, product["target"]
+                )
             else:  # prep items are not sold: no price, no food cost %
-                fc = food_cost(portion_cost, 0.0)
-            new_food_costs[recipe_id] = fc
+                food_costing = food_cost(portion_cost, 0.0)
+            new_food_costs[recipe_id] = food_costing
             new_rows[recipe_id] = (
                 cost.total,
                 cost.per_unit,
                 portion_cost,
                 cost.complete,
                 ", ".join(str(products.get(p, {}).get("name", p)) for p in cost.missing) or None,
-                fc.net_price,
-                fc.food_cost_pct or 0.0,
-                fc.margin,
-                fc.target_pct or 0.0,
-                fc.over_target,
+                food_costing.net_price,
+                food_costing.food_cost_pct or 0.0,
+                food_costing.margin,
+                food_costing.target_pct or 0.0,
+                food_costing.over_target,
             )
         old_rows, old_food_costs = self._read_stored_costs(list(new_rows), products, recipes)
         changed = [rid for rid, row in new_rows.items() if not _same_row(row, old_rows.get(rid))]
@@ -481,7 +483,7 @@ class BohCosting(models.AbstractModel):
     ):
         """A cost impact line per menu item whose food cost % moved."""
         menu_ids = {rid for rid in changed if products[recipes[rid].product]["kind"] == "menu"}
-        old = {rid: fc for rid, fc in old_food_costs.items() if rid in menu_ids}
+        old = {rid: food_costing for rid, food_costing in old_food_costs.items() if rid in menu_ids}
         new = {rid: new_food_costs[rid] for rid in old}
         impacts = cost_impact(old, new, min_change_pct=0.005)
         if not impacts:

@@ -48,7 +48,7 @@ class BohStockReview(models.Model):
         return True
 
     @api.model
-    def _boh_flag_from_episodes(self, episodes):
+    def _flag_from_episodes(self, episodes):
         """Open a review of the stock held by each cold storage whose breach just began.
 
         Only equipment linked to a stock location is concerned; the review lists the

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -14,8 +15,11 @@ def make_fixtures(cls):
     skill_type = env["hr.skill.type"].create(
         {
             "name": "Kitchen Equipment",
-            "skill_ids": [(0, 0, {"name": "Gas"}), (0, 0, {"name": "Refrigeration"})],
-            "skill_level_ids": [(0, 0, {"name": "Certified", "level_progress": 100})],
+            "skill_ids": [
+                Command.create({"name": "Gas"}),
+                Command.create({"name": "Refrigeration"}),
+            ],
+            "skill_level_ids": [Command.create({"name": "Certified", "level_progress": 100})],
         }
     )
     cls.skill_gas, cls.skill_cold = skill_type.skill_ids
@@ -62,12 +66,16 @@ def make_fixtures(cls):
         {
             "name": "Kitchen Techs",
             "company_id": company.id,
-            "member_ids": [(6, 0, (cls.tech1 | cls.tech2 | cls.tech3).ids)],
+            "member_ids": [Command.set((cls.tech1 | cls.tech2 | cls.tech3).ids)],
         }
     )
     Category = env["maintenance.equipment.category"]
     cls.cat_fryer = Category.create(
-        {"name": "Fryers", "boh_code_prefix": "FRY", "boh_skill_ids": [(6, 0, cls.skill_gas.ids)]}
+        {
+            "name": "Fryers",
+            "boh_code_prefix": "FRY",
+            "boh_skill_ids": [Command.set(cls.skill_gas.ids)],
+        }
     )
     cls.cat_cold = Category.create(
         {"name": "Cold Rooms", "boh_code_prefix": "CLD", "boh_skill_ids": cls.skill_cold.ids}

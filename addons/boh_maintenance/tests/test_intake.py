@@ -7,6 +7,7 @@ from unittest.mock import patch
 
 from PIL import Image
 
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -285,7 +286,7 @@ class TestRepairIntake(HttpCase):
     def test_label_sheet_download(self):
         self.authenticate("admin", "admin")
         wizard = self.env["boh.maintenance.label.wizard"].create(
-            {"equipment_ids": [(6, 0, self.oven.ids)]}
+            {"equipment_ids": [Command.set(self.oven.ids)]}
         )
         action = wizard.action_print()
         response = self.url_open(action["url"])
