@@ -346,7 +346,13 @@ class BohForecastEngine(models.AbstractModel):
     @api.model
     def _suggest_orders(self, company, warehouses, forecasts, now):
         """Draft purchase orders per vendor and location covering until the delivery after
-        next, with each line's explanation. Replaces the suggestions still in draft."""
+        next, with each line's explanation. Replaces the suggestions still in draft.
+
+        Long because it is the engine's one ordering pass (what not to order, the store-by-store
+        loop, the grouping per vendor) and its reshaping belongs with moving the replenishment maths
+        into the core in one call for the whole frame (issue 11, item 2); parallel work on this file
+        comes first.
+        """
         PO = self.env["purchase.order"]
         stale = PO.search(
             [

@@ -15,6 +15,12 @@ class BohForecastCase(TransactionCase):
 
     @classmethod
     def setUpClass(cls):
+        """The shared fixtures: vendors, stores, ingredients, menu items and their sales history.
+
+        Long because it builds the one small restaurant world every test of this module shares, in
+        the order its records depend on each other; split, its parts would only be called here, in
+        this order.
+        """
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tz="UTC"))
         cls.company = cls.env.company

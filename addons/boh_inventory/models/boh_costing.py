@@ -123,6 +123,38 @@ class BohCosting(models.AbstractModel):
         book = RecipeBook(recipes, ingredients, converter)
         return book, products, converter
 
+    def _read_product_allergens(self, ids):
+        """Allergen ids of each product (through its template), in one query."""
+        return {
+            pid: frozenset(allergen_ids)
+            for pid, allergen_ids in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT pp.id, array_agg(rel.allergen_id)
+                      FROM product_product pp
+                      JOIN boh_allergen_product_template_rel rel
+                        ON rel.product_tmpl_id = pp.product_tmpl_id
+                     WHERE pp.id = ANY(%s)
+                     GROUP BY pp.id
+                    """,
+                    ids,
+                )
+            )
+        }
+
+    def _read_menu_taxes(self, company, menu_templates):
+        """The company's sales taxes of each menu item template, in one query."""
+        tax_rows = self.env.execute_query(
+            SQL(
+                "SELECT prod_id, array_agg(tax_id) FROM product_taxes_rel "
+                "WHERE prod_id = ANY(%s) GROUP BY prod_id",
+                menu_templates,
+            )
+        )
+        all_taxes = self.env["account.tax"].browse({t for _p, taxes in tax_rows for t in taxes})
+        company_taxes = all_taxes.filtered(lambda t: t.company_id == company)
+        return {tmpl: all_taxes.browse(taxes) & company_taxes for tmpl, taxes in tax_rows}
+
     def _read_products(self, company, product_ids):
         """uom, name, role, cost, list price, taxes, allergens and target of products.
 
@@ -150,35 +182,10 @@ class BohCosting(models.AbstractModel):
                 ids=ids,
             )
         )
-        allergens = {
-            pid: frozenset(allergen_ids)
-            for pid, allergen_ids in self.env.execute_query(
-                SQL(
-                    """
-                    SELECT pp.id, array_agg(rel.allergen_id)
-                      FROM product_product pp
-                      JOIN boh_allergen_product_template_rel rel
-                        ON rel.product_tmpl_id = pp.product_tmpl_id
-                     WHERE pp.id = ANY(%s)
-                     GROUP BY pp.id
-                    """,
-                    ids,
-                )
-            )
-        }
-        menu_templates = [row["tmpl_id"] for row in rows if row["boh_kind"] == "menu"]
-        tax_rows = self.env.execute_query(
-            SQL(
-                "SELECT prod_id, array_agg(tax_id) FROM product_taxes_rel "
-                "WHERE prod_id = ANY(%s) GROUP BY prod_id",
-                menu_templates,
-            )
+        allergens = self._read_product_allergens(ids)
+        taxes_by_template = self._read_menu_taxes(
+            company, [row["tmpl_id"] for row in rows if row["boh_kind"] == "menu"]
         )
-        all_taxes = self.env["account.tax"].browse({t for _p, taxes in tax_rows for t in taxes})
-        company_taxes = all_taxes.filtered(lambda t: t.company_id == company)
-        taxes_by_template = {
-            tmpl: all_taxes.browse(taxes) & company_taxes for tmpl, taxes in tax_rows
-        }
         no_tax = self.env["account.tax"]
         default_target = company.boh_target_food_cost_pct or None
         return {

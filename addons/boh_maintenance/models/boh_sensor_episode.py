@@ -2,6 +2,8 @@ import pandas as pd
 
 from odoo import api, fields, models
 
+from boh_core.maintenance.sensors import KNOWN_COLUMNS
+
 
 def _odoo_datetime(stamp):
     """A pandas UTC timestamp (or NaT) -> Odoo's naive UTC datetime (or False)."""
@@ -39,6 +41,25 @@ class BohSensorEpisode(models.Model):
             "This breach episode is already recorded.",
         )
     ]
+
+    def _as_core(self):
+        """These recorded episodes as ``reconcile_episodes`` reads them (``KNOWN_COLUMNS``)."""
+        return pd.DataFrame(
+            [
+                (
+                    e.id,
+                    e.equipment_id.boh_short_code,
+                    e.metric_id.code,
+                    e.start,
+                    e.last_out or None,
+                    e.end or None,
+                    e.peak,
+                    e.state,
+                )
+                for e in self
+            ],
+            columns=list(KNOWN_COLUMNS),
+        )
 
     @api.model
     def _sync(self, episodes, thresholds):

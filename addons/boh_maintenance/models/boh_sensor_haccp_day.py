@@ -8,6 +8,8 @@ from odoo import api, fields, models
 
 from boh_core.maintenance.sensors import daily_temperature_log
 
+from .boh_sensor_reading import core_readings
+
 TEMPERATURE = "temperature_c"
 
 
@@ -67,15 +69,7 @@ class BohSensorHaccpDay(models.Model):
         for machine in machines:
             by_tz[self._store_tz(machine)].append(machine.boh_short_code)
         equipment = {m.boh_short_code: m.id for m in machines}
-        code_of = {m.id: m.boh_short_code for m in machines}
-        frame = pd.DataFrame(
-            {
-                "equipment": readings["equipment_id"].map(code_of),
-                "metric": TEMPERATURE,
-                "at": pd.to_datetime(readings["at"]),
-                "value": readings["value"].astype(float),
-            }
-        )
+        frame = core_readings(readings, {m.id: m.boh_short_code for m in machines}, TEMPERATURE)
         vals_list = []
         for tz, codes in by_tz.items():
             pytz.timezone(tz)  # an unknown zone raises here, not deep in pandas
@@ -88,18 +82,7 @@ class BohSensorHaccpDay(models.Model):
             for row in log.itertuples(index=False):
                 if not day_from <= row.day <= day_to:
                     continue
-                vals_list.append(
-                    {
-                        "equipment_id": equipment[row.equipment],
-                        "day": row.day,
-                        "min_c": 0.0 if pd.isna(row.min) else row.min,
-                        "max_c": 0.0 if pd.isna(row.max) else row.max,
-                        "mean_c": 0.0 if pd.isna(row.mean) else row.mean,
-                        "reading_count": int(row.count),
-                        "out_count": 0 if pd.isna(row.out_count) else int(row.out_count),
-                        "minutes_out": 0.0 if pd.isna(row.minutes_out) else row.minutes_out,
-                    }
-                )
+                vals_list.append(_log_vals(row, equipment[row.equipment]))
         self.sudo().search(
             [
                 ("equipment_id", "in", list(equipment.values())),
@@ -114,3 +97,17 @@ class BohSensorHaccpDay(models.Model):
         """Write yesterday's and today's HACCP lines (today's is refreshed as the day goes)."""
         today = fields.Date.context_today(self)
         self._refresh(today - timedelta(days=1), today)
+
+
+def _log_vals(row, equipment_id):
+    """Values of one log line from a row of ``daily_temperature_log``."""
+    return {
+        "equipment_id": equipment_id,
+        "day": row.day,
+        "min_c": 0.0 if pd.isna(row.min) else row.min,
+        "max_c": 0.0 if pd.isna(row.max) else row.max,
+        "mean_c": 0.0 if pd.isna(row.mean) else row.mean,
+        "reading_count": int(row.count),
+        "out_count": 0 if pd.isna(row.out_count) else int(row.out_count),
+        "minutes_out": 0.0 if pd.isna(row.minutes_out) else row.minutes_out,
+    }

@@ -10,7 +10,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 from odoo.tools.sql import SQL_ORDER_BY_TYPE
 
-from boh_core.maintenance.sensors import KNOWN_COLUMNS, track_episodes, validate_reading
+from boh_core.maintenance.sensors import track_episodes, validate_reading
 
 _logger = logging.getLogger(__name__)
 
@@ -58,6 +58,19 @@ class SensorValue(fields.Float):
     def column_order(self):
         """Among the 4-byte columns, before the timestamp: no alignment padding."""
         return SQL_ORDER_BY_TYPE["int4"]
+
+
+def core_readings(readings, code_of, metric):
+    """Stored readings (``_series_frame``) as ``boh_core.maintenance.sensors`` reads them:
+    equipment by short code (``code_of`` maps ids), ``metric`` a code or a column of codes."""
+    return pd.DataFrame(
+        {
+            "equipment": readings["equipment_id"].map(code_of),
+            "metric": metric,
+            "at": pd.to_datetime(readings["at"]),
+            "value": readings["value"].astype(float),
+        }
+    )
 
 
 class BohSensorReading(models.Model):
@@ -151,8 +164,8 @@ class BohSensorReading(models.Model):
         return self
 
     @api.model
-    def _process_readings(self, readings):
-        """Validate, store and follow a batch of readings; the answer of push_readings."""
+    def _check_batch(self, readings):
+        """Refuse a push that is not a list, or more readings than one call may carry."""
         if not isinstance(readings, list | tuple):
             raise UserError(self.env._("readings must be a list of readings."))
         if len(readings) > MAX_BATCH:
@@ -163,6 +176,27 @@ class BohSensorReading(models.Model):
                     max=MAX_BATCH,
                 )
             )
+
+    @api.model
+    def _equipment_by_code(self, codes):
+        """Ids of the equipment with these short codes that the caller may report on.
+
+        The caller's own access rules decide which equipment they may report on; a sensor
+        integration pushes in sudo (_check_push_access): keep to its companies.
+        """
+        equipment = self.env["maintenance.equipment"].search_fetch(
+            [
+                ("boh_short_code", "in", list(codes)),
+                ("company_id", "in", [*self.env.companies.ids, False]),
+            ],
+            ["boh_short_code"],
+        )
+        return {machine.boh_short_code: machine.id for machine in equipment}
+
+    @api.model
+    def _process_readings(self, readings):
+        """Validate, store and follow a batch of readings; the answer of push_readings."""
+        self._check_batch(readings)
         now = datetime.now(timezone.utc)
         metrics = {
             metric.code: metric.id
@@ -180,16 +214,7 @@ class BohSensorReading(models.Model):
                 }
             else:
                 clean.append((index, reading))
-        # The caller's own access rules decide which equipment they may report on; a
-        # sensor integration pushes in sudo (_check_push_access): keep to its companies.
-        equipment = self.env["maintenance.equipment"].search_fetch(
-            [
-                ("boh_short_code", "in", list({r["equipment"] for _i, r in clean})),
-                ("company_id", "in", [*self.env.companies.ids, False]),
-            ],
-            ["boh_short_code"],
-        )
-        by_code = {machine.boh_short_code: machine.id for machine in equipment}
+        by_code = self._equipment_by_code({r["equipment"] for _i, r in clean})
         rows = {}  # (equipment id, metric id, at) -> (index, value), first one first
         for index, reading in clean:
             equipment_id = by_code.get(reading["equipment"])
@@ -307,32 +332,11 @@ class BohSensorReading(models.Model):
             # last out-of-range reading on, however long the sensor was silent.
             since = min(since, episode.last_out or episode.start)
         frame = self._series_frame(thresholds.equipment_id.ids, thresholds.metric_id.ids, since)
-        code_of = {t.equipment_id.id: t.equipment_id.boh_short_code for t in thresholds}
-        metric_of = {t.metric_id.id: t.metric_id.code for t in thresholds}
-        frame = pd.DataFrame(
-            {
-                "equipment": frame["equipment_id"].map(code_of),
-                "metric": frame["metric_id"].map(metric_of),
-                "at": pd.to_datetime(frame["at"]),
-                "value": frame["value"].astype(float),
-            }
+        frame = core_readings(
+            frame,
+            {t.equipment_id.id: t.equipment_id.boh_short_code for t in thresholds},
+            frame["metric_id"].map({t.metric_id.id: t.metric_id.code for t in thresholds}),
         )
-        recorded = pd.DataFrame(
-            [
-                (
-                    e.id,
-                    e.equipment_id.boh_short_code,
-                    e.metric_id.code,
-                    e.start,
-                    e.last_out or None,
-                    e.end or None,
-                    e.peak,
-                    e.state,
-                )
-                for e in known
-            ],
-            columns=list(KNOWN_COLUMNS),
-        )
-        episodes = track_episodes(frame, thresholds._as_core(), recorded)
+        episodes = track_episodes(frame, thresholds._as_core(), known._as_core())
         if not episodes.empty:
             Episode._sync(episodes, thresholds)

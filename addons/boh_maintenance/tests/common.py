@@ -3,7 +3,12 @@ from odoo.tests import TransactionCase, new_test_user
 
 
 def make_fixtures(cls):
-    """Stores, a team with technicians holding skills, categories and equipment."""
+    """Stores, a team with technicians holding skills, categories and equipment.
+
+    Long because it builds the one small restaurant world every test of this module shares, in the
+    order its records depend on each other; split, its parts would only be called here, in this
+    order.
+    """
     env = cls.env
     company = env.company
     cls.store_a = env["stock.warehouse"].create(
@@ -42,14 +47,12 @@ def make_fixtures(cls):
                 "user_id": user.id,
                 "company_id": company.id,
                 "employee_skill_ids": [
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "skill_id": skill.id,
                             "skill_type_id": skill_type.id,
                             "skill_level_id": level.id,
-                        },
+                        }
                     )
                     for skill in skills
                 ],
