@@ -1,5 +1,7 @@
+import re
+
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 
 def make_fixtures(cls):
@@ -126,3 +128,37 @@ class SensorCase(TransactionCase):
         make_fixtures(cls)
         cls.Reading = cls.env["boh.sensor.reading"]
         cls.temperature = cls.env.ref("boh_maintenance.metric_temperature_c")
+
+    @classmethod
+    def _cold_room_threshold(cls):
+        """The cold room's temperature range: 0-5 °C, a breach counting after 20 minutes."""
+        return cls.env["boh.sensor.threshold"].create(
+            {
+                "equipment_id": cls.cold_room.id,
+                "metric_id": cls.temperature.id,
+                "has_min": True,
+                "min_value": 0.0,
+                "has_max": True,
+                "max_value": 5.0,
+                "min_duration_minutes": 20,
+            }
+        )
+
+
+class IntakeCase(HttpCase):
+    """The fixtures and the fryer's repair page, with its form's CSRF token at hand."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        make_fixtures(cls)
+        cls.token = cls.fryer._boh_issue_tokens()[cls.fryer.id]
+        cls.url = f"/boh/repair/{cls.token}"
+
+    def _csrf(self, url=None, headers=None):
+        """The CSRF token of the page's form (the page must answer 200)."""
+        response = self.url_open(url or self.url, headers=headers)
+        self.assertEqual(response.status_code, 200)
+        match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+        self.assertTrue(match, "the form carries a CSRF token")
+        return match.group(1)

@@ -209,17 +209,7 @@ class TestSensorEpisodesOutOfOrder(SensorCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.threshold = cls.env["boh.sensor.threshold"].create(
-            {
-                "equipment_id": cls.cold_room.id,
-                "metric_id": cls.temperature.id,
-                "has_min": True,
-                "min_value": 0.0,
-                "has_max": True,
-                "max_value": 5.0,
-                "min_duration_minutes": 20,
-            }
-        )
+        cls.threshold = cls._cold_room_threshold()
         cls.code = cls.cold_room.boh_short_code
 
     def _readings(self, minutes, value=9.0):
