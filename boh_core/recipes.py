@@ -97,6 +97,26 @@ class RecipeBook:
         self._converter = converter
         self._recipes: dict[Key, Recipe] = {}
         self._by_product: dict[Key, Recipe] = {}
+        self._index_recipes(recipes)
+        self._ingredients: dict[Key, Ingredient] = {}
+        for ingredient in ingredients:
+            self._check_ingredient(ingredient)
+            self._ingredients[ingredient.product] = ingredient
+        # product -> ids of the recipes using it directly, for where_used.
+        self._users: dict[Key, set[Key]] = defaultdict(set)
+        # recipe id -> ids of its direct sub-recipes, in line order, for the DAG walks.
+        self._children: dict[Key, tuple[Key, ...]] = {}
+        self._index_lines()
+
+        self._valid: set[Key] = set()
+        # recipe id -> ((component, gross qty in the component's unit per batch), ...).
+        self._gross: dict[Key, tuple[tuple[Key, float], ...]] = {}
+        self._costs: dict[Key, RecipeCost] = {}
+        self._vectors: dict[Key, dict[Key, float]] = {}
+        self._allergens: dict[Key, frozenset] = {}
+
+    def _index_recipes(self, recipes: Iterable[Recipe]) -> None:
+        """Index recipes by id and by product; one recipe per id and per product."""
         for recipe in recipes:
             if recipe.id in self._recipes:
                 raise BohError(
@@ -118,15 +138,8 @@ class RecipeBook:
             self._recipes[recipe.id] = recipe
             self._by_product[recipe.product] = recipe
 
-        self._ingredients: dict[Key, Ingredient] = {}
-        for ingredient in ingredients:
-            self._check_ingredient(ingredient)
-            self._ingredients[ingredient.product] = ingredient
-
-        # product -> ids of the recipes using it directly, for where_used.
-        self._users: dict[Key, set[Key]] = defaultdict(set)
-        # recipe id -> ids of its direct sub-recipes, in line order, for the DAG walks.
-        self._children: dict[Key, tuple[Key, ...]] = {}
+    def _index_lines(self) -> None:
+        """Who uses each product, and each recipe's sub-recipes; every component known."""
         for recipe in self._recipes.values():
             children: dict[Key, None] = {}
             for line in recipe.lines:
@@ -143,13 +156,6 @@ class RecipeBook:
                     )
                 self._users[line.component].add(recipe.id)
             self._children[recipe.id] = tuple(children)
-
-        self._valid: set[Key] = set()
-        # recipe id -> ((component, gross qty in the component's unit per batch), ...).
-        self._gross: dict[Key, tuple[tuple[Key, float], ...]] = {}
-        self._costs: dict[Key, RecipeCost] = {}
-        self._vectors: dict[Key, dict[Key, float]] = {}
-        self._allergens: dict[Key, frozenset] = {}
 
     # -- lookups --------------------------------------------------------------------------
 

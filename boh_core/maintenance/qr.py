@@ -291,6 +291,47 @@ def _draw_qr(canvas, data: str, x: float, y: float, size: float) -> None:
     canvas.drawPath(path, stroke=0, fill=1)
 
 
+def _check_sheet(labels: Sequence[Label], columns: int, rows: int, margin_mm: float) -> None:
+    """Refuse a sheet :func:`label_sheet_pdf` cannot print, naming the field."""
+    if not labels:
+        raise BohError("labels", 0, "There are no labels to print; select at least one.")
+    for field, value, low, high in (("columns", columns, 1, 4), ("rows", rows, 1, 12)):
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise BohError(field, value, f"The {field} {value!r} must be from {low} to {high}.")
+    if not 0 <= margin_mm <= 30:
+        raise BohError("margin_mm", margin_mm, f"The margin {margin_mm!r} mm must be 0 to 30.")
+    for index, label in enumerate(labels):
+        if not isinstance(label, Label):
+            raise BohError("labels", index, f"Label {index} is a {type(label).__name__}.")
+        for field in ("name", "store", "code", "url"):
+            if not isinstance(getattr(label, field), str):
+                raise BohError(field, getattr(label, field), f"Label {index}: {field} is not text.")
+        if not label.url:
+            raise BohError("url", label.url, f"Label {index} ({label.name}) has no URL.")
+
+
+def _label_lines(label: Label, caption: str | None, fonts: tuple[str, str, str], width: float):
+    """The ``(text, font, size)`` lines of a label: its name wrapped, store, code, caption."""
+    regular, bold, cjk = fonts
+    name_font = _font_for(label.name, bold, cjk)
+    lines = [(line, name_font, 11) for line in _wrap(label.name, name_font, 11, width)]
+    lines += [
+        (label.store, _font_for(label.store, regular, cjk), 9),
+        (label.code, _font_for(label.code, "Courier-Bold", cjk), 16),
+    ]
+    if caption:
+        lines.append((caption, _font_for(caption, regular, cjk), 7))
+    return lines
+
+
+def _draw_lines(canvas, lines, x: float, top: float, width: float) -> None:
+    """Draw ``lines`` down from ``top``, each cut to ``width``."""
+    for text, font, size in lines:
+        top -= size * 1.35
+        canvas.setFont(font, size)
+        canvas.drawString(x, top, _fit(text, font, size, width))
+
+
 def label_sheet_pdf(
     labels: Sequence[Label],
     *,
@@ -309,21 +350,7 @@ def label_sheet_pdf(
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
-    if not labels:
-        raise BohError("labels", 0, "There are no labels to print; select at least one.")
-    for field, value, low, high in (("columns", columns, 1, 4), ("rows", rows, 1, 12)):
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise BohError(field, value, f"The {field} {value!r} must be from {low} to {high}.")
-    if not 0 <= margin_mm <= 30:
-        raise BohError("margin_mm", margin_mm, f"The margin {margin_mm!r} mm must be 0 to 30.")
-    for index, label in enumerate(labels):
-        if not isinstance(label, Label):
-            raise BohError("labels", index, f"Label {index} is a {type(label).__name__}.")
-        for field in ("name", "store", "code", "url"):
-            if not isinstance(getattr(label, field), str):
-                raise BohError(field, getattr(label, field), f"Label {index}: {field} is not text.")
-        if not label.url:
-            raise BohError("url", label.url, f"Label {index} ({label.name}) has no URL.")
+    _check_sheet(labels, columns, rows, margin_mm)
 
     regular, bold, cjk = _register_fonts()
     page_w, page_h = A4
@@ -349,21 +376,9 @@ def label_sheet_pdf(
         canvas.setDash()
         _draw_qr(canvas, label.url, x + pad, y + (cell_h - qr_size) / 2, qr_size)
 
-        text_x = x + 2 * pad + qr_size
         text_w = cell_w - 3 * pad - qr_size
-        top = y + cell_h - pad
         canvas.setFillGray(0)
-        name_font = _font_for(label.name, bold, cjk)
-        lines = [(line, name_font, 11) for line in _wrap(label.name, name_font, 11, text_w)]
-        lines += [
-            (label.store, _font_for(label.store, regular, cjk), 9),
-            (label.code, _font_for(label.code, "Courier-Bold", cjk), 16),
-        ]
-        if caption:
-            lines.append((caption, _font_for(caption, regular, cjk), 7))
-        for text, font, size in lines:
-            top -= size * 1.35
-            canvas.setFont(font, size)
-            canvas.drawString(text_x, top, _fit(text, font, size, text_w))
+        lines = _label_lines(label, caption, (regular, bold, cjk), text_w)
+        _draw_lines(canvas, lines, x + 2 * pad + qr_size, y + cell_h - pad, text_w)
     canvas.save()
     return out.getvalue()

@@ -101,6 +101,70 @@ def _group_keys(by: str | Sequence[str]) -> list[str]:
     return keys
 
 
+def _fleet(df: pd.DataFrame, equipment: pd.DataFrame | None) -> pd.DataFrame:
+    """Group columns per equipment: the listed fleet first, then what the requests say."""
+    fleet = df.loc[:, list(GROUP_COLUMNS)]
+    if equipment is not None:
+        missing = [c for c in GROUP_COLUMNS if c not in getattr(equipment, "columns", ())]
+        if missing:
+            raise BohError(
+                "equipment", missing, f"The equipment lack the column(s) {', '.join(missing)}."
+            )
+        fleet = pd.concat([equipment.loc[:, list(GROUP_COLUMNS)], fleet], ignore_index=True)
+    return fleet.drop_duplicates("equipment_id", keep="first").set_index("equipment_id")
+
+
+def _downtime_ns(codes, request_ns, close_ns, start_ns: int, end_ns: int):
+    """Downtime spans in nanoseconds: ``(equipment code of each span, what it adds)``.
+
+    Each corrective request holds the equipment down from request to close (or to the
+    period end while open), clipped to the period, overlaps merged per equipment.
+    """
+    nat = np.iinfo(np.int64).min
+    closed = close_ns != nat
+    down_from = np.maximum(request_ns, start_ns)
+    down_to = np.minimum(np.where(closed, close_ns, end_ns), end_ns)
+    live = down_to > down_from
+    order = np.lexsort((down_from[live], codes[live]))
+    span_code = codes[live][order]
+    span_from = down_from[live][order]
+    span_to = down_to[live][order]
+    furthest = pd.Series(span_to).groupby(span_code).cummax().to_numpy()
+    # The union of sorted intervals grows by what each one adds past all earlier ends.
+    earlier_end = np.r_[nat, furthest[:-1]]
+    first_of_equipment = np.r_[True, span_code[1:] != span_code[:-1]]
+    earlier_end[first_of_equipment] = nat
+    added = np.clip(span_to - np.maximum(span_from, earlier_end), 0, None).astype(np.float64)
+    return span_code, added
+
+
+def _group_totals(per_equipment: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Sum the equipment's figures per group; MTTR and MTBF stay NaN without a repair or
+    a failure to divide by."""
+    totals = (
+        per_equipment.reset_index()
+        .groupby(keys, sort=True)[
+            ["failures", "repairs", "repair_hours", "operating_hours", "downtime_hours"]
+        ]
+        .sum()
+    )
+    totals["failures"] = totals["failures"].astype(np.int64)
+    totals["repairs"] = totals["repairs"].astype(np.int64)
+    totals["mttr_hours"] = totals["repair_hours"] / totals["repairs"].where(totals["repairs"] > 0)
+    totals["mtbf_hours"] = totals["operating_hours"] / totals["failures"].where(
+        totals["failures"] > 0
+    )
+    columns = [
+        "failures",
+        "repairs",
+        "mttr_hours",
+        "mtbf_hours",
+        "operating_hours",
+        "downtime_hours",
+    ]
+    return totals[columns].reset_index()
+
+
 def mttr_mtbf(
     requests: pd.DataFrame,
     *,
@@ -126,15 +190,7 @@ def mttr_mtbf(
             "period_end", str(end), f"The period end {end} is not after its start {start}."
         )
     df = _prepare(requests)
-    fleet = df.loc[:, list(GROUP_COLUMNS)]
-    if equipment is not None:
-        missing = [c for c in GROUP_COLUMNS if c not in getattr(equipment, "columns", ())]
-        if missing:
-            raise BohError(
-                "equipment", missing, f"The equipment lack the column(s) {', '.join(missing)}."
-            )
-        fleet = pd.concat([equipment.loc[:, list(GROUP_COLUMNS)], fleet], ignore_index=True)
-    fleet = fleet.drop_duplicates("equipment_id", keep="first").set_index("equipment_id")
+    fleet = _fleet(df, equipment)
 
     corrective = df.loc[df["kind"].to_numpy() == "corrective"]
     # Integer equipment codes and nanosecond integers let np.bincount and np.lexsort do the
@@ -150,21 +206,7 @@ def mttr_mtbf(
     repaired = in_period & closed & (close_ns <= end_ns)
     repair_ns = np.where(repaired, close_ns - request_ns, 0).astype(np.float64)
 
-    # Downtime: each corrective request holds the equipment down from request to close (or
-    # to the period end while open), clipped to the period, overlaps merged per equipment.
-    down_from = np.maximum(request_ns, start_ns)
-    down_to = np.minimum(np.where(closed, close_ns, end_ns), end_ns)
-    live = down_to > down_from
-    order = np.lexsort((down_from[live], codes[live]))
-    span_code = codes[live][order]
-    span_from = down_from[live][order]
-    span_to = down_to[live][order]
-    furthest = pd.Series(span_to).groupby(span_code).cummax().to_numpy()
-    # The union of sorted intervals grows by what each one adds past all earlier ends.
-    earlier_end = np.r_[nat, furthest[:-1]]
-    first_of_equipment = np.r_[True, span_code[1:] != span_code[:-1]]
-    earlier_end[first_of_equipment] = nat
-    added = np.clip(span_to - np.maximum(span_from, earlier_end), 0, None).astype(np.float64)
+    span_code, added = _downtime_ns(codes, request_ns, close_ns, start_ns, end_ns)
 
     ns_per_hour = 3600e9
     per_equipment = pd.DataFrame(
@@ -183,28 +225,7 @@ def mttr_mtbf(
     per_equipment = per_equipment.join(fleet[[c for c in GROUP_COLUMNS if c != "equipment_id"]])
     per_equipment.index.name = "equipment_id"
 
-    totals = (
-        per_equipment.reset_index()
-        .groupby(keys, sort=True)[
-            ["failures", "repairs", "repair_hours", "operating_hours", "downtime_hours"]
-        ]
-        .sum()
-    )
-    totals["failures"] = totals["failures"].astype(np.int64)
-    totals["repairs"] = totals["repairs"].astype(np.int64)
-    totals["mttr_hours"] = totals["repair_hours"] / totals["repairs"].where(totals["repairs"] > 0)
-    totals["mtbf_hours"] = totals["operating_hours"] / totals["failures"].where(
-        totals["failures"] > 0
-    )
-    columns = [
-        "failures",
-        "repairs",
-        "mttr_hours",
-        "mtbf_hours",
-        "operating_hours",
-        "downtime_hours",
-    ]
-    return totals[columns].reset_index()
+    return _group_totals(per_equipment, keys)
 
 
 def repeat_failures(requests: pd.DataFrame, n: int, days: float) -> pd.DataFrame:

@@ -93,6 +93,10 @@ def validate_reading(
     ``metrics``, ``value`` a finite number (numeric text accepted), ``at`` an ISO 8601 time
     *with* an offset (returned in UTC), not later than ``now + max_future`` (clock skew)
     nor before 2015. Unknown keys are ignored. Never raises for bad data.
+
+    Long because it reads its input field by field in the order the problems are reported, each
+    check next to its own message; helpers would only move the messages away from the checks they
+    explain.
     """
     if not isinstance(now, datetime) or now.tzinfo is None:
         raise BohError("now", now, "The current time must be a timezone-aware datetime.")
@@ -230,6 +234,33 @@ def _with_limits(df: pd.DataFrame, thresholds: Mapping) -> pd.DataFrame:
     return df
 
 
+#: Columns of :func:`breach_episodes`, in order.
+EPISODE_COLUMNS = (
+    "equipment",
+    "metric",
+    "start",
+    "end",
+    "last_out",
+    "duration_minutes",
+    "readings",
+    "peak",
+    "direction",
+    "state",
+)
+
+
+def _close_runs(episodes: pd.DataFrame, last_pos, df: pd.DataFrame, series) -> None:
+    """Set ``end`` and ``state`` of each run: the reading right after a run's last
+    (``last_pos``) closes it, if it belongs to the same series."""
+    after = last_pos + 1
+    closes = after < len(df)
+    closes[closes] = series[after[closes]] == series[after[closes] - 1]
+    end = pd.Series(pd.NaT, index=episodes.index, dtype=df["at"].dtype)
+    end[closes] = df["at"].to_numpy()[after[closes]]
+    episodes["end"] = end
+    episodes["state"] = np.where(closes, "closed", "open")
+
+
 def breach_episodes(
     readings: pd.DataFrame,
     thresholds: Mapping[tuple[str, str], Threshold | tuple],
@@ -253,18 +284,7 @@ def breach_episodes(
     more columns say ``long_enough`` and give the peak's ``excess`` over the limit: what
     :func:`reconcile_episodes` needs to extend an episode already recorded.
     """
-    columns = [
-        "equipment",
-        "metric",
-        "start",
-        "end",
-        "last_out",
-        "duration_minutes",
-        "readings",
-        "peak",
-        "direction",
-        "state",
-    ]
+    columns = list(EPISODE_COLUMNS)
     if include_short:
         columns += ["long_enough", "excess"]
     df = _with_limits(_prepare_readings(readings), thresholds)
@@ -299,14 +319,7 @@ def breach_episodes(
             ),
         }
     )
-    # The reading right after a run closes it, if it belongs to the same series.
-    after = grouped["pos"].last().to_numpy() + 1
-    closes = after < len(df)
-    closes[closes] = series[after[closes]] == series[after[closes] - 1]
-    end = pd.Series(pd.NaT, index=episodes.index, dtype=df["at"].dtype)
-    end[closes] = df["at"].to_numpy()[after[closes]]
-    episodes["end"] = end
-    episodes["state"] = np.where(closes, "closed", "open")
+    _close_runs(episodes, grouped["pos"].last().to_numpy(), df, series)
     episodes["duration_minutes"] = (episodes["last_out"] - episodes["start"]) / pd.Timedelta(
         minutes=1
     )
@@ -325,46 +338,23 @@ def _utc(column: pd.Series) -> pd.Series:
     return pd.to_datetime(column, utc=True, format="ISO8601")
 
 
-def reconcile_episodes(
-    runs: pd.DataFrame,
-    known: pd.DataFrame | None,
-    thresholds: Mapping[tuple[str, str], Threshold | tuple],
-) -> pd.DataFrame:
-    """Match freshly found runs to the episodes already recorded: one breach, one episode.
+#: Columns of :func:`reconcile_episodes`, in order.
+RECONCILED_COLUMNS = (
+    "id",
+    "equipment",
+    "metric",
+    "start",
+    "last_out",
+    "end",
+    "peak",
+    "direction",
+    "state",
+    "new",
+)
 
-    ``runs`` is :func:`breach_episodes` with ``include_short=True``; ``known`` holds the
-    recorded episodes (columns :data:`KNOWN_COLUMNS`, ``id`` any hashable key, ``last_out``
-    their last out-of-range reading) that may touch them. Readings arrive in any order,
-    so a run is matched by *overlap*, never by its start: a run whose span ``[start,
-    last_out]`` overlaps a recorded episode of the same series extends it (the earliest
-    one, if several), however short the run; a run that overlaps none becomes a new
-    episode only when it lasts the minimum duration. A late earlier reading thus moves an
-    episode's start instead of opening a second one, and a late in-range reading inside an
-    episode does not split it.
 
-    Returns one row per episode touched: ``id`` (the recorded key, or None for a new
-    episode), ``equipment``, ``metric``, ``start`` and ``last_out`` (the union of the
-    spans), ``end`` and ``state`` (of the latest run), ``peak`` and ``direction`` (the
-    reading furthest out of range), ``new``; ordered by start.
-    """
-    columns = [
-        "id",
-        "equipment",
-        "metric",
-        "start",
-        "last_out",
-        "end",
-        "peak",
-        "direction",
-        "state",
-        "new",
-    ]
-    if runs is None or runs.empty:
-        return pd.DataFrame(columns=columns)
-    runs = runs.reset_index(drop=True)
-    for column in ("start", "last_out", "end"):
-        runs[column] = _utc(runs[column])
-    runs["run"] = np.arange(len(runs))
+def _known_frame(known: pd.DataFrame | None) -> pd.DataFrame:
+    """The recorded episodes, checked and in UTC; each spans at least its start."""
     if known is None or known.empty:
         known = pd.DataFrame(columns=list(KNOWN_COLUMNS))
     missing = [c for c in KNOWN_COLUMNS if c not in known.columns]
@@ -377,29 +367,11 @@ def reconcile_episodes(
         known[column] = _utc(known[column])
     # Episodes recorded without their last out-of-range reading span at least their start.
     known["last_out"] = known["last_out"].fillna(known["start"])
+    return known
 
-    pairs = runs[["run", "equipment", "metric", "start", "last_out"]].merge(
-        known[["id", "equipment", "metric", "start", "last_out"]],
-        on=["equipment", "metric"],
-        suffixes=("", "_known"),
-    )
-    pairs = pairs.loc[
-        (pairs["start"] <= pairs["last_out_known"]) & (pairs["last_out"] >= pairs["start_known"])
-    ]
-    first = pairs.sort_values(["run", "start_known"], kind="stable").drop_duplicates("run")
-    match = pd.Series(first["id"].to_numpy(), index=first["run"].to_numpy(), dtype=object)
-    runs["id"] = runs["run"].map(match)
-    matched = runs["run"].isin(match.index)
-    runs = runs.loc[matched | runs["long_enough"].astype(bool)].copy()
-    if runs.empty:
-        return pd.DataFrame(columns=columns)
-    matched = runs["run"].isin(match.index)
-    # The group of a run: its recorded episode, or itself when it starts a new one.
-    runs["group"] = np.where(matched, "k" + runs["id"].astype(str), "r" + runs["run"].astype(str))
-    runs["fresh"] = True
 
-    old = known.loc[known["id"].isin(runs.loc[matched, "id"])].copy()
-    limits = _threshold_frame(thresholds)
+def _recorded_rows(old: pd.DataFrame, limits: pd.DataFrame) -> pd.DataFrame:
+    """Recorded episodes as rows of their group, with their peak's excess over the limit."""
     old = old.merge(limits, on=["equipment", "metric"], how="left", sort=False)
     with np.errstate(invalid="ignore"):
         old["excess"] = np.fmax(
@@ -408,12 +380,12 @@ def reconcile_episodes(
     old["excess"] = old["excess"].fillna(-np.inf)
     old["group"] = "k" + old["id"].astype(str)
     old["fresh"] = False
+    return old
 
-    parts = ["id", "equipment", "metric", "start", "last_out", "end", "peak", "excess"]
-    parts += ["state", "group", "fresh"]
-    dtypes = {"id": object, "peak": np.float64, "excess": np.float64, "state": object}
-    frames = [frame[parts].astype(dtypes) for frame in (runs, old) if not frame.empty]
-    rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+def _episodes_of_groups(rows: pd.DataFrame, limits: pd.DataFrame, columns) -> pd.DataFrame:
+    """One episode per group of runs and recorded episodes: the union of their spans, the
+    state of the latest, the worst peak (see :func:`reconcile_episodes`)."""
     grouped = rows.groupby("group", sort=False)
     # The latest run says whether the episode is still going on (runs win ties).
     latest = rows.sort_values(["last_out", "fresh"], kind="stable").groupby("group").tail(1)
@@ -439,6 +411,67 @@ def reconcile_episodes(
     return result[columns].reset_index(drop=True)
 
 
+def reconcile_episodes(
+    runs: pd.DataFrame,
+    known: pd.DataFrame | None,
+    thresholds: Mapping[tuple[str, str], Threshold | tuple],
+) -> pd.DataFrame:
+    """Match freshly found runs to the episodes already recorded: one breach, one episode.
+
+    ``runs`` is :func:`breach_episodes` with ``include_short=True``; ``known`` holds the
+    recorded episodes (columns :data:`KNOWN_COLUMNS`, ``id`` any hashable key, ``last_out``
+    their last out-of-range reading) that may touch them. Readings arrive in any order,
+    so a run is matched by *overlap*, never by its start: a run whose span ``[start,
+    last_out]`` overlaps a recorded episode of the same series extends it (the earliest
+    one, if several), however short the run; a run that overlaps none becomes a new
+    episode only when it lasts the minimum duration. A late earlier reading thus moves an
+    episode's start instead of opening a second one, and a late in-range reading inside an
+    episode does not split it.
+
+    Returns one row per episode touched: ``id`` (the recorded key, or None for a new
+    episode), ``equipment``, ``metric``, ``start`` and ``last_out`` (the union of the
+    spans), ``end`` and ``state`` (of the latest run), ``peak`` and ``direction`` (the
+    reading furthest out of range), ``new``; ordered by start.
+    """
+    columns = list(RECONCILED_COLUMNS)
+    if runs is None or runs.empty:
+        return pd.DataFrame(columns=columns)
+    runs = runs.reset_index(drop=True)
+    for column in ("start", "last_out", "end"):
+        runs[column] = _utc(runs[column])
+    runs["run"] = np.arange(len(runs))
+    known = _known_frame(known)
+    pairs = runs[["run", "equipment", "metric", "start", "last_out"]].merge(
+        known[["id", "equipment", "metric", "start", "last_out"]],
+        on=["equipment", "metric"],
+        suffixes=("", "_known"),
+    )
+    pairs = pairs.loc[
+        (pairs["start"] <= pairs["last_out_known"]) & (pairs["last_out"] >= pairs["start_known"])
+    ]
+    first = pairs.sort_values(["run", "start_known"], kind="stable").drop_duplicates("run")
+    match = pd.Series(first["id"].to_numpy(), index=first["run"].to_numpy(), dtype=object)
+    runs["id"] = runs["run"].map(match)
+    matched = runs["run"].isin(match.index)
+    runs = runs.loc[matched | runs["long_enough"].astype(bool)].copy()
+    if runs.empty:
+        return pd.DataFrame(columns=columns)
+    matched = runs["run"].isin(match.index)
+    # The group of a run: its recorded episode, or itself when it starts a new one.
+    runs["group"] = np.where(matched, "k" + runs["id"].astype(str), "r" + runs["run"].astype(str))
+    runs["fresh"] = True
+
+    limits = _threshold_frame(thresholds)
+    old = _recorded_rows(known.loc[known["id"].isin(runs.loc[matched, "id"])], limits)
+
+    parts = ["id", "equipment", "metric", "start", "last_out", "end", "peak", "excess"]
+    parts += ["state", "group", "fresh"]
+    dtypes = {"id": object, "peak": np.float64, "excess": np.float64, "state": object}
+    frames = [frame[parts].astype(dtypes) for frame in (runs, old) if not frame.empty]
+    rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return _episodes_of_groups(rows, limits, columns)
+
+
 def track_episodes(
     readings: pd.DataFrame,
     thresholds: Mapping[tuple[str, str], Threshold | tuple],
@@ -451,6 +484,40 @@ def track_episodes(
     """
     runs = breach_episodes(readings, thresholds, include_short=True)
     return reconcile_episodes(runs, known, thresholds)
+
+
+def _minutes_out(df: pd.DataFrame, tz: str, max_gap_minutes: float) -> pd.Series:
+    """Minutes out of range per equipment and local day: each out-of-range reading holds
+    until the next one of its equipment (at most ``max_gap_minutes``), split at midnight."""
+    same_next = np.r_[df["equipment"].to_numpy()[1:] == df["equipment"].to_numpy()[:-1], False]
+    next_at = df["at"].shift(-1).where(same_next)
+    capped = df["at"] + pd.Timedelta(minutes=max_gap_minutes)
+    hold_end = next_at.where(next_at < capped, capped)
+    # The last reading of a series has no next one: it holds for no time.
+    hold_end = hold_end.where(next_at.notna(), df["at"])
+    # Local midnight after each reading, as an instant: naive wall clock, then the zone.
+    midnight = pd.DatetimeIndex(df["day"] + pd.Timedelta(days=1)).tz_localize(
+        tz, ambiguous=np.zeros(len(df), dtype=bool), nonexistent="shift_forward"
+    )
+    midnight = pd.Series(midnight.tz_convert("UTC"), index=df.index)
+    minute = pd.Timedelta(minutes=1)
+    today = (hold_end.where(hold_end < midnight, midnight) - df["at"]) / minute
+    tomorrow = ((hold_end - midnight) / minute).clip(lower=0)
+    weight = df["out"].astype(np.float64)
+    spill = pd.concat(
+        [
+            pd.DataFrame({"equipment": df["equipment"], "day": df["day"], "m": today * weight}),
+            pd.DataFrame(
+                {
+                    "equipment": df["equipment"],
+                    "day": df["day"] + pd.Timedelta(days=1),
+                    "m": tomorrow * weight,
+                }
+            ),
+        ]
+    )
+    minutes = spill.groupby(["equipment", "day"])["m"].sum()
+    return minutes
 
 
 def daily_temperature_log(
@@ -500,34 +567,7 @@ def daily_temperature_log(
         out_count=("out", "sum"),
     )
 
-    same_next = np.r_[df["equipment"].to_numpy()[1:] == df["equipment"].to_numpy()[:-1], False]
-    next_at = df["at"].shift(-1).where(same_next)
-    capped = df["at"] + pd.Timedelta(minutes=max_gap_minutes)
-    hold_end = next_at.where(next_at < capped, capped)
-    # The last reading of a series has no next one: it holds for no time.
-    hold_end = hold_end.where(next_at.notna(), df["at"])
-    # Local midnight after each reading, as an instant: naive wall clock, then the zone.
-    midnight = pd.DatetimeIndex(df["day"] + pd.Timedelta(days=1)).tz_localize(
-        tz, ambiguous=np.zeros(len(df), dtype=bool), nonexistent="shift_forward"
-    )
-    midnight = pd.Series(midnight.tz_convert("UTC"), index=df.index)
-    minute = pd.Timedelta(minutes=1)
-    today = (hold_end.where(hold_end < midnight, midnight) - df["at"]) / minute
-    tomorrow = ((hold_end - midnight) / minute).clip(lower=0)
-    weight = df["out"].astype(np.float64)
-    spill = pd.concat(
-        [
-            pd.DataFrame({"equipment": df["equipment"], "day": df["day"], "m": today * weight}),
-            pd.DataFrame(
-                {
-                    "equipment": df["equipment"],
-                    "day": df["day"] + pd.Timedelta(days=1),
-                    "m": tomorrow * weight,
-                }
-            ),
-        ]
-    )
-    minutes = spill.groupby(["equipment", "day"])["m"].sum()
+    minutes = _minutes_out(df, tz, max_gap_minutes)
     log = stats.join(minutes.rename("minutes_out"), how="outer")
     log["count"] = log["count"].fillna(0).astype(np.int64)
     log["out_count"] = log["out_count"].fillna(0.0).astype(np.float64)

@@ -231,23 +231,8 @@ class SlaStatus:
     resolved: bool
 
 
-def sla_status(
-    priority: str,
-    targets: Mapping[str, SlaTarget | tuple[float, float]],
-    created: datetime,
-    *,
-    now: datetime,
-    first_response: datetime | None = None,
-    resolved: datetime | None = None,
-    calendar: WorkingHours = ALWAYS,
-) -> SlaStatus:
-    """Compute deadlines, elapsed and remaining working hours and overdue flags.
-
-    ``targets`` maps each priority to an :class:`SlaTarget` or ``(response_hours,
-    resolution_hours)``. ``now`` is passed in, not read from the clock, so results are
-    reproducible. A response or resolution counts as overdue when it happened after its
-    deadline, or has not happened and ``now`` is past the deadline.
-    """
+def _target_of(priority: str, targets: Mapping[str, SlaTarget | tuple[float, float]]) -> SlaTarget:
+    """The SLA target of ``priority``, read from ``targets`` (see :func:`sla_status`)."""
     if priority not in targets:
         raise BohError(
             "priority",
@@ -265,10 +250,13 @@ def sla_status(
                 f"The SLA target {target!r} of priority {priority!r} is not "
                 "(response hours, resolution hours).",
             ) from None
-    created = _utc(created, "created")
-    now = _utc(now, "now")
-    events = {}
-    for name, value in (("first_response", first_response), ("resolved", resolved)):
+    return target
+
+
+def _events(created: datetime, **events: datetime | None) -> dict[str, datetime | None]:
+    """The request's events in UTC; none of them may come before its creation."""
+    result = {}
+    for name, value in events.items():
         if value is not None:
             value = _utc(value, name)
             if value < created:
@@ -278,7 +266,31 @@ def sla_status(
                     f"The {name} time {value.isoformat()} is before the request was created "
                     f"({created.isoformat()}).",
                 )
-        events[name] = value
+        result[name] = value
+    return result
+
+
+def sla_status(
+    priority: str,
+    targets: Mapping[str, SlaTarget | tuple[float, float]],
+    created: datetime,
+    *,
+    now: datetime,
+    first_response: datetime | None = None,
+    resolved: datetime | None = None,
+    calendar: WorkingHours = ALWAYS,
+) -> SlaStatus:
+    """Compute deadlines, elapsed and remaining working hours and overdue flags.
+
+    ``targets`` maps each priority to an :class:`SlaTarget` or ``(response_hours,
+    resolution_hours)``. ``now`` is passed in, not read from the clock, so results are
+    reproducible. A response or resolution counts as overdue when it happened after its
+    deadline, or has not happened and ``now`` is past the deadline.
+    """
+    target = _target_of(priority, targets)
+    created = _utc(created, "created")
+    now = _utc(now, "now")
+    events = _events(created, first_response=first_response, resolved=resolved)
 
     def clock(deadline: datetime, event: datetime | None) -> tuple[float, float, bool]:
         stop = event or now

@@ -49,6 +49,15 @@ ITEM_UNIT = "unit"
 
 DemandKind = Literal["sale", "waste", "restock", "modifier"]
 
+#: How each kind of row moves stock, as ``(sign, consumption kind)``: sales and modifiers
+#: are consumed, a restocked refund puts back what a sale took, waste is its own kind.
+STOCK_EFFECT: dict[str, tuple[int, str]] = {
+    "sale": (1, "sale"),
+    "modifier": (1, "sale"),
+    "restock": (-1, "sale"),
+    "waste": (1, "waste"),
+}
+
 
 @dataclass(frozen=True)
 class DemandRow:
@@ -152,4 +161,4 @@ def demand_rows(
     return rows, unmapped
 
 
-__all__ = ["ITEM_UNIT", "DemandKind", "DemandRow", "demand_rows"]
+__all__ = ["ITEM_UNIT", "STOCK_EFFECT", "DemandKind", "DemandRow", "demand_rows"]

@@ -470,7 +470,12 @@ def _read_modifiers(
 def _read_line(
     raw: Any, position: int, issues: _Collector, max_str_len: int
 ) -> tuple[str, Line | None]:
-    """Read one line; returns its ref ("" if unusable) and the line (None if broken)."""
+    """Read one line; returns its ref ("" if unusable) and the line (None if broken).
+
+    Long because it reads its input field by field in the order the problems are reported, each
+    check next to its own message; helpers would only move the messages away from the checks they
+    explain.
+    """
     if not isinstance(raw, dict):
         issues.add(
             "",
@@ -731,6 +736,12 @@ def _validate_order(
     max_lines: int,
     max_str_len: int,
 ) -> OrderResult:
+    """Read and check one order of a push; every problem is reported, not only the first.
+
+    Long because it reads its input field by field in the order the problems are reported, each
+    check next to its own message; helpers would only move the messages away from the checks they
+    explain.
+    """
     issues = _Collector()
     ref_for_answer = _order_ref_for_answer(raw, max_str_len)
     if not isinstance(raw, dict):

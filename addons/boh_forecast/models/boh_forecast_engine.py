@@ -78,7 +78,7 @@ class BohForecastEngine(models.AbstractModel):
         company.ensure_one()
         now = self._local_now()
         today = now.date()
-        horizon = max(7, company.boh_fc_horizon or 21)
+        horizon = max(7, company.boh_forecast_horizon or 21)
         # a step per batch of locations read, then forecast, store, order, plan
         steps = math.ceil(len(warehouses) / WAREHOUSE_BATCH) + 4
         done = 0
@@ -97,21 +97,21 @@ class BohForecastEngine(models.AbstractModel):
         profiles = {k: v for part in hourly for k, v in part.items()}
 
         series = self._series_keys(history)
-        fc, errors = self._forecast(history, horizon, company)
+        forecasts, errors = self._forecast(history, horizon, company)
         accuracy = self._backtest(history[~history.unique_id.isin(errors)], company)
         done += 1
         self.env["ir.cron"]._notify_progress(done=done, remaining=steps - done)
 
-        fc = self._attach_keys(fc, prices)
-        self._store_forecasts(company, warehouses, series, fc, errors, accuracy, today)
+        forecasts = self._attach_keys(forecasts, prices)
+        self._store_forecasts(company, warehouses, series, forecasts, errors, accuracy, today)
         done += 1
         self.env["ir.cron"]._notify_progress(done=done, remaining=steps - done)
 
-        orders = self._suggest_orders(company, warehouses, fc, now)
+        orders = self._suggest_orders(company, warehouses, forecasts, now)
         done += 1
         self.env["ir.cron"]._notify_progress(done=done, remaining=steps - done)
-        self._plan_prep(company, warehouses, fc, today + timedelta(days=1))
-        self._plan_labour(company, warehouses, fc, profiles, today)
+        self._plan_prep(company, warehouses, forecasts, today + timedelta(days=1))
+        self._plan_labour(company, warehouses, forecasts, profiles, today)
         done += 1
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         return orders
@@ -125,7 +125,7 @@ class BohForecastEngine(models.AbstractModel):
     @api.model
     def _read_history(self, company, warehouses, today):
         """Daily item and covers history of ``warehouses``, their prices and hourly profile."""
-        start = today - timedelta(days=max(28, company.boh_fc_history_days or 365))
+        start = today - timedelta(days=max(28, company.boh_forecast_history_days or 365))
         Fact = self.env["boh.sales.fact"]
         domain = [
             ("company_id", "=", company.id),
@@ -230,20 +230,20 @@ class BohForecastEngine(models.AbstractModel):
             return None
 
     @staticmethod
-    def _attach_keys(fc, prices):
-        fc = fc.copy()
-        keys = fc.unique_id.astype(str).str.split(":")
-        fc["warehouse_id"] = keys.str[0].astype(int)
-        fc["product_id"] = pd.to_numeric(keys.str[1], errors="coerce").astype(float)
-        fc["date"] = pd.to_datetime(fc.ds).dt.date
-        fc["sigma"] = (fc.yhat_hi - fc.yhat_lo).clip(lower=0) / (2 * rp.Z_80)
-        fc["price"] = fc.unique_id.map(prices).fillna(0.0)
-        return fc
+    def _attach_keys(forecasts, prices):
+        forecasts = forecasts.copy()
+        keys = forecasts.unique_id.astype(str).str.split(":")
+        forecasts["warehouse_id"] = keys.str[0].astype(int)
+        forecasts["product_id"] = pd.to_numeric(keys.str[1], errors="coerce").astype(float)
+        forecasts["date"] = pd.to_datetime(forecasts.ds).dt.date
+        forecasts["sigma"] = (forecasts.yhat_hi - forecasts.yhat_lo).clip(lower=0) / (2 * rp.Z_80)
+        forecasts["price"] = forecasts.unique_id.map(prices).fillna(0.0)
+        return forecasts
 
     # -- storing -----------------------------------------------------------------------------
 
     @api.model
-    def _store_forecasts(self, company, warehouses, series, fc, errors, accuracy, today):
+    def _store_forecasts(self, company, warehouses, series, forecasts, errors, accuracy, today):
         """Replace future forecasts; keep past ones (forecast vs actual); update series."""
         self.env["boh.forecast"].search(
             [("warehouse_id", "in", warehouses.ids), ("date", ">=", today)]
@@ -260,11 +260,11 @@ class BohForecastEngine(models.AbstractModel):
                 "qty_hi": float(row.yhat_hi),
                 "sales": float(row.yhat * row.price),
             }
-            for row in fc.itertuples(index=False)
+            for row in forecasts.itertuples(index=False)
         ]
         self.env["boh.forecast"].create(vals)
 
-        sigma = fc.groupby("unique_id")["sigma"].mean().to_dict()
+        sigma = forecasts.groupby("unique_id")["sigma"].mean().to_dict()
         acc = {row.unique_id: row for row in accuracy.itertuples(index=False)}
         Series = self.env["boh.forecast.series"]
         existing = {
@@ -303,9 +303,9 @@ class BohForecastEngine(models.AbstractModel):
     # -- purchasing ---------------------------------------------------------------------------
 
     @api.model
-    def _ingredient_demand(self, company, fc):
+    def _ingredient_demand(self, company, forecasts):
         """Daily ingredient demand and its variance per location: one batched explosion."""
-        items = fc[fc.product_id.notna()]
+        items = forecasts[forecasts.product_id.notna()]
         if items.empty:
             return pd.DataFrame(columns=["warehouse_id", "ingredient", "date", "qty", "var"])
         book, products, _converter = self.env["boh.costing"]._load_book(company)
@@ -323,7 +323,7 @@ class BohForecastEngine(models.AbstractModel):
         ]
         if not item_ids:
             return pd.DataFrame(columns=["warehouse_id", "ingredient", "date", "qty", "var"])
-        vectors = self.env["boh.recipe"]._boh_explode_each(
+        vectors = self.env["boh.recipe"]._explode_each(
             [(pid, 1.0, products[pid]["uom_id"]) for pid in item_ids], company
         )
         factors = pd.DataFrame(
@@ -344,9 +344,15 @@ class BohForecastEngine(models.AbstractModel):
         ].sum()
 
     @api.model
-    def _suggest_orders(self, company, warehouses, fc, now):
+    def _suggest_orders(self, company, warehouses, forecasts, now):
         """Draft purchase orders per vendor and location covering until the delivery after
-        next, with each line's explanation. Replaces the suggestions still in draft."""
+        next, with each line's explanation. Replaces the suggestions still in draft.
+
+        Long because it is the engine's one ordering pass (what not to order, the store-by-store
+        loop, the grouping per vendor) and its reshaping belongs with moving the replenishment maths
+        into the core in one call for the whole frame (issue 11, item 2); parallel work on this file
+        comes first.
+        """
         PO = self.env["purchase.order"]
         stale = PO.search(
             [
@@ -357,7 +363,7 @@ class BohForecastEngine(models.AbstractModel):
         )
         stale.button_cancel()
         stale.unlink()
-        demand = self._ingredient_demand(company, fc)
+        demand = self._ingredient_demand(company, forecasts)
         if demand.empty:
             return PO
         Product = self.env["product.product"].with_company(company)
@@ -392,7 +398,7 @@ class BohForecastEngine(models.AbstractModel):
             )
             for product in ingredients
         }
-        service = company.boh_fc_service_level or 95.0
+        service = company.boh_forecast_service_level or 95.0
         demand = demand.set_index(["warehouse_id", "ingredient", "date"]).sort_index()
         orders = defaultdict(list)
         for warehouse in warehouses:
@@ -494,11 +500,11 @@ class BohForecastEngine(models.AbstractModel):
     # -- kitchen and labour ---------------------------------------------------------------------
 
     @api.model
-    def _plan_prep(self, company, warehouses, fc, day):
+    def _plan_prep(self, company, warehouses, forecasts, day):
         """Batches of each prep recipe each location makes for ``day``."""
         Plan = self.env["boh.prep.plan"]
         Plan.search([("warehouse_id", "in", warehouses.ids), ("date", ">=", day)]).unlink()
-        items = fc[fc.product_id.notna() & (fc.date == day)]
+        items = forecasts[forecasts.product_id.notna() & (forecasts.date == day)]
         if items.empty:
             return Plan
         book, products, converter = self.env["boh.costing"]._load_book(company)
@@ -533,7 +539,7 @@ class BohForecastEngine(models.AbstractModel):
         return Plan.create(vals)
 
     @api.model
-    def _plan_labour(self, company, warehouses, fc, profiles, today):
+    def _plan_labour(self, company, warehouses, forecasts, profiles, today):
         """Labour hours per role, day and day part from the sales and covers forecasts."""
         Plan = self.env["boh.labour.plan"]
         Plan.search([("warehouse_id", "in", warehouses.ids), ("date", ">=", today)]).unlink()
@@ -545,9 +551,11 @@ class BohForecastEngine(models.AbstractModel):
                 ("warehouse_id", "in", warehouses.ids),
             ]
         )
-        if not standards or fc.empty:
+        if not standards or forecasts.empty:
             return Plan
-        window = fc[(fc.date >= today) & (fc.date < today + timedelta(days=LABOUR_DAYS))]
+        window = forecasts[
+            (forecasts.date >= today) & (forecasts.date < today + timedelta(days=LABOUR_DAYS))
+        ]
         sales = (
             window[window.product_id.notna()]
             .assign(sales=lambda f: f.yhat * f.price)

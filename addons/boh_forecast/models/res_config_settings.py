@@ -5,18 +5,24 @@ from odoo.exceptions import ValidationError
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    boh_fc_horizon = fields.Integer(related="company_id.boh_fc_horizon", readonly=False)
-    boh_fc_history_days = fields.Integer(related="company_id.boh_fc_history_days", readonly=False)
-    boh_fc_service_level = fields.Float(related="company_id.boh_fc_service_level", readonly=False)
+    boh_forecast_horizon = fields.Integer(related="company_id.boh_forecast_horizon", readonly=False)
+    boh_forecast_history_days = fields.Integer(
+        related="company_id.boh_forecast_history_days", readonly=False
+    )
+    boh_forecast_service_level = fields.Float(
+        related="company_id.boh_forecast_service_level", readonly=False
+    )
 
-    @api.constrains("boh_fc_horizon", "boh_fc_service_level", "boh_fc_history_days")
+    @api.constrains(
+        "boh_forecast_horizon", "boh_forecast_service_level", "boh_forecast_history_days"
+    )
     def _check_boh_forecast_settings(self):
         for settings in self:
-            if not 7 <= settings.boh_fc_horizon <= 90:
+            if not 7 <= settings.boh_forecast_horizon <= 90:
                 raise ValidationError(self.env._("The forecast horizon must be 7 to 90 days."))
-            if not 50 <= settings.boh_fc_service_level < 100:
+            if not 50 <= settings.boh_forecast_service_level < 100:
                 raise ValidationError(
                     self.env._("The service level must be at least 50% and below 100%.")
                 )
-            if settings.boh_fc_history_days < 28:
+            if settings.boh_forecast_history_days < 28:
                 raise ValidationError(self.env._("Give the forecast at least 28 days of history."))

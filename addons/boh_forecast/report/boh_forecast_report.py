@@ -31,11 +31,11 @@ class BohForecastReport(models.Model):
                     SELECT row_number() OVER (ORDER BY date, warehouse_id, kind, product_id)
                                AS id,
                            company_id, warehouse_id, product_id, kind, date,
-                           SUM(fc) AS qty_forecast, SUM(act) AS qty_actual,
+                           SUM(forecast) AS qty_forecast, SUM(act) AS qty_actual,
                            SUM(lo) AS qty_lo, SUM(hi) AS qty_hi
                       FROM (
                         SELECT company_id, warehouse_id, product_id, kind, date,
-                               qty AS fc, 0.0 AS act, qty_lo AS lo, qty_hi AS hi
+                               qty AS forecast, 0.0 AS act, qty_lo AS lo, qty_hi AS hi
                           FROM boh_forecast
                         UNION ALL
                         SELECT company_id, warehouse_id, product_id, 'item', date,

@@ -15,10 +15,16 @@ class BohForecastCase(TransactionCase):
 
     @classmethod
     def setUpClass(cls):
+        """The shared fixtures: vendors, stores, ingredients, menu items and their sales history.
+
+        Long because it builds the one small restaurant world every test of this module shares, in
+        the order its records depend on each other; split, its parts would only be called here, in
+        this order.
+        """
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tz="UTC"))
         cls.company = cls.env.company
-        cls.company.write({"boh_fc_service_level": 95.0, "boh_fc_horizon": 21})
+        cls.company.write({"boh_forecast_service_level": 95.0, "boh_forecast_horizon": 21})
         cls.kg = cls.env.ref("uom.product_uom_kgm")
         cls.unit = cls.env.ref("uom.product_uom_unit")
         cls.litre = cls.env.ref("uom.product_uom_litre")

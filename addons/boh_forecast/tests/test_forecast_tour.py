@@ -12,7 +12,7 @@ class TestForecastBuyerTour(HttpCase):
     def _suggest(self):
         """Eight weeks of burgers, then the nightly run for the store (Monday 09:00)."""
         # no safety stock: the tour checks the hand-computed 4 packs
-        self.env.company.boh_fc_service_level = 50.0
+        self.env.company.boh_forecast_service_level = 50.0
         unit = self.env.ref("uom.product_uom_unit")
         pack12 = self.env["uom.uom"].create(
             {

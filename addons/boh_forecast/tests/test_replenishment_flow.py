@@ -20,7 +20,7 @@ from .common import NOW, BohForecastCase
 class TestReplenishmentFlow(BohForecastCase):
     def test_facts_to_rfq_lines_by_hand(self):
         # at a 50% service level there is no safety stock: the hand calculation is exact
-        self.company.boh_fc_service_level = 50.0
+        self.company.boh_forecast_service_level = 50.0
         orders = self.run_store()
         self.assertEqual(len(orders), 1, "one order for the one vendor of the store")
         self.assertEqual(orders.partner_id, self.vendor)
@@ -70,7 +70,7 @@ class TestReplenishmentFlow(BohForecastCase):
 
     @freeze_time("2026-11-23 11:00:00")
     def test_after_cut_off_the_order_covers_until_the_next_tuesday(self):
-        self.company.boh_fc_service_level = 50.0
+        self.company.boh_forecast_service_level = 50.0
         self.env["stock.quant"]._update_available_quantity(self.beef, self.store.lot_stock_id, -1.0)
         orders = self.run_store()
         beef = orders.order_line.filtered(lambda pol: pol.product_id == self.beef)

@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import res_users
+from . import res_users_apikeys
 from . import stock_warehouse
 from . import boh_allergen
 from . import boh_uom_conversion

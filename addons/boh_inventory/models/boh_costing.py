@@ -123,6 +123,38 @@ class BohCosting(models.AbstractModel):
         book = RecipeBook(recipes, ingredients, converter)
         return book, products, converter
 
+    def _read_product_allergens(self, ids):
+        """Allergen ids of each product (through its template), in one query."""
+        return {
+            pid: frozenset(allergen_ids)
+            for pid, allergen_ids in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT pp.id, array_agg(rel.allergen_id)
+                      FROM product_product pp
+                      JOIN boh_allergen_product_template_rel rel
+                        ON rel.product_tmpl_id = pp.product_tmpl_id
+                     WHERE pp.id = ANY(%s)
+                     GROUP BY pp.id
+                    """,
+                    ids,
+                )
+            )
+        }
+
+    def _read_menu_taxes(self, company, menu_templates):
+        """The company's sales taxes of each menu item template, in one query."""
+        tax_rows = self.env.execute_query(
+            SQL(
+                "SELECT prod_id, array_agg(tax_id) FROM product_taxes_rel "
+                "WHERE prod_id = ANY(%s) GROUP BY prod_id",
+                menu_templates,
+            )
+        )
+        all_taxes = self.env["account.tax"].browse({t for _p, taxes in tax_rows for t in taxes})
+        company_taxes = all_taxes.filtered(lambda t: t.company_id == company)
+        return {tmpl: all_taxes.browse(taxes) & company_taxes for tmpl, taxes in tax_rows}
+
     def _read_products(self, company, product_ids):
         """uom, name, role, cost, list price, taxes, allergens and target of products.
 
@@ -150,35 +182,10 @@ class BohCosting(models.AbstractModel):
                 ids=ids,
             )
         )
-        allergens = {
-            pid: frozenset(allergen_ids)
-            for pid, allergen_ids in self.env.execute_query(
-                SQL(
-                    """
-                    SELECT pp.id, array_agg(rel.allergen_id)
-                      FROM product_product pp
-                      JOIN boh_allergen_product_template_rel rel
-                        ON rel.product_tmpl_id = pp.product_tmpl_id
-                     WHERE pp.id = ANY(%s)
-                     GROUP BY pp.id
-                    """,
-                    ids,
-                )
-            )
-        }
-        menu_templates = [row["tmpl_id"] for row in rows if row["boh_kind"] == "menu"]
-        tax_rows = self.env.execute_query(
-            SQL(
-                "SELECT prod_id, array_agg(tax_id) FROM product_taxes_rel "
-                "WHERE prod_id = ANY(%s) GROUP BY prod_id",
-                menu_templates,
-            )
+        allergens = self._read_product_allergens(ids)
+        taxes_by_template = self._read_menu_taxes(
+            company, [row["tmpl_id"] for row in rows if row["boh_kind"] == "menu"]
         )
-        all_taxes = self.env["account.tax"].browse({t for _p, taxes in tax_rows for t in taxes})
-        company_taxes = all_taxes.filtered(lambda t: t.company_id == company)
-        taxes_by_template = {
-            tmpl: all_taxes.browse(taxes) & company_taxes for tmpl, taxes in tax_rows
-        }
         no_tax = self.env["account.tax"]
         default_target = company.boh_target_food_cost_pct or None
         return {
@@ -341,21 +348,23 @@ class BohCosting(models.AbstractModel):
             )
             if product["kind"] == "menu":
                 taxes = _plain_taxes(product["taxes"])
-                fc = food_cost(portion_cost, product["list_price"], taxes, product["target"])
+                food_costing = food_cost(
+                    portion_cost, product["list_price"], taxes, product["target"]
+                )
             else:  # prep items are not sold: no price, no food cost %
-                fc = food_cost(portion_cost, 0.0)
-            new_food_costs[recipe_id] = fc
+                food_costing = food_cost(portion_cost, 0.0)
+            new_food_costs[recipe_id] = food_costing
             new_rows[recipe_id] = (
                 cost.total,
                 cost.per_unit,
                 portion_cost,
                 cost.complete,
                 ", ".join(str(products.get(p, {}).get("name", p)) for p in cost.missing) or None,
-                fc.net_price,
-                fc.food_cost_pct or 0.0,
-                fc.margin,
-                fc.target_pct or 0.0,
-                fc.over_target,
+                food_costing.net_price,
+                food_costing.food_cost_pct or 0.0,
+                food_costing.margin,
+                food_costing.target_pct or 0.0,
+                food_costing.over_target,
             )
         old_rows, old_food_costs = self._read_stored_costs(list(new_rows), products, recipes)
         changed = [rid for rid, row in new_rows.items() if not _same_row(row, old_rows.get(rid))]
@@ -481,7 +490,7 @@ class BohCosting(models.AbstractModel):
     ):
         """A cost impact line per menu item whose food cost % moved."""
         menu_ids = {rid for rid in changed if products[recipes[rid].product]["kind"] == "menu"}
-        old = {rid: fc for rid, fc in old_food_costs.items() if rid in menu_ids}
+        old = {rid: food_costing for rid, food_costing in old_food_costs.items() if rid in menu_ids}
         new = {rid: new_food_costs[rid] for rid in old}
         impacts = cost_impact(old, new, min_change_pct=0.005)
         if not impacts:

@@ -191,7 +191,7 @@ class BohRecipe(models.Model):
         action["domain"] = [("recipe_id", "=", self.id)]
         return action
 
-    def _boh_explode(self, demand, company=None):
+    def _explode(self, demand, company=None):
         """Ingredient quantities, in each ingredient's own unit, for many sold items at once.
 
         ``demand`` is a list of ``(product_id, qty, uom_id)``; the answer maps ingredient
@@ -199,6 +199,6 @@ class BohRecipe(models.Model):
         """
         return self.env["boh.costing"]._explode(company or self.env.company, demand)
 
-    def _boh_explode_each(self, demand, company=None):
-        """Like :meth:`_boh_explode`, one dict per demand row."""
+    def _explode_each(self, demand, company=None):
+        """Like :meth:`_explode`, one dict per demand row."""
         return self.env["boh.costing"]._explode(company or self.env.company, demand, each=True)

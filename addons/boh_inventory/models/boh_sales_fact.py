@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.tools import SQL, float_round
+
+from ..tools.bulk import bulk_insert
 
 #: Columns ``_replace_origin_facts`` writes with one INSERT, and their SQL types.
 BULK_COLUMNS = (
@@ -96,40 +97,20 @@ class BohSalesFact(models.Model):
         for vals in vals_list:
             row = dict(vals)
             row["company_id"] = row.get("company_id") or default_company
-            if row.get("qty") is not None:
-                row["qty"] = float_round(float(row["qty"]), precision_digits=qty_digits)
             if row.get("revenue") is not None:
                 row["revenue"] = currencies[row["company_id"]].round(float(row["revenue"]))
             for name in ("warehouse_id", "product_id"):
                 if isinstance(row.get(name), models.BaseModel):
                     row[name] = row[name].id
-            # False means "not set" for the ORM: NULL, except in boolean columns
-            rows.append(
-                tuple(
-                    None if row.get(name) is False and sql_type != "bool" else row.get(name)
-                    for name, sql_type in BULK_COLUMNS
-                )
-            )
-        names = SQL(", ").join(SQL.identifier(name) for name, _type in BULK_COLUMNS)
-        arrays = SQL(", ").join(
-            SQL(f"%s::{sql_type}[]", list(column))
-            for (_name, sql_type), column in zip(BULK_COLUMNS, zip(*rows, strict=True), strict=True)
+            rows.append(tuple(row.get(name) for name, _type in BULK_COLUMNS))
+        inserted = bulk_insert(
+            self.env,
+            self._table,
+            BULK_COLUMNS,
+            rows,
+            digits={"qty": qty_digits},
+            returning="id",
         )
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO boh_sales_fact
-                       (%s, create_uid, write_uid, create_date, write_date)
-                SELECT *, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC'
-                  FROM unnest(%s)
-             RETURNING id
-                """,
-                names,
-                self.env.uid,
-                self.env.uid,
-                arrays,
-            )
-        )
-        ids = [row[0] for row in self.env.cr.fetchall()]
+        ids = [row[0] for row in inserted]
         self.invalidate_model()
         return self.browse(ids)

@@ -7,6 +7,12 @@ class BohRecipeCase(TransactionCase):
 
     @classmethod
     def setUpClass(cls):
+        """The shared fixtures: units, ingredients, recipes, stores and users.
+
+        Long because it builds the one small restaurant world every test of this module shares, in
+        the order its records depend on each other; split, its parts would only be called here, in
+        this order.
+        """
         super().setUpClass()
         cls.company = cls.env.company
         cls.company.boh_cost_basis = "standard"

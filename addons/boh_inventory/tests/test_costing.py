@@ -148,7 +148,7 @@ class TestRecipeCosting(BohRecipeCase):
             (self.set_product.id, 1, self.unit.id),
             (self.salad_product.id, 500, self.gram.id),
         ]
-        totals = self.env["boh.recipe"]._boh_explode(demand)
+        totals = self.env["boh.recipe"]._explode(demand)
         # beef: 3 burgers x 150 g, in kg
         self.assertAlmostEqual(totals[self.beef.id], 0.45, places=6)
         # eggs: the pizza's 250 g dough = 25 g egg = 0.5 each, in each
@@ -156,6 +156,6 @@ class TestRecipeCosting(BohRecipeCase):
         # tomato: sauce for 3 burgers (150 ml) + 1 pizza (80 ml) at 2/0.9 kg per 1.8 L, + salad
         sauce_l = 3 * 0.05 + 0.08
         self.assertAlmostEqual(totals[self.tomato.id], sauce_l * (2.0 / 0.9) / 1.8 + 0.5, places=6)
-        each = self.env["boh.recipe"]._boh_explode_each(demand)
+        each = self.env["boh.recipe"]._explode_each(demand)
         self.assertEqual(len(each), 3)
         self.assertAlmostEqual(each[0][self.beef.id], 0.3, places=6)

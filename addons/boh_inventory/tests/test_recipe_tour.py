@@ -5,6 +5,11 @@ from odoo.tests import HttpCase, new_test_user, tagged
 @tagged("post_install", "-at_install")
 class TestRecipeTour(HttpCase):
     def test_manager_creates_recipe_with_sub_recipe(self):
+        """A manager builds a recipe with a sub-recipe in the web client, and its cost rolls up.
+
+        Long because a browser tour is one story: the records it needs, the tour itself and the
+        checks of what it left behind read best in one place.
+        """
         kg = self.env.ref("uom.product_uom_kgm")
         unit = self.env.ref("uom.product_uom_unit")
         company = self.env.company

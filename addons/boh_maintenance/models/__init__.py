@@ -6,6 +6,7 @@ from . import (
     boh_sensor_batch,
     boh_sensor_haccp_day,
     boh_sensor_metric,
+    boh_sensor_episode,
     boh_sensor_reading,
     boh_sensor_threshold,
     boh_stock_review,
@@ -16,5 +17,6 @@ from . import (
     res_company,
     res_config_settings,
     resource_calendar,
+    resource_calendar_attendance,
     stock_warehouse,
 )

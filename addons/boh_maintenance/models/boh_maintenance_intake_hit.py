@@ -38,14 +38,6 @@ class BohMaintenanceIntakeHit(models.Model):
         return limits
 
     @api.model
-    def _register_hit(self, kind, key, limit, window_minutes):
-        """Count one hit of ``key`` unless ``limit`` hits fall in the last window.
-
-        Returns True when the hit is allowed (and recorded), False when over the limit.
-        """
-        return self._register_hits([(kind, key, limit, window_minutes)])
-
-    @api.model
     def _register_hits(self, hits):
         """Count ``(kind, key, limit, window_minutes)`` hits in order; stop at the first one
         over its limit and return False, else True.

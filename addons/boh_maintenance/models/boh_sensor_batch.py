@@ -66,15 +66,15 @@ class BohSensorBatch(models.Model):
                 readings = None
             try:
                 with self.env.cr.savepoint():
-                    answer = Reading._boh_process_readings(readings)
+                    answer = Reading._process_readings(readings)
             except Exception as error:  # noqa: BLE001 -- shown on the batch, not raised
                 batch.sudo().write({"state": "failed", "error": str(error)[:2000]})
                 continue
-            batch.sudo().write(self._boh_outcome(answer))
+            batch.sudo().write(self._outcome(answer))
         return True
 
     @api.model
-    def _boh_payload_text(self, readings):
+    def _payload_text(self, readings):
         """The push as JSON text (its repr if it is not JSON), cut to MAX_STORED_TEXT."""
         try:
             text = json.dumps(readings, ensure_ascii=False, default=repr)
@@ -83,15 +83,15 @@ class BohSensorBatch(models.Model):
         return text[:MAX_STORED_TEXT]
 
     @api.model
-    def _boh_keep(self, readings, answer):
+    def _keep(self, readings, answer):
         """Keep a processed push that had readings in error, with its answer; its id."""
         batch = (
             self.sudo()
             .with_context(mail_create_nolog=True, tracking_disable=True)
             .create(
                 dict(
-                    self._boh_outcome(answer),
-                    payload=self._boh_payload_text(readings),
+                    self._outcome(answer),
+                    payload=self._payload_text(readings),
                     user_id=self.env.uid,
                     company_id=self.env.company.id,
                 )
@@ -100,14 +100,14 @@ class BohSensorBatch(models.Model):
         return batch.id
 
     @api.model
-    def _boh_keep_failed(self, readings, error):
+    def _keep_failed(self, readings, error):
         """Keep a push that could not be processed, in a transaction of its own (the
         caller's rolls back); its id."""
         with self.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"mail_create_nolog": True})
             batch = env["boh.sensor.batch"].create(
                 {
-                    "payload": self._boh_payload_text(readings),
+                    "payload": self._payload_text(readings),
                     "user_id": self.env.uid,
                     "company_id": self.env.company.id,
                     "reading_count": len(readings) if isinstance(readings, list | tuple) else 0,
@@ -118,7 +118,7 @@ class BohSensorBatch(models.Model):
             return batch.id
 
     @api.model
-    def _boh_outcome(self, answer):
+    def _outcome(self, answer):
         """The batch values that sum up a push_readings answer."""
         statuses = [reading["status"] for reading in answer.get("readings", [])]
         return {
@@ -132,7 +132,7 @@ class BohSensorBatch(models.Model):
         }
 
     @api.model
-    def _cron_boh_purge_batches(self, limit=1000):
+    def _cron_purge_batches(self, limit=1000):
         """Delete processed batches older than the kept number of days, by chunks.
 
         Failed batches are never purged: their readings are not stored yet.

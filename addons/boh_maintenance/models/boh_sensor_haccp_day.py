@@ -8,6 +8,8 @@ from odoo import api, fields, models
 
 from boh_core.maintenance.sensors import daily_temperature_log
 
+from .boh_sensor_reading import core_readings
+
 TEMPERATURE = "temperature_c"
 
 
@@ -36,13 +38,13 @@ class BohSensorHaccpDay(models.Model):
     ]
 
     @api.model
-    def _boh_tz(self, equipment):
+    def _store_tz(self, equipment):
         """The time zone of the store of an equipment (its address), else the company's."""
         partner = equipment.boh_store_id.partner_id or equipment.company_id.partner_id
         return partner.tz or "UTC"
 
     @api.model
-    def _boh_refresh(self, day_from, day_to):
+    def _refresh(self, day_from, day_to):
         """Rebuild the log lines of the local days ``day_from`` to ``day_to`` (inclusive)."""
         metric = self.env["boh.sensor.metric"].sudo().search([("code", "=", TEMPERATURE)])
         # A day in any time zone lies within a day either side of the UTC day.
@@ -52,7 +54,7 @@ class BohSensorHaccpDay(models.Model):
         # may report, not a scan of all readings of the period.
         Equipment = self.env["maintenance.equipment"].sudo().with_context(active_test=False)
         candidates = Equipment.search([("boh_short_code", "!=", False)])
-        readings = self.env["boh.sensor.reading"]._boh_series_frame(
+        readings = self.env["boh.sensor.reading"]._series_frame(
             candidates.ids, metric.ids, since, until
         )
         if readings.empty:
@@ -65,17 +67,9 @@ class BohSensorHaccpDay(models.Model):
         )
         by_tz = defaultdict(list)
         for machine in machines:
-            by_tz[self._boh_tz(machine)].append(machine.boh_short_code)
+            by_tz[self._store_tz(machine)].append(machine.boh_short_code)
         equipment = {m.boh_short_code: m.id for m in machines}
-        code_of = {m.id: m.boh_short_code for m in machines}
-        frame = pd.DataFrame(
-            {
-                "equipment": readings["equipment_id"].map(code_of),
-                "metric": TEMPERATURE,
-                "at": pd.to_datetime(readings["at"]),
-                "value": readings["value"].astype(float),
-            }
-        )
+        frame = core_readings(readings, {m.id: m.boh_short_code for m in machines}, TEMPERATURE)
         vals_list = []
         for tz, codes in by_tz.items():
             pytz.timezone(tz)  # an unknown zone raises here, not deep in pandas
@@ -88,18 +82,7 @@ class BohSensorHaccpDay(models.Model):
             for row in log.itertuples(index=False):
                 if not day_from <= row.day <= day_to:
                     continue
-                vals_list.append(
-                    {
-                        "equipment_id": equipment[row.equipment],
-                        "day": row.day,
-                        "min_c": 0.0 if pd.isna(row.min) else row.min,
-                        "max_c": 0.0 if pd.isna(row.max) else row.max,
-                        "mean_c": 0.0 if pd.isna(row.mean) else row.mean,
-                        "reading_count": int(row.count),
-                        "out_count": 0 if pd.isna(row.out_count) else int(row.out_count),
-                        "minutes_out": 0.0 if pd.isna(row.minutes_out) else row.minutes_out,
-                    }
-                )
+                vals_list.append(_log_vals(row, equipment[row.equipment]))
         self.sudo().search(
             [
                 ("equipment_id", "in", list(equipment.values())),
@@ -110,7 +93,21 @@ class BohSensorHaccpDay(models.Model):
         return self.sudo().create(vals_list)
 
     @api.model
-    def _cron_boh_haccp_log(self):
+    def _cron_write_haccp_log(self):
         """Write yesterday's and today's HACCP lines (today's is refreshed as the day goes)."""
         today = fields.Date.context_today(self)
-        self._boh_refresh(today - timedelta(days=1), today)
+        self._refresh(today - timedelta(days=1), today)
+
+
+def _log_vals(row, equipment_id):
+    """Values of one log line from a row of ``daily_temperature_log``."""
+    return {
+        "equipment_id": equipment_id,
+        "day": row.day,
+        "min_c": 0.0 if pd.isna(row.min) else row.min,
+        "max_c": 0.0 if pd.isna(row.max) else row.max,
+        "mean_c": 0.0 if pd.isna(row.mean) else row.mean,
+        "reading_count": int(row.count),
+        "out_count": 0 if pd.isna(row.out_count) else int(row.out_count),
+        "minutes_out": 0.0 if pd.isna(row.minutes_out) else row.minutes_out,
+    }

@@ -4,12 +4,13 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 
 from odoo import api, fields, models
+from odoo.addons.boh_inventory.tools.bulk import insert_query
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 from odoo.tools.sql import SQL_ORDER_BY_TYPE
 
-from boh_core.maintenance.sensors import KNOWN_COLUMNS, track_episodes, validate_reading
+from boh_core.maintenance.sensors import track_episodes, validate_reading
 
 _logger = logging.getLogger(__name__)
 
@@ -17,6 +18,14 @@ _logger = logging.getLogger(__name__)
 MAX_BATCH = 5000
 #: How far back readings are re-read to follow an episode across batches.
 EPISODE_LOOKBACK = timedelta(days=1)
+#: Columns of a reading as the bulk writer inserts them (no audit columns: a reading is
+#: a measurement, not a record anyone edits).
+READING_COLUMNS = (
+    ("equipment_id", "int4"),
+    ("metric_id", "int4"),
+    ("at", "timestamp"),
+    ("value", "float4"),
+)
 
 
 def _naive(moment):
@@ -35,13 +44,6 @@ def execute_racing(env, query):
     return [] if env.cr.description is None else env.cr.fetchall()
 
 
-def _odoo_datetime(stamp):
-    """A pandas UTC timestamp (or NaT) -> Odoo's naive UTC datetime (or False)."""
-    if pd.isna(stamp):
-        return False
-    return stamp.tz_convert("UTC").tz_localize(None).to_pydatetime()
-
-
 class SensorValue(fields.Float):
     """A float kept as PostgreSQL ``real`` (4 bytes, 6-7 significant digits).
 
@@ -56,6 +58,19 @@ class SensorValue(fields.Float):
     def column_order(self):
         """Among the 4-byte columns, before the timestamp: no alignment padding."""
         return SQL_ORDER_BY_TYPE["int4"]
+
+
+def core_readings(readings, code_of, metric):
+    """Stored readings (``_series_frame``) as ``boh_core.maintenance.sensors`` reads them:
+    equipment by short code (``code_of`` maps ids), ``metric`` a code or a column of codes."""
+    return pd.DataFrame(
+        {
+            "equipment": readings["equipment_id"].map(code_of),
+            "metric": metric,
+            "at": pd.to_datetime(readings["at"]),
+            "value": readings["value"].astype(float),
+        }
+    )
 
 
 class BohSensorReading(models.Model):
@@ -87,16 +102,6 @@ class BohSensorReading(models.Model):
         )
     ]
 
-    def init(self):
-        """Drop what earlier versions kept on every reading (a company column, two indexes)."""
-        self.env.cr.execute(
-            SQL(
-                "DROP INDEX IF EXISTS boh_sensor_reading__equipment_id_index, "
-                "boh_sensor_reading__at_index, boh_sensor_reading__company_id_index"
-            )
-        )
-        self.env.cr.execute(SQL("ALTER TABLE boh_sensor_reading DROP COLUMN IF EXISTS company_id"))
-
     @api.model
     def push_readings(self, readings):
         """Store a batch of sensor readings; answer per reading, in input order.
@@ -120,16 +125,16 @@ class BohSensorReading(models.Model):
         Batch = self.env["boh.sensor.batch"]
         try:
             with self.env.cr.savepoint():
-                answer = pusher._boh_process_readings(readings)
+                answer = pusher._process_readings(readings)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             # Odoo runs the whole call again; nothing of this attempt was kept.
             raise
         except (UserError, ValidationError, AccessError) as error:
-            Batch._boh_keep_failed(readings, str(error))
+            Batch._keep_failed(readings, str(error))
             raise
         except Exception as error:
             _logger.exception("A sensor push could not be processed")
-            batch_id = Batch._boh_keep_failed(readings, repr(error)[:2000])
+            batch_id = Batch._keep_failed(readings, repr(error)[:2000])
             raise UserError(
                 self.env._(
                     "Sensor batch %(batch)s was stored but could not be processed; a "
@@ -139,7 +144,7 @@ class BohSensorReading(models.Model):
             ) from None
         batch_id = False
         if any(reading["status"] == "error" for reading in answer["readings"]):
-            batch_id = Batch._boh_keep(readings, answer)
+            batch_id = Batch._keep(readings, answer)
         return {"batch": batch_id, **answer}
 
     @api.model
@@ -159,8 +164,8 @@ class BohSensorReading(models.Model):
         return self
 
     @api.model
-    def _boh_process_readings(self, readings):
-        """Validate, store and follow a batch of readings; the answer of push_readings."""
+    def _check_batch(self, readings):
+        """Refuse a push that is not a list, or more readings than one call may carry."""
         if not isinstance(readings, list | tuple):
             raise UserError(self.env._("readings must be a list of readings."))
         if len(readings) > MAX_BATCH:
@@ -171,6 +176,27 @@ class BohSensorReading(models.Model):
                     max=MAX_BATCH,
                 )
             )
+
+    @api.model
+    def _equipment_by_code(self, codes):
+        """Ids of the equipment with these short codes that the caller may report on.
+
+        The caller's own access rules decide which equipment they may report on; a sensor
+        integration pushes in sudo (_check_push_access): keep to its companies.
+        """
+        equipment = self.env["maintenance.equipment"].search_fetch(
+            [
+                ("boh_short_code", "in", list(codes)),
+                ("company_id", "in", [*self.env.companies.ids, False]),
+            ],
+            ["boh_short_code"],
+        )
+        return {machine.boh_short_code: machine.id for machine in equipment}
+
+    @api.model
+    def _process_readings(self, readings):
+        """Validate, store and follow a batch of readings; the answer of push_readings."""
+        self._check_batch(readings)
         now = datetime.now(timezone.utc)
         metrics = {
             metric.code: metric.id
@@ -188,16 +214,7 @@ class BohSensorReading(models.Model):
                 }
             else:
                 clean.append((index, reading))
-        # The caller's own access rules decide which equipment they may report on; a
-        # sensor integration pushes in sudo (_check_push_access): keep to its companies.
-        equipment = self.env["maintenance.equipment"].search_fetch(
-            [
-                ("boh_short_code", "in", list({r["equipment"] for _i, r in clean})),
-                ("company_id", "in", [*self.env.companies.ids, False]),
-            ],
-            ["boh_short_code"],
-        )
-        by_code = {machine.boh_short_code: machine.id for machine in equipment}
+        by_code = self._equipment_by_code({r["equipment"] for _i, r in clean})
         rows = {}  # (equipment id, metric id, at) -> (index, value), first one first
         for index, reading in clean:
             equipment_id = by_code.get(reading["equipment"])
@@ -218,16 +235,16 @@ class BohSensorReading(models.Model):
                 results[index] = {"index": index, "status": "duplicate", "errors": []}
                 continue
             rows[key] = (index, reading["value"])
-        stored = self._boh_insert(rows)
+        stored = self._insert_readings(rows)
         for key, (index, _value) in rows.items():
             status = "stored" if key in stored else "duplicate"
             results[index] = {"index": index, "status": status, "errors": []}
         if stored:
-            self._boh_track_episodes(stored)
+            self._track_episodes(stored)
         return {"readings": results}
 
     @api.model
-    def _boh_insert(self, rows):
+    def _insert_readings(self, rows):
         """Insert ``{(equipment id, metric id, at): (index, value)}`` in one statement.
 
         Readings whose key is already stored, also by a concurrent push, are skipped by
@@ -236,30 +253,20 @@ class BohSensorReading(models.Model):
         """
         if not rows:
             return set()
-        keys = list(rows)
         inserted = execute_racing(
             self.env,
-            SQL(
-                """
-                INSERT INTO %(table)s (equipment_id, metric_id, at, value)
-                SELECT * FROM unnest(
-                    %(equipment)s::int4[], %(metric)s::int4[],
-                    %(at)s::timestamp[], %(value)s::float4[]
-                )
-                ON CONFLICT (equipment_id, metric_id, at) DO NOTHING
-                RETURNING equipment_id, metric_id, at
-                """,
-                table=SQL.identifier(self._table),
-                equipment=[key[0] for key in keys],
-                metric=[key[1] for key in keys],
-                at=[key[2] for key in keys],
-                value=[rows[key][1] for key in keys],
+            insert_query(
+                self._table,
+                READING_COLUMNS,
+                [(*key, value) for key, (_index, value) in rows.items()],
+                on_conflict="(equipment_id, metric_id, at) DO NOTHING",
+                returning="equipment_id, metric_id, at",
             ),
         )
         return {tuple(row) for row in inserted}
 
     @api.model
-    def _boh_series_frame(self, equipment_ids, metric_ids, since, until=None):
+    def _series_frame(self, equipment_ids, metric_ids, since, until=None):
         """Readings of these equipment and metrics from ``since`` (to ``until``), as a frame
         with columns ``equipment_id``, ``metric_id``, ``at`` (naive UTC) and ``value``.
 
@@ -283,7 +290,7 @@ class BohSensorReading(models.Model):
         return pd.DataFrame(rows, columns=["equipment_id", "metric_id", "at", "value"])
 
     @api.model
-    def _boh_track_episodes(self, keys):
+    def _track_episodes(self, keys):
         """Open or extend the breach episodes that new readings ``keys`` touch.
 
         ``keys`` are ``(equipment id, metric id, at)``. Episodes are matched by overlap,
@@ -305,7 +312,7 @@ class BohSensorReading(models.Model):
         )
         if not thresholds:
             return
-        thresholds._boh_mark_tracking(max(key[2] for key in keys))
+        thresholds._mark_tracking(max(key[2] for key in keys))
         Episode = self.env["boh.sensor.episode"].sudo()
         since = min(key[2] for key in keys) - EPISODE_LOOKBACK
         known = Episode.search_fetch(
@@ -324,115 +331,12 @@ class BohSensorReading(models.Model):
             # An open episode goes on until a reading comes back in range: read from its
             # last out-of-range reading on, however long the sensor was silent.
             since = min(since, episode.last_out or episode.start)
-        frame = self._boh_series_frame(thresholds.equipment_id.ids, thresholds.metric_id.ids, since)
-        code_of = {t.equipment_id.id: t.equipment_id.boh_short_code for t in thresholds}
-        metric_of = {t.metric_id.id: t.metric_id.code for t in thresholds}
-        frame = pd.DataFrame(
-            {
-                "equipment": frame["equipment_id"].map(code_of),
-                "metric": frame["metric_id"].map(metric_of),
-                "at": pd.to_datetime(frame["at"]),
-                "value": frame["value"].astype(float),
-            }
+        frame = self._series_frame(thresholds.equipment_id.ids, thresholds.metric_id.ids, since)
+        frame = core_readings(
+            frame,
+            {t.equipment_id.id: t.equipment_id.boh_short_code for t in thresholds},
+            frame["metric_id"].map({t.metric_id.id: t.metric_id.code for t in thresholds}),
         )
-        recorded = pd.DataFrame(
-            [
-                (
-                    e.id,
-                    e.equipment_id.boh_short_code,
-                    e.metric_id.code,
-                    e.start,
-                    e.last_out or None,
-                    e.end or None,
-                    e.peak,
-                    e.state,
-                )
-                for e in known
-            ],
-            columns=list(KNOWN_COLUMNS),
-        )
-        episodes = track_episodes(frame, thresholds._as_core(), recorded)
+        episodes = track_episodes(frame, thresholds._as_core(), known._as_core())
         if not episodes.empty:
-            Episode._boh_sync(episodes, thresholds)
-
-
-class BohSensorEpisode(models.Model):
-    """A run of out-of-range readings long enough to open one repair request."""
-
-    _name = "boh.sensor.episode"
-    _description = "Sensor Breach Episode"
-    _order = "start desc"
-
-    equipment_id = fields.Many2one(
-        "maintenance.equipment", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="equipment_id.company_id", store=True)
-    metric_id = fields.Many2one("boh.sensor.metric", required=True, ondelete="restrict")
-    start = fields.Datetime(required=True)
-    last_out = fields.Datetime(
-        "Last Out of Range", help="The latest out-of-range reading of this episode."
-    )
-    end = fields.Datetime()
-    peak = fields.Float()
-    direction = fields.Selection([("high", "Too High"), ("low", "Too Low")])
-    state = fields.Selection([("open", "Open"), ("closed", "Closed")], default="open")
-    request_id = fields.Many2one("maintenance.request", string="Repair Request", readonly=True)
-
-    _sql_constraints = [
-        (
-            "episode_uniq",
-            "unique(equipment_id, metric_id, start)",
-            "This breach episode is already recorded.",
-        )
-    ]
-
-    @api.model
-    def _boh_sync(self, episodes, thresholds):
-        """Apply boh_core's tracked episodes: extend known ones, create and report new ones."""
-        equipment = {t.equipment_id.boh_short_code: t.equipment_id for t in thresholds}
-        metrics = {t.metric_id.code: t.metric_id for t in thresholds}
-        new_vals = []
-        for row in episodes.itertuples(index=False):
-            vals = {
-                "start": _odoo_datetime(row.start),
-                "last_out": _odoo_datetime(row.last_out),
-                "end": _odoo_datetime(row.end),
-                "peak": float(row.peak),
-                "direction": row.direction,
-                "state": row.state,
-            }
-            if row.new:
-                machine, metric = equipment[row.equipment], metrics[row.metric]
-                new_vals.append(dict(vals, equipment_id=machine.id, metric_id=metric.id))
-                continue
-            episode = self.browse(int(row.id))
-            changed = {name: value for name, value in vals.items() if episode[name] != value}
-            if changed:
-                episode.write(changed)
-        if not new_vals:
-            return
-        created = self.create(new_vals)
-        request_vals = []
-        for episode in created:
-            request_vals.append(
-                {
-                    "name": self.env._(
-                        "Sensor alarm: %(metric)s %(direction)s (peak %(peak)s)",
-                        metric=episode.metric_id.name,
-                        direction=dict(episode._fields["direction"].selection).get(
-                            episode.direction, ""
-                        ),
-                        peak=round(episode.peak, 2),
-                    ),
-                    "equipment_id": episode.equipment_id.id,
-                    "company_id": episode.equipment_id.company_id.id or self.env.company.id,
-                    "maintenance_type": "corrective",
-                    "boh_source": "sensor",
-                    "boh_urgency": "urgent",
-                    "owner_user_id": False,
-                }
-            )
-        requests = self.env["maintenance.request"].sudo().create(request_vals)
-        for episode, request in zip(created, requests, strict=True):
-            episode.request_id = request
-        self.env["boh.stock.review"]._boh_flag_from_episodes(created)
+            Episode._sync(episodes, thresholds)

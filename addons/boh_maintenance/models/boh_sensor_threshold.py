@@ -68,7 +68,7 @@ class BohSensorThreshold(models.Model):
             for t in self
         }
 
-    def _boh_mark_tracking(self, at):
+    def _mark_tracking(self, at):
         """Note ``at`` as the latest reading of these series, and hold them until commit.
 
         The row update makes a concurrent push on the same series wait, then fail with a

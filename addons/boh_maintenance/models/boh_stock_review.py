@@ -48,16 +48,11 @@ class BohStockReview(models.Model):
         return True
 
     @api.model
-    def _boh_flag_from_episodes(self, episodes):
-        """Open a review of the stock held by each cold storage whose breach just began.
+    def _on_hand(self, locations):
+        """``{location id: {product: quantity}}`` held in each location and below, in one read.
 
-        Only equipment linked to a stock location is concerned; the review lists the
-        products on hand there (and below) and gives the store manager a to-do.
+        A cold room may hold shelves as sub-locations: they count in.
         """
-        episodes = episodes.filtered(lambda e: e.equipment_id.boh_stock_location_id)
-        if not episodes:
-            return self.browse()
-        locations = episodes.equipment_id.boh_stock_location_id
         quants = (
             self.env["stock.quant"]
             .sudo()
@@ -70,10 +65,22 @@ class BohStockReview(models.Model):
         on_hand = {location.id: {} for location in locations}
         for location, product, quantity in quants:
             for root in locations:
-                # A cold room may hold shelves as sub-locations: count them in.
                 if location.parent_path.startswith(root.parent_path):
                     stock = on_hand[root.id]
                     stock[product] = stock.get(product, 0.0) + quantity
+        return on_hand
+
+    @api.model
+    def _flag_from_episodes(self, episodes):
+        """Open a review of the stock held by each cold storage whose breach just began.
+
+        Only equipment linked to a stock location is concerned; the review lists the
+        products on hand there (and below) and gives the store manager a to-do.
+        """
+        episodes = episodes.filtered(lambda e: e.equipment_id.boh_stock_location_id)
+        if not episodes:
+            return self.browse()
+        on_hand = self._on_hand(episodes.equipment_id.boh_stock_location_id)
         managers = episodes.equipment_id.boh_store_id._boh_managers()
         vals_list = []
         for episode in episodes:

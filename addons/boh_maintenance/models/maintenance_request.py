@@ -275,17 +275,8 @@ class MaintenanceRequest(models.Model):
         self._boh_dispatch()
         return True
 
-    def _boh_dispatch(self):
-        """Assign each request to a qualified team member with the lightest weighted load.
-
-        A technician is an employee whose user is a member of the request's team and who
-        holds every skill of the equipment category. Requests with nobody qualified stay
-        unassigned, in the "Nobody Qualified" dispatch state.
-        """
-        requests = self.sudo().filtered(lambda r: r.maintenance_team_id and not r.stage_id.done)
-        if not requests:
-            return
-        members = requests.maintenance_team_id.member_ids
+    def _boh_technician_skills(self, members):
+        """Skill ids of each member (user id) who is an employee, skilled or not."""
         employees = (
             self.env["hr.employee"]
             .sudo()
@@ -300,22 +291,40 @@ class MaintenanceRequest(models.Model):
             .search_fetch([("employee_id", "in", employees.ids)], ["employee_id", "skill_id"])
         ):
             skills[line.employee_id.user_id.id].add(line.skill_id.id)
+        return skills
+
+    def _boh_open_loads(self, user_ids):
+        """Open requests of each user per priority, these requests left out, in one read."""
         loads = defaultdict(lambda: defaultdict(float))
         for user, priority, count in (
             self.env["maintenance.request"]
             .sudo()
             ._read_group(
                 [
-                    ("user_id", "in", list(skills)),
+                    ("user_id", "in", user_ids),
                     ("stage_id.done", "=", False),
                     ("archive", "=", False),
-                    ("id", "not in", requests.ids),
+                    ("id", "not in", self.ids),
                 ],
                 ["user_id", "priority"],
                 ["__count"],
             )
         ):
             loads[user.id][priority or "1"] += count
+        return loads
+
+    def _boh_dispatch(self):
+        """Assign each request to a qualified team member with the lightest weighted load.
+
+        A technician is an employee whose user is a member of the request's team and who
+        holds every skill of the equipment category. Requests with nobody qualified stay
+        unassigned, in the "Nobody Qualified" dispatch state.
+        """
+        requests = self.sudo().filtered(lambda r: r.maintenance_team_id and not r.stage_id.done)
+        if not requests:
+            return
+        skills = self._boh_technician_skills(requests.maintenance_team_id.member_ids)
+        loads = requests._boh_open_loads(list(skills))
         targets = self.env["boh.maintenance.sla"]._targets_by_company(requests.company_id)
         assignments = {}
         for team in requests.maintenance_team_id:

@@ -48,7 +48,7 @@ class BohMaintenanceReliabilityReport(models.Model):
     @api.model
     def action_open_report(self):
         """Refresh the figures of the current companies and open the report."""
-        self._boh_refresh(self.env.companies)
+        self._refresh(self.env.companies)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Equipment Reliability"),
@@ -58,7 +58,7 @@ class BohMaintenanceReliabilityReport(models.Model):
         }
 
     @api.model
-    def _boh_refresh(self, companies):
+    def _refresh(self, companies):
         """Rebuild the lines of ``companies`` from their equipment and requests."""
         self.check_access("read")
         Report = self.sudo()

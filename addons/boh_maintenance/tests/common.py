@@ -1,8 +1,16 @@
-from odoo.tests import TransactionCase, new_test_user
+import re
+
+from odoo import Command
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 
 def make_fixtures(cls):
-    """Stores, a team with technicians holding skills, categories and equipment."""
+    """Stores, a team with technicians holding skills, categories and equipment.
+
+    Long because it builds the one small restaurant world every test of this module shares, in the
+    order its records depend on each other; split, its parts would only be called here, in this
+    order.
+    """
     env = cls.env
     company = env.company
     cls.store_a = env["stock.warehouse"].create(
@@ -14,8 +22,11 @@ def make_fixtures(cls):
     skill_type = env["hr.skill.type"].create(
         {
             "name": "Kitchen Equipment",
-            "skill_ids": [(0, 0, {"name": "Gas"}), (0, 0, {"name": "Refrigeration"})],
-            "skill_level_ids": [(0, 0, {"name": "Certified", "level_progress": 100})],
+            "skill_ids": [
+                Command.create({"name": "Gas"}),
+                Command.create({"name": "Refrigeration"}),
+            ],
+            "skill_level_ids": [Command.create({"name": "Certified", "level_progress": 100})],
         }
     )
     cls.skill_gas, cls.skill_cold = skill_type.skill_ids
@@ -38,14 +49,12 @@ def make_fixtures(cls):
                 "user_id": user.id,
                 "company_id": company.id,
                 "employee_skill_ids": [
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "skill_id": skill.id,
                             "skill_type_id": skill_type.id,
                             "skill_level_id": level.id,
-                        },
+                        }
                     )
                     for skill in skills
                 ],
@@ -62,12 +71,16 @@ def make_fixtures(cls):
         {
             "name": "Kitchen Techs",
             "company_id": company.id,
-            "member_ids": [(6, 0, (cls.tech1 | cls.tech2 | cls.tech3).ids)],
+            "member_ids": [Command.set((cls.tech1 | cls.tech2 | cls.tech3).ids)],
         }
     )
     Category = env["maintenance.equipment.category"]
     cls.cat_fryer = Category.create(
-        {"name": "Fryers", "boh_code_prefix": "FRY", "boh_skill_ids": [(6, 0, cls.skill_gas.ids)]}
+        {
+            "name": "Fryers",
+            "boh_code_prefix": "FRY",
+            "boh_skill_ids": [Command.set(cls.skill_gas.ids)],
+        }
     )
     cls.cat_cold = Category.create(
         {"name": "Cold Rooms", "boh_code_prefix": "CLD", "boh_skill_ids": cls.skill_cold.ids}
@@ -115,3 +128,37 @@ class SensorCase(TransactionCase):
         make_fixtures(cls)
         cls.Reading = cls.env["boh.sensor.reading"]
         cls.temperature = cls.env.ref("boh_maintenance.metric_temperature_c")
+
+    @classmethod
+    def _cold_room_threshold(cls):
+        """The cold room's temperature range: 0-5 °C, a breach counting after 20 minutes."""
+        return cls.env["boh.sensor.threshold"].create(
+            {
+                "equipment_id": cls.cold_room.id,
+                "metric_id": cls.temperature.id,
+                "has_min": True,
+                "min_value": 0.0,
+                "has_max": True,
+                "max_value": 5.0,
+                "min_duration_minutes": 20,
+            }
+        )
+
+
+class IntakeCase(HttpCase):
+    """The fixtures and the fryer's repair page, with its form's CSRF token at hand."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        make_fixtures(cls)
+        cls.token = cls.fryer._boh_issue_tokens()[cls.fryer.id]
+        cls.url = f"/boh/repair/{cls.token}"
+
+    def _csrf(self, url=None, headers=None):
+        """The CSRF token of the page's form (the page must answer 200)."""
+        response = self.url_open(url or self.url, headers=headers)
+        self.assertEqual(response.status_code, 200)
+        match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+        self.assertTrue(match, "the form carries a CSRF token")
+        return match.group(1)

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
@@ -131,7 +132,7 @@ class TestAccess(TransactionCase):
                     "company_id": self.env.company.id,
                     "equipment_id": machine.id,
                     "location_id": location.id,
-                    "line_ids": [(0, 0, {"product_id": product.id, "quantity": 3})],
+                    "line_ids": [Command.create({"product_id": product.id, "quantity": 3})],
                 }
             )
         mine, theirs = reviews

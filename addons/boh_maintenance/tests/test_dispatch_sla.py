@@ -2,6 +2,7 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 
@@ -93,7 +94,7 @@ class TestDispatchSla(TransactionCase):
         repair.write(
             {
                 "duration": 1.5,
-                "boh_part_line_ids": [(0, 0, {"product_id": part.id, "quantity": 2})],
+                "boh_part_line_ids": [Command.create({"product_id": part.id, "quantity": 2})],
             }
         )
         repair.stage_id = self.done_stage

@@ -1,5 +1,4 @@
 import io
-import re
 import struct
 import zipfile
 import zlib
@@ -7,12 +6,13 @@ from unittest.mock import patch
 
 from PIL import Image
 
-from odoo.tests import HttpCase, tagged
+from odoo import Command
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from boh_core.maintenance.tokens import new_token
 
-from .common import make_fixtures
+from .common import IntakeCase
 
 
 def _png(width=64, height=48):
@@ -47,21 +47,7 @@ def _zip_named_png():
 
 
 @tagged("post_install", "-at_install")
-class TestRepairIntake(HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        make_fixtures(cls)
-        cls.token = cls.fryer._boh_issue_tokens()[cls.fryer.id]
-        cls.url = f"/boh/repair/{cls.token}"
-
-    def _csrf(self, url=None, headers=None):
-        response = self.url_open(url or self.url, headers=headers)
-        self.assertEqual(response.status_code, 200)
-        match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
-        self.assertTrue(match, "the form carries a CSRF token")
-        return match.group(1)
-
+class TestRepairIntake(IntakeCase):
     def _post(self, data=None, files=None, csrf=True, url=None):
         payload = {"description": "Oil not heating", "urgency": "normal"}
         payload.update(data or {})
@@ -285,7 +271,7 @@ class TestRepairIntake(HttpCase):
     def test_label_sheet_download(self):
         self.authenticate("admin", "admin")
         wizard = self.env["boh.maintenance.label.wizard"].create(
-            {"equipment_ids": [(6, 0, self.oven.ids)]}
+            {"equipment_ids": [Command.set(self.oven.ids)]}
         )
         action = wizard.action_print()
         response = self.url_open(action["url"])

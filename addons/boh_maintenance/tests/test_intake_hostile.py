@@ -8,11 +8,11 @@ from unittest.mock import patch
 from markupsafe import escape
 
 import odoo
-from odoo.tests import Form, HttpCase, tagged
+from odoo.tests import Form, tagged
 
 from boh_core.maintenance.tokens import new_token
 
-from .common import make_fixtures
+from .common import IntakeCase
 from .test_intake import _zip_named_png
 
 HOSTILE = {
@@ -33,23 +33,13 @@ def visible_text(html):
 
 
 @tagged("post_install", "-at_install")
-class TestHostileIntake(HttpCase):
+class TestHostileIntake(IntakeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        make_fixtures(cls)
-        cls.token = cls.fryer._boh_issue_tokens()[cls.fryer.id]
-        cls.url = f"/boh/repair/{cls.token}"
         cls.Hit = cls.env["boh.maintenance.intake.hit"]
         # Probes count against the address too: room for the probes of one test.
         cls.env["ir.config_parameter"].set_param("boh_maintenance.address_limit", "100")
-
-    def _csrf(self, url=None):
-        response = self.url_open(url or self.url)
-        self.assertEqual(response.status_code, 200)
-        match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
-        self.assertTrue(match, "the form carries a CSRF token")
-        return match.group(1)
 
     def _post(self, data=None, files=None, headers=None):
         payload = {"description": "Oil not heating", "urgency": "normal"}

@@ -3,6 +3,7 @@ import io
 
 from PIL import Image
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, TransactionCase, tagged
 
@@ -26,14 +27,14 @@ class TestLabels(TransactionCase):
 
     def test_print_label_sheet(self):
         equipment = self.fryer | self.cold_room
-        wizard = self.Wizard.create({"equipment_ids": [(6, 0, equipment.ids)]})
+        wizard = self.Wizard.create({"equipment_ids": [Command.set(equipment.ids)]})
         action = wizard.action_print()
         self.assertEqual(action["type"], "ir.actions.act_url")
         self.assertTrue(base64.b64decode(wizard.pdf_file).startswith(b"%PDF"))
         self.assertEqual(set(equipment.mapped("boh_label_state")), {"active"})
         digest = self.fryer.sudo().boh_token_digest
         self.assertEqual(len(digest), 64, "only the SHA-256 digest is stored")
-        again = self.Wizard.create({"equipment_ids": [(6, 0, self.fryer.ids)]})
+        again = self.Wizard.create({"equipment_ids": [Command.set(self.fryer.ids)]})
         with self.assertRaises(UserError):
             again.action_print()
         again.replace_existing = True

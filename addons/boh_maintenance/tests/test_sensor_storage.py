@@ -101,7 +101,7 @@ class TestSensorStorage(SensorCase):
         )
         readings = self.Reading.search([("equipment_id", "=", self.cold_room.id)], order="at")
         self.assertEqual(readings.mapped("value"), [7.9, -18.35, 1234.5])
-        frame = self.Reading._boh_series_frame(
+        frame = self.Reading._series_frame(
             self.cold_room.ids, [self.temperature.id], datetime(2026, 11, 25)
         )
         self.assertEqual(frame["value"].tolist(), [7.9, -18.35])
@@ -144,7 +144,7 @@ class TestSensorStorage(SensorCase):
             )
         )
         self.Batch.invalidate_model(["create_date"])
-        self.Batch._cron_boh_purge_batches()
+        self.Batch._cron_purge_batches()
         self.assertFalse(old.exists())
         self.assertTrue(recent.exists())
         self.assertTrue(failed.exists(), "a failed push is kept until it is retried")
@@ -153,7 +153,7 @@ class TestSensorStorage(SensorCase):
             SQL("UPDATE boh_sensor_batch SET create_date = %s WHERE id = %s", long_ago, recent.id)
         )
         self.Batch.invalidate_model(["create_date"])
-        self.Batch._cron_boh_purge_batches()
+        self.Batch._cron_purge_batches()
         self.assertTrue(recent.exists(), "0 days keeps processed batches for ever")
 
 
@@ -209,17 +209,7 @@ class TestSensorEpisodesOutOfOrder(SensorCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.threshold = cls.env["boh.sensor.threshold"].create(
-            {
-                "equipment_id": cls.cold_room.id,
-                "metric_id": cls.temperature.id,
-                "has_min": True,
-                "min_value": 0.0,
-                "has_max": True,
-                "max_value": 5.0,
-                "min_duration_minutes": 20,
-            }
-        )
+        cls.threshold = cls._cold_room_threshold()
         cls.code = cls.cold_room.boh_short_code
 
     def _readings(self, minutes, value=9.0):

@@ -14,17 +14,7 @@ class TestSensors(SensorCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["boh.sensor.threshold"].create(
-            {
-                "equipment_id": cls.cold_room.id,
-                "metric_id": cls.temperature.id,
-                "has_min": True,
-                "min_value": 0.0,
-                "has_max": True,
-                "max_value": 5.0,
-                "min_duration_minutes": 20,
-            }
-        )
+        cls.threshold = cls._cold_room_threshold()
         cls.code = cls.cold_room.boh_short_code
 
     def _reading(self, at, value, metric="temperature_c", code=None):
@@ -91,7 +81,7 @@ class TestSensors(SensorCase):
         ]
         self.Reading.push_readings(batch)
         day = date(2026, 11, 25)
-        lines = self.env["boh.sensor.haccp.day"]._boh_refresh(day, day)
+        lines = self.env["boh.sensor.haccp.day"]._refresh(day, day)
         self.assertEqual(len(lines), 1)
         self.assertEqual(lines.equipment_id, self.cold_room)
         self.assertEqual((lines.min_c, lines.max_c, lines.reading_count), (3.0, 6.0, 3))

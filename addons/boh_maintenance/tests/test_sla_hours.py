@@ -2,6 +2,7 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import TransactionCase, tagged
 
 from .common import make_fixtures
@@ -35,7 +36,7 @@ class TestSlaWorkingHours(TransactionCase):
             {
                 "name": "Shanghai restaurant",
                 "tz": "Asia/Shanghai",
-                "attendance_ids": [(5, 0, 0)]
+                "attendance_ids": [Command.clear()]
                 + [_attendance(day, 10, 22, "morning") for day in range(7)],
             }
         )
@@ -44,7 +45,7 @@ class TestSlaWorkingHours(TransactionCase):
             {
                 "name": "New York weekdays",
                 "tz": "America/New_York",
-                "attendance_ids": [(5, 0, 0)]
+                "attendance_ids": [Command.clear()]
                 + [
                     line
                     for day in range(5)

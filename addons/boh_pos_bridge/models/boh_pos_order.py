@@ -55,38 +55,3 @@ class BohPosOrder(models.Model):
             "An order is stored once per source and location.",
         ),
     ]
-
-
-class BohPosOrderLine(models.Model):
-    _name = "boh.pos.order.line"
-    _description = "POS Sales Order Line"
-    _order = "order_id, id"
-
-    order_id = fields.Many2one("boh.pos.order", required=True, ondelete="cascade", index=True)
-    line_ref = fields.Char(required=True)
-    item_code = fields.Char(required=True)
-    product_id = fields.Many2one("product.product", string="Menu Item")
-    qty = fields.Float(string="Quantity", digits="Product Unit of Measure")
-    unit_price = fields.Float(digits="Product Price", help="Paid per unit, tax included.")
-    modifiers = fields.Char(help="Modifier codes and quantities per unit.")
-    void = fields.Boolean()
-    restock = fields.Boolean()
-    parent_line_ref = fields.Char(string="Set Meal Line")
-
-
-class BohPosConsumption(models.Model):
-    """Ingredients an order takes out of stock, in each ingredient's own unit."""
-
-    _name = "boh.pos.consumption"
-    _description = "POS Ingredient Consumption"
-
-    order_id = fields.Many2one("boh.pos.order", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one("res.company", required=True, index=True)
-    warehouse_id = fields.Many2one("stock.warehouse", required=True, index=True)
-    date = fields.Date(string="Business Date", required=True, index=True)
-    product_id = fields.Many2one("product.product", string="Ingredient", required=True)
-    kind = fields.Selection(
-        [("sale", "Sold"), ("waste", "Returned by guest")], required=True, default="sale"
-    )
-    qty = fields.Float(string="Quantity", digits="Product Unit of Measure")
-    uom_id = fields.Many2one(related="product_id.uom_id")

@@ -1,7 +1,7 @@
 import json
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import Command, fields, models
 from odoo.exceptions import UserError
 
 
@@ -68,52 +68,13 @@ class BohPosUnmapped(models.Model):
 
     def action_resolve(self):
         """Create the mapping, then process every order that was waiting for it."""
-        ItemMap = self.env["boh.pos.item.map"].sudo()
-        ModMap = self.env["boh.pos.modifier.map"].sudo()
         for entry in self.filtered(lambda e: e.state == "open"):
             key = [
                 ("company_id", "=", entry.company_id.id),
                 ("source", "=", entry.source),
                 ("code", "=", entry.code),
             ]
-            if entry.kind == "item":
-                if not entry.product_id:
-                    raise UserError(
-                        self.env._(
-                            "Choose the menu item that POS code %(code)s sells.", code=entry.code
-                        )
-                    )
-                if not ItemMap.search_count(key):
-                    ItemMap.create(
-                        {
-                            "company_id": entry.company_id.id,
-                            "source": entry.source,
-                            "code": entry.code,
-                            "product_id": entry.product_id.id,
-                        }
-                    )
-            elif not ModMap.search_count(key):
-                effects = []
-                if entry.product_id:
-                    effects = [
-                        (
-                            0,
-                            0,
-                            {
-                                "product_id": entry.product_id.id,
-                                "qty": entry.qty,
-                                "uom_id": (entry.uom_id or entry.product_id.uom_id).id,
-                            },
-                        )
-                    ]
-                ModMap.create(
-                    {
-                        "company_id": entry.company_id.id,
-                        "source": entry.source,
-                        "code": entry.code,
-                        "line_ids": effects,
-                    }
-                )
+            entry._create_mapping(key)
             self.search(key + [("kind", "=", entry.kind), ("state", "=", "open")]).write(
                 {"state": "done"}
             )
@@ -132,6 +93,45 @@ class BohPosUnmapped(models.Model):
         if waiting:
             self.env["boh.pos.feed"].sudo()._reprocess_orders(waiting)
         return True
+
+    def _create_mapping(self, key):
+        """Map this waiting code as the manager chose, unless a mapping (``key``) exists."""
+        self.ensure_one()
+        if self.kind == "item":
+            if not self.product_id:
+                raise UserError(
+                    self.env._("Choose the menu item that POS code %(code)s sells.", code=self.code)
+                )
+            ItemMap = self.env["boh.pos.item.map"].sudo()
+            if not ItemMap.search_count(key):
+                ItemMap.create(
+                    {
+                        "company_id": self.company_id.id,
+                        "source": self.source,
+                        "code": self.code,
+                        "product_id": self.product_id.id,
+                    }
+                )
+            return
+        ModMap = self.env["boh.pos.modifier.map"].sudo()
+        if ModMap.search_count(key):
+            return
+        effects = []
+        if self.product_id:
+            uom = self.uom_id or self.product_id.uom_id
+            effects = [
+                Command.create(
+                    {"product_id": self.product_id.id, "qty": self.qty, "uom_id": uom.id}
+                )
+            ]
+        ModMap.create(
+            {
+                "company_id": self.company_id.id,
+                "source": self.source,
+                "code": self.code,
+                "line_ids": effects,
+            }
+        )
 
 
 def _modifier_codes(content):

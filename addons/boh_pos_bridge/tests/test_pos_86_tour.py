@@ -5,6 +5,11 @@ from odoo.tests import HttpCase, tagged
 @tagged("post_install", "-at_install")
 class TestPos86Tour(HttpCase):
     def test_pos_marks_dishes_that_cannot_be_made(self):
+        """The POS screen marks the dishes the store's stock cannot make.
+
+        Long because a browser tour is one story: the records it needs, the tour itself and the
+        checks of what it left behind read best in one place.
+        """
         env = self.env
         company = env.company
         kg = env.ref("uom.product_uom_kgm")

@@ -196,7 +196,7 @@ class TestPosSetMeals(BohPosCase):
         self.assertAlmostEqual(depleted[self.beef], 2 * 0.15, places=6)
         self.assertAlmostEqual(depleted[self.bun], 2.0, places=6)
         self.assertAlmostEqual(depleted[self.cheese], 2 * 0.02 + 2 * 0.1 + 2 * 0.03, places=6)
-        expected = self.env["boh.recipe"]._boh_explode([(self.pizza_product.id, 2, self.unit.id)])
+        expected = self.env["boh.recipe"]._explode([(self.pizza_product.id, 2, self.unit.id)])
         self.assertAlmostEqual(depleted[self.flour], expected[self.flour.id], places=2)
         # the price is on the parent: its fact has the revenue, net of the 10 % tax; the
         # components are counted as sold, as components, without revenue

@@ -34,6 +34,11 @@ class TestPosCsvImport(BohPosCase):
         return wizard
 
     def test_upload_with_mapping_step_goes_through_the_same_pipeline(self):
+        """A file whose headers differ from the layout is mapped, then imported like a push.
+
+        Long because it walks one upload as a person does it (file, column mapping, import, answer),
+        each step checking what the next one relies on.
+        """
         day = self.day.isoformat()
         text = (
             "Store,Ticket,Business_Date,CLOSED_AT,line_ref,item_code,qty,unit_price,Mods\n"

@@ -26,7 +26,7 @@ class TestPosFeed(BohPosCase):
         self.assertAlmostEqual(depleted[self.beef], 3 * 0.15, places=6)
         self.assertAlmostEqual(depleted[self.bun], 3.0, places=6)
         self.assertAlmostEqual(depleted[self.cheese], 3 * 0.02 + 0.1, places=6)
-        expected = self.env["boh.recipe"]._boh_explode(
+        expected = self.env["boh.recipe"]._explode(
             [(self.burger_product.id, 3, self.unit.id), (self.pizza_product.id, 1, self.unit.id)]
         )
         # moves carry the unit's precision (2 decimals by default)

@@ -5,6 +5,11 @@ from odoo.tests import HttpCase, new_test_user, tagged
 @tagged("post_install", "-at_install")
 class TestUnmappedTour(HttpCase):
     def test_manager_maps_a_waiting_code(self):
+        """A manager maps a waiting POS code, and the order waiting for it goes through.
+
+        Long because a browser tour is one story: the records it needs, the tour itself and the
+        checks of what it left behind read best in one place.
+        """
         kg = self.env.ref("uom.product_uom_kgm")
         unit = self.env.ref("uom.product_uom_unit")
         store = self.env["stock.warehouse"].create({"name": "Tour Store", "code": "TOUR1"})

@@ -2,7 +2,7 @@ import base64
 import binascii
 import io
 
-from odoo import api, fields, models
+from odoo import Command, fields, models
 from odoo.exceptions import UserError
 
 from boh_core.errors import BohError
@@ -134,7 +134,7 @@ class BohPosCsvImport(models.TransientModel):
             {
                 "state": "done",
                 "summary": "\n".join(lines),
-                "batch_ids": [(6, 0, batches)],
+                "batch_ids": [Command.set(batches)],
             }
         )
         return self._reopen()
@@ -213,45 +213,3 @@ class BohPosCsvImport(models.TransientModel):
             )
         except BohError as error:
             raise UserError(str(error)) from None
-
-
-class BohPosCsvImportColumn(models.TransientModel):
-    """A column of the uploaded file, as its header row names it."""
-
-    _name = "boh.pos.csv.import.column"
-    _description = "Column of an Uploaded POS Export"
-    _order = "position"
-
-    wizard_id = fields.Many2one("boh.pos.csv.import", required=True, ondelete="cascade")
-    name = fields.Char(string="Header")
-    position = fields.Integer()
-
-    @api.depends("name", "position")
-    def _compute_display_name(self):
-        for column in self:
-            column.display_name = column.name or self.env._(
-                "Column %(number)s (no header)", number=column.position + 1
-            )
-
-
-class BohPosCsvImportMapping(models.TransientModel):
-    """One field of the documented layout and the column of the file that holds it."""
-
-    _name = "boh.pos.csv.import.mapping"
-    _description = "Column Mapping of a POS Export Upload"
-    _order = "sequence, id"
-
-    wizard_id = fields.Many2one("boh.pos.csv.import", required=True, ondelete="cascade")
-    sequence = fields.Integer()
-    field_name = fields.Selection(FIELD_LABELS, string="Field", required=True, readonly=True)
-    required = fields.Boolean(compute="_compute_required")
-    column_id = fields.Many2one(
-        "boh.pos.csv.import.column",
-        string="Column of Your File",
-        domain="[('wizard_id', '=', wizard_id)]",
-    )
-
-    @api.depends("field_name")
-    def _compute_required(self):
-        for mapping in self:
-            mapping.required = mapping.field_name in REQUIRED_CSV_FIELDS

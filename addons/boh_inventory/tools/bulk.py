@@ -1,0 +1,96 @@
+"""The one bulk writer of the suite: many rows into one table in one ``INSERT``.
+
+For the few tables written by the thousand per call (POS order lines and consumption,
+sales facts, sensor readings), where the ORM's per-record work would dominate. Rows are
+plain tuples in ``columns`` order; each column travels as one typed array, so the
+statement is the same size whatever the number of rows.
+
+The rules, the same for every caller:
+
+* ``False`` means "not set", as for the ORM: it is written as NULL, except in ``bool``
+  columns.
+* Quantities are rounded by the database to the decimals ``digits`` gives per column
+  (half away from zero, as ``float_round`` does). Money is rounded by its currency
+  (``currency.round``) before it is passed, as the ORM rounds monetary fields.
+* ``audit`` fills ``create_uid``, ``write_uid``, ``create_date`` and ``write_date`` (with
+  the transaction's time, or with the clock's when ``clock``).
+
+Table, column and type names are constants of the calling modules, never input.
+"""
+
+import re
+
+from odoo.tools import SQL
+
+_TYPE = re.compile(r"[a-z][a-z0-9 ]*")
+
+
+def insert_query(
+    table,
+    columns,
+    rows,
+    *,
+    uid=None,
+    digits=None,
+    clock=False,
+    on_conflict=None,
+    returning=None,
+):
+    """The ``INSERT ... SELECT FROM unnest(...)`` that writes ``rows`` (see the module doc).
+
+    ``uid`` adds the audit columns (the user written into ``create_uid``/``write_uid``);
+    ``on_conflict`` is the text after ``ON CONFLICT`` and ``returning`` the list of columns
+    the statement answers, both constants of the caller.
+    """
+    digits = digits or {}
+    names = [name for name, _type in columns]
+    values = list(zip(*rows, strict=True)) if rows else [() for _column in columns]
+    arrays = []
+    for (_name, sql_type), column in zip(columns, values, strict=True):
+        if not _TYPE.fullmatch(sql_type):
+            raise ValueError(f"not an SQL type: {sql_type!r}")
+        if sql_type != "bool":
+            column = [None if value is False else value for value in column]
+        arrays.append(SQL(f"%s::{sql_type}[]", list(column)))
+    selected = [
+        SQL("round(%s, %s)", SQL.identifier(name), int(digits[name]))
+        if name in digits
+        else SQL.identifier(name)
+        for name in names
+    ]
+    targets = [SQL.identifier(name) for name in names]
+    if uid is not None:
+        now = SQL("clock_timestamp() at time zone 'UTC'" if clock else "now() at time zone 'UTC'")
+        targets += [SQL(name) for name in ("create_uid", "write_uid", "create_date", "write_date")]
+        selected += [SQL("%s", uid), SQL("%s", uid), now, now]
+    return SQL(
+        "INSERT INTO %s (%s) SELECT %s FROM unnest(%s) AS t(%s)%s%s",
+        SQL.identifier(table),
+        SQL(", ").join(targets),
+        SQL(", ").join(selected),
+        SQL(", ").join(arrays),
+        SQL(", ").join(SQL.identifier(name) for name in names),
+        SQL(f" ON CONFLICT {on_conflict}") if on_conflict else SQL(),
+        SQL(f" RETURNING {returning}") if returning else SQL(),
+    )
+
+
+def bulk_insert(env, table, columns, rows, *, digits=None, audit=True, clock=False, returning=None):
+    """Insert ``rows`` into ``table`` in one statement; answer the ``returning`` rows.
+
+    Flushes nothing and invalidates nothing: the caller flushes the model first when
+    pending ORM writes could collide, and invalidates what it wrote.
+    """
+    if not rows:
+        return []
+    query = insert_query(
+        table,
+        columns,
+        rows,
+        uid=env.uid if audit else None,
+        digits=digits,
+        clock=clock,
+        returning=returning,
+    )
+    env.cr.execute(query)
+    return env.cr.fetchall() if returning else []

@@ -1,0 +1,113 @@
+import pandas as pd
+
+from odoo import api, fields, models
+
+from boh_core.maintenance.sensors import KNOWN_COLUMNS
+
+
+def _odoo_datetime(stamp):
+    """A pandas UTC timestamp (or NaT) -> Odoo's naive UTC datetime (or False)."""
+    if pd.isna(stamp):
+        return False
+    return stamp.tz_convert("UTC").tz_localize(None).to_pydatetime()
+
+
+class BohSensorEpisode(models.Model):
+    """A run of out-of-range readings long enough to open one repair request."""
+
+    _name = "boh.sensor.episode"
+    _description = "Sensor Breach Episode"
+    _order = "start desc"
+
+    equipment_id = fields.Many2one(
+        "maintenance.equipment", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="equipment_id.company_id", store=True)
+    metric_id = fields.Many2one("boh.sensor.metric", required=True, ondelete="restrict")
+    start = fields.Datetime(required=True)
+    last_out = fields.Datetime(
+        "Last Out of Range", help="The latest out-of-range reading of this episode."
+    )
+    end = fields.Datetime()
+    peak = fields.Float()
+    direction = fields.Selection([("high", "Too High"), ("low", "Too Low")])
+    state = fields.Selection([("open", "Open"), ("closed", "Closed")], default="open")
+    request_id = fields.Many2one("maintenance.request", string="Repair Request", readonly=True)
+
+    _sql_constraints = [
+        (
+            "episode_uniq",
+            "unique(equipment_id, metric_id, start)",
+            "This breach episode is already recorded.",
+        )
+    ]
+
+    def _as_core(self):
+        """These recorded episodes as ``reconcile_episodes`` reads them (``KNOWN_COLUMNS``)."""
+        return pd.DataFrame(
+            [
+                (
+                    e.id,
+                    e.equipment_id.boh_short_code,
+                    e.metric_id.code,
+                    e.start,
+                    e.last_out or None,
+                    e.end or None,
+                    e.peak,
+                    e.state,
+                )
+                for e in self
+            ],
+            columns=list(KNOWN_COLUMNS),
+        )
+
+    @api.model
+    def _sync(self, episodes, thresholds):
+        """Apply boh_core's tracked episodes: extend known ones, create and report new ones."""
+        equipment = {t.equipment_id.boh_short_code: t.equipment_id for t in thresholds}
+        metrics = {t.metric_id.code: t.metric_id for t in thresholds}
+        new_vals = []
+        for row in episodes.itertuples(index=False):
+            vals = {
+                "start": _odoo_datetime(row.start),
+                "last_out": _odoo_datetime(row.last_out),
+                "end": _odoo_datetime(row.end),
+                "peak": float(row.peak),
+                "direction": row.direction,
+                "state": row.state,
+            }
+            if row.new:
+                machine, metric = equipment[row.equipment], metrics[row.metric]
+                new_vals.append(dict(vals, equipment_id=machine.id, metric_id=metric.id))
+                continue
+            episode = self.browse(int(row.id))
+            changed = {name: value for name, value in vals.items() if episode[name] != value}
+            if changed:
+                episode.write(changed)
+        if not new_vals:
+            return
+        created = self.create(new_vals)
+        request_vals = []
+        for episode in created:
+            request_vals.append(
+                {
+                    "name": self.env._(
+                        "Sensor alarm: %(metric)s %(direction)s (peak %(peak)s)",
+                        metric=episode.metric_id.name,
+                        direction=dict(episode._fields["direction"].selection).get(
+                            episode.direction, ""
+                        ),
+                        peak=round(episode.peak, 2),
+                    ),
+                    "equipment_id": episode.equipment_id.id,
+                    "company_id": episode.equipment_id.company_id.id or self.env.company.id,
+                    "maintenance_type": "corrective",
+                    "boh_source": "sensor",
+                    "boh_urgency": "urgent",
+                    "owner_user_id": False,
+                }
+            )
+        requests = self.env["maintenance.request"].sudo().create(request_vals)
+        for episode, request in zip(created, requests, strict=True):
+            episode.request_id = request
+        self.env["boh.stock.review"]._flag_from_episodes(created)
