@@ -386,8 +386,10 @@ def odoo_pos_baseline(env, kitchen, orders):
                 "last_order_preparation_change": "{}",
             }
         )
+    from odoo.addons.boh_inventory.tools.server_context import server_switches
+
     # Odoo's own path only: no BOH feed, no BOH picking filter
-    PosOrder = env["pos.order"].with_context(boh_pos_skip_feed=True)
+    PosOrder = env["pos.order"].with_context(**server_switches("boh_pos_skip_feed"))
     env.flush_all()
     start = time.perf_counter()
     for ui_order in ui_orders:  # the POS UI syncs each order when it is paid

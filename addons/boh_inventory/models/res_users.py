@@ -20,3 +20,12 @@ class ResUsers(models.Model):
         if "boh_warehouse_ids" in vals:
             self.env.registry.clear_cache()
         return res
+
+    def _boh_store_scope(self):
+        """The stores this user works in: their *BOH Stores*, or, while that list is empty,
+        every store of their own companies (never the companies a request claims)."""
+        self.ensure_one()
+        Warehouse = self.env["stock.warehouse"].sudo()
+        if self.boh_warehouse_ids:
+            return Warehouse.browse(self.sudo().boh_warehouse_ids.ids)
+        return Warehouse.search([("company_id", "in", self.sudo().company_ids.ids)])

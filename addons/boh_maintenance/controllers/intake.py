@@ -56,7 +56,12 @@ class BohRepairIntake(http.Controller):
         address = request.httprequest.remote_addr or "unknown"
         equipment = request.env["maintenance.equipment"].sudo()._boh_find_by_token(token)
         if not equipment:
-            bad_label = ("bad_token", address, limits["bad_token_limit"], limits["bad_token_minutes"])
+            bad_label = (
+                "bad_token",
+                address,
+                limits["bad_token_limit"],
+                limits["bad_token_minutes"],
+            )
             if not self._count_once(hits, [bad_label]):
                 return self._render("boh_maintenance.intake_rate_limited", {}, 429)
             return self._render("boh_maintenance.intake_invalid", {}, 404)

@@ -2,6 +2,7 @@ from collections import defaultdict
 from datetime import timedelta, timezone
 
 from odoo import Command, api, fields, models
+from odoo.addons.boh_inventory.tools.server_context import server_switches, switched_on
 from odoo.exceptions import UserError
 
 from boh_core.maintenance.dispatch import DispatchRequest, Technician, assign_batch
@@ -244,14 +245,14 @@ class MaintenanceRequest(models.Model):
                 undispatched.append(index)
         requests = super().create(vals_list)
         to_dispatch = self.browse([requests[i].id for i in undispatched])
-        if to_dispatch and not self.env.context.get("boh_no_dispatch"):
+        if to_dispatch and not switched_on(self.env, "boh_no_dispatch"):
             to_dispatch._boh_dispatch()
         requests.filtered(lambda r: r.maintenance_type == "corrective")._boh_check_repeats()
         return requests
 
     def write(self, vals):
         """Keep the SLA clocks and dispatch state in step with stage and technician changes."""
-        if "user_id" in vals and not self.env.context.get("boh_dispatching"):
+        if "user_id" in vals and not switched_on(self.env, "boh_dispatching"):
             vals = dict(vals, boh_dispatch_state="manual" if vals["user_id"] else "pending")
         now = fields.Datetime.now()
         stage = self.env["maintenance.stage"].browse(vals.get("stage_id"))
@@ -339,7 +340,11 @@ class MaintenanceRequest(models.Model):
         by_user = defaultdict(list)
         for request_id, user_id in assignments.items():
             by_user[user_id].append(request_id)
-        dispatching = self.env["maintenance.request"].sudo().with_context(boh_dispatching=True)
+        dispatching = (
+            self.env["maintenance.request"]
+            .sudo()
+            .with_context(**server_switches("boh_dispatching"))
+        )
         for user_id, request_ids in by_user.items():
             if user_id is None:
                 dispatching.browse(request_ids).write(

@@ -5,6 +5,7 @@ from datetime import datetime
 from unittest.mock import patch
 
 from odoo import Command, fields
+from odoo.addons.boh_inventory.tools.server_context import server_switches
 from odoo.tests import tagged
 
 from .common import BohPosCase
@@ -171,7 +172,7 @@ class TestOdooPosFeed(BohPosCase):
 
     def test_waiting_orders_are_fed_at_session_close(self):
         # what sync_from_ui does before its batch feed: the order waits
-        Order = self.env["pos.order"].with_context(boh_pos_defer_feed=True)
+        Order = self.env["pos.order"].with_context(**server_switches("boh_pos_defer_feed"))
         order = Order.browse(Order._process_order(self.ui_order([(self.pizza_product, 1)]), False))
         self.assertEqual((order.state, order.boh_feed_state), ("paid", "pending"))
         self.assertFalse(self.boh_orders(order))
@@ -194,7 +195,7 @@ class TestOdooPosFeed(BohPosCase):
         self.assertFalse(self.depleted())
 
     def test_cron_feeds_waiting_and_retries_failed_orders_once_per_run(self):
-        Order = self.env["pos.order"].with_context(boh_pos_defer_feed=True)
+        Order = self.env["pos.order"].with_context(**server_switches("boh_pos_defer_feed"))
         waiting = Order.browse(
             Order._process_order(self.ui_order([(self.pizza_product, 1)]), False)
         )
