@@ -175,6 +175,8 @@ def load_kitchen(env, params, tag, rng):
             "login": f"bench-pos-{tag}",
             "password": password,
             "groups_id": [(6, 0, [env.ref("boh_pos_bridge.group_boh_integration").id])],
+            "boh_pos_sources": source,
+            "boh_all_stores": True,
         }
     )
     return {

@@ -297,11 +297,14 @@ class TestReplenishmentFlow(BohForecastCase):
             groups="boh_inventory.group_boh_manager",
             company_id=company_b.id,
             company_ids=[Command.set(company_b.ids)],
+            boh_all_stores=True,
         )
         for model in ("boh.forecast", "boh.forecast.series", "boh.prep.plan", "boh.labour.plan"):
             self.assertFalse(self.env[model].with_user(manager_b).search([]), model)
         # the kitchen reads the plans, does not write them
-        cook = new_test_user(self.env, login="fc_cook", groups="boh_inventory.group_boh_user")
+        cook = new_test_user(
+            self.env, login="fc_cook", groups="boh_inventory.group_boh_user", boh_all_stores=True
+        )
         prep = self.env["boh.prep.plan"].with_user(cook).search([])
         self.assertTrue(prep)
         with self.assertRaises(AccessError):

@@ -181,6 +181,7 @@ class BohRecipe(models.Model):
 
     def action_recompute_cost(self):
         """Re-cost these recipes now (and every recipe that uses them)."""
+        self.check_access("write")
         self.env["boh.costing"]._recost_recipes(self, self.env._("Re-costed by hand"))
         return True
 

@@ -92,7 +92,7 @@ class BohStockCount(models.Model):
 
     def _default_warehouse_id(self):
         company = self.env.company
-        store = self.env.user.boh_warehouse_ids.filtered(lambda w: w.company_id == company)[:1]
+        store = self.env.user.boh_store_ids.filtered(lambda w: w.company_id == company)[:1]
         return store or self.env["stock.warehouse"].search(
             [("company_id", "=", company.id)], limit=1
         )

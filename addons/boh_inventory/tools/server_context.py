@@ -6,6 +6,8 @@ anyone can flip from outside. The suite's own switches carry ``SERVER`` as their
 instead: an object that exists only in this process, which no RPC message can contain.
 """
 
+from odoo.exceptions import AccessError
+
 #: The value of a server-only context switch. Identity is what counts, never equality.
 SERVER = object()
 
@@ -18,3 +20,25 @@ def server_switches(*keys: str) -> dict:
 def switched_on(env, key: str) -> bool:
     """Whether server code turned the switch ``key`` on for ``env`` (a client cannot)."""
     return env.context.get(key) is SERVER
+
+
+def check_server_fields(records, vals_list, names):
+    """Refuse a client's create or write of ``names``: fields the suite computes and shows
+    read-only, which only server code (running as superuser) writes.
+
+    A view's ``readonly`` is a screen hint, not a rule: over RPC any field can be sent. Call
+    this first in ``create``/``write`` of a model whose ``names`` must not be set by hand.
+    """
+    if records.env.su:
+        return
+    sent = sorted({name for vals in vals_list for name in vals if name in names})
+    if sent:
+        labels = ", ".join(records._fields[name]._description_string(records.env) for name in sent)
+        raise AccessError(
+            records.env._(
+                "%(fields)s of %(model)s are recorded by the system and cannot be set by hand "
+                "or over RPC.",
+                fields=labels,
+                model=records._description,
+            )
+        )

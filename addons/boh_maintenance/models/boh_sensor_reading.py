@@ -181,11 +181,12 @@ class BohSensorReading(models.Model):
             else:
                 clean.append((index, reading))
         # The caller's own access rules decide which equipment they may report on; a
-        # sensor integration pushes in sudo (_check_push_access): keep to its companies.
+        # sensor integration pushes in sudo (_check_push_access): keep to the companies of
+        # the user, never to those the call's context claims (sudo does not check them).
         equipment = self.env["maintenance.equipment"].search_fetch(
             [
                 ("boh_short_code", "in", list({r["equipment"] for _i, r in clean})),
-                ("company_id", "in", [*self.env.companies.ids, False]),
+                ("company_id", "in", [*self.env.user.company_ids.ids, False]),
             ],
             ["boh_short_code"],
         )

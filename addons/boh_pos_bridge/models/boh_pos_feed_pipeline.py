@@ -37,6 +37,17 @@ class BohPosFeed(models.AbstractModel):
                     source=repr(ODOO_POS_SOURCE),
                 )
             )
+        if not switched_on(self.env, "boh_odoo_pos_feed") and not (
+            self.env.user._boh_may_push_source(result.source)
+        ):
+            raise ValidationError(
+                self.env._(
+                    "source %(source)s is not one of the POS sources this integration user may "
+                    "send; an administrator grants sources in Back of House > Configuration > "
+                    "Integration Access.",
+                    source=repr(result.source)[:80],
+                )
+            )
         warehouses = self._find_warehouses({r.order.location for r in result.results if r.ok})
         pushable = self._pushable_warehouses()
         existing = self._stored_orders(result, warehouses)
