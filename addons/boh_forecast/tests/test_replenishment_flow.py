@@ -242,6 +242,7 @@ class TestReplenishmentFlow(BohForecastCase):
             self.env,
             login="fc_wizard_manager",
             groups="boh_inventory.group_boh_manager,purchase.group_purchase_user",
+            boh_all_stores=True,
         )
         wizard = (
             self.env["boh.forecast.run.wizard"]
@@ -255,7 +256,7 @@ class TestReplenishmentFlow(BohForecastCase):
             self.env["boh.forecast.series"].search([("warehouse_id", "=", self.store_b.id)])
         )
         # a manager of store B only cannot run store A
-        manager.boh_warehouse_ids = self.store_b
+        manager.write({"boh_all_stores": False, "boh_warehouse_ids": [(6, 0, self.store_b.ids)]})
         wizard = (
             self.env["boh.forecast.run.wizard"]
             .with_user(manager)

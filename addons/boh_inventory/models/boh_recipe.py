@@ -187,6 +187,7 @@ class BohRecipe(models.Model):
 
     def action_open_cost_impact(self):
         """Show the cost impact history of this recipe."""
+        self.env["boh.cost.impact"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "boh_inventory.action_boh_cost_impact"

@@ -99,7 +99,7 @@ class BohMaintenanceIntakeReport(models.Model):
                 """,
                 reference=reference,
                 equipment=equipment.id,
-                company=equipment.company_id.id or self.env.company.id,
+                company=equipment.company_id.id or self.env.user.company_id.id,
                 now=fields.Datetime.now(),
                 title=values["title"],
                 description=values["description"],

@@ -84,7 +84,7 @@ class BohStockReview(models.Model):
                     "name": self.env._(
                         "Check the stock of %(equipment)s", equipment=machine.display_name
                     ),
-                    "company_id": (machine.company_id or self.env.company).id,
+                    "company_id": (machine.company_id or self.env.user.company_id).id,
                     "equipment_id": machine.id,
                     "location_id": location.id,
                     "episode_id": episode.id,

@@ -61,12 +61,13 @@ class TestSensorIntegration(SensorCase):
         self.assertEqual(len(repair), 1, "the breach opened a request")
         self.assertNotIn(self.gateway.partner_id, repair.message_partner_ids)
         # The gateway sees neither that request nor any equipment, nor its own readings.
-        Request = self.env["maintenance.request"].with_user(self.gateway)
-        self.assertFalse(Request.search([]))
+        # (a portal-type user: no access to maintenance at all)
+        with self.assertRaises(AccessError):
+            self.env["maintenance.request"].with_user(self.gateway).search([])
         with self.assertRaises(AccessError):
             repair.with_user(self.gateway).read(["name"])
-        Equipment = self.env["maintenance.equipment"].with_user(self.gateway)
-        self.assertFalse(Equipment.search([]))
+        with self.assertRaises(AccessError):
+            self.env["maintenance.equipment"].with_user(self.gateway).search([])
         with self.assertRaises(AccessError):
             self.cold_room.with_user(self.gateway).read(["name"])
         for name in suite_models(self.env):

@@ -32,9 +32,9 @@ class BohPosFeed(models.AbstractModel):
         if result.source == ODOO_POS_SOURCE and not switched_on(self.env, "boh_odoo_pos_feed"):
             raise ValidationError(
                 self.env._(
-                    "source %(source)s is reserved for Odoo's own point of sale; name your POS "
+                    "source %(name)s is reserved for Odoo's own point of sale; name your POS "
                     "differently.",
-                    source=repr(ODOO_POS_SOURCE),
+                    name=repr(ODOO_POS_SOURCE),
                 )
             )
         if not switched_on(self.env, "boh_odoo_pos_feed") and not (
@@ -42,10 +42,10 @@ class BohPosFeed(models.AbstractModel):
         ):
             raise ValidationError(
                 self.env._(
-                    "source %(source)s is not one of the POS sources this integration user may "
+                    "source %(name)s is not one of the POS sources this integration user may "
                     "send; an administrator grants sources in Back of House > Configuration > "
                     "Integration Access.",
-                    source=repr(result.source)[:80],
+                    name=repr(result.source)[:80],
                 )
             )
         warehouses = self._find_warehouses({r.order.location for r in result.results if r.ok})
