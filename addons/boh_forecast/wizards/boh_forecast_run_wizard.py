@@ -17,6 +17,7 @@ class BohForecastRunWizard(models.TransientModel):
 
     def action_run(self):
         """Forecast the location and open the purchase orders it suggests."""
+        self.check_access("write")
         self.ensure_one()
         self.warehouse_id.check_access("read")
         stores = self.env.user._boh_store_scope()

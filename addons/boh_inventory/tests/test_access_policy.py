@@ -147,18 +147,19 @@ class TestAccessPolicy(TransactionCase):
             allowed = METHOD_POLICY.get(dotted, set())
             actual[dotted] = set()
             for role, user in self.users.items():
+                why = ""
                 try:
                     self._call(user, dotted)
                     refused = False
-                except AccessError:
-                    refused = True
+                except AccessError as error:
+                    refused, why = True, f": {error}"
                 except Exception:  # noqa: BLE001 - any other answer means the call got through
                     refused = False
                 if not refused:
                     actual[dotted].add(role)
                 if dotted in METHOD_POLICY and refused == (role in allowed):
                     verb = "was refused" if refused else "got past the access check"
-                    problems.append(f"{dotted} as {role} {verb}")
+                    problems.append(f"{dotted} as {role} {verb}{why[:200]}")
         if undeclared or problems:
             _logger.info("method policy as the database has it:\n%s", pprint.pformat(actual))
         self.assertFalse(undeclared, "public methods missing from METHOD_POLICY")

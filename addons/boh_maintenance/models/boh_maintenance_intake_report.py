@@ -257,6 +257,7 @@ class BohMaintenanceIntakeReport(models.Model):
 
     def action_retry(self):
         """File these failed reports again."""
+        self.check_access("write")
         self.filtered(lambda r: r.state == "failed").write({"state": "queued", "error": False})
         self._wake_filing_job()
         return True

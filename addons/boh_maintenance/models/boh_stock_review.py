@@ -37,6 +37,7 @@ class BohStockReview(models.Model):
 
     def action_mark_reviewed(self):
         """Record that a person checked the stock of these reviews."""
+        self.check_access("write")
         self.write(
             {
                 "state": "reviewed",

@@ -89,8 +89,8 @@ class BohMaintenanceIntakeSettings(models.TransientModel):
 
     def action_save(self):
         """Store these limits where the repair page reads them."""
-        self.ensure_one()
         self.check_access("write")
+        self.ensure_one()
         self._check_limits()
         params = self.env["ir.config_parameter"].sudo()
         for name, key in PARAMS.items():
