@@ -141,7 +141,8 @@ METHOD_POLICY = {
     "maintenance.equipment.action_boh_revoke_label": MANAGERS,
     # every employee may follow and edit their own repair requests (Odoo's maintenance)
     "maintenance.request.action_boh_dispatch": EVERY_BOH_USER,
-    "pos.config.boh_unavailable_product_ids": EVERY_BOH_USER,
+    # the register asks for its 86 list: Odoo's POS users, none of these roles
+    "pos.config.boh_unavailable_product_ids": NOBODY,
     "pos.order.action_boh_feed_retry": MANAGERS,
     "product.template.action_open_boh_recipe": EVERY_BOH_USER,
     "stock.warehouse.action_boh_run_forecast": MANAGERS,
