@@ -2,7 +2,7 @@
 {
     "name": "BOH POS Bridge",
     "summary": "Sales from any POS, ingested once, depleting ingredients through recipes",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Back of House",
     "author": "BOH Suite developers",
     "website": "https://github.com/boh-suite/boh-suite",
@@ -22,6 +22,8 @@
         "views/boh_pos_csv_import_views.xml",
         "views/pos_order_views.xml",
         "views/boh_pos_bridge_menus.xml",
+        "views/boh_integration_wizard_views.xml",
+        "views/res_users_views.xml",
     ],
     "assets": {
         "point_of_sale._assets_pos": [

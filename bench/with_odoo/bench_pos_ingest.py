@@ -175,6 +175,8 @@ def load_kitchen(env, params, tag, rng):
             "login": f"bench-pos-{tag}",
             "password": password,
             "groups_id": [(6, 0, [env.ref("boh_pos_bridge.group_boh_integration").id])],
+            "boh_pos_sources": source,
+            "boh_all_stores": True,
         }
     )
     return {
@@ -386,8 +388,10 @@ def odoo_pos_baseline(env, kitchen, orders):
                 "last_order_preparation_change": "{}",
             }
         )
+    from odoo.addons.boh_inventory.tools.server_context import server_switches
+
     # Odoo's own path only: no BOH feed, no BOH picking filter
-    PosOrder = env["pos.order"].with_context(boh_pos_skip_feed=True)
+    PosOrder = env["pos.order"].with_context(**server_switches("boh_pos_skip_feed"))
     env.flush_all()
     start = time.perf_counter()
     for ui_order in ui_orders:  # the POS UI syncs each order when it is paid

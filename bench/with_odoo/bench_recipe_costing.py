@@ -97,7 +97,11 @@ def load_catalogue(env, size: str):
     products = Product.create(values)
     pid = {p.default_code[2:]: p.id for p in products}
 
-    env["boh.recipe"].with_context(boh_skip_recost=True, tracking_disable=True).create(
+    from odoo.addons.boh_inventory.tools.server_context import server_switches
+
+    env["boh.recipe"].with_context(
+        tracking_disable=True, **server_switches("boh_skip_recost")
+    ).create(
         [
             {
                 "product_id": pid[r.product],

@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument(
         "--retries", type=int, default=5, help="retries after a network failure or conflict"
     )
+    group.add_argument(
+        "--insecure-http",
+        action="store_true",
+        help="allow plain http:// to a host other than this machine (the API key then "
+        "crosses the network unencrypted)",
+    )
 
     parser = argparse.ArgumentParser(
         prog="boh", description="Send POS sales to the BOH suite and read availability."
@@ -111,6 +117,7 @@ def _client(args: argparse.Namespace) -> BohClient:
         values["api_key"],
         timeout=args.timeout,
         max_retries=args.retries,
+        allow_insecure_http=args.insecure_http,
     )
 
 

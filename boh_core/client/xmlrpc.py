@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import ipaddress
 import json
 import os
 import random
 import tempfile
 import time
+import urllib.parse
 import xmlrpc.client
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -309,6 +311,31 @@ def batch_digest(source: str, orders: Sequence[Any]) -> str:
 # --------------------------------------------------------------------------- client
 
 
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_transport_security(url: str, allow_insecure_http: bool = False) -> None:
+    """Refuse to send an API key in clear text: ``http://`` is for this machine only
+    (localhost, 127.0.0.0/8, ::1) unless ``allow_insecure_http`` says otherwise."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BohClientError(
+            f"The server URL must look like https://odoo.example.com, not {url!r}."
+        )
+    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
+        raise BohClientError(
+            f"Refusing plain http:// to {parts.hostname}: the API key would cross the network "
+            "unencrypted. Use https://, or allow it explicitly (--insecure-http, or "
+            "allow_insecure_http=True) on a network you trust."
+        )
+
+
 class BohClient:
     """A connection to one Odoo database serving the BOH sales feed.
 
@@ -331,9 +358,11 @@ class BohClient:
         max_backoff: float = 30.0,
         seed: int | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        allow_insecure_http: bool = False,
     ):
         if max_retries < 0 or backoff < 0 or timeout <= 0:
             raise ValueError("max_retries and backoff must be >= 0 and timeout > 0")
+        check_transport_security(url, allow_insecure_http)
         self.url = url.rstrip("/")
         self.db = db
         self.login = login

@@ -10,15 +10,37 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image, ImageOps
+from PIL import Image
 
 from boh_core.errors import BohError
 
 #: Formats accepted by content, with the Pillow plugin that reads each.
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+#: Largest JPEG header accepted: libjpeg decodes it at 1/2, 1/4 or 1/8 scale (draft mode), so
+#: its pixels never exist at full size in memory.
 DEFAULT_MAX_PIXELS = 40_000_000
+#: Largest PNG accepted: its decoder has no reduced scale, so every pixel is decoded (Pillow
+#: keeps 4 bytes a pixel: 8 Mpx is 32 MB).
+MAX_FULL_DECODE_PIXELS = 8_000_000
+#: Largest WebP accepted: Pillow decodes WebP through libwebp's animation decoder, which holds
+#: about three full-size copies (some 15 bytes a pixel), so the same memory bound allows less.
+MAX_WEBP_PIXELS = 2_500_000
+#: A JPEG is decoded at the largest libjpeg scale that stays within this many pixels.
+MAX_DECODED_PIXELS = 4_000_000
+JPEG_SCALES = (1, 1 / 2, 1 / 4, 1 / 8)
+_FULL_DECODE_LIMITS = {"PNG": MAX_FULL_DECODE_PIXELS, "WEBP": MAX_WEBP_PIXELS}
 ORIENTATION_TAG = 0x0112
+#: EXIF orientation -> the transpose that shows the photo upright (as ImageOps.exif_transpose).
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 # What a refused file most likely is, so the message can say so instead of "unknown".
 _KNOWN_SIGNATURES = (
@@ -89,14 +111,14 @@ def open_checked_image(
         # Limiting the plugins to the sniffed one stops Pillow from guessing another format.
         probe = Image.open(io.BytesIO(data), formats=[kind])
         width, height = probe.size
-        # The pixel check comes before verify() and load(): the header alone tells the size,
+        # The pixel checks come before verify() and load(): the header alone tells the size,
         # so a 50,000 x 50,000 bomb is refused without inflating anything.
-        if width * height > max_pixels:
+        limit = min(max_pixels, _FULL_DECODE_LIMITS.get(kind, max_pixels))
+        if width * height > limit:
             raise BohError(
                 field,
                 f"{width}x{height}",
-                f"The {field} is {width} x {height} pixels, more than the {max_pixels} "
-                "pixels allowed.",
+                f"The {field} is {width} x {height} pixels, more than the {limit} pixels allowed.",
             )
         probe.verify()
         image = Image.open(io.BytesIO(data), formats=[kind])
@@ -149,14 +171,14 @@ def sanitize_photo(
     """
     image = open_checked_image(data, field="photo", max_bytes=max_bytes, max_pixels=max_pixels)
     try:
-        if max_side and image.format == "JPEG" and max(image.size) > max_side:
-            # libjpeg decodes at 1/2, 1/4 or 1/8 scale, never below the size asked for
-            scale = max_side / max(image.size)
-            image.draft("RGB", (round(image.width * scale), round(image.height * scale)))
+        if image.format == "JPEG":
+            _draft_jpeg(image, max_side)
+        turn = _TRANSPOSE.get(image.getexif().get(ORIENTATION_TAG, 1))
         image.load()
-        image = ImageOps.exif_transpose(image, in_place=False) if _rotated(image) else image
         if max_side and max(image.size) > max_side:
-            image.thumbnail((max_side, max_side), Image.Resampling.BICUBIC)
+            image = _shrink(image, max_side)
+        if turn is not None:  # turned after shrinking: a full-size copy would double the peak
+            image = image.transpose(turn)
         rgb = image if image.mode == "RGB" else _to_rgb(image)
         # Pillow carries a JPEG comment over from .info; with no exif=/icc_profile= argument
         # and an empty .info, nothing of the source metadata is written.
@@ -173,6 +195,37 @@ def sanitize_photo(
     return out.getvalue(), "image/jpeg"
 
 
-def _rotated(image: Image.Image) -> bool:
-    """Whether the EXIF orientation asks for the pixels to be turned or mirrored."""
-    return image.getexif().get(ORIENTATION_TAG, 1) not in (1, None)
+def _draft_jpeg(image: Image.Image, max_side: int | None) -> None:
+    """Have libjpeg decode at a reduced scale (1/2, 1/4 or 1/8): never more than about
+    ``MAX_DECODED_PIXELS`` pixels, and, with ``max_side``, the smallest scale that still gives
+    that many pixels on the longer side. A 40 Mpx photo never exists in memory at full size.
+    """
+    width, height = image.size
+    fitting = [s for s in JPEG_SCALES if width * height * s * s <= MAX_DECODED_PIXELS]
+    fitting = fitting or [JPEG_SCALES[-1]]
+    big_enough = [s for s in fitting if max_side and max(width, height) * s >= max_side]
+    step = min(big_enough) if big_enough else max(fitting)
+    if step < 1:
+        # draft() keeps the largest scale whose result is at least the size asked for
+        image.draft("RGB", (max(1, int(width * step)), max(1, int(height * step))))
+
+
+def _shrink(image: Image.Image, max_side: int) -> Image.Image:
+    """Fit ``image`` within ``max_side`` pixels, never copying it at full size.
+
+    A JPEG arrives already decoded at a reduced scale (draft mode). A full-size decode (PNG,
+    WebP) is first reduced by a whole factor of at least 2 (a box average into a small image;
+    a plain resize would first copy it whole, premultiplied when it has alpha), so such a
+    photo may come out between half and all of ``max_side``.
+    """
+    if image.format != "JPEG":
+        factor = max(2, max(image.size) // max_side)
+        if image.mode in ("RGBA", "LA"):
+            # Image.reduce() would first copy the image whole, premultiplied. The photo is put
+            # on white afterwards, so averaging unpremultiplied only tints its edge pixels.
+            image = image._new(image.im.reduce((factor, factor), (0, 0, *image.size)))
+        else:
+            image = image.reduce(factor)
+    if max(image.size) > max_side:
+        image.thumbnail((max_side, max_side), Image.Resampling.BICUBIC)
+    return image

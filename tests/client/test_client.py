@@ -14,12 +14,13 @@ from reference_server import OBJECT, ReferenceFeed, ReferenceServer
 from boh_core.client import (
     BohAuthError,
     BohClient,
+    BohClientError,
     BohConnectionError,
     BohServerError,
     Journal,
     JournalError,
 )
-from boh_core.client.cli import main
+from boh_core.client.cli import EXIT_FAILURE, main
 from boh_core.client.xmlrpc import is_retryable_fault
 
 DB, LOGIN, KEY = "boh", "integrator", "secret-key"
@@ -410,3 +411,35 @@ def test_module_entry_point_runs(env, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "created: 2" in proc.stdout
+
+
+# ---------------------------------------------------------------- transport security
+@pytest.mark.parametrize(
+    "url",
+    ["http://localhost:8069", "http://127.0.0.1:8069", "http://127.8.9.10", "http://[::1]:8069"],
+)
+def test_plain_http_to_this_machine_is_allowed(url):
+    BohClient(url, DB, LOGIN, KEY)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://odoo.example.com", "http://10.0.0.5:8069", "http://localhost.example.com"]
+)
+def test_plain_http_to_another_host_is_refused_unless_allowed(url):
+    with pytest.raises(BohClientError, match="Refusing plain http://"):
+        BohClient(url, DB, LOGIN, KEY)
+    BohClient(url, DB, LOGIN, KEY, allow_insecure_http=True)
+    BohClient(url.replace("http://", "https://"), DB, LOGIN, KEY)
+
+
+@pytest.mark.parametrize("url", ["ftp://odoo.example.com", "odoo.example.com", "https://"])
+def test_a_url_that_is_not_http_is_refused(url):
+    with pytest.raises(BohClientError, match="must look like https://"):
+        BohClient(url, DB, LOGIN, KEY, allow_insecure_http=True)
+
+
+def test_cli_refuses_plain_http_without_the_flag(capsys):
+    args = ["availability", "ST01", "--url", "http://odoo.example.com", "--db", DB]
+    args += ["--user", LOGIN, "--api-key", KEY, "--retries", "0", "--timeout", "0.5"]
+    assert main(args) == EXIT_FAILURE
+    assert "Refusing plain http://" in capsys.readouterr().err

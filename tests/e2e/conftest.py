@@ -34,14 +34,22 @@ class Odoo:
         vals.update(values)
         return self.call("product.product", "create", vals)
 
-    def create_integration_user(self, name: str) -> tuple[str, str]:
-        """A user of the BOH Integration group: ``(login, password)``."""
+    def create_integration_user(self, name: str, sources: str) -> tuple[str, str]:
+        """A user of the BOH Integration group granted ``sources`` (comma separated) and
+        every store: ``(login, password)``."""
         login, password = name.lower().replace(" ", "-"), f"pw-{uuid.uuid4().hex}"
         group = self.ref("boh_pos_bridge.group_boh_integration")
         self.call(
             "res.users",
             "create",
-            {"name": name, "login": login, "password": password, "groups_id": [(6, 0, [group])]},
+            {
+                "name": name,
+                "login": login,
+                "password": password,
+                "groups_id": [(6, 0, [group])],
+                "boh_pos_sources": sources,
+                "boh_all_stores": True,
+            },
         )
         return login, password
 

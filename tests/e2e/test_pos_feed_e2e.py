@@ -45,7 +45,7 @@ def kitchen(odoo):
         "create",
         {"source": source, "code": "BURGER", "product_id": burger},
     )
-    login, password = odoo.create_integration_user(f"E2E POS {tag}")
+    login, password = odoo.create_integration_user(f"E2E POS {tag}", source)
     return {
         "location": code,
         "warehouse": warehouse,

@@ -69,7 +69,7 @@ def stores(odoo):
         odoo.call(
             "boh.pos.item.map", "create", {"source": source, "code": code, "product_id": dish}
         )
-    login, password = odoo.create_integration_user(f"E2E Rel {tag}")
+    login, password = odoo.create_integration_user(f"E2E Rel {tag}", source)
     return {
         "codes": codes,
         "warehouses": warehouses,

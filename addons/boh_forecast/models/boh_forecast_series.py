@@ -56,6 +56,7 @@ class BohForecastSeries(models.Model):
 
     def action_open_forecast_vs_actual(self):
         """Forecast against actual for this series."""
+        self.check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "boh_forecast.action_boh_forecast_report"

@@ -12,6 +12,7 @@ class StockWarehouse(models.Model):
 
     def action_boh_run_forecast(self):
         """Open the wizard that runs the forecast for this location now."""
+        self.env["boh.forecast.run.wizard"].check_access("create")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "boh_forecast.action_boh_forecast_run_wizard"

@@ -70,6 +70,7 @@ class TestForecastBuyerTour(HttpCase):
             self.env,
             login="boh_tour_buyer",
             groups="base.group_user,purchase.group_purchase_user,boh_inventory.group_boh_user",
+            boh_all_stores=True,
         )
         self.start_tour(
             "/odoo/action-boh_forecast.action_boh_suggested_orders",

@@ -242,6 +242,7 @@ class TestReplenishmentFlow(BohForecastCase):
             self.env,
             login="fc_wizard_manager",
             groups="boh_inventory.group_boh_manager,purchase.group_purchase_user",
+            boh_all_stores=True,
         )
         wizard = (
             self.env["boh.forecast.run.wizard"]
@@ -255,7 +256,7 @@ class TestReplenishmentFlow(BohForecastCase):
             self.env["boh.forecast.series"].search([("warehouse_id", "=", self.store_b.id)])
         )
         # a manager of store B only cannot run store A
-        manager.boh_warehouse_ids = self.store_b
+        manager.write({"boh_all_stores": False, "boh_warehouse_ids": [(6, 0, self.store_b.ids)]})
         wizard = (
             self.env["boh.forecast.run.wizard"]
             .with_user(manager)
@@ -297,11 +298,14 @@ class TestReplenishmentFlow(BohForecastCase):
             groups="boh_inventory.group_boh_manager",
             company_id=company_b.id,
             company_ids=[Command.set(company_b.ids)],
+            boh_all_stores=True,
         )
         for model in ("boh.forecast", "boh.forecast.series", "boh.prep.plan", "boh.labour.plan"):
             self.assertFalse(self.env[model].with_user(manager_b).search([]), model)
         # the kitchen reads the plans, does not write them
-        cook = new_test_user(self.env, login="fc_cook", groups="boh_inventory.group_boh_user")
+        cook = new_test_user(
+            self.env, login="fc_cook", groups="boh_inventory.group_boh_user", boh_all_stores=True
+        )
         prep = self.env["boh.prep.plan"].with_user(cook).search([])
         self.assertTrue(prep)
         with self.assertRaises(AccessError):

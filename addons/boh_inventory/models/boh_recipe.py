@@ -1,8 +1,10 @@
 from odoo import api, fields, models
 
+from ..tools.server_context import server_switches, switched_on
+
 # Context of line changes made through their recipe's create/write: the recipe validates and
 # re-costs once for all of them.
-LINES_VIA_RECIPE = {"boh_skip_recost": True, "boh_lines_via_recipe": True}
+LINES_VIA_RECIPE = server_switches("boh_skip_recost", "boh_lines_via_recipe")
 
 
 class BohRecipe(models.Model):
@@ -159,14 +161,14 @@ class BohRecipe(models.Model):
         # recipe does both once, after
         recipes = super(BohRecipe, self.with_context(**LINES_VIA_RECIPE)).create(vals_list)
         recipes = recipes.with_env(self.env)
-        if not self.env.context.get("boh_skip_recost"):
+        if not switched_on(self.env, "boh_skip_recost"):
             self.env["boh.costing"]._recost_recipes(recipes, self.env._("Recipe created"))
         return recipes
 
     def write(self, vals):
         """Re-cost after any change that moves the cost."""
         res = super(BohRecipe, self.with_context(**LINES_VIA_RECIPE)).write(vals)
-        if not self.env.context.get("boh_skip_recost") and {
+        if not switched_on(self.env, "boh_skip_recost") and {
             "output_qty",
             "output_uom_id",
             "yield_pct",
@@ -179,11 +181,13 @@ class BohRecipe(models.Model):
 
     def action_recompute_cost(self):
         """Re-cost these recipes now (and every recipe that uses them)."""
+        self.check_access("write")
         self.env["boh.costing"]._recost_recipes(self, self.env._("Re-costed by hand"))
         return True
 
     def action_open_cost_impact(self):
         """Show the cost impact history of this recipe."""
+        self.env["boh.cost.impact"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "boh_inventory.action_boh_cost_impact"

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.server_context import switched_on
+
 
 class BohRecipeLine(models.Model):
     _name = "boh.recipe.line"
@@ -68,7 +70,7 @@ class BohRecipeLine(models.Model):
 
     @api.constrains("product_id", "qty", "uom_id", "waste_pct")
     def _check_line(self):
-        if self.env.context.get("boh_lines_via_recipe"):
+        if switched_on(self.env, "boh_lines_via_recipe"):
             return  # the recipe's own constraint checks it with all its lines
         self.env["boh.costing"]._validate_recipes(self.recipe_id)
 
@@ -76,14 +78,14 @@ class BohRecipeLine(models.Model):
     def create(self, vals_list):
         """Create the lines, then re-cost their recipes."""
         lines = super().create(vals_list)
-        if not self.env.context.get("boh_skip_recost"):
+        if not switched_on(self.env, "boh_skip_recost"):
             self.env["boh.costing"]._recost_recipes(lines.recipe_id, self.env._("Recipe changed"))
         return lines
 
     def write(self, vals):
         """Re-cost the recipes whose lines changed."""
         res = super().write(vals)
-        if not self.env.context.get("boh_skip_recost") and {
+        if not switched_on(self.env, "boh_skip_recost") and {
             "product_id",
             "qty",
             "uom_id",
@@ -97,6 +99,6 @@ class BohRecipeLine(models.Model):
         recipes = self.recipe_id
         res = super().unlink()
         recipes = recipes.exists()
-        if recipes and not self.env.context.get("boh_skip_recost"):
+        if recipes and not switched_on(self.env, "boh_skip_recost"):
             self.env["boh.costing"]._recost_recipes(recipes, self.env._("Recipe changed"))
         return res

@@ -92,7 +92,7 @@ class BohStockCount(models.Model):
 
     def _default_warehouse_id(self):
         company = self.env.company
-        store = self.env.user.boh_warehouse_ids.filtered(lambda w: w.company_id == company)[:1]
+        store = self.env.user.boh_store_ids.filtered(lambda w: w.company_id == company)[:1]
         return store or self.env["stock.warehouse"].search(
             [("company_id", "=", company.id)], limit=1
         )
@@ -185,6 +185,7 @@ class BohStockCount(models.Model):
         replaced by what stock holds now in the count's location and every location inside
         it, limited to the count's product categories when it has some.
         """
+        self.check_access("write")
         self._check_state("draft", self.env._("Load Stock"))
         Quant = self.env["stock.quant"]
         Line = self.env["boh.stock.count.line"]
@@ -254,18 +255,21 @@ class BohStockCount(models.Model):
 
     def action_cancel(self):
         """Drop draft counts without applying them."""
+        self.check_access("write")
         self._check_state("draft", self.env._("Cancel"))
         self.write({"state": "cancel"})
         return True
 
     def action_draft(self):
         """Reopen cancelled counts."""
+        self.check_access("write")
         self._check_state("cancel", self.env._("Reset to Draft"))
         self.write({"state": "draft"})
         return True
 
     def action_view_moves(self):
         """Show the stock moves posted for these counts."""
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.stock_move_action")
         action["domain"] = [("boh_count_id", "in", self.ids)]
         action["context"] = {"create": False}

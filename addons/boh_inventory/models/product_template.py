@@ -55,6 +55,7 @@ class ProductTemplate(models.Model):
 
     def action_open_boh_recipe(self):
         """Open this product's recipe, or a new one for it."""
+        self.env["boh.recipe"].check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("boh_inventory.action_boh_recipe")
         recipe = self.boh_recipe_ids.filtered(lambda r: r.company_id == self.env.company)[:1]

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResUsers(models.Model):
@@ -10,13 +10,47 @@ class ResUsers(models.Model):
         "user_id",
         "warehouse_id",
         string="BOH Stores",
-        help="Stores whose back-of-house records this user works with. "
-        "Empty means every store of the user's companies.",
+        help="Stores whose back-of-house records this user works with. Empty means no store, "
+        "unless All Stores is set.",
+    )
+    boh_all_stores = fields.Boolean(
+        "All Stores",
+        help="Work with every store of the user's companies, present and future (a regional "
+        "manager, a buyer). Without it, only the BOH Stores listed.",
+    )
+    boh_store_ids = fields.Many2many(
+        "stock.warehouse",
+        string="Stores in Scope",
+        compute="_compute_boh_store_ids",
+        compute_sudo=True,
+        help="The stores this user works with: every store of their companies with All "
+        "Stores, else their BOH Stores. Every BOH store rule reads this.",
     )
 
+    @api.depends("boh_all_stores", "boh_warehouse_ids", "company_ids")
+    @api.depends_context("uid")
+    def _compute_boh_store_ids(self):
+        everywhere = self.filtered("boh_all_stores")
+        stores = self.env["stock.warehouse"].search(
+            [("company_id", "in", everywhere.company_ids.ids)]
+        )
+        for user in self:
+            if user.boh_all_stores:
+                user.boh_store_ids = stores.filtered(
+                    lambda s, u=user: s.company_id in u.company_ids
+                )
+            else:
+                user.boh_store_ids = user.boh_warehouse_ids
+
     def write(self, vals):
-        """Store rules read ``boh_warehouse_ids``: drop the cached rules when it changes."""
+        """Store rules read the user's stores: drop the cached rules when they change."""
         res = super().write(vals)
-        if "boh_warehouse_ids" in vals:
+        if {"boh_warehouse_ids", "boh_all_stores", "company_ids"} & set(vals):
             self.env.registry.clear_cache()
         return res
+
+    def _boh_store_scope(self):
+        """The stores this user works in (``boh_store_ids``), as superuser records: never the
+        companies or stores a request claims."""
+        self.ensure_one()
+        return self.env["stock.warehouse"].sudo().browse(self.sudo().boh_store_ids.ids)

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class StockWarehouse(models.Model):
@@ -10,3 +10,10 @@ class StockWarehouse(models.Model):
         help="Stores sell to guests; a central kitchen prepares for the stores. "
         "Integrators name a store by the warehouse's short name (code).",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A new store joins the scope of the users with *All Stores*: drop the cached rules."""
+        warehouses = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return warehouses

@@ -4,3 +4,5 @@ from . import test_access
 from . import test_recipe_tour
 from . import test_stock_count
 from . import test_menu_walk
+from . import test_server_switches
+from . import test_access_policy

@@ -10,9 +10,14 @@ class TestBohAccess(BohRecipeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.cook = new_test_user(cls.env, login="boh_cook", groups="boh_inventory.group_boh_user")
+        cls.cook = new_test_user(
+            cls.env, login="boh_cook", groups="boh_inventory.group_boh_user", boh_all_stores=True
+        )
         cls.manager = new_test_user(
-            cls.env, login="boh_manager", groups="boh_inventory.group_boh_manager"
+            cls.env,
+            login="boh_manager",
+            groups="boh_inventory.group_boh_manager",
+            boh_all_stores=True,
         )
         cls.company_b = cls.env["res.company"].create({"name": "Test Restaurant Group B"})
         cls.manager_b = new_test_user(
@@ -21,6 +26,7 @@ class TestBohAccess(BohRecipeCase):
             groups="boh_inventory.group_boh_manager",
             company_id=cls.company_b.id,
             company_ids=[Command.set(cls.company_b.ids)],
+            boh_all_stores=True,
         )
 
     def test_boh_user_sees_recipes_but_not_costs(self):

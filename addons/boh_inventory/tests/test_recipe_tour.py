@@ -66,6 +66,7 @@ class TestRecipeTour(HttpCase):
             self.env,
             login="boh_tour_manager",
             groups="base.group_user,boh_inventory.group_boh_manager",
+            boh_all_stores=True,
         )
         self.start_tour(
             "/odoo/action-boh_inventory.action_boh_recipe",

@@ -46,10 +46,16 @@ class TestStockCount(BohRecipeCase):
         Quant._update_available_quantity(cls.salmon, cls.stock_a, 2.5, lot_id=cls.lot_2)
         Quant._update_available_quantity(cls.beef, cls.stock_b, 5.0)
         cls.manager = new_test_user(
-            cls.env, login="boh_count_manager", groups="boh_inventory.group_boh_manager"
+            cls.env,
+            login="boh_count_manager",
+            groups="boh_inventory.group_boh_manager",
+            boh_all_stores=True,
         )
         cls.cook = new_test_user(
-            cls.env, login="boh_count_cook", groups="boh_inventory.group_boh_user"
+            cls.env,
+            login="boh_count_cook",
+            groups="boh_inventory.group_boh_user",
+            boh_all_stores=True,
         )
 
     def _count(self, store=None, **vals):
@@ -333,6 +339,7 @@ class TestStockCount(BohRecipeCase):
     def test_store_and_company_rules(self):
         count_a = self._count()
         count_b = self._count(self.store_b)
+        self.cook.boh_all_stores = False
         self.cook.boh_warehouse_ids = self.store_a
         Count = self.env["boh.stock.count"].with_user(self.cook)
         self.assertEqual(Count.search([("id", "in", (count_a | count_b).ids)]), count_a)
@@ -348,6 +355,7 @@ class TestStockCount(BohRecipeCase):
             groups="boh_inventory.group_boh_manager",
             company_id=company_b.id,
             company_ids=[Command.set(company_b.ids)],
+            boh_all_stores=True,
         )
         self.assertFalse(
             self.env["boh.stock.count"]

@@ -1,1 +1,3 @@
 from . import bulk
+from . import server_context
+from . import migration

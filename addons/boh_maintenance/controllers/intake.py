@@ -43,39 +43,53 @@ class BohRepairIntake(http.Controller):
         max_content_length=MAX_BODY_BYTES,
     )
     def repair_intake(self, token, **post):
-        """Show the repair form (GET) or file the repair request (POST)."""
+        """Show the repair form (GET, HEAD) or file the repair request (POST).
+
+        Only a complete, CSRF-valid report counts against the label's and the address's
+        limits. A request for an unknown label counts only against the address's bad-label
+        budget, which a real label's report never draws on; nothing else of it is written.
+        """
         self._set_language()
         hits = request.env["boh.maintenance.intake.hit"].sudo()
         limits = hits._limits()
+        # behind a proxy, Odoo's proxy_mode makes this the client's address (X-Forwarded-For)
         address = request.httprequest.remote_addr or "unknown"
-        address_hit = ("address", address, limits["address_limit"], limits["address_minutes"])
         equipment = request.env["maintenance.equipment"].sudo()._boh_find_by_token(token)
-        if request.httprequest.method == "GET":
-            if not equipment:
-                # Guessing tokens by GET counts against the address like a submission.
-                hits._register_hits([address_hit])
-                return self._render("boh_maintenance.intake_invalid", {}, 404)
-            return self._render(
-                "boh_maintenance.intake_form", self._form_values(equipment, post), 200
+        if not equipment:
+            bad_label = (
+                "bad_token",
+                address,
+                limits["bad_token_limit"],
+                limits["bad_token_minutes"],
             )
-        # One short transaction counts the address and, for a real label, the label too.
-        counted = [address_hit]
-        if equipment:
-            counted.append(
-                ("token", token_digest(token), limits["token_limit"], limits["token_minutes"])
-            )
-        # Odoo replays a request after a serialization failure; the hits were committed in
-        # their own transaction, so they are counted once per HTTP request, not per attempt.
+            if not self._count_once(hits, [bad_label]):
+                return self._render("boh_maintenance.intake_rate_limited", {}, 429)
+            return self._render("boh_maintenance.intake_invalid", {}, 404)
+        values = self._form_values(equipment, post)
+        # HEAD is answered like GET (Werkzeug sends no body): it never takes the POST path
+        if request.httprequest.method != "POST":
+            return self._render("boh_maintenance.intake_form", values, 200)
+        if not request.validate_csrf(post.get("csrf_token")):
+            return self._render("boh_maintenance.intake_expired", {}, 400)
+        report = self._complete_report(values)
+        if report is None:
+            return self._render("boh_maintenance.intake_form", values, 400)
+        counted = [
+            ("address", address, limits["address_limit"], limits["address_minutes"]),
+            ("token", token_digest(token), limits["token_limit"], limits["token_minutes"]),
+        ]
+        if not self._count_once(hits, counted):
+            return self._render("boh_maintenance.intake_rate_limited", {}, 429)
+        return self._submit(equipment, values, report)
+
+    @staticmethod
+    def _count_once(hits, counted):
+        """Count ``counted`` once per HTTP request: Odoo replays a request after a
+        serialization failure, and the hits are committed in a transaction of their own."""
         allowed = getattr(request, "_boh_intake_allowed", None)
         if allowed is None:
             allowed = request._boh_intake_allowed = hits._register_hits(counted)
-        if not allowed:
-            return self._render("boh_maintenance.intake_rate_limited", {}, 429)
-        if not request.validate_csrf(post.get("csrf_token")):
-            return self._render("boh_maintenance.intake_expired", {}, 400)
-        if not equipment:
-            return self._render("boh_maintenance.intake_invalid", {}, 404)
-        return self._submit(equipment, self._form_values(equipment, post))
+        return allowed
 
     def _set_language(self):
         """Answer in the browser's language when it is installed, else in English."""
@@ -153,7 +167,9 @@ class BohRepairIntake(http.Controller):
             return None
         return jpeg
 
-    def _submit(self, equipment, values):
+    def _complete_report(self, values):
+        """The report's content when the form is complete (a description or a symptom, a
+        usable photo or none), else None with the errors added to ``values``."""
         symptoms = dict(values["symptoms"])
         description = values["description"]
         symptom_label = symptoms.get(values["symptom"])
@@ -169,24 +185,24 @@ class BohRepairIntake(http.Controller):
             )
         photo = self._read_photo(values)
         if values["errors"]:
-            return self._render("boh_maintenance.intake_form", values, 400)
+            return None
         title = description.splitlines()[0][:80]
         if symptom_label and symptom_label != description:
             title = f"{symptom_label}: {title}"[:80]
+        return {
+            "title": title,
+            "description": description,
+            "urgency": values["urgency"],
+            "reporter_name": values["reporter_name"],
+            "reporter_phone": values["reporter_phone"],
+            "photo": photo,
+        }
+
+    def _submit(self, equipment, values, report):
         # Stored first and answered at once; the filing job makes it a repair request on
         # the equipment's team, dispatched and with its followers notified, moments later.
         reports = request.env["boh.maintenance.intake.report"].sudo()
-        reference = reports._queue(
-            equipment,
-            {
-                "title": title,
-                "description": description,
-                "urgency": values["urgency"],
-                "reporter_name": values["reporter_name"],
-                "reporter_phone": values["reporter_phone"],
-                "photo": photo,
-            },
-        )
+        reference = reports._queue(equipment, report)
         return self._render(
             "boh_maintenance.intake_done",
             {

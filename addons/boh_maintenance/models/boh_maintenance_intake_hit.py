@@ -5,12 +5,21 @@ from odoo import api, fields, models
 # Namespace of the advisory locks taken while counting hits (any constant int4 would do).
 _LOCK_NAMESPACE = 48151
 #: The repair page's rate limits when no system parameter ``boh_maintenance.<name>`` sets them.
-DEFAULT_LIMITS = {"address_limit": 10, "address_minutes": 10, "token_limit": 30}
-DEFAULT_LIMITS["token_minutes"] = 60
+#: ``bad_token_*``: requests for labels that do not exist, per address (a budget of its own,
+#: so that probing never blocks a real label's report from the same kitchen).
+DEFAULT_LIMITS = {
+    "address_limit": 10,
+    "address_minutes": 10,
+    "token_limit": 30,
+    "token_minutes": 60,
+    "bad_token_limit": 30,
+    "bad_token_minutes": 10,
+}
 
 
 class BohMaintenanceIntakeHit(models.Model):
-    """One submission (or probe) of the public repair page, counted for rate limiting."""
+    """One counted request of the public repair page: a complete report (per address and per
+    label) or a request for a label that does not exist (per address)."""
 
     _name = "boh.maintenance.intake.hit"
     _description = "Repair Intake Hit"
@@ -18,7 +27,9 @@ class BohMaintenanceIntakeHit(models.Model):
     _order = "at desc"
 
     kind = fields.Selection(
-        [("address", "Client Address"), ("token", "Label")], required=True, index=True
+        [("address", "Client Address"), ("token", "Label"), ("bad_token", "Unknown Label")],
+        required=True,
+        index=True,
     )
     key = fields.Char(required=True, index=True)
     at = fields.Datetime(required=True, index=True, default=fields.Datetime.now)

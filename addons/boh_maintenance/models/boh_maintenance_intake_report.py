@@ -99,7 +99,7 @@ class BohMaintenanceIntakeReport(models.Model):
                 """,
                 reference=reference,
                 equipment=equipment.id,
-                company=equipment.company_id.id or self.env.company.id,
+                company=equipment.company_id.id or self.env.user.company_id.id,
                 now=fields.Datetime.now(),
                 title=values["title"],
                 description=values["description"],
@@ -257,6 +257,7 @@ class BohMaintenanceIntakeReport(models.Model):
 
     def action_retry(self):
         """File these failed reports again."""
+        self.check_access("write")
         self.filtered(lambda r: r.state == "failed").write({"state": "queued", "error": False})
         self._wake_filing_job()
         return True

@@ -93,7 +93,7 @@ class BohSensorBatch(models.Model):
                     self._outcome(answer),
                     payload=self._payload_text(readings),
                     user_id=self.env.uid,
-                    company_id=self.env.company.id,
+                    company_id=self.env.user.company_id.id,  # not a company the call claims
                 )
             )
         )
@@ -109,7 +109,7 @@ class BohSensorBatch(models.Model):
                 {
                     "payload": self._payload_text(readings),
                     "user_id": self.env.uid,
-                    "company_id": self.env.company.id,
+                    "company_id": self.env.user.company_id.id,
                     "reading_count": len(readings) if isinstance(readings, list | tuple) else 0,
                     "state": "failed",
                     "error": error,

@@ -100,7 +100,7 @@ class BohSensorEpisode(models.Model):
                         peak=round(episode.peak, 2),
                     ),
                     "equipment_id": episode.equipment_id.id,
-                    "company_id": episode.equipment_id.company_id.id or self.env.company.id,
+                    "company_id": episode.equipment_id.company_id.id or self.env.user.company_id.id,
                     "maintenance_type": "corrective",
                     "boh_source": "sensor",
                     "boh_urgency": "urgent",

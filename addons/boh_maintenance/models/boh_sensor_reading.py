@@ -182,12 +182,13 @@ class BohSensorReading(models.Model):
         """Ids of the equipment with these short codes that the caller may report on.
 
         The caller's own access rules decide which equipment they may report on; a sensor
-        integration pushes in sudo (_check_push_access): keep to its companies.
+        integration pushes in sudo (_check_push_access): keep to the companies of the user,
+        never to those the call's context claims (sudo does not check them).
         """
         equipment = self.env["maintenance.equipment"].search_fetch(
             [
                 ("boh_short_code", "in", list(codes)),
-                ("company_id", "in", [*self.env.companies.ids, False]),
+                ("company_id", "in", [*self.env.user.company_ids.ids, False]),
             ],
             ["boh_short_code"],
         )

@@ -37,6 +37,7 @@ class BohStockReview(models.Model):
 
     def action_mark_reviewed(self):
         """Record that a person checked the stock of these reviews."""
+        self.check_access("write")
         self.write(
             {
                 "state": "reviewed",
@@ -91,7 +92,7 @@ class BohStockReview(models.Model):
                     "name": self.env._(
                         "Check the stock of %(equipment)s", equipment=machine.display_name
                     ),
-                    "company_id": (machine.company_id or self.env.company).id,
+                    "company_id": (machine.company_id or self.env.user.company_id).id,
                     "equipment_id": machine.id,
                     "location_id": location.id,
                     "episode_id": episode.id,

@@ -279,6 +279,7 @@ class MaintenanceEquipment(models.Model):
 
     def action_boh_print_labels(self):
         """Open the label wizard for these equipment."""
+        self._boh_check_label_rights()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Print QR Labels"),

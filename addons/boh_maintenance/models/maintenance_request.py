@@ -2,6 +2,11 @@ from collections import defaultdict
 from datetime import timedelta, timezone
 
 from odoo import Command, api, fields, models
+from odoo.addons.boh_inventory.tools.server_context import (
+    check_server_fields,
+    server_switches,
+    switched_on,
+)
 from odoo.exceptions import UserError
 
 from boh_core.maintenance.dispatch import DispatchRequest, Technician, assign_batch
@@ -25,6 +30,18 @@ def _naive(value):
 def _event(value, created):
     """An SLA event time, aware and never before the creation (clock skew), or None."""
     return max(_aware(value), created) if value else None
+
+
+#: Recorded by the suite (intake, SLA clocks, dispatch), shown read-only, never set by hand.
+SERVER_FIELDS = (
+    "boh_reference",
+    "boh_source",
+    "boh_reported_at",
+    "boh_first_response_at",
+    "boh_done_at",
+    "boh_overdue_notified",
+    "boh_dispatch_state",
+)
 
 
 class MaintenanceRequest(models.Model):
@@ -225,6 +242,7 @@ class MaintenanceRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """Number requests, map urgency to priority, then dispatch those nobody assigned."""
+        check_server_fields(self, vals_list, SERVER_FIELDS)
         sequence = self.env["ir.sequence"].sudo()
         equipment = self.env["maintenance.equipment"].browse(
             [vals["equipment_id"] for vals in vals_list if vals.get("equipment_id")]
@@ -244,19 +262,20 @@ class MaintenanceRequest(models.Model):
                 undispatched.append(index)
         requests = super().create(vals_list)
         to_dispatch = self.browse([requests[i].id for i in undispatched])
-        if to_dispatch and not self.env.context.get("boh_no_dispatch"):
+        if to_dispatch and not switched_on(self.env, "boh_no_dispatch"):
             to_dispatch._boh_dispatch()
         requests.filtered(lambda r: r.maintenance_type == "corrective")._boh_check_repeats()
         return requests
 
     def write(self, vals):
         """Keep the SLA clocks and dispatch state in step with stage and technician changes."""
-        if "user_id" in vals and not self.env.context.get("boh_dispatching"):
+        check_server_fields(self, [vals], SERVER_FIELDS)
+        if "user_id" in vals and not switched_on(self.env, "boh_dispatching"):
             vals = dict(vals, boh_dispatch_state="manual" if vals["user_id"] else "pending")
         now = fields.Datetime.now()
         stage = self.env["maintenance.stage"].browse(vals.get("stage_id"))
         if "stage_id" in vals:
-            self.filtered(lambda r: not r.boh_first_response_at).write(
+            self.filtered(lambda r: not r.boh_first_response_at).sudo().write(
                 {"boh_first_response_at": now}
             )
         finishing = self.filtered(lambda r: not r.boh_done_at) if stage.done else self.browse()
@@ -265,13 +284,14 @@ class MaintenanceRequest(models.Model):
             if stage.done:
                 # After the write: parts added in the same save are drawn too.
                 finishing._boh_consume_parts()
-                finishing.write({"boh_done_at": now})
+                finishing.sudo().write({"boh_done_at": now})
             else:
-                self.filtered("boh_done_at").write({"boh_done_at": False})
+                self.filtered("boh_done_at").sudo().write({"boh_done_at": False})
         return result
 
     def action_boh_dispatch(self):
         """Send these requests again to the best qualified, least loaded technician."""
+        self.check_access("write")
         self._boh_dispatch()
         return True
 
@@ -348,7 +368,11 @@ class MaintenanceRequest(models.Model):
         by_user = defaultdict(list)
         for request_id, user_id in assignments.items():
             by_user[user_id].append(request_id)
-        dispatching = self.env["maintenance.request"].sudo().with_context(boh_dispatching=True)
+        dispatching = (
+            self.env["maintenance.request"]
+            .sudo()
+            .with_context(**server_switches("boh_dispatching"))
+        )
         for user_id, request_ids in by_user.items():
             if user_id is None:
                 dispatching.browse(request_ids).write(

@@ -22,6 +22,18 @@ class ResConfigSettings(models.TransientModel):
     boh_intake_token_minutes = fields.Integer(
         "Label Window (minutes)", config_parameter="boh_maintenance.token_minutes", default=60
     )
+    boh_intake_bad_token_limit = fields.Integer(
+        "Unknown-Label Requests per Address",
+        config_parameter="boh_maintenance.bad_token_limit",
+        default=30,
+        help="Most requests for labels that do not exist one client address may send within "
+        "the window; they never count against a real label's reports.",
+    )
+    boh_intake_bad_token_minutes = fields.Integer(
+        "Unknown-Label Window (minutes)",
+        config_parameter="boh_maintenance.bad_token_minutes",
+        default=10,
+    )
     boh_repeat_failure_count = fields.Integer(
         "Repeat Failures",
         config_parameter="boh_maintenance.repeat_count",

@@ -35,9 +35,11 @@ def make_fixtures(cls):
     )
     level = skill_type.skill_level_ids
     groups = "base.group_user,boh_inventory.group_boh_user"
-    cls.tech1 = new_test_user(env, "boh_tech1", groups=groups, name="Tech One")
-    cls.tech2 = new_test_user(env, "boh_tech2", groups=groups, name="Tech Two")
-    cls.tech3 = new_test_user(env, "boh_tech3", groups=groups, name="Tech Three")
+    cls.tech1 = new_test_user(env, "boh_tech1", groups=groups, name="Tech One", boh_all_stores=True)
+    cls.tech2 = new_test_user(env, "boh_tech2", groups=groups, name="Tech Two", boh_all_stores=True)
+    cls.tech3 = new_test_user(
+        env, "boh_tech3", groups=groups, name="Tech Three", boh_all_stores=True
+    )
     for user, skills in (
         (cls.tech1, cls.skill_gas),
         (cls.tech2, cls.skill_gas | cls.skill_cold),

@@ -48,7 +48,10 @@ class TestAccess(TransactionCase):
         if not self.env.ref("boh_pos_bridge.group_boh_integration", raise_if_not_found=False):
             self.skipTest("boh_pos_bridge is not installed")
         pos = new_test_user(
-            self.env, "boh_pos_feed", groups="base.group_user,boh_pos_bridge.group_boh_integration"
+            self.env,
+            "boh_pos_feed",
+            groups="boh_pos_bridge.group_boh_integration",
+            boh_all_stores=True,
         )
         self._assert_reads_nothing_of_the_suite(pos)
         with self.assertRaises(AccessError):
@@ -105,6 +108,7 @@ class TestAccess(TransactionCase):
         both = fryer_repair | oven_repair
         self.assertEqual(self.Request.with_user(self.tech3).search([("id", "in", both.ids)]), both)
         # A technician attached to a store (not a manager) still works for the whole team.
+        self.tech3.boh_all_stores = False
         self.tech3.boh_warehouse_ids = self.store_a
         self.assertEqual(self.Request.with_user(self.tech3).search([("id", "in", both.ids)]), both)
         self.assertEqual(
@@ -115,7 +119,10 @@ class TestAccess(TransactionCase):
         )
         # A BOH manager without stores who works in the team is a technician too.
         chief = new_test_user(
-            self.env, "boh_chief_tech", groups="base.group_user,boh_inventory.group_boh_manager"
+            self.env,
+            "boh_chief_tech",
+            groups="base.group_user,boh_inventory.group_boh_manager",
+            boh_all_stores=True,
         )
         self.team.member_ids |= chief
         self.assertEqual(self.Request.with_user(chief).search([("id", "in", both.ids)]), both)
@@ -141,3 +148,27 @@ class TestAccess(TransactionCase):
         with self.assertRaises(AccessError):
             theirs.line_ids.with_user(self.manager_a).read(["quantity"])
         self.assertEqual(mine.line_ids.with_user(self.manager_a).quantity, 3)
+
+    def test_fields_the_suite_records_are_not_written_by_hand(self):
+        repair = self._request(self.fryer)
+        as_tech = repair.with_user(self.tech1)
+        for field_name, value in (
+            ("boh_first_response_at", "2026-01-01 08:00:00"),
+            ("boh_done_at", "2026-01-01 09:00:00"),
+            ("boh_reported_at", "2020-01-01 00:00:00"),
+            ("boh_dispatch_state", "auto"),
+            ("boh_reference", "MR/FORGED"),
+        ):
+            with self.subTest(field=field_name), self.assertRaises(AccessError):
+                as_tech.write({field_name: value})
+        with self.assertRaises(AccessError):
+            self.env["maintenance.request"].with_user(self.tech1).create(
+                {
+                    "name": "Backdated",
+                    "equipment_id": self.fryer.id,
+                    "boh_reported_at": "2020-01-01",
+                }
+            )
+        # the suite still records them when the work moves on
+        as_tech.stage_id = self.env.ref("maintenance.stage_1")
+        self.assertTrue(repair.boh_first_response_at)

@@ -261,6 +261,45 @@ class TestRepairIntake(IntakeCase):
         self.assertEqual(statuses, [200, 200, 429])
         self.assertEqual(len(self._requests()), 2)
 
+    def _hits(self, kind):
+        return self.env["boh.maintenance.intake.hit"].search_count([("kind", "=", kind)])
+
+    def test_head_never_takes_the_post_path(self):
+        self.env["ir.config_parameter"].set_param("boh_maintenance.token_limit", "2")
+        for _i in range(20):
+            response = self.opener.head(self.base_url() + self.url, timeout=30)
+            self.assertEqual(response.status_code, 200)
+        self.assertEqual(self._hits("token") + self._hits("address"), 0, "a HEAD is not a report")
+        self.assertEqual(self._post().status_code, 200, "the label still takes a real report")
+
+    def test_only_complete_csrf_valid_reports_count(self):
+        self.env["ir.config_parameter"].set_param("boh_maintenance.token_limit", "2")
+        self.env["ir.config_parameter"].set_param("boh_maintenance.address_limit", "2")
+        self.url_open(self.url)
+        for _i in range(5):
+            self.assertEqual(self._post(csrf=False).status_code, 400)  # no CSRF token
+            self.assertEqual(self._post({"description": " "}).status_code, 400)  # incomplete
+        self.assertEqual(self._hits("token") + self._hits("address"), 0)
+        statuses = [self._post({"description": f"real {i}"}).status_code for i in range(3)]
+        self.assertEqual(statuses, [200, 200, 429])
+
+    def test_bad_label_flood_never_blocks_a_real_report(self):
+        self.env["ir.config_parameter"].set_param("boh_maintenance.bad_token_limit", "5")
+        statuses = [self.url_open(f"/boh/repair/{new_token()}").status_code for _i in range(8)]
+        csrf = self._csrf()
+        statuses += [
+            self.url_open(
+                f"/boh/repair/{new_token()}", data={"description": "x", "csrf_token": csrf}
+            ).status_code
+            for _i in range(4)
+        ]
+        self.assertEqual(statuses, [404] * 5 + [429] * 7, "the bad-label budget holds")
+        self.assertEqual(self._hits("bad_token"), 5, "over the budget nothing more is written")
+        self.assertFalse(self._reports())
+        # The same address still reports a real fault on a real label.
+        self.assertEqual(self._post().status_code, 200)
+        self.assertEqual(len(self._requests()), 1)
+
     def test_page_follows_browser_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         response = self.url_open(self.url, headers={"Accept-Language": "zh-CN,zh;q=0.9"})

@@ -16,7 +16,8 @@ class TestSensorIntegration(SensorCase):
         cls.gateway = new_test_user(
             cls.env,
             "boh_sensor_gateway",
-            groups="base.group_user,boh_maintenance.group_boh_sensor_integration",
+            groups="boh_maintenance.group_boh_sensor_integration",
+            boh_all_stores=True,
         )
         cls.plain = new_test_user(cls.env, "boh_plain_pusher", groups="base.group_user")
         cls.Reading = cls.env["boh.sensor.reading"]
@@ -40,7 +41,10 @@ class TestSensorIntegration(SensorCase):
 
     def test_group_is_an_integration_group(self):
         self.assertEqual(self.group.category_id, self.env.ref("boh_inventory.module_category_boh"))
-        self.assertIn(self.env.ref("base.group_user"), self.group.implied_ids)
+        # a portal-type user: no back-office rights beyond what the group grants
+        self.assertIn(self.env.ref("base.group_portal"), self.group.implied_ids)
+        self.assertNotIn(self.env.ref("base.group_user"), self.group.implied_ids)
+        self.assertTrue(self.gateway.share)
         self.assertEqual(self.group.api_key_duration, 366)
 
     @freeze_time("2026-11-25 12:00:00")
@@ -57,12 +61,13 @@ class TestSensorIntegration(SensorCase):
         self.assertEqual(len(repair), 1, "the breach opened a request")
         self.assertNotIn(self.gateway.partner_id, repair.message_partner_ids)
         # The gateway sees neither that request nor any equipment, nor its own readings.
-        Request = self.env["maintenance.request"].with_user(self.gateway)
-        self.assertFalse(Request.search([]))
+        # (a portal-type user: no access to maintenance at all)
+        with self.assertRaises(AccessError):
+            self.env["maintenance.request"].with_user(self.gateway).search([])
         with self.assertRaises(AccessError):
             repair.with_user(self.gateway).read(["name"])
-        Equipment = self.env["maintenance.equipment"].with_user(self.gateway)
-        self.assertFalse(Equipment.search([]))
+        with self.assertRaises(AccessError):
+            self.env["maintenance.equipment"].with_user(self.gateway).search([])
         with self.assertRaises(AccessError):
             self.cold_room.with_user(self.gateway).read(["name"])
         for name in suite_models(self.env):
@@ -86,6 +91,21 @@ class TestSensorIntegration(SensorCase):
         # A push with errors is kept, in the gateway's name.
         batch = self.env["boh.sensor.batch"].browse(answer["batch"])
         self.assertEqual(batch.user_id, self.gateway)
+        self.assertFalse(self.Reading.search([("equipment_id", "=", foreign.id)]))
+
+    @freeze_time("2026-11-25 12:00:00")
+    def test_a_claimed_company_in_the_context_is_not_trusted(self):
+        other = self.env["res.company"].create({"name": "Claimed Restaurant Group"})
+        foreign = self.env["maintenance.equipment"].create(
+            {"name": "Claimed Cold Room", "company_id": other.id}
+        )
+        hostile = self.Reading.with_user(self.gateway).with_context(
+            allowed_company_ids=[other.id], boh_dispatching=True
+        )
+        answer = hostile.push_readings(
+            [self._reading("2026-11-25T10:00:00Z", 3.0, code=foreign.boh_short_code)]
+        )
+        self.assertEqual([r["status"] for r in answer["readings"]], ["error"])
         self.assertFalse(self.Reading.search([("equipment_id", "=", foreign.id)]))
 
     def test_plain_internal_user_cannot_push(self):

@@ -8,7 +8,7 @@ from ..models.boh_maintenance_intake_hit import DEFAULT_LIMITS
 MAX_WINDOW_MINUTES = 24 * 60
 #: Field of the form -> the ``ir.config_parameter`` the repair page reads.
 PARAMS = {name: f"boh_maintenance.{name}" for name in DEFAULT_LIMITS}
-WINDOWS = ("address_minutes", "token_minutes")
+WINDOWS = ("address_minutes", "token_minutes", "bad_token_minutes")
 
 
 # A settings form kept with the models, as res.config.settings is, not a step of a workflow.
@@ -40,6 +40,19 @@ class BohMaintenanceIntakeSettings(models.TransientModel):
         "Label Window (minutes)",
         required=True,
         help="Length of the window over which the reports of one label are counted.",
+    )
+
+    bad_token_limit = fields.Integer(
+        "Unknown-Label Requests per Address",
+        required=True,
+        help="Most requests for labels that do not exist that one client address may send "
+        "within its window; they never count against a real label's reports.",
+    )
+    bad_token_minutes = fields.Integer(
+        "Unknown-Label Window (minutes)",
+        required=True,
+        help="Length of the window over which one address's requests for unknown labels are "
+        "counted.",
     )
 
     @api.model
@@ -76,8 +89,8 @@ class BohMaintenanceIntakeSettings(models.TransientModel):
 
     def action_save(self):
         """Store these limits where the repair page reads them."""
-        self.ensure_one()
         self.check_access("write")
+        self.ensure_one()
         self._check_limits()
         params = self.env["ir.config_parameter"].sudo()
         for name, key in PARAMS.items():

@@ -27,6 +27,7 @@ class BohMaintenanceLabelWizard(models.TransientModel):
 
     def action_print(self):
         """Issue new tokens, render the label sheet and download it."""
+        self.check_access("write")
         self.ensure_one()
         active = self.equipment_ids.filtered(lambda e: e.boh_label_state == "active")
         if active and not self.replace_existing:

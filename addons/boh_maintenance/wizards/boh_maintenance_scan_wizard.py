@@ -22,6 +22,7 @@ class BohMaintenanceScanWizard(models.TransientModel):
 
     def action_scan(self):
         """Decode the photo (or read the code) and open the equipment it names."""
+        self.check_access("write")
         self.ensure_one()
         equipment = self.env["maintenance.equipment"]
         if self.photo:

@@ -20,3 +20,4 @@ from . import pos_order
 from . import stock_picking
 from . import pos_session
 from . import pos_config
+from . import res_users

@@ -23,9 +23,7 @@ class BohPosAvailability(models.Model):
         warehouses = self.env["stock.warehouse"].search(
             [("company_id", "in", self.env.companies.ids)]
         )
-        if self.env.user.boh_warehouse_ids:
-            warehouses &= self.env.user.boh_warehouse_ids
-        self.sudo()._refresh(warehouses)
+        self.sudo()._refresh(warehouses.sudo() & self.env.user._boh_store_scope())
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "boh_pos_bridge.action_boh_pos_availability"
         )

@@ -1,6 +1,7 @@
 import json
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 #: How much of a raw payload the form shows (a push may hold 1,000 orders of 500 lines).
 PREVIEW_CHARS = 100_000
@@ -67,7 +68,19 @@ class BohPosBatch(models.Model):
             batch.name = f"#{batch.id} {batch.source or ''}".strip()
 
     def action_retry(self):
-        """Process the stored payload again (orders already in are answered as duplicates)."""
+        """Process a failed push again: orders already in are answered as duplicates, and an
+        order that a later push changed is left as it is."""
+        # managers read batches and nothing more; the retry itself writes as superuser
+        self.check_access("read")
+        done = self.filtered(lambda batch: batch.state == "done")
+        if done:
+            raise UserError(
+                self.env._(
+                    "Batch %(batches)s was processed already; only a failed push can be retried.",
+                    batches=", ".join(done.mapped("name")),
+                )
+            )
+        # the stored push is processed as the user who retries it (their stores, their rights)
         feed = self.env["boh.pos.feed"].sudo()
         for batch in self:
             try:

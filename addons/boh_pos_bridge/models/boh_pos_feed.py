@@ -107,12 +107,30 @@ class BohPosFeed(models.AbstractModel):
                     "location %(code)s is not a known location.", code=repr(location_code)[:80]
                 )
             )
+        if warehouse not in self.env.user._boh_store_scope():
+            raise ValidationError(
+                self.env._(
+                    "location %(code)s is not one of your stores (your user's BOH Stores).",
+                    code=repr(location_code)[:80],
+                )
+            )
         domain = [("company_id", "=", warehouse.company_id.id)]
         if source is not None:
             if not isinstance(source, str | int) or isinstance(source, bool):
                 raise ValidationError(self.env._("source must be the text name of your POS."))
             domain.append(("source", "=", str(source)))
-        rows = self.sudo()._availability(warehouse)
+        try:
+            rows = self.sudo()._availability(warehouse)
+        except Exception:
+            # the detail stays in the server log: an integrator gets an answer, not internals
+            _logger.exception("The 86 list of %s could not be computed", warehouse.code)
+            raise UserError(
+                self.env._(
+                    "The availability of %(code)s cannot be computed right now; try again "
+                    "later or ask the BOH manager.",
+                    code=warehouse.code,
+                )
+            ) from None
         codes = self.env["boh.pos.item.map"].sudo()._read_group(domain, ["product_id", "code"])
         portions = {row["product_id"]: row["portions"] for row in rows}
         result = {}

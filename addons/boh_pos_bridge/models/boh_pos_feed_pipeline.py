@@ -9,6 +9,7 @@ import pytz
 
 from odoo import models
 from odoo.addons.boh_inventory.models.boh_costing import _plain_taxes
+from odoo.addons.boh_inventory.tools.server_context import switched_on
 from odoo.exceptions import ValidationError
 
 from boh_core.errors import BohError
@@ -29,7 +30,27 @@ class BohPosFeed(models.AbstractModel):
         result = validate_push(payload)
         if result.error is not None:
             raise ValidationError(str(result.error))
+        if result.source == ODOO_POS_SOURCE and not switched_on(self.env, "boh_odoo_pos_feed"):
+            raise ValidationError(
+                self.env._(
+                    "source %(name)s is reserved for Odoo's own point of sale; name your POS "
+                    "differently.",
+                    name=repr(ODOO_POS_SOURCE),
+                )
+            )
+        if not switched_on(self.env, "boh_odoo_pos_feed") and not (
+            self.env.user._boh_may_push_source(result.source)
+        ):
+            raise ValidationError(
+                self.env._(
+                    "source %(name)s is not one of the POS sources this integration user may "
+                    "send; an administrator grants sources in Back of House > Configuration > "
+                    "Integration Access.",
+                    name=repr(result.source)[:80],
+                )
+            )
         warehouses = self._find_warehouses({r.order.location for r in result.results if r.ok})
+        pushable = self._pushable_warehouses()
         existing = self._stored_orders(result, warehouses)
         answers, entries = [], []
         for res in result.results:
@@ -43,10 +64,17 @@ class BohPosFeed(models.AbstractModel):
             if not warehouse:
                 answer["errors"] = [self._unknown_location_error(order.location)]
                 continue
+            if pushable is not None and warehouse not in pushable:
+                answer["errors"] = [self._not_your_store_error(order.location)]
+                continue
             fingerprint = order_fingerprint(order)
             stored = existing.get((warehouse.id, order.order_ref))
             if stored and stored.fingerprint == fingerprint:
                 answer["status"] = "duplicate"
+                continue
+            refusal = stored and self._amendment_refusal(stored, batch)
+            if refusal:
+                answer["errors"] = [refusal]
                 continue
             entries.append(FeedEntry(order, warehouse, answer, fingerprint, stored, batch))
         self._compute_effects(entries)
@@ -67,10 +95,59 @@ class BohPosFeed(models.AbstractModel):
                     ("warehouse_id", "in", [w.id for w in warehouses.values()]),
                     ("order_ref", "in", refs),
                 ],
-                ["warehouse_id", "order_ref", "fingerprint", "business_date", "state"],
+                ["warehouse_id", "order_ref", "fingerprint", "business_date", "state", "batch_id"],
             )
         )
         return {(o.warehouse_id.id, o.order_ref): o for o in stored}
+
+    def _pushable_warehouses(self):
+        """The stores the caller may push sales for, or None for any store (the suite's own
+        Odoo POS feed). ``res.users._boh_store_scope`` says which stores a user works in."""
+        if switched_on(self.env, "boh_odoo_pos_feed"):
+            return None
+        return self.env.user._boh_store_scope()
+
+    def _amendment_refusal(self, stored, batch):
+        """Why ``stored`` may not be changed by this push, as an answer error, or None.
+
+        One integration user cannot amend another's orders (a BOH manager can), and a retried
+        batch never puts back content older than what a later push stored.
+        """
+        user = self.env.user
+        owner = stored.batch_id.user_id
+        if (
+            owner
+            and owner != user
+            and not switched_on(self.env, "boh_odoo_pos_feed")
+            and not user.has_group("boh_inventory.group_boh_manager")
+        ):
+            message = self.env._(
+                "order %(ref)s was sent by another integration user; only they or a BOH "
+                "manager may change it.",
+                ref=repr(stored.order_ref),
+            )
+            return {"line_ref": "", "field": "order_ref", "message": message}
+        if batch and stored.batch_id and stored.batch_id.id > batch.id:
+            message = self.env._(
+                "order %(ref)s was changed by a later push (batch %(later)s) after batch "
+                "%(batch)s; retrying the older batch would undo that change, so it is skipped.",
+                ref=repr(stored.order_ref),
+                later=stored.batch_id.id,
+                batch=batch.id,
+            )
+            return {"line_ref": "", "field": "order_ref", "message": message}
+        return None
+
+    def _not_your_store_error(self, code):
+        return {
+            "line_ref": "",
+            "field": "location",
+            "message": self.env._(
+                "location %(code)s is not one of the stores you may send sales for (your "
+                "user's BOH Stores).",
+                code=repr(code)[:80],
+            ),
+        }
 
     def _unknown_location_error(self, code):
         return {
@@ -155,7 +232,7 @@ class BohPosFeed(models.AbstractModel):
         book, book_products, _converter = self.env["boh.costing"].sudo()._load_book(company)
         # only pos.order._boh_feed speaks for Odoo's POS; a push naming that source is not
         # trusted with products by id
-        odoo_pos = bool(self.env.context.get("boh_odoo_pos_feed"))
+        odoo_pos = switched_on(self.env, "boh_odoo_pos_feed")
         if odoo_pos:
             self._add_odoo_pos_items(item_maps, entries)
         with_recipe = {recipe.product for recipe in book.recipes}

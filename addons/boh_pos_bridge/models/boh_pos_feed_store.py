@@ -9,6 +9,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import models
 from odoo.addons.boh_inventory.tools.bulk import bulk_insert
+from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
@@ -95,18 +96,25 @@ class BohPosFeed(models.AbstractModel):
                 raise ConcurrentOrderError(str(error)) from None
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
                 raise
-            except Exception as error:  # noqa: BLE001 - answered as data
+            except (UserError, ValidationError) as error:
+                # a message written for people: it names the field and the value
                 _logger.info("POS order %s refused: %s", entry.order.order_ref, error)
-                entry.answer["status"] = "error"
-                entry.answer["errors"] = [
-                    {
-                        "line_ref": "",
-                        "field": "order",
-                        "message": self.env._(
-                            "The order could not be stored: %(error)s", error=str(error)
-                        ),
-                    }
-                ]
+                message = self.env._("The order could not be stored: %(error)s", error=error)
+                entry.refuse(message, "order")
+                entry.answer.update(status="error", errors=entry.errors)
+            except Exception:  # noqa: BLE001 - answered as data, without internals
+                # database or program text stays in the server log, never in the answer
+                _logger.info(
+                    "POS order %s could not be stored", entry.order.order_ref, exc_info=True
+                )
+                entry.refuse(
+                    self.env._(
+                        "The order could not be stored because of a server problem; the server "
+                        "log has the details. Send it again later or ask the BOH manager."
+                    ),
+                    "order",
+                )
+                entry.answer.update(status="error", errors=entry.errors)
         return keys
 
     def _flag_late_orders(self, entries):

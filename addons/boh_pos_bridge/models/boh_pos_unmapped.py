@@ -68,6 +68,7 @@ class BohPosUnmapped(models.Model):
 
     def action_resolve(self):
         """Create the mapping, then process every order that was waiting for it."""
+        self.check_access("write")
         for entry in self.filtered(lambda e: e.state == "open"):
             key = [
                 ("company_id", "=", entry.company_id.id),

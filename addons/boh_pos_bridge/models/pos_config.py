@@ -6,8 +6,8 @@ class PosConfig(models.Model):
 
     def boh_unavailable_product_ids(self):
         """Products of this register's store that its ingredients on hand cannot make (86)."""
-        self.ensure_one()
         self.check_access("read")
+        self.ensure_one()
         warehouse = self.warehouse_id or self.picking_type_id.warehouse_id
         if not warehouse:
             return []

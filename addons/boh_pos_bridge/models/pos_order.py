@@ -3,6 +3,7 @@ import logging
 import pytz
 
 from odoo import api, fields, models
+from odoo.addons.boh_inventory.tools.server_context import server_switches, switched_on
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import float_is_zero
 
@@ -31,9 +32,11 @@ class PosOrder(models.Model):
     @api.model
     def sync_from_ui(self, orders):
         """Feed the orders this sync paid to the BOH pipeline in one batch."""
-        if self.env.context.get("boh_pos_skip_feed"):
+        if switched_on(self.env, "boh_pos_skip_feed"):
             return super().sync_from_ui(orders)
-        result = super(PosOrder, self.with_context(boh_pos_defer_feed=True)).sync_from_ui(orders)
+        result = super(
+            PosOrder, self.with_context(**server_switches("boh_pos_defer_feed"))
+        ).sync_from_ui(orders)
         ids = [row["id"] for row in (result or {}).get("pos.order", []) if row.get("id")]
         if ids:
             self.browse(ids).filtered(lambda o: o.boh_feed_state == "pending")._boh_feed()
@@ -42,11 +45,11 @@ class PosOrder(models.Model):
     def _process_saved_order(self, draft):
         """A paid order goes to the BOH feed: at once, or at the end of its sync batch."""
         order_id = super()._process_saved_order(draft)
-        if self.env.context.get("boh_pos_skip_feed"):
+        if switched_on(self.env, "boh_pos_skip_feed"):
             return order_id
         if not draft and self.state in FED_STATES and self.boh_feed_state != "done":
             self.boh_feed_state = "pending"
-            if not self.env.context.get("boh_pos_defer_feed"):
+            if not switched_on(self.env, "boh_pos_defer_feed"):
                 self._boh_feed()
         return order_id
 
@@ -61,7 +64,7 @@ class PosOrder(models.Model):
         """
         orders = self.filtered(lambda o: o.state in FED_STATES and o.lines)
         (self - orders).write({"boh_feed_state": False, "boh_feed_error": False})
-        feed = self.env["boh.pos.feed"].sudo().with_context(boh_odoo_pos_feed=True)
+        feed = self.env["boh.pos.feed"].sudo().with_context(**server_switches("boh_odoo_pos_feed"))
         for company in orders.company_id:
             todo = orders.filtered(lambda o, c=company: o.company_id == c)
             for start in range(0, len(todo), MAX_ORDERS):
@@ -171,5 +174,6 @@ class PosOrder(models.Model):
 
     def action_boh_feed_retry(self):
         """Feed these orders again (after fixing what the error named)."""
+        self.env["boh.pos.batch"].check_access("read")  # BOH managers
         self.filtered(lambda o: o.state in FED_STATES)._boh_feed()
         return True

@@ -1,4 +1,13 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.addons.boh_inventory.tools.server_context import check_server_fields
+
+#: What the sales feed records on its moves; an Inventory user edits moves, not these.
+DEPLETION_FIELDS = (
+    "boh_warehouse_id",
+    "boh_business_date",
+    "boh_depletion_kind",
+    "boh_depletion_qty",
+)
 
 
 class StockMove(models.Model):
@@ -24,3 +33,14 @@ class StockMove(models.Model):
         readonly=True,
         help="Signed quantity this move took out of stock for sales (negative: put back).",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """The depletion fields are written by the sales feed only (as superuser)."""
+        check_server_fields(self, vals_list, DEPLETION_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """The depletion fields are written by the sales feed only (as superuser)."""
+        check_server_fields(self, [vals], DEPLETION_FIELDS)
+        return super().write(vals)

@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.addons.boh_inventory.tools.server_context import switched_on
 
 
 class StockPicking(models.Model):
@@ -11,7 +12,7 @@ class StockPicking(models.Model):
         """Leave out the items that have a BOH recipe: the sales feed depletes their
         ingredients, so Odoo's picking (or a kit BoM of the same dish) must not move them too.
         """
-        if self.env.context.get("boh_pos_skip_feed"):
+        if switched_on(self.env, "boh_pos_skip_feed"):
             return super()._create_picking_from_pos_order_lines(
                 location_dest_id, lines, picking_type, partner=partner
             )

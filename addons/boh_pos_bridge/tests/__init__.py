@@ -10,3 +10,4 @@ from . import test_pos_api_key
 from . import test_pos_amendments
 from . import test_pos_unmapped
 from . import test_pos_lots_counts
+from . import test_pos_trust

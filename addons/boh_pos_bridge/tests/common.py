@@ -54,6 +54,8 @@ class BohPosCase(BohRecipeCase):
             cls.env,
             login="test_boh_integrator",
             groups="boh_pos_bridge.group_boh_integration",
+            boh_all_stores=True,
+            boh_pos_sources=f"{SOURCE}, other_pos, x",
         )
         cls.feed = cls.env["boh.pos.feed"].with_user(cls.integrator)
         cls.day = date.today() - timedelta(days=1)

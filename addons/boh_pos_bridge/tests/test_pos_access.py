@@ -42,7 +42,9 @@ class TestPosAccess(BohPosCase):
             self.order("L1", [self.line("1", "BURGER")], location="TSTL"),
         )
         manager = new_test_user(
-            self.env, login="test_boh_store_mgr", groups="boh_inventory.group_boh_manager"
+            self.env,
+            login="test_boh_store_mgr",
+            groups="boh_inventory.group_boh_manager",
         )
         manager.boh_warehouse_ids = self.store
         env = self.env(user=manager)
@@ -50,7 +52,12 @@ class TestPosAccess(BohPosCase):
         self.assertEqual(facts.mapped("order_ref"), ["H1"])
         orders = env["boh.pos.order"].search([("order_ref", "in", ["H1", "L1"])])
         self.assertEqual(orders.mapped("order_ref"), ["H1"])
+        # no store listed means no store, everywhere
         manager.boh_warehouse_ids = False
-        self.env.registry.clear_cache()  # record rules are cached per user
+        facts = env["boh.sales.fact"].search([("order_ref", "in", ["H1", "L1"])])
+        self.assertFalse(facts)
+        self.assertFalse(env["boh.pos.order"].search([("order_ref", "in", ["H1", "L1"])]))
+        # All Stores: every store of the user's companies
+        manager.boh_all_stores = True
         facts = env["boh.sales.fact"].search([("order_ref", "in", ["H1", "L1"])])
         self.assertEqual(sorted(facts.mapped("order_ref")), ["H1", "L1"])

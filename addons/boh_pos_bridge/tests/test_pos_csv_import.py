@@ -156,7 +156,10 @@ class TestPosCsvImport(BohPosCase):
 
     def test_manager_can_run_the_mapping_step(self):
         manager = new_test_user(
-            self.env, login="test_boh_csv_mgr", groups="boh_inventory.group_boh_manager"
+            self.env,
+            login="test_boh_csv_mgr",
+            groups="boh_inventory.group_boh_manager",
+            boh_all_stores=True,
         )
         day = self.day.isoformat()
         text = (

@@ -5,6 +5,8 @@ from datetime import datetime
 from unittest.mock import patch
 
 from odoo import Command, fields
+from odoo.addons.boh_inventory.tools.server_context import server_switches
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import BohPosCase
@@ -171,7 +173,7 @@ class TestOdooPosFeed(BohPosCase):
 
     def test_waiting_orders_are_fed_at_session_close(self):
         # what sync_from_ui does before its batch feed: the order waits
-        Order = self.env["pos.order"].with_context(boh_pos_defer_feed=True)
+        Order = self.env["pos.order"].with_context(**server_switches("boh_pos_defer_feed"))
         order = Order.browse(Order._process_order(self.ui_order([(self.pizza_product, 1)]), False))
         self.assertEqual((order.state, order.boh_feed_state), ("paid", "pending"))
         self.assertFalse(self.boh_orders(order))
@@ -182,19 +184,20 @@ class TestOdooPosFeed(BohPosCase):
         self.assertEqual(len(self.boh_orders(order)), 1)
         self.assertAlmostEqual(self.depleted()[self.cheese], 0.1, places=6)
 
-    def test_a_push_naming_odoo_pos_gets_no_product_ids(self):
-        answer = self.push(
-            self.order("X1", [self.line("1", str(self.burger_product.id))]), source="odoo-pos"
-        )
-        self.assertEqual(answer["orders"][0]["status"], "created")
+    def test_a_push_naming_odoo_pos_is_refused(self):
+        # odoo-pos is the suite's own source: nobody else may push (or amend) its orders
+        with self.assertRaisesRegex(ValidationError, "reserved for Odoo's own point of sale"):
+            self.push(
+                self.order("X1", [self.line("1", str(self.burger_product.id))]), source="odoo-pos"
+            )
         stored = self.env["boh.pos.order"].search(
             [("source", "=", "odoo-pos"), ("order_ref", "=", "X1")]
         )
-        self.assertEqual(stored.state, "unmapped")
+        self.assertFalse(stored)
         self.assertFalse(self.depleted())
 
     def test_cron_feeds_waiting_and_retries_failed_orders_once_per_run(self):
-        Order = self.env["pos.order"].with_context(boh_pos_defer_feed=True)
+        Order = self.env["pos.order"].with_context(**server_switches("boh_pos_defer_feed"))
         waiting = Order.browse(
             Order._process_order(self.ui_order([(self.pizza_product, 1)]), False)
         )

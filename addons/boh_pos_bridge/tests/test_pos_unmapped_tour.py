@@ -64,6 +64,7 @@ class TestUnmappedTour(HttpCase):
             self.env,
             login="boh_pos_tour_manager",
             groups="base.group_user,boh_inventory.group_boh_manager",
+            boh_all_stores=True,
         )
         self.start_tour(
             "/odoo/action-boh_pos_bridge.action_boh_pos_unmapped",

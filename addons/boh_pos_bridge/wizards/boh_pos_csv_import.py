@@ -67,6 +67,7 @@ class BohPosCsvImport(models.TransientModel):
     # ------------------------------------------------------------------ actions
     def action_read_columns(self):
         """The mapping step: read the header row and propose a column for each field."""
+        self.check_access("write")
         self.ensure_one()
         header = self._read_header()
         suggested = suggest_columns(header)
@@ -95,12 +96,14 @@ class BohPosCsvImport(models.TransientModel):
 
     def action_back(self):
         """Back to the file choice (another file, another source)."""
+        self.check_access("write")
         self.ensure_one()
         self.state = "upload"
         return self._reopen()
 
     def action_import(self):
         """Send every order of the file through the sales feed, in batches."""
+        self.check_access("write")
         self.ensure_one()
         if not self.mapping_ids:
             # called without the mapping step (from code): columns matched by name
@@ -141,6 +144,7 @@ class BohPosCsvImport(models.TransientModel):
 
     def action_open_unmapped(self):
         """Codes of the file that nobody has mapped yet."""
+        self.env["boh.pos.unmapped"].check_access("read")
         return self.env["ir.actions.act_window"]._for_xml_id(
             "boh_pos_bridge.action_boh_pos_unmapped"
         )

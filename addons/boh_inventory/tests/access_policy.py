@@ -1,0 +1,149 @@
+"""Who may do what in the BOH suite: the table ``test_access_policy`` checks, cell by cell.
+
+Roles (``ROLES``): a kitchen user and a store manager of one store, a BOH manager of another
+company, a POS integration, a sensor integration, a portal user and the public user.
+
+``MODEL_POLICY``: model -> {role: operations}, operations among r(ead), w(rite), c(reate),
+u(nlink) as Odoo's access rights grant them; a role not named has none. Record rules then
+narrow what an allowed role sees to its companies and stores (tested per model elsewhere).
+
+``METHOD_POLICY``: "model.method" -> the roles that get past the method's access check.
+Every public method of a BOH class is listed: XML-RPC can call any of them.
+"""
+
+KITCHEN = "kitchen"
+MANAGER = "store_manager"
+OTHER = "other_company_manager"
+POS = "pos_integration"
+SENSOR = "sensor_integration"
+PORTAL = "portal"
+PUBLIC = "public"
+
+ROLES = {
+    KITCHEN: {"groups": ["boh_inventory.group_boh_user"], "store": True},
+    MANAGER: {"groups": ["boh_inventory.group_boh_manager"], "store": True},
+    OTHER: {
+        "groups": ["boh_inventory.group_boh_manager"],
+        "other_company": True,
+        "all_stores": True,
+    },
+    POS: {"groups": ["boh_pos_bridge.group_boh_integration"], "all_stores": True},
+    SENSOR: {"groups": ["boh_maintenance.group_boh_sensor_integration"]},
+    PORTAL: {"groups": ["base.group_portal"]},
+    PUBLIC: {"groups": ["base.group_public"]},
+}
+
+#: the same operations for a store manager and a manager of another company: record rules,
+#: not access rights, keep each to their own company and stores
+BOTH_MANAGERS = (MANAGER, OTHER)
+
+
+def _managers(operations, kitchen=""):
+    cells = dict.fromkeys(BOTH_MANAGERS, operations)
+    if kitchen:
+        cells[KITCHEN] = kitchen
+    return cells
+
+
+MODEL_POLICY = {
+    # boh_inventory
+    "boh.allergen": _managers("rwcu", kitchen="r"),
+    "boh.cost.impact": _managers("rwcu"),
+    "boh.costing": {},
+    "boh.integration.wizard": {},  # administrators only
+    "boh.recipe": _managers("rwcu", kitchen="r"),
+    "boh.recipe.line": _managers("rwcu", kitchen="r"),
+    "boh.sales.fact": _managers("r", kitchen="r"),  # written by the sales feed only
+    "boh.stock.count": _managers("rwcu", kitchen="rwc"),
+    "boh.stock.count.line": _managers("rwcu", kitchen="rwcu"),
+    "boh.uom.conversion": _managers("rwcu", kitchen="r"),
+    # boh_pos_bridge: what the feed records is read-only for everyone
+    "boh.pos.availability": _managers("r", kitchen="r"),
+    "boh.pos.batch": _managers("r"),
+    "boh.pos.consumption": _managers("r"),
+    "boh.pos.csv.import": _managers("rwcu"),
+    "boh.pos.csv.import.column": _managers("rwcu"),
+    "boh.pos.csv.import.mapping": _managers("rwcu"),
+    "boh.pos.depletion.todo": _managers("r"),
+    "boh.pos.feed": {},  # an API: push_sales and get_availability check their caller
+    "boh.pos.item.map": _managers("rwcu"),
+    "boh.pos.modifier.map": _managers("rwcu"),
+    "boh.pos.modifier.map.line": _managers("rwcu"),
+    "boh.pos.order": _managers("r"),
+    "boh.pos.order.line": _managers("r"),
+    "boh.pos.unmapped": _managers("rw"),
+    # boh_forecast
+    "boh.forecast": _managers("r", kitchen="r"),
+    "boh.forecast.engine": {},
+    "boh.forecast.report": _managers("r", kitchen="r"),
+    "boh.forecast.run.wizard": _managers("rwcu"),
+    "boh.forecast.series": _managers("r", kitchen="r"),
+    "boh.labour.plan": _managers("r", kitchen="r"),
+    "boh.labour.standard": _managers("rwcu", kitchen="r"),
+    "boh.prep.plan": _managers("r", kitchen="r"),
+    # boh_maintenance
+    "boh.maintenance.intake.hit": {},
+    "boh.maintenance.intake.report": _managers("rw"),
+    "boh.maintenance.intake.settings": _managers("rwcu"),
+    "boh.maintenance.label.wizard": _managers("rwcu"),
+    "boh.maintenance.part.line": _managers("rwcu", kitchen="rwcu"),  # technicians record parts
+    "boh.maintenance.reliability.report": _managers("r"),
+    "boh.maintenance.scan.wizard": _managers("rwcu", kitchen="rwcu"),
+    "boh.maintenance.sla": _managers("r", kitchen="r"),
+    "boh.sensor.batch": _managers("r"),
+    "boh.sensor.episode": _managers("r"),
+    "boh.sensor.haccp.day": _managers("r"),
+    "boh.sensor.metric": _managers("r", kitchen="r"),
+    "boh.sensor.reading": _managers("rc"),
+    "boh.sensor.threshold": _managers("rwcu", kitchen="r"),
+    "boh.stock.review": _managers("rw"),
+    "boh.stock.review.line": _managers("r"),
+}
+
+EVERY_BOH_USER = {KITCHEN, MANAGER, OTHER}
+MANAGERS = set(BOTH_MANAGERS)
+NOBODY = set()  # of these roles: administrators only
+
+METHOD_POLICY = {
+    # the feed's API: integrations and BOH managers (CSV uploads, retries)
+    "boh.pos.feed.push_sales": MANAGERS | {POS},
+    "boh.pos.feed.get_availability": MANAGERS | {POS},
+    "boh.sensor.reading.push_readings": MANAGERS | {SENSOR},
+    # back-office actions
+    "boh.forecast.run.wizard.action_run": MANAGERS,
+    "boh.forecast.series.action_open_forecast_vs_actual": EVERY_BOH_USER,
+    "boh.integration.wizard.action_create_user": NOBODY,
+    "boh.integration.wizard.action_revoke_keys": NOBODY,
+    "boh.integration.wizard.action_rotate_key": NOBODY,
+    "boh.integration.wizard.action_save_scope": NOBODY,
+    "boh.maintenance.intake.report.action_retry": MANAGERS,
+    "boh.maintenance.intake.settings.action_save": MANAGERS,
+    "boh.maintenance.label.wizard.action_print": MANAGERS,
+    "boh.maintenance.reliability.report.action_open_report": MANAGERS,
+    "boh.maintenance.scan.wizard.action_scan": EVERY_BOH_USER,
+    "boh.pos.availability.action_refresh": EVERY_BOH_USER,
+    "boh.pos.batch.action_retry": MANAGERS,
+    "boh.pos.csv.import.action_back": MANAGERS,
+    "boh.pos.csv.import.action_import": MANAGERS,
+    "boh.pos.csv.import.action_open_unmapped": MANAGERS,
+    "boh.pos.csv.import.action_read_columns": MANAGERS,
+    "boh.pos.unmapped.action_resolve": MANAGERS,
+    "boh.recipe.action_open_cost_impact": MANAGERS,
+    "boh.recipe.action_recompute_cost": MANAGERS,
+    "boh.sensor.batch.action_retry": MANAGERS,
+    "boh.stock.count.action_approve": MANAGERS,
+    "boh.stock.count.action_cancel": EVERY_BOH_USER,
+    "boh.stock.count.action_draft": EVERY_BOH_USER,
+    "boh.stock.count.action_load_stock": EVERY_BOH_USER,
+    "boh.stock.count.action_view_moves": EVERY_BOH_USER,
+    "boh.stock.review.action_mark_reviewed": MANAGERS,
+    "maintenance.equipment.action_boh_print_labels": MANAGERS,
+    "maintenance.equipment.action_boh_revoke_label": MANAGERS,
+    # every employee may follow and edit their own repair requests (Odoo's maintenance)
+    "maintenance.request.action_boh_dispatch": EVERY_BOH_USER,
+    # the register asks for its 86 list: Odoo's POS users, none of these roles
+    "pos.config.boh_unavailable_product_ids": NOBODY,
+    "pos.order.action_boh_feed_retry": MANAGERS,
+    "product.template.action_open_boh_recipe": EVERY_BOH_USER,
+    "stock.warehouse.action_boh_run_forecast": MANAGERS,
+}

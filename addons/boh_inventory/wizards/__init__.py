@@ -1,0 +1,1 @@
+from . import boh_integration_wizard
