@@ -99,7 +99,7 @@ class ScreenWalker:
         kind = action.get("type")
         if kind == "ir.actions.server":
             server_action = self.env["ir.actions.server"].browse(action["id"])
-            result = server_action.with_context(self._evaluate(action.get("context"), {})).run()
+            result = server_action.with_context(**self._evaluate(action.get("context"), {})).run()
             if result:
                 self._open(label, result)
         elif kind == WINDOW_ACTION:

@@ -43,7 +43,7 @@ class BohIntegrationWizard(models.TransientModel):
         help="The stores the integration may send data for (a POS: its sales; every store "
         "of the company with All Stores).",
     )
-    all_stores = fields.Boolean("All Stores")
+    all_stores = fields.Boolean()
     expiry_days = fields.Integer(
         "Key Valid (days)",
         default=365,
