@@ -213,7 +213,13 @@ def run_dataset(name: str, history: pd.DataFrame, country: str, size: dict) -> d
     cover_max = int((table.lead + 7).max())
     origins = np.arange(start - 1, total - 1, size["refit"])
     book, fc_seconds = forecast_book(
-        items, dates, item_ids, factors, origins, size["refit"] + cover_max, size["history"],
+        items,
+        dates,
+        item_ids,
+        factors,
+        origins,
+        size["refit"] + cover_max,
+        size["history"],
         check_country(country),
     )
 

@@ -16,10 +16,10 @@ A table (a pandas frame or a list of dicts) with one row per ingredient series:
 ``unit_cost``             purchase price of one unit (0 or more)
 ========================  ======================================================================
 
-Missing columns take :data:`DEFAULT_PARAMS`. Bad values raise :class:`BohError` naming the
-column, the series and the value; nothing is half read. :func:`warnings_for` lists what is
-legal but costly (shelf life shorter than the gap between deliveries, a pack larger than a
-month's demand, demand with long runs of zeros).
+Missing columns and blank (None or NaN) cells take :data:`DEFAULT_PARAMS`. Bad values raise
+:class:`BohError` naming the column, the series and the value; nothing is half read.
+:func:`warnings_for` lists what is legal but costly (shelf life shorter than the gap between
+deliveries, a pack larger than a month's demand, demand with long runs of zeros).
 """
 
 from __future__ import annotations
@@ -144,8 +144,7 @@ def parse_delivery_days(uid: object, value: object) -> np.ndarray:
             raise BohError(
                 "delivery_days",
                 value,
-                f"delivery_days of {uid} must name weekdays (Mon .. Sun or 0 .. 6), "
-                f"not {token!r}.",
+                f"delivery_days of {uid} must name weekdays (Mon .. Sun or 0 .. 6), not {token!r}.",
             )
     if not days.any():
         days[:] = True
