@@ -67,6 +67,10 @@ class MinMaxPolicy:
         return np.where(position < low, high - position, 0.0)
 
 
+#: Pseudo-days at the interval's own error that a short error record is averaged with.
+PRIOR_DAYS = 14
+
+
 class SuitePolicy:
     """The suite's order: forecast demand over the cover + safety stock - usable stock."""
 
@@ -75,11 +79,16 @@ class SuitePolicy:
         book: ForecastBook,
         *,
         service_level: float = 95.0,
-        stockout_cost_ratio: float = 4.0,
+        stockout_cost_ratio: float | None = None,
         plain: bool = False,
     ):
         self.book = book
         self.service_level = float(service_level)
+        # the company's service level is the one of an item whose leftover is lost whole:
+        # 95% is a stockout costing 19 times the unit's price
+        rp.service_z(self.service_level)  # refuses a level outside 50 .. 100
+        if stockout_cost_ratio is None:
+            stockout_cost_ratio = self.service_level / (100.0 - self.service_level)
         self.stockout_cost_ratio = float(stockout_cost_ratio)
         self.plain = plain
 
@@ -97,6 +106,31 @@ class SuitePolicy:
             m, v = np.hstack([m, fill_m]), np.hstack([v, fill_v])
         return m, v
 
+    def error_scale(self, d: Decision) -> np.ndarray:
+        """Measured forecast error over the error the forecast's interval implies, per row.
+
+        Every earlier forecast is compared with the demand that came (in the series' own
+        unit, so an ingredient's error includes the items that sell together on the same
+        busy day); :data:`PRIOR_DAYS` days at the interval's own width pull a short record
+        towards 1.
+        """
+        errors = np.zeros(len(d.rows))
+        implied = np.zeros(len(d.rows))
+        count = 0
+        for k, origin in enumerate(self.book.origins):
+            known = min(d.t - int(origin), self.book.mean.shape[2])
+            if known <= 0:
+                break
+            actual = d.history[d.rows, origin + 1 : origin + 1 + known]
+            errors += ((actual - self.book.mean[k][d.rows, :known]) ** 2).sum(axis=1)
+            implied += (self.book.sd[k][d.rows, :known] ** 2).sum(axis=1)
+            count += known
+        if not count:
+            return np.ones(len(d.rows))
+        prior = PRIOR_DAYS * implied / count
+        scale = np.sqrt((errors + prior) / np.maximum(implied + prior, 1e-12))
+        return np.where(implied + prior > 0, scale, 1.0)
+
     def order(self, d: Decision) -> np.ndarray:
         """Wanted units for ``d.rows``."""
         rows = d.rows
@@ -112,6 +146,7 @@ class SuitePolicy:
         lead, shelf = table.lead[rows], table.shelf[rows]
         end = rp.shelf_capped_cover(lead, d.gap[rows], shelf)
         m, v = self._window(d, int(end.max()))
+        v = v * self.error_scale(d)[:, None] ** 2
         level = rp.newsvendor_service_level(self.stockout_cost_ratio, cover, shelf)
         z = _z(level)
         unmet, left = project_shortfall(d.lots.copy(rows), d.pipeline[rows], m, lead, end)
