@@ -269,8 +269,8 @@ def run_dataset(name: str, history: pd.DataFrame, country: str, size: dict) -> N
     total = items.shape[1]
     start = total - size["replay"]
     origins = np.arange(start - 1, total - 1, size["refit"])
-    # long enough for the refit gap plus the longest cover of any vendor
-    horizon = size["refit"] + int(INGREDIENTS["lead_days"].max()) + 7
+    # two weeks past the refit gap: more than the longest cover of any vendor
+    horizon = size["refit"] + 14
     book, seconds = forecast_book(
         items, dates, item_ids, origins, horizon, size["history"], check_country(country)
     )

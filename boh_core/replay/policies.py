@@ -8,9 +8,11 @@
 * :class:`SuitePolicy`: the suite: its forecast (a :class:`.simulate.ForecastBook` made by
   :func:`boh_core.forecast.forecast`) and its replenishment maths. ``plain=True`` is the
   ordering of the Odoo run before the replay (demand until the next delivery + safety stock at
-  one service level - on hand - incoming); the default adds what the replay showed wasting:
-  stock that will expire before it is used is not counted, the cover stops at the shelf life,
-  and each ingredient gets its own news-vendor service level.
+  one service level - on hand - incoming); the default adds what the replay showed wasting or
+  missing: stock that will expire before it is used is not counted, the cover stops at the
+  shelf life, each ingredient gets its own news-vendor service level (the company's level for
+  an item whose leftover is lost, higher for one that keeps), and the safety stock follows the
+  forecast error measured on the demand that came, not only the forecast's own interval.
 """
 
 from __future__ import annotations
