@@ -11,8 +11,8 @@
   one service level - on hand - incoming); the default adds what the replay showed wasting or
   missing: stock that will expire before it is used is not counted, the cover stops at the
   shelf life, each ingredient gets its own news-vendor service level (the company's level for
-  an item whose leftover is lost, higher for one that keeps), and the safety stock follows the
-  forecast error measured on the demand that came, not only the forecast's own interval.
+  an item whose leftover is lost, higher for one that keeps). Both take their safety stock
+  from the forecast's interval, which the forecast calibrates on its own held-out errors.
 """
 
 from __future__ import annotations
@@ -69,10 +69,6 @@ class MinMaxPolicy:
         return np.where(position < low, high - position, 0.0)
 
 
-#: Pseudo-days at the interval's own error that a short error record is averaged with.
-PRIOR_DAYS = 14
-
-
 class SuitePolicy:
     """The suite's order: forecast demand over the cover + safety stock - usable stock."""
 
@@ -108,31 +104,6 @@ class SuitePolicy:
             m, v = np.hstack([m, fill_m]), np.hstack([v, fill_v])
         return m, v
 
-    def error_scale(self, d: Decision) -> np.ndarray:
-        """Measured forecast error over the error the forecast's interval implies, per row.
-
-        Every earlier forecast is compared with the demand that came (in the series' own
-        unit, so an ingredient's error includes the items that sell together on the same
-        busy day); :data:`PRIOR_DAYS` days at the interval's own width pull a short record
-        towards 1.
-        """
-        errors = np.zeros(len(d.rows))
-        implied = np.zeros(len(d.rows))
-        count = 0
-        for k, origin in enumerate(self.book.origins):
-            known = min(d.t - int(origin), self.book.mean.shape[2])
-            if known <= 0:
-                break
-            actual = d.history[d.rows, origin + 1 : origin + 1 + known]
-            errors += ((actual - self.book.mean[k][d.rows, :known]) ** 2).sum(axis=1)
-            implied += (self.book.sd[k][d.rows, :known] ** 2).sum(axis=1)
-            count += known
-        if not count:
-            return np.ones(len(d.rows))
-        prior = PRIOR_DAYS * implied / count
-        scale = np.sqrt((errors + prior) / np.maximum(implied + prior, 1e-12))
-        return np.where(implied + prior > 0, scale, 1.0)
-
     def order(self, d: Decision) -> np.ndarray:
         """Wanted units for ``d.rows``."""
         rows = d.rows
@@ -148,7 +119,6 @@ class SuitePolicy:
         lead, shelf = table.lead[rows], table.shelf[rows]
         end = rp.shelf_capped_cover(lead, d.gap[rows], shelf)
         m, v = self._window(d, int(end.max()))
-        v = v * self.error_scale(d)[:, None] ** 2
         level = rp.newsvendor_service_level(self.stockout_cost_ratio, cover, shelf)
         z = _z(level)
         unmet, left = project_shortfall(d.lots.copy(rows), d.pipeline[rows], m, lead, end)
