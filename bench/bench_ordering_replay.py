@@ -105,6 +105,7 @@ SIZES = {
     "full": {"replay": 196, "refit": 14, "history": HISTORY_DAYS, "shops": None},
 }
 TARGET_FILL = 98.0
+MEASURABLE_WASTE_PCT = 0.1  # below this, a waste ratio says nothing
 
 
 def load_wuerzbaeck() -> pd.DataFrame:
@@ -248,14 +249,18 @@ def replay_view(
             f"{r['days_of_inventory']:>9.1f}{r['purchase_cost']:>12,.0f}{r['waste_cost']:>10,.0f}"
         )
     suite, par = rows["suite"], rows["par"]
-    ratio = suite["waste_pct"] / par["waste_pct"] if par["waste_pct"] > 0 else float("nan")
+    if par["waste_pct"] >= MEASURABLE_WASTE_PCT:
+        ratio = suite["waste_pct"] / par["waste_pct"]
+        said = f"{ratio:.3f}"
+    else:
+        ratio, said = float("nan"), f"n/a (par wastes {par['waste_pct']:.2f}%)"
     met = (
         suite["fill_rate"] >= TARGET_FILL
         and ratio < 0.5
         and suite["days_of_inventory"] < par["days_of_inventory"]
     )
     print(
-        f"ordering_replay {title}: waste suite/par = {ratio:.2f} (target < 0.50 at fill >= "
+        f"ordering_replay {title}: waste suite/par = {said} (target < 0.5 at fill >= "
         f"{TARGET_FILL:g}%), days of inventory suite {suite['days_of_inventory']:.1f} vs par "
         f"{par['days_of_inventory']:.1f}, purchases suite/par "
         f"{suite['purchase_cost'] / par['purchase_cost']:.2f}: target {'met' if met else 'NOT met'}"
