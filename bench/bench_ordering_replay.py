@@ -6,12 +6,14 @@ Data (nothing is downloaded; both sets ship inside their PyPI packages):
   daily, 2016-01-02 .. 2019-04-30). The products are anonymous numbers; they get the recipes
   of a bread (101), a sweet roll (109) and a cream pastry (110) from :data:`RECIPES`.
 * ``wuerzbaeck``: the Wuerzburg bakery set of ``ddop2`` (Apache-2.0; bread, rolls and
-  pretzels, 2016-01-01 .. 2019-04-30, one shop), read from its CSV files; ``pip install
+  pretzels, 2016-01-02 .. 2019-04-30, one shop), read from its CSV files; ``pip install
   --no-deps ddop2`` (its own dependencies pull in PyTorch, which this does not need).
 
-Item demand goes through :data:`RECIPES` to ingredient demand per shop; each ingredient has the
-lead time, delivery days, pack, shelf life and price of :data:`INGREDIENTS` (change them there).
-The last ``REPLAY_DAYS`` days are replayed by :func:`boh_core.replay.replay` (the first
+Each set is replayed twice. The shops' stocked items: baked at the central bakery and delivered
+every morning (:data:`STOCKED`: shelf life and transfer price). The ingredients: item demand
+goes through :data:`RECIPES` to ingredient demand per shop; each ingredient has the lead time,
+delivery days, pack, shelf life and price of :data:`INGREDIENTS` (change them there). The last
+``SIZES[size]["replay"]`` days are replayed by :func:`boh_core.replay.replay` (the first
 ``WARMUP`` days are not measured), once per policy, on the same demand:
 
 * ``par``: par level from the last four weeks' use, the par multiplier tuned (bisection) to the
@@ -19,7 +21,7 @@ The last ``REPLAY_DAYS`` days are replayed by :func:`boh_core.replay.replay` (th
 * ``min/max``: Odoo's reorder rule set from the last 8 weeks every 4 weeks, its safety factor
   tuned to the same fill rate;
 * ``suite (plain)``: the suite's forecast and the order rule of the Odoo run before this
-  benchmark (one 95% service level, on hand + incoming counted whole);
+  benchmark (the company's 95% service level, on hand + incoming counted whole);
 * ``suite``: the same forecast with the perishable-aware order of :mod:`boh_core.replay`.
 
 The suite's forecast is :func:`boh_core.forecast.forecast`, the entry point the Odoo cron
