@@ -8,8 +8,9 @@ whole demand is still to come (as the Odoo run counts it).
 * on hand is assumed to have half its shelf life left (``on_hand_days_left`` overrides it),
   incoming goods to arrive with the order, fresh;
 * ``expected_waste``: units of the order (its share of the lot it arrives in) still unused
-  when that lot expires, on average; later deliveries expire later, so first-expired-first-out
-  uses this lot before them and they do not change the figure;
+  when that lot expires, on average (a lot that outlasts :data:`MAX_DAYS` counts none); later
+  deliveries expire later, so first-expired-first-out uses this lot before them and they do
+  not change the figure;
 * ``stockout_risk``: the share of paths with demand left unserved on a day this order is meant
   to cover (from its delivery to the day before the next one).
 """
@@ -76,7 +77,11 @@ def order_risk(
     if on_hand_days_left is not None:
         left = np.maximum(1, _array("on_hand_days_left", on_hand_days_left, n, np.int64))
     expiry = delivery + shelf - 1  # the last day the order can be used
-    days = int(min(MAX_DAYS, max(int(following.max()), int(expiry.max()) + 1)))
+    # lots that outlast MAX_DAYS are not followed to their end: no waste is counted for them
+    ending = expiry[expiry < MAX_DAYS]
+    days = int(
+        min(MAX_DAYS, max(int(following.max()), int(ending.max()) + 1 if ending.size else 0))
+    )
     mean, sd = _extend(mean, days), _extend(np.abs(sd), days)
 
     rng = np.random.default_rng(seed)
