@@ -232,3 +232,55 @@ def batches_needed(qty: float, batch_size: float, yield_pct: float = 100.0) -> i
     if qty <= EPSILON:
         return 0
     return math.ceil(qty / usable - EPSILON)
+
+
+# -- perishables: what the replay of real demand taught (boh_core.replay) -------------------
+
+
+def expiry_overage_share(cover_days, shelf_days):
+    """Share of a unit's cost lost when it is left over at the end of an order's cover.
+
+    A leftover of a long-life ingredient is simply used in the next cycle (about the share
+    ``cover / shelf`` of its life is spent waiting, floor 2%); one whose shelf life is no
+    longer than the cover expires: its whole cost is lost. Works on numbers and arrays.
+    """
+    import numpy as np
+
+    return np.clip(np.asarray(cover_days, float) / np.asarray(shelf_days, float), 0.02, 1.0)
+
+
+def newsvendor_service_level(
+    stockout_cost_ratio, cover_days, shelf_days, floor: float = 75.0, ceiling: float = 99.5
+):
+    """The news-vendor service level (percent) of each ingredient.
+
+    Stock one more unit while the chance it is needed is above
+    ``underage / (underage + overage)``: ``stockout_cost_ratio`` is what a unit short costs
+    (the lost dish's margin, the guest's goodwill) as a multiple of the unit's price, the
+    overage is :func:`expiry_overage_share`. Perishables get a lower level than flour; the
+    result is kept within ``floor`` .. ``ceiling``. Works on numbers and arrays.
+    """
+    import numpy as np
+
+    under = np.asarray(stockout_cost_ratio, float)
+    if (under <= 0).any() or not np.isfinite(under).all():
+        raise BohError(
+            "stockout_cost_ratio",
+            stockout_cost_ratio,
+            f"The stockout cost must be a positive multiple of the unit price, "
+            f"not {stockout_cost_ratio!r}.",
+        )
+    over = expiry_overage_share(cover_days, shelf_days)
+    return np.clip(100.0 * under / (under + over), floor, ceiling)
+
+
+def shelf_capped_cover(lead_days, gap_days, shelf_days):
+    """Days an order should cover: from tomorrow up to the day before the next delivery, but
+    no further than the last day its own lot can be used (``lead + min(gap, shelf) - 1``).
+
+    Stock bought for days after it expires is waste, never service. Works on arrays.
+    """
+    import numpy as np
+
+    lead = np.asarray(lead_days)
+    return lead + np.minimum(np.asarray(gap_days), np.asarray(shelf_days)) - 1

@@ -16,6 +16,7 @@ from odoo.tools import SQL
 from boh_core import replenishment as rp
 from boh_core.errors import BohError
 from boh_core.forecast import backtest, forecast
+from boh_core.replay import order_risk
 
 _logger = logging.getLogger(__name__)
 
@@ -27,6 +28,10 @@ BACKTEST_WINDOWS = 4
 LABOUR_DAYS = 7
 WAREHOUSE_BATCH = 20
 RFQ_OPEN_STATES = ("draft", "sent", "to approve")
+# demand paths behind each line's expected waste and stockout risk; a product without an
+# expiration time is taken as keeping this long
+RISK_SAMPLES = 200
+NO_EXPIRY_DAYS = 3650
 
 
 class BohForecastEngine(models.AbstractModel):
@@ -418,6 +423,7 @@ class BohForecastEngine(models.AbstractModel):
                     continue
                 if line:
                     orders[(seller.partner_id.id, warehouse.id, line.pop("_delivery"))].append(line)
+        self._attach_risks([line for lines in orders.values() for line in lines], demand)
         vals = []
         for (partner_id, wh_id, delivery), lines in orders.items():
             warehouse = warehouses.browse(wh_id)
@@ -444,7 +450,13 @@ class BohForecastEngine(models.AbstractModel):
             partner._boh_delivery_weekdays(),
             partner.boh_order_cutoff or None,
         )
-        last_day = window.next_delivery - timedelta(days=1)
+        shelf = self._shelf_days(product)
+        # stock bought for days after it expires is waste, never service: the cover stops at
+        # the last day the delivered lot can be used (boh_core.replenishment.shelf_capped_cover)
+        lead = (window.delivery - window.start).days
+        gap = (window.next_delivery - window.delivery).days
+        cover = int(rp.shelf_capped_cover(lead, gap, shelf or NO_EXPIRY_DAYS)) + 1
+        last_day = window.start + timedelta(days=cover - 1)
         try:
             rows = demand.loc[(warehouse.id, product.id)]
         except KeyError:
@@ -453,10 +465,10 @@ class BohForecastEngine(models.AbstractModel):
         if days.empty:
             return None
         # a window longer than the horizon: its last days at the average of the known ones
-        missing = window.cover_days - len(days)
+        missing = cover - len(days)
         need_qty = float(days.qty.sum()) + max(0, missing) * float(days.qty.mean())
         sigma = math.sqrt(float(days["var"].mean()))
-        safety = rp.safety_stock(sigma, window.cover_days, service)
+        safety = rp.safety_stock(sigma, cover, service)
         on_hand = max(0.0, levels[product.id]["qty_available"])
         incoming = levels[product.id]["incoming_qty"] + open_rfqs.get(
             (warehouse.id, product.id), 0.0
@@ -495,7 +507,69 @@ class BohForecastEngine(models.AbstractModel):
             "boh_cover_until": last_day,
             "boh_explanation": explanation,
             "_delivery": window.delivery,
+            "_risk": {
+                "key": (warehouse.id, product.id),
+                "qty": po_uom._compute_quantity(qty, product.uom_id, round=False),
+                "on_hand": on_hand,
+                "incoming": max(0.0, incoming),
+                "start": window.start,
+                "delivery": (window.delivery - window.start).days,
+                "next_delivery": (window.next_delivery - window.start).days,
+                "shelf": shelf,
+            },
         }
+
+    @staticmethod
+    def _shelf_days(product):
+        """The product's shelf life in days (its expiration time), or 0 when it has none."""
+        if product.use_expiration_date and product.expiration_time > 0:
+            return int(product.expiration_time)
+        return 0
+
+    @api.model
+    def _attach_risks(self, lines, demand):
+        """Expected waste and stockout risk of every suggested line: one boh_core call.
+
+        ``lines`` are the values of :meth:`_order_line`; their ``_risk`` key is replaced by
+        ``boh_waste_qty`` and ``boh_stockout_risk``.
+        """
+        if not lines:
+            return
+        info = [line.pop("_risk") for line in lines]
+        horizon = max(
+            1,
+            max(
+                (max(i["next_delivery"], i["delivery"] + (i["shelf"] or 1)) for i in info),
+                default=1,
+            ),
+        )
+        mean = np.zeros((len(info), horizon))
+        sd = np.zeros((len(info), horizon))
+        for k, item in enumerate(info):
+            rows = demand.loc[item["key"]]
+            offsets = np.array([(day - item["start"]).days for day in rows.index])
+            inside = (offsets >= 0) & (offsets < horizon)
+            mean[k, offsets[inside]] = rows.qty.to_numpy()[inside]
+            sd[k, offsets[inside]] = np.sqrt(rows["var"].to_numpy()[inside])
+            last = offsets[inside].max() + 1 if inside.any() else 0
+            # days past the forecast horizon at the average of the known ones
+            if 0 < last < horizon:
+                mean[k, last:] = mean[k, :last].mean()
+                sd[k, last:] = sd[k, :last].mean()
+        result = order_risk(
+            [i["qty"] for i in info],
+            [i["on_hand"] for i in info],
+            [i["incoming"] for i in info],
+            mean,
+            sd,
+            [i["delivery"] for i in info],
+            [i["next_delivery"] for i in info],
+            [i["shelf"] or NO_EXPIRY_DAYS for i in info],
+            samples=RISK_SAMPLES,
+        )
+        for k, line in enumerate(lines):
+            line["boh_waste_qty"] = float(result["expected_waste"][k])
+            line["boh_stockout_risk"] = float(result["stockout_risk"][k])
 
     # -- kitchen and labour ---------------------------------------------------------------------
 

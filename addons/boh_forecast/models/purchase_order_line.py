@@ -34,3 +34,19 @@ class PurchaseOrderLine(models.Model):
         string="Covers Until", readonly=True, help="The last day this order has to last."
     )
     boh_explanation = fields.Char(string="Why this Quantity", readonly=True)
+    # what the suggested quantity risks, from the same model as bench_ordering_replay
+    boh_waste_qty = fields.Float(
+        string="Expected Waste",
+        digits="Product Unit of Measure",
+        readonly=True,
+        help="Units of this line (in the product's own unit) expected to expire unused, on "
+        "200 demand paths drawn from the forecast and used first-expired-first-out. 0 for a "
+        "product without an expiration time.",
+    )
+    boh_stockout_risk = fields.Float(
+        string="Stockout Risk",
+        digits=(16, 3),
+        readonly=True,
+        help="Chance that some demand goes unserved between this delivery and the next one "
+        "when the suggested quantity is bought.",
+    )

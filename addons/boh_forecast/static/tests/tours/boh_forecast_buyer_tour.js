@@ -11,6 +11,9 @@ registry.category("web_tour.tours").add("boh_forecast_buyer_tour", {
         { trigger: "th[data-name=boh_safety_qty]" },
         { trigger: "th[data-name=boh_onhand_qty]" },
         { trigger: "th[data-name=boh_incoming_qty]" },
+        // what the suggested quantity risks
+        { trigger: "th[data-name=boh_waste_qty]" },
+        { trigger: "th[data-name=boh_stockout_risk]" },
         { trigger: ".o_data_row:has(.o_data_cell:contains('Tour Bun')) .o_data_cell[name=boh_demand_qty]:contains('4')" },
         { trigger: ".o_data_row:has(.o_data_cell:contains('Tour Bun')) .o_data_cell[name=product_qty]:contains('4.00')" },
         { trigger: "button#draft_confirm", run: "click" },
