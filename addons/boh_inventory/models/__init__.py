@@ -16,3 +16,6 @@ from . import boh_sales_fact
 from . import stock_move
 from . import boh_stock_count
 from . import boh_stock_count_line
+from . import boh_waste_reason
+from . import boh_waste_entry
+from . import boh_waste_line
