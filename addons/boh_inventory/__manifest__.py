@@ -26,6 +26,7 @@
         "views/res_config_settings_views.xml",
         "views/boh_stock_count_views.xml",
         "views/boh_waste_views.xml",
+        "report/boh_count_sheet_report.xml",
         "views/boh_menus.xml",
         "views/boh_sales_fact_views.xml",
     ],

@@ -19,3 +19,5 @@ from . import boh_stock_count_line
 from . import boh_waste_reason
 from . import boh_waste_entry
 from . import boh_waste_line
+from . import boh_count_area
+from . import boh_count_area_product

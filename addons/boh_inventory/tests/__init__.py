@@ -4,3 +4,4 @@ from . import test_access
 from . import test_recipe_tour
 from . import test_stock_count
 from . import test_waste
+from . import test_count_sheet
