@@ -27,6 +27,8 @@
         "views/boh_stock_count_views.xml",
         "views/boh_waste_views.xml",
         "report/boh_count_sheet_report.xml",
+        "views/boh_use_first_views.xml",
+        "views/boh_change_log_views.xml",
         "views/boh_menus.xml",
         "views/boh_sales_fact_views.xml",
     ],

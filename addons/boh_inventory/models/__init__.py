@@ -21,3 +21,5 @@ from . import boh_waste_entry
 from . import boh_waste_line
 from . import boh_count_area
 from . import boh_count_area_product
+from . import boh_change_log
+from . import product_supplierinfo

@@ -157,7 +157,10 @@ class BohRecipe(models.Model):
         """Create the recipes, then cost them (and anything that already uses their product)."""
         # lines created with the recipes must not each validate and re-cost the book: the
         # recipe does both once, after
-        recipes = super(BohRecipe, self.with_context(**LINES_VIA_RECIPE)).create(vals_list)
+        # (their lines are part of the new recipe, not changes to log: boh_recipe_creating)
+        recipes = super(
+            BohRecipe, self.with_context(**LINES_VIA_RECIPE, boh_recipe_creating=True)
+        ).create(vals_list)
         recipes = recipes.with_env(self.env)
         if not self.env.context.get("boh_skip_recost"):
             self.env["boh.costing"]._recost_recipes(recipes, self.env._("Recipe created"))

@@ -9,6 +9,9 @@ from odoo.tools import float_compare, float_is_zero, float_round
 from boh_core.counting import count_total
 from boh_core.errors import BohError
 
+#: Fields of a count line whose changes are kept in the change history.
+AUDITED = ["product_id", "location_id", "lot_id", "counted_entry", "counted_qty", "is_counted"]
+
 
 class BohStockCountLine(models.Model):
     """What was counted of one product (and lot) in one location of a stock count."""
@@ -363,7 +366,13 @@ class BohStockCountLine(models.Model):
         if "counted_qty" in vals and "counted_entry" not in vals:
             vals["counted_entry"] = False  # the number typed wins over an older entry
         self._mark_counted(vals)
+        audited = [fname for fname in AUDITED if fname in vals]
+        Log = self.env["boh.change.log"]
+        before = Log._snapshot(self, audited) if audited else {}
         res = super().write(vals)
+        if audited:
+            # the history list only: a chatter note per line typed would bury the count's
+            Log._log(self, audited, before, "write", parent="count_id", post=False)
         if "count_id" in vals:
             self.count_id._check_not_approved()
         if vals.get("counted_entry"):
@@ -376,6 +385,15 @@ class BohStockCountLine(models.Model):
     def _unlink_except_approved(self):
         self.count_id._check_not_approved()
 
+    def unlink(self):
+        """Removed counted lines go to the change history."""
+        counted = self.filtered("is_counted")
+        Log = self.env["boh.change.log"]
+        Log._log(
+            counted, AUDITED, Log._snapshot(counted, AUDITED), "unlink", "count_id", post=False
+        )
+        return super().unlink()
+
     def _mark_counted(self, vals):
         if vals.get("counted_qty") or vals.get("counted_entry"):
             vals["is_counted"] = True
@@ -386,9 +404,12 @@ class BohStockCountLine(models.Model):
     def _apply_entries(self):
         """Set the counted quantity of these lines from their entries in shelf units."""
         quantities = self._quantities_from_entries({line: line.counted_entry for line in self})
+        Log = self.env["boh.change.log"]
+        before = Log._snapshot(self, ["counted_qty"])
         for line, qty in quantities.items():
             # the super() write: keep the entry as typed
             super(BohStockCountLine, line).write({"counted_qty": qty})
+        Log._log(self, ["counted_qty"], before, "write", parent="count_id", post=False)
 
     def _quantities_from_entries(self, entries):
         """``{line: quantity in the product's unit}`` for ``{line: text typed}``, exactly

@@ -25,6 +25,12 @@ class ResCompany(models.Model):
         "saved; a dearer one waits for a BOH manager's approval.",
     )
 
+    boh_use_first_days = fields.Integer(
+        string="Use First Within (days)",
+        default=3,
+        help="The Use First list shows stock expiring within this many days (and expired).",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         """New companies get the default waste reasons."""

@@ -20,6 +20,10 @@ class ResConfigSettings(models.TransientModel):
         string="Waste Approval Limit",
     )
 
+    boh_use_first_days = fields.Integer(
+        related="company_id.boh_use_first_days", readonly=False, string="Use First Within (days)"
+    )
+
     def set_values(self):
         """Re-cost the company's recipes: the basis or the default target may have changed.
 

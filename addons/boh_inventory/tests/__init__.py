@@ -5,3 +5,5 @@ from . import test_recipe_tour
 from . import test_stock_count
 from . import test_waste
 from . import test_count_sheet
+from . import test_use_first
+from . import test_audit
