@@ -1,4 +1,6 @@
-from odoo import api, fields, models
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_is_zero
 from odoo.tools.sql import create_index
@@ -142,9 +144,20 @@ class BohStockCount(models.Model):
 
     @api.depends("line_ids.is_counted")
     def _compute_progress(self):
+        # saved counts: one grouped read (a 300-line sheet need not be loaded for this)
+        saved = self.filtered(lambda count: isinstance(count.id, int))
+        totals = defaultdict(lambda: [0, 0])
+        if saved:
+            for count, is_counted, number in self.env["boh.stock.count.line"]._read_group(
+                [("count_id", "in", saved.ids)], ["count_id", "is_counted"], ["__count"]
+            ):
+                totals[count.id][0] += number
+                if is_counted:
+                    totals[count.id][1] += number
+        for count in self - saved:
+            totals[count.id] = [len(count.line_ids), len(count.line_ids.filtered("is_counted"))]
         for count in self:
-            count.line_count = len(count.line_ids)
-            count.counted_count = len(count.line_ids.filtered("is_counted"))
+            count.line_count, count.counted_count = totals[count.id]
             count.progress = (
                 100.0 * count.counted_count / count.line_count if count.line_count else 0.0
             )
@@ -212,10 +225,37 @@ class BohStockCount(models.Model):
         ):
             self._check_not_approved()
         blind = any(self.mapped("is_blind"))
+        if vals.get("line_ids"):
+            vals = self._write_line_updates(vals)
         res = super().write(vals)
         if "state" in vals and (blind or any(self.mapped("is_blind"))):
             self._clear_blind_rules()
         return res
+
+    def _write_line_updates(self, vals):
+        """Apply the line updates (``Command.update``) of ``vals`` as one batch of the lines
+        (``boh.stock.count.line._write_each``) instead of a write per line, and return the
+        other values. The web client saves a count sheet this way."""
+        updates, others = {}, []
+        for command in vals["line_ids"]:
+            if isinstance(command, list | tuple) and command[0] == Command.UPDATE:
+                updates[command[1]] = command[2]
+            else:
+                others.append(command)
+        if not updates:
+            return vals
+        lines = self.env["boh.stock.count.line"].browse(list(updates))
+        if lines.count_id - self:
+            raise UserError(
+                self.env._("Count lines can only be changed through their own stock count.")
+            )
+        lines._write_each(updates)
+        vals = dict(vals)
+        if others:
+            vals["line_ids"] = others
+        else:
+            del vals["line_ids"]
+        return vals
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_approved(self):

@@ -221,12 +221,12 @@ class BohStockCountLine(models.Model):
         "count_id.hide_expected", "theoretical_qty", "counted_qty", "moved_qty", "is_counted"
     )
     def _compute_expected_qty(self):
-        for line in self:
-            if line.count_id.hide_expected:
+        hidden = {count.id for count in self.count_id if count.hide_expected}
+        for line, system in zip(self, self.sudo(), strict=True):
+            if line.count_id.id in hidden:
                 line.expected_qty = 0.0
                 line.expected_difference_qty = 0.0
                 continue
-            system = line.sudo()
             line.expected_qty = system.theoretical_qty
             line.expected_difference_qty = system.difference_qty
 
@@ -248,12 +248,13 @@ class BohStockCountLine(models.Model):
     )
     def _compute_late_sale_qty(self):
         late = self._late_sale_quantities()
-        for line in self:
+        hidden = {count.id for count in self.count_id if count.hide_expected}
+        for line, system in zip(self, self.sudo(), strict=True):
             line.late_sale_qty = late.get(line.id, 0.0)
-            if line.count_id.hide_expected:
+            if line.count_id.id in hidden:
                 line.unexplained_qty = 0.0
                 continue
-            line.unexplained_qty = line.sudo().difference_qty + line.late_sale_qty
+            line.unexplained_qty = system.difference_qty + line.late_sale_qty
 
     @api.constrains("product_id")
     def _check_product_id(self):
@@ -360,26 +361,44 @@ class BohStockCountLine(models.Model):
     def write(self, vals):
         """Refuse changes on approved counts; a quantity entered (as a number or in shelf
         units) marks the line counted, by whom and when."""
+        return self._write_each({line.id: vals for line in self})
+
+    def _write_each(self, vals_by_id):
+        """Write different values on each of these lines, as one batch: one approval check,
+        one change-history snapshot and log, one conversion of the shelf-unit entries and
+        one ORM write per group of lines with the same values. A count form saved with
+        hundreds of lines counted goes through here once (see ``boh.stock.count.write``).
+        """
         self.count_id._check_not_approved()
-        if not self.env.su:
-            vals.pop("moved_qty", None)
-        if "counted_qty" in vals and "counted_entry" not in vals:
-            vals["counted_entry"] = False  # the number typed wins over an older entry
-        self._mark_counted(vals)
-        audited = [fname for fname in AUDITED if fname in vals]
+        groups = {}
+        for line in self:
+            vals = dict(vals_by_id[line.id])
+            if not self.env.su:
+                vals.pop("moved_qty", None)
+            if "counted_qty" in vals and "counted_entry" not in vals:
+                vals["counted_entry"] = False  # the number typed wins over an older entry
+            self._mark_counted(vals)
+            key = tuple(sorted((k, repr(v)) for k, v in vals.items()))
+            groups.setdefault(key, (vals, []))[1].append(line.id)
+        touched = {fname for vals, _ids in groups.values() for fname in vals}
+        audited = [fname for fname in AUDITED if fname in touched]
+        if "counted_entry" in touched and "counted_qty" not in audited:
+            audited.append("counted_qty")  # set from the entry below
         Log = self.env["boh.change.log"]
         before = Log._snapshot(self, audited) if audited else {}
-        res = super().write(vals)
+        for vals, ids in groups.values():
+            super(BohStockCountLine, self.browse(ids)).write(vals)
+        with_entry = self.filtered(lambda line: vals_by_id[line.id].get("counted_entry"))
+        if with_entry:
+            with_entry._apply_entries(log=False)
         if audited:
             # the history list only: a chatter note per line typed would bury the count's
             Log._log(self, audited, before, "write", parent="count_id", post=False)
-        if "count_id" in vals:
+        if "count_id" in touched:
             self.count_id._check_not_approved()
-        if vals.get("counted_entry"):
-            self._apply_entries()
-        if {"product_id", "location_id"} & set(vals):
+        if {"product_id", "location_id"} & touched:
             self._check_stored_in_area()
-        return res
+        return True
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_approved(self):
@@ -401,21 +420,30 @@ class BohStockCountLine(models.Model):
             vals["counted_at"] = fields.Datetime.now()
             vals["counted_uid"] = self.env.uid
 
-    def _apply_entries(self):
+    def _apply_entries(self, log=True):
         """Set the counted quantity of these lines from their entries in shelf units."""
         quantities = self._quantities_from_entries({line: line.counted_entry for line in self})
         Log = self.env["boh.change.log"]
-        before = Log._snapshot(self, ["counted_qty"])
+        before = Log._snapshot(self, ["counted_qty"]) if log else {}
+        by_qty = defaultdict(list)
         for line, qty in quantities.items():
+            by_qty[qty].append(line.id)
+        for qty, ids in by_qty.items():
             # the super() write: keep the entry as typed
-            super(BohStockCountLine, line).write({"counted_qty": qty})
-        Log._log(self, ["counted_qty"], before, "write", parent="count_id", post=False)
+            super(BohStockCountLine, self.browse(ids)).write({"counted_qty": qty})
+        if log:
+            Log._log(self, ["counted_qty"], before, "write", parent="count_id", post=False)
 
     def _quantities_from_entries(self, entries):
         """``{line: quantity in the product's unit}`` for ``{line: text typed}``, exactly
         (:func:`boh_core.counting.count_total`), rounded to the unit's rounding at the end."""
-        tables = self._unit_tables(
-            self.env["product.product"].union(*(line.product_id for line in entries))
+        # a bare number needs no unit table (most lines of a count are typed so)
+        with_units = [line for line, text in entries.items() if _has_unit(text)]
+        tables = defaultdict(dict)
+        tables.update(
+            self._unit_tables(
+                self.env["product.product"].union(*(line.product_id for line in with_units))
+            )
         )
         result = {}
         for line, text in entries.items():
@@ -671,7 +699,8 @@ class BohStockCountLine(models.Model):
         of its own goes to the first line of that product and location, so that the sheet
         shows every late sale.
         """
-        counts = self.count_id.filtered("id")
+        # only approved counts have late sales (set against them after approval)
+        counts = self.count_id.filtered(lambda count: count.id and count.state == "approved")
         if not counts:
             return {}
         move_lines = self.env["stock.move.line"].search_fetch(
@@ -707,3 +736,8 @@ class BohStockCountLine(models.Model):
                 if line_id:
                     late[line_id] += sign * qty
         return late
+
+
+def _has_unit(text):
+    """Whether a typed count names a unit (anything but digits, separators and spaces)."""
+    return any(ch.isalpha() for ch in text or "")

@@ -257,3 +257,28 @@ class TestCountSheet(BohRecipeCase):
         with self.assertRaises(UserError):
             count.with_user(self.manager).action_approve()
         self.assertEqual(self._on_hand(self.tomato, self.walk_in), 14.0, "approved once")
+
+    def test_form_saves_all_lines_in_one_batch(self):
+        count = self._count()
+        other = self._count()
+        eggs, cheese = self._line(count, self.egg), self._line(count, self.cheese)
+        count.with_user(self.cook).web_save(
+            {
+                "line_ids": [
+                    (1, eggs.id, {"counted_entry": "2 cartons"}),
+                    (1, cheese.id, {"counted_qty": 2.5}),
+                ]
+            },
+            {"line_ids": {"fields": {"counted_qty": {}}}},
+        )
+        self.assertEqual((eggs.counted_qty, cheese.counted_qty), (30.0, 2.5))
+        self.assertEqual((eggs | cheese).mapped("is_counted"), [True, True])
+        logged = self.env["boh.change.log"].search(
+            [("res_model", "=", eggs._name), ("res_id", "=", eggs.id)]
+        )
+        self.assertIn(
+            ("Counted Quantity", "30"),
+            list(zip(logged.mapped("field_name"), logged.mapped("new_value"), strict=True)),
+        )
+        with self.assertRaises(UserError):
+            count.write({"line_ids": [(1, other.line_ids[0].id, {"counted_qty": 1})]})
