@@ -7,3 +7,4 @@ from . import test_waste
 from . import test_count_sheet
 from . import test_use_first
 from . import test_audit
+from . import test_phone_tours
