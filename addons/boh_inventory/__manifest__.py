@@ -37,6 +37,7 @@
         "demo/boh_demo_products.xml",
         "demo/boh_demo_recipes.xml",
         "demo/boh_demo_harbour.xml",
+        "demo/boh_demo_counts.xml",
     ],
     "assets": {
         "web.assets_tests": [
