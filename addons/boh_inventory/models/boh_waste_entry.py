@@ -448,7 +448,7 @@ class BohWasteEntry(models.Model):
         mark them posted (with ``extra_vals``)."""
         lines = self.sudo().line_ids.filtered(lambda line: line.product_id.type == "consu")
         if lines:
-            lots = lines._allocate_lots()
+            lots = lines._allocate_stock()
             scrap = lines._scrap_locations(lines.company_id)
             moves = (
                 self.env["stock.move"]

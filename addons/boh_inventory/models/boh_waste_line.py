@@ -65,19 +65,20 @@ class BohWasteLine(models.Model):
             result[company.id] = own or shared
         return result
 
-    def _allocate_lots(self):
-        """Split lot-tracked lines over lots, with one read of the quants for all of them.
+    def _allocate_stock(self):
+        """Split the lines over the quants they take, with one read of the quants for all.
 
-        A line with its own lot (the entry named one) takes that lot. The others take the
-        lots with stock in the entry's location and below, first-expired-first-out; what is
-        left goes to the earliest-expiring lot, which then shows negative stock until the
-        next count (a tracked move line needs a lot). A product with no quant at all in the
-        store takes its newest lot.
+        Each line takes the stock of its product in the entry's location and the locations
+        inside it (the walk-in, the freezer of the store's stock), first-expired-first-out,
+        only from the lot the entry names when it names one. What is left (more wasted than
+        the system holds) is taken from the first location and lot found, or the entry's
+        location, which then shows negative stock until the next count. A lot-tracked product
+        needs a lot on every move line: with no stock at all it takes its newest lot (or a
+        new one named after the store).
 
-        :return: ``{line id: [(stock.lot, stock.location, qty)]}`` for tracked lines.
+        :return: ``{line id: [(stock.lot, stock.location, qty)]}``
         """
-        tracked = self.filtered(lambda line: line.product_id.tracking != "none")
-        if not tracked:
+        if not self:
             return {}
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         quants = (
@@ -85,44 +86,47 @@ class BohWasteLine(models.Model):
             .sudo()
             .search_fetch(
                 [
-                    ("product_id", "in", tracked.product_id.ids),
-                    ("location_id", "child_of", tracked.entry_id.location_id.ids),
-                    ("lot_id", "!=", False),
+                    ("product_id", "in", self.product_id.ids),
+                    ("location_id", "child_of", self.entry_id.location_id.ids),
                     ("quantity", ">", 0),
                 ],
                 ["product_id", "location_id", "lot_id", "quantity", "in_date", "expiration_date"],
             )
+            .sorted(_fefo_rank)
         )
-        quants = quants.sorted(_fefo_rank)
+        tracked = self.filtered(lambda line: line.product_id.tracking != "none")
         newest = {}
-        for lot in (
-            self.env["stock.lot"]
-            .sudo()
-            .search_fetch(
-                [("product_id", "in", tracked.product_id.ids)], ["product_id"], order="id"
-            )
-        ):
-            newest[lot.product_id.id] = lot
+        if tracked:
+            for lot in (
+                self.env["stock.lot"]
+                .sudo()
+                .search_fetch(
+                    [("product_id", "in", tracked.product_id.ids)], ["product_id"], order="id"
+                )
+            ):
+                newest[lot.product_id.id] = lot
+        no_lot = self.env["stock.lot"]
         # what earlier lines of this batch already took, per quant
         used = defaultdict(float)
         result = {}
-        for line in tracked:
+        for line in self:
             location = line.entry_id.location_id
-            if line.lot_id:
-                result[line.id] = [(line.lot_id, location, line.qty)]
-                continue
+            is_tracked = line.product_id.tracking != "none"
             pool = [
                 quant
                 for quant in quants
                 if quant.product_id == line.product_id
                 and quant.location_id.parent_path.startswith(location.parent_path)
+                and (
+                    quant.lot_id == line.lot_id if line.lot_id else bool(quant.lot_id) == is_tracked
+                )
             ]
             remaining = line.qty
             parts = []
             for quant in pool:
-                available = quant.quantity - used[quant.id]
                 if float_is_zero(remaining, precision_digits=digits):
                     break
+                available = quant.quantity - used[quant.id]
                 if available <= 0:
                     continue
                 take = min(available, remaining)
@@ -132,6 +136,8 @@ class BohWasteLine(models.Model):
             if not float_is_zero(remaining, precision_digits=digits):
                 if pool:
                     parts.append((pool[0].lot_id, pool[0].location_id, remaining))
+                elif line.lot_id or not is_tracked:
+                    parts.append((line.lot_id or no_lot, location, remaining))
                 else:
                     lot = newest.get(line.product_id.id) or self._fallback_lot(line)
                     parts.append((lot, location, remaining))
@@ -154,10 +160,9 @@ class BohWasteLine(models.Model):
 
     def _move_values(self, parts, scrap):
         """Values of the stock move taking this line out of stock into ``scrap``; ``parts``
-        are its ``(lot, location, qty)`` for a tracked product."""
+        are its ``(lot, location, qty)`` (:meth:`_allocate_stock`)."""
         self.ensure_one()
         entry = self.entry_id
-        parts = parts or [(self.env["stock.lot"], entry.location_id, self.qty)]
         return {
             "name": self.env._("Waste %(entry)s", entry=entry.name),
             "origin": entry.name,

@@ -307,3 +307,18 @@ class TestWaste(BohRecipeCase):
         entry = form.record
         self.assertEqual(entry.state, "posted")
         self.assertAlmostEqual(self._on_hand(self.cheese), 3.75)
+
+    def test_waste_taken_from_where_the_stock_is(self):
+        """A dish wasted at the store takes its ingredients from the storage area holding
+        them, not from the store's stock location (which would go negative)."""
+        walk_in = self.env["stock.location"].create(
+            {"name": "Walk-in", "location_id": self.stock_a.id, "usage": "internal"}
+        )
+        self.env["stock.quant"]._update_available_quantity(self.cheese, walk_in, 2.0)
+        self.env["stock.quant"]._update_available_quantity(self.cheese, self.stock_a, -4.0)
+        entry = self._waste(self.cheese, 1.5)  # 18 at cost, stock A's own cheese is gone
+        self.assertEqual(
+            [(ml.location_id, ml.quantity) for ml in entry.move_ids.move_line_ids],
+            [(walk_in, 1.5)],
+        )
+        self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.cheese, walk_in), 0.5)
