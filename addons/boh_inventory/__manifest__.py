@@ -16,6 +16,7 @@
         "security/boh_rules.xml",
         "data/uom_data.xml",
         "data/boh_allergen_data.xml",
+        "data/boh_waste_data.xml",
         "views/boh_allergen_views.xml",
         "views/boh_recipe_views.xml",
         "views/boh_cost_impact_views.xml",
@@ -24,6 +25,10 @@
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/boh_stock_count_views.xml",
+        "views/boh_waste_views.xml",
+        "report/boh_count_sheet_report.xml",
+        "views/boh_use_first_views.xml",
+        "views/boh_change_log_views.xml",
         "views/boh_menus.xml",
         "views/boh_sales_fact_views.xml",
         "wizards/boh_integration_wizard_views.xml",
@@ -33,6 +38,7 @@
         "demo/boh_demo_products.xml",
         "demo/boh_demo_recipes.xml",
         "demo/boh_demo_harbour.xml",
+        "demo/boh_demo_counts.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -17,3 +17,10 @@ from . import boh_sales_fact
 from . import stock_move
 from . import boh_stock_count
 from . import boh_stock_count_line
+from . import boh_waste_reason
+from . import boh_waste_entry
+from . import boh_waste_line
+from . import boh_count_area
+from . import boh_count_area_product
+from . import boh_change_log
+from . import product_supplierinfo

@@ -159,7 +159,11 @@ class BohRecipe(models.Model):
         """Create the recipes, then cost them (and anything that already uses their product)."""
         # lines created with the recipes must not each validate and re-cost the book: the
         # recipe does both once, after
-        recipes = super(BohRecipe, self.with_context(**LINES_VIA_RECIPE)).create(vals_list)
+        # (their lines are part of the new recipe, not changes to log: boh_recipe_creating)
+        recipes = super(
+            BohRecipe,
+            self.with_context(**LINES_VIA_RECIPE, **server_switches("boh_recipe_creating")),
+        ).create(vals_list)
         recipes = recipes.with_env(self.env)
         if not switched_on(self.env, "boh_skip_recost"):
             self.env["boh.costing"]._recost_recipes(recipes, self.env._("Recipe created"))

@@ -2,6 +2,9 @@ from odoo import api, fields, models
 
 from ..tools.server_context import switched_on
 
+#: Fields of a recipe line whose changes are kept in the recipe's history.
+AUDITED = ["product_id", "qty", "uom_id", "waste_pct"]
+
 
 class BohRecipeLine(models.Model):
     _name = "boh.recipe.line"
@@ -76,15 +79,24 @@ class BohRecipeLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        """Create the lines, then re-cost their recipes."""
+        """Create the lines, then re-cost their recipes; lines added to an existing recipe
+        go to its change history."""
         lines = super().create(vals_list)
+        if not switched_on(self.env, "boh_recipe_creating"):
+            self.env["boh.change.log"]._log(lines, AUDITED, {}, "create", parent="recipe_id")
         if not switched_on(self.env, "boh_skip_recost"):
             self.env["boh.costing"]._recost_recipes(lines.recipe_id, self.env._("Recipe changed"))
         return lines
 
     def write(self, vals):
-        """Re-cost the recipes whose lines changed."""
+        """Re-cost the recipes whose lines changed; log the changes (who, when, before and
+        after) in the recipe's history and chatter."""
+        audited = [fname for fname in AUDITED if fname in vals]
+        Log = self.env["boh.change.log"]
+        before = Log._snapshot(self, audited) if audited else {}
         res = super().write(vals)
+        if audited:
+            Log._log(self, audited, before, "write", parent="recipe_id")
         if not switched_on(self.env, "boh_skip_recost") and {
             "product_id",
             "qty",
@@ -97,6 +109,8 @@ class BohRecipeLine(models.Model):
     def unlink(self):
         """Re-cost the recipes that lost lines."""
         recipes = self.recipe_id
+        Log = self.env["boh.change.log"]
+        Log._log(self, AUDITED, Log._snapshot(self, AUDITED), "unlink", parent="recipe_id")
         res = super().unlink()
         recipes = recipes.exists()
         if recipes and not switched_on(self.env, "boh_skip_recost"):

@@ -1,7 +1,11 @@
-from odoo import api, fields, models
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_is_zero
 from odoo.tools.sql import create_index
+
+from ..tools.server_context import server_switches
 
 #: Header fields that stay writable once a count is approved (besides the chatter's own).
 WRITABLE_WHEN_APPROVED = frozenset({"note"})
@@ -77,7 +81,31 @@ class BohStockCount(models.Model):
         index=True,
         tracking=True,
     )
+    scope = fields.Selection(
+        [("full", "Full count"), ("daily", "Daily high-value items")],
+        string="Count List",
+        default="full",
+        required=True,
+        help="Full count: every storable item (the weekly count). Daily: only the items marked "
+        "Daily Count, the few high-value ones worth counting every day.",
+    )
+    is_blind = fields.Boolean(
+        string="Blind Count",
+        compute="_compute_is_blind",
+        store=True,
+        precompute=True,
+        readonly=True,
+        help="Set from the store when the count is created: counters see neither the "
+        "expected quantity nor the difference until the count is approved.",
+    )
+    hide_expected = fields.Boolean(
+        compute="_compute_hide_expected",
+        help="Whether the current user is a counter of an open blind count.",
+    )
     line_ids = fields.One2many("boh.stock.count.line", "count_id", string="Lines")
+    line_count = fields.Integer(compute="_compute_progress", string="To Count")
+    counted_count = fields.Integer(compute="_compute_progress", string="Counted")
+    progress = fields.Float(compute="_compute_progress", string="Progress (%)")
     approved_uid = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
     approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False)
     move_ids = fields.One2many(
@@ -103,6 +131,38 @@ class BohStockCount(models.Model):
             stock = count.warehouse_id.lot_stock_id
             if not count.location_id or not stock or not count.location_id._child_of(stock):
                 count.location_id = stock
+
+    @api.depends("warehouse_id")
+    def _compute_is_blind(self):
+        for count in self:
+            count.is_blind = count.warehouse_id.boh_blind_count
+
+    @api.depends_context("uid")
+    @api.depends("is_blind", "state")
+    def _compute_hide_expected(self):
+        counter = not self.env.user.has_group("boh_inventory.group_boh_manager")
+        for count in self:
+            count.hide_expected = counter and count.is_blind and count.state == "draft"
+
+    @api.depends("line_ids.is_counted")
+    def _compute_progress(self):
+        # saved counts: one grouped read (a 300-line sheet need not be loaded for this)
+        saved = self.filtered(lambda count: isinstance(count.id, int))
+        totals = defaultdict(lambda: [0, 0])
+        if saved:
+            for count, is_counted, number in self.env["boh.stock.count.line"]._read_group(
+                [("count_id", "in", saved.ids)], ["count_id", "is_counted"], ["__count"]
+            ):
+                totals[count.id][0] += number
+                if is_counted:
+                    totals[count.id][1] += number
+        for count in self - saved:
+            totals[count.id] = [len(count.line_ids), len(count.line_ids.filtered("is_counted"))]
+        for count in self:
+            count.line_count, count.counted_count = totals[count.id]
+            count.progress = (
+                100.0 * count.counted_count / count.line_count if count.line_count else 0.0
+            )
 
     def _compute_move_count(self):
         groups = self.env["stock.move"]._read_group(
@@ -155,6 +215,8 @@ class BohStockCount(models.Model):
         """Create the counts, each named after its store and business day."""
         counts = super().create(vals_list)
         counts.filtered(lambda count: not count.name)._assign_names()
+        if any(counts.mapped("is_blind")):
+            counts._clear_blind_rules()
         return counts
 
     def write(self, vals):
@@ -164,7 +226,38 @@ class BohStockCount(models.Model):
             for fname in vals
         ):
             self._check_not_approved()
-        return super().write(vals)
+        blind = any(self.mapped("is_blind"))
+        if vals.get("line_ids"):
+            vals = self._write_line_updates(vals)
+        res = super().write(vals)
+        if "state" in vals and (blind or any(self.mapped("is_blind"))):
+            self._clear_blind_rules()
+        return res
+
+    def _write_line_updates(self, vals):
+        """Apply the line updates (``Command.update``) of ``vals`` as one batch of the lines
+        (``boh.stock.count.line._write_each``) instead of a write per line, and return the
+        other values. The web client saves a count sheet this way."""
+        updates, others = {}, []
+        for command in vals["line_ids"]:
+            if isinstance(command, list | tuple) and command[0] == Command.UPDATE:
+                updates[command[1]] = command[2]
+            else:
+                others.append(command)
+        if not updates:
+            return vals
+        lines = self.env["boh.stock.count.line"].browse(list(updates))
+        if lines.count_id - self:
+            raise UserError(
+                self.env._("Count lines can only be changed through their own stock count.")
+            )
+        lines._write_each(updates)
+        vals = dict(vals)
+        if others:
+            vals["line_ids"] = others
+        else:
+            del vals["line_ids"]
+        return vals
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_approved(self):
@@ -179,44 +272,75 @@ class BohStockCount(models.Model):
             )
 
     def action_load_stock(self):
-        """Fill the sheet with one line per product, location and lot on hand.
+        """Fill the sheet with one line per product, location and lot on hand, in shelf order.
 
         Lines already counted are kept (with a fresh on-hand quantity); the others are
         replaced by what stock holds now in the count's location and every location inside
-        it, limited to the count's product categories when it has some.
+        it, limited to the count's product categories when it has some and to the Daily
+        Count items on a daily count. The products on the shelf order of a storage area in
+        the count's location get a line there even when stock holds none of them (so what
+        the system lost track of is counted too). Stock is read as the system: counters of
+        a blind count do not see it.
         """
         self.check_access("write")
         self._check_state("draft", self.env._("Load Stock"))
-        Quant = self.env["stock.quant"]
-        Line = self.env["boh.stock.count.line"]
+        Quant = self.env["stock.quant"].sudo()
+        Line = self.env["boh.stock.count.line"].with_context(**server_switches("boh_count_loading"))
         for count in self:
             domain = [
                 ("location_id", "child_of", count.location_id.id),
                 ("company_id", "=", count.company_id.id),
                 ("product_id.is_storable", "=", True),
             ]
+            product_domain = [("is_storable", "=", True)]
             if count.categ_ids:
                 domain.append(("product_id.categ_id", "child_of", count.categ_ids.ids))
+                product_domain.append(("categ_id", "child_of", count.categ_ids.ids))
+            if count.scope == "daily":
+                domain.append(("product_id.boh_count_daily", "=", True))
+                product_domain.append(("boh_count_daily", "=", True))
             groups = Quant._read_group(
                 domain, ["product_id", "location_id", "lot_id"], ["quantity:sum"]
             )
             counted = count.line_ids.filtered("is_counted")
             (count.line_ids - counted).unlink()
             kept = {line._boh_key() for line in counted}
-            Line.create(
-                [
-                    {
-                        "count_id": count.id,
-                        "product_id": product.id,
-                        "location_id": location.id,
-                        "lot_id": lot.id,
-                        "theoretical_qty": quantity,
-                    }
-                    for product, location, lot, quantity in groups
-                    if (product.id, location.id, lot.id) not in kept
-                    and not float_is_zero(quantity, precision_rounding=product.uom_id.rounding)
-                ]
+            vals_list = [
+                {
+                    "count_id": count.id,
+                    "product_id": product.id,
+                    "location_id": location.id,
+                    "lot_id": lot.id,
+                    "theoretical_qty": quantity,
+                }
+                for product, location, lot, quantity in groups
+                if (product.id, location.id, lot.id) not in kept
+                and not float_is_zero(quantity, precision_rounding=product.uom_id.rounding)
+            ]
+            kept |= {(v["product_id"], v["location_id"], v["lot_id"]) for v in vals_list}
+            on_shelf = {(product.id, location.id) for product, location, _lot, _q in groups}
+            areas = self.env["boh.count.area"].search(
+                [("location_id", "child_of", count.location_id.id)]
             )
+            listed = areas.product_line_ids.product_id.filtered_domain(product_domain)
+            for area_product in areas.product_line_ids:
+                product = area_product.product_id
+                location = area_product.area_id.location_id
+                if (
+                    product in listed
+                    and product.tracking == "none"
+                    and (product.id, location.id) not in on_shelf
+                    and (product.id, location.id, False) not in kept
+                ):
+                    vals_list.append(
+                        {
+                            "count_id": count.id,
+                            "product_id": product.id,
+                            "location_id": location.id,
+                            "theoretical_qty": 0.0,
+                        }
+                    )
+            Line.sudo().create(vals_list)
             counted._refresh_theoretical_qty()
         return True
 
@@ -227,6 +351,12 @@ class BohStockCount(models.Model):
         posted first (:meth:`_boh_prepare_approval`), then on-hand is read again and one
         inventory move per line that differs is posted, in one transaction: on any error
         nothing is applied.
+
+        Stock that moved after a line was counted (a delivery put away, a transfer, waste
+        logged while the count was open) was not on the shelf when it was counted, or left
+        it afterwards: the line keeps it as *Moved Since Counted* and the adjustment is
+        counted minus what stock held *when the line was counted*, so on-hand becomes the
+        count plus those moves, not the bare count. The moves are listed in the chatter.
         """
         if not (self.env.su or self.env.user.has_group("boh_inventory.group_boh_manager")):
             raise AccessError(
@@ -241,6 +371,7 @@ class BohStockCount(models.Model):
             self._boh_prepare_approval()
             lines = self.line_ids
             lines._refresh_theoretical_qty()
+            lines._record_moves_since_counted()
             lines._post_adjustments()
             for line in lines:
                 line.unit_cost = line.product_id.with_company(line.company_id).standard_price
@@ -274,6 +405,41 @@ class BohStockCount(models.Model):
         action["domain"] = [("boh_count_id", "in", self.ids)]
         action["context"] = {"create": False}
         return action
+
+    def action_open_sheet(self):
+        """The count sheet: one editable row per line in shelf order, each saved as it is
+        entered (type the count, Enter goes to the next line)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "boh_inventory.action_boh_stock_count_sheet"
+        )
+        action["domain"] = [("count_id", "=", self.id)]
+        action["context"] = {"default_count_id": self.id}
+        action["name"] = self.env._("Count %(count)s", count=self.name)
+        return action
+
+    def action_review_differences(self):
+        """The counted lines that differ from stock, with their value, largest first."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "boh_inventory.action_boh_stock_count_review"
+        )
+        action["domain"] = [("count_id", "=", self.id), ("difference_qty", "!=", 0)]
+        action["name"] = self.env._("Differences of %(count)s", count=self.name)
+        return action
+
+    def action_print_sheet(self):
+        """Print the count sheet (PDF), in shelf order."""
+        return self.env.ref("boh_inventory.action_report_boh_count_sheet").report_action(self)
+
+    def _sheet_lines(self):
+        """The lines of this count in sheet order (areas, shelf order), read afresh."""
+        self.ensure_one()
+        return self.env["boh.stock.count.line"].search([("count_id", "=", self.id)])
+
+    def _clear_blind_rules(self):
+        """The quant rule of counters reads the open blind counts: forget cached rules."""
+        self.env.registry.clear_cache()
 
     def _boh_prepare_approval(self):
         """Hook called first thing when these counts are approved, before on-hand is read.

@@ -21,6 +21,11 @@ class ProductTemplate(models.Model):
         [("dry", "Dry"), ("chilled", "Chilled"), ("frozen", "Frozen"), ("beverage", "Beverage")],
         string="Storage",
     )
+    boh_count_daily = fields.Boolean(
+        string="Daily Count",
+        help="A high-value item counted every day (the short daily count list); every "
+        "storable item is on the weekly full count.",
+    )
     boh_allergen_ids = fields.Many2many(
         "boh.allergen",
         "boh_allergen_product_template_rel",

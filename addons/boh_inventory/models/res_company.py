@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -17,3 +17,23 @@ class ResCompany(models.Model):
         default=30.0,
         help="Target food cost % of menu items that don't set their own.",
     )
+    boh_waste_approval_limit = fields.Monetary(
+        string="Waste Approval Limit",
+        currency_field="currency_id",
+        default=50.0,
+        help="A waste entry worth at most this much at cost is taken out of stock when it is "
+        "saved; a dearer one waits for a BOH manager's approval.",
+    )
+
+    boh_use_first_days = fields.Integer(
+        string="Use First Within (days)",
+        default=3,
+        help="The Use First list shows stock expiring within this many days (and expired).",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """New companies get the default waste reasons."""
+        companies = super().create(vals_list)
+        self.env["boh.waste.reason"]._create_defaults(companies)
+        return companies

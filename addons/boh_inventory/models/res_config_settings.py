@@ -13,6 +13,17 @@ class ResConfigSettings(models.TransientModel):
         string="Default Target Food Cost %",
     )
 
+    boh_waste_approval_limit = fields.Monetary(
+        related="company_id.boh_waste_approval_limit",
+        readonly=False,
+        currency_field="company_currency_id",
+        string="Waste Approval Limit",
+    )
+
+    boh_use_first_days = fields.Integer(
+        related="company_id.boh_use_first_days", readonly=False, string="Use First Within (days)"
+    )
+
     def set_values(self):
         """Re-cost the company's recipes: the basis or the default target may have changed.
 

@@ -42,6 +42,31 @@ class ResUsers(models.Model):
             else:
                 user.boh_store_ids = user.boh_warehouse_ids
 
+    boh_blind_location_ids = fields.Many2many(
+        "stock.location",
+        compute="_compute_boh_blind_location_ids",
+        string="Locations Under Blind Count",
+        help="Locations (and the locations inside them) of the open blind counts of the "
+        "user's companies: a counter does not see their stock.",
+    )
+
+    @api.depends_context("uid")
+    def _compute_boh_blind_location_ids(self):
+        counts = (
+            self.env["boh.stock.count"]
+            .sudo()
+            .search_fetch(
+                [("state", "=", "draft"), ("is_blind", "=", True)], ["location_id", "company_id"]
+            )
+        )
+        locations = self.env["stock.location"]
+        if counts:
+            locations = locations.sudo().search([("id", "child_of", counts.location_id.ids)])
+        for user in self:
+            user.boh_blind_location_ids = locations.filtered(
+                lambda loc, user=user: loc.company_id in user.company_ids
+            )
+
     def write(self, vals):
         """Store rules read the user's stores: drop the cached rules when they change."""
         res = super().write(vals)

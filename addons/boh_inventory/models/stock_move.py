@@ -26,3 +26,13 @@ class StockMove(models.Model):
         "sale: puts back the consumption of a sale of the count's day or earlier that "
         "arrived after approval, so that on-hand stays as counted.",
     )
+    boh_waste_id = fields.Many2one(
+        "boh.waste.entry",
+        string="Waste Entry",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        check_company=True,
+        help="The waste entry this move takes out of stock.",
+    )

@@ -10,6 +10,13 @@ class StockWarehouse(models.Model):
         help="Stores sell to guests; a central kitchen prepares for the stores. "
         "Integrators name a store by the warehouse's short name (code).",
     )
+    boh_blind_count = fields.Boolean(
+        string="Blind Counts",
+        help="Counters of this store see neither the quantity the system expects nor the "
+        "difference while a count is open; only BOH managers do. Their stock levels in the "
+        "counted locations are hidden from them until the count is approved or cancelled.",
+    )
+    boh_count_area_ids = fields.One2many("boh.count.area", "warehouse_id", string="Storage Areas")
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -6,3 +6,8 @@ from . import test_stock_count
 from . import test_menu_walk
 from . import test_server_switches
 from . import test_access_policy
+from . import test_waste
+from . import test_count_sheet
+from . import test_use_first
+from . import test_audit
+from . import test_phone_tours

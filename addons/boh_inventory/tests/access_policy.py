@@ -57,6 +57,13 @@ MODEL_POLICY = {
     "boh.stock.count": _managers("rwcu", kitchen="rwc"),
     "boh.stock.count.line": _managers("rwcu", kitchen="rwcu"),
     "boh.uom.conversion": _managers("rwcu", kitchen="r"),
+    "boh.waste.reason": _managers("rwcu", kitchen="r"),
+    "boh.waste.entry": _managers("rwcu", kitchen="rwc"),
+    "boh.waste.line": _managers("r", kitchen="r"),  # written when an entry is exploded
+    "boh.count.area": _managers("rwcu", kitchen="r"),
+    "boh.count.area.product": _managers("rwcu", kitchen="r"),
+    "boh.use.first.report": _managers("r", kitchen="r"),
+    "boh.change.log": _managers("r", kitchen="r"),  # written by the suite only
     # boh_pos_bridge: what the feed records is read-only for everyone
     "boh.pos.availability": _managers("r", kitchen="r"),
     "boh.pos.batch": _managers("r"),
@@ -136,6 +143,14 @@ METHOD_POLICY = {
     "boh.stock.count.action_draft": EVERY_BOH_USER,
     "boh.stock.count.action_load_stock": EVERY_BOH_USER,
     "boh.stock.count.action_view_moves": EVERY_BOH_USER,
+    "boh.stock.count.action_open_sheet": EVERY_BOH_USER,
+    "boh.stock.count.action_review_differences": MANAGERS,
+    "boh.stock.count.action_print_sheet": EVERY_BOH_USER,
+    "boh.waste.entry.action_approve": MANAGERS,
+    "boh.waste.entry.action_reject": MANAGERS,
+    "boh.waste.entry.action_view_moves": EVERY_BOH_USER,
+    "boh.use.first.report.action_open": EVERY_BOH_USER,
+    "boh.use.first.report.action_waste_expired": EVERY_BOH_USER,
     "boh.stock.review.action_mark_reviewed": MANAGERS,
     "maintenance.equipment.action_boh_print_labels": MANAGERS,
     "maintenance.equipment.action_boh_revoke_label": MANAGERS,

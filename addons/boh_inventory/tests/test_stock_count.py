@@ -323,7 +323,7 @@ class TestStockCount(BohRecipeCase):
         with Form(count) as form:
             for index in range(len(count.line_ids)):
                 with form.line_ids.edit(index) as line:
-                    line.counted_qty = line.theoretical_qty
+                    line.counted_qty = line.expected_qty
                     self.assertTrue(line.is_counted, "a quantity entered counts the line")
         self.assertTrue(all(count.line_ids.mapped("is_counted")))
         with self.assertRaises(AccessError):

@@ -1,0 +1,1 @@
+from . import boh_use_first_report
