@@ -27,6 +27,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -206,7 +207,14 @@ def pure_tier(args) -> Tier:
     python = ensure_venv()
     paths = [
         p
-        for p in ("tests/core", "tests/client", "tests/test_docker.py", "tests/test_repository.py")
+        for p in (
+            "tests/core",
+            "tests/client",
+            "tests/test_docker.py",
+            "tests/test_docker_prod.py",
+            "tests/test_repository.py",
+            "tests/test_run_tests.py",
+        )
         if (ROOT / p).exists()
     ]
     run_pytest(python, tier, "pure", paths)
@@ -359,20 +367,79 @@ def our_problem(logger: str, message: str) -> bool:
     return logger.startswith("odoo.addons.boh_") or "boh_" in message or "boh." in message
 
 
-def install_and_test(odoo: OdooInstall, db: str, tier: Tier, args) -> bool:
-    modules = addon_names()
-    # the recipe costing benchmark compares with mrp_account's BoM cost in the same database
-    baselines = [] if args.no_bench else ["mrp_account"]
-    log_file = VAR / "odoo-tests.log"
-    log_file.unlink(missing_ok=True)
-    cmd = [
+LOG_CRASH = re.compile(r"^\S+ \S+ \d+ CRITICAL \S+ \S+: (.*)$")
+
+
+@dataclass
+class OdooRun:
+    """What one ``odoo -i ... --test-enable --stop-after-init`` run came to."""
+
+    passed: int = 0
+    failed: int = 0
+    skips: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # warnings/errors of our code in the log
+    crash: str = ""  # why the run cannot be trusted; empty when it ran to its end
+    log: str = ""
+
+
+def odoo_run_outcome(returncode: int, log: str, modules_not_installed=()) -> OdooRun:
+    """Read an Odoo test run from its exit code and log.
+
+    A run is trusted only when Odoo got to its result line, every module ended installed, and
+    the exit code is the one that result line implies (0 green, 1 with failed tests): a process
+    killed by a signal, a failed install, or an exit code no result explains is a crash, even
+    when some tests ran and passed before it.
+    """
+    run_ = OdooRun(log=log)
+    for line in log.splitlines():
+        skip = LOG_SKIP.search(line)
+        if skip and skip.group(1).startswith("odoo.addons.boh_"):
+            run_.skips.append(skip.group(2))
+        problem = LOG_PROBLEM.match(line)
+        if problem and our_problem(problem.group(2), problem.group(3)):
+            run_.problems.append(line)
+    totals = LOG_TOTAL.findall(log)
+    crashes = [match.group(1) for match in map(LOG_CRASH.search, log.splitlines()) if match]
+    if totals:
+        failed, errors, ran = (int(x) for x in totals[-1])
+        run_.failed = failed + errors
+        run_.passed = ran - run_.failed - len(run_.skips)
+    if returncode < 0:
+        run_.crash = f"Odoo was killed by signal {-returncode}"
+    elif crashes:
+        run_.crash = f"Odoo logged CRITICAL: {crashes[0][:300]}"
+    elif not totals:
+        run_.crash = f"Odoo exited {returncode} before printing its test result line"
+    elif modules_not_installed:
+        run_.crash = f"modules not installed at the end: {', '.join(modules_not_installed)}"
+    elif returncode not in (0, 1) or (returncode == 1 and not run_.failed):
+        run_.crash = f"Odoo exited {returncode}, which its result line does not explain"
+    elif returncode == 0 and run_.failed:
+        run_.crash = f"Odoo exited 0 although {run_.failed} test(s) failed"
+    return run_
+
+
+def modules_not_installed(db: str, modules: list[str]) -> list[str]:
+    """Those of ``modules`` that are not in state installed in ``db`` (all if unreadable)."""
+    names = ",".join(f"'{name}'" for name in modules)
+    query = f"select name from ir_module_module where state = 'installed' and name in ({names})"
+    result = run(["psql", "-d", db, "-tAc", query], capture_output=True, text=True)
+    if result.returncode:
+        return list(modules)
+    installed = set(result.stdout.split())
+    return [name for name in modules if name not in installed]
+
+
+def odoo_test_command(odoo: OdooInstall, db: str, modules: list[str], addons_path: str, log_file):
+    """Install ``modules`` into ``db`` and run their tests (all of them, when they load)."""
+    return [
         odoo.command,
         "-d",
         db,
-        f"--addons-path={odoo.addons_path}",
+        f"--addons-path={addons_path}",
         *db_options(),
         "-i",
-        ",".join(modules + baselines),
+        ",".join(modules),
         "--test-enable",
         "--test-tags",
         ",".join(f"/{m}" for m in modules),
@@ -383,34 +450,34 @@ def install_and_test(odoo: OdooInstall, db: str, tier: Tier, args) -> bool:
         "--log-level=info",
         f"--logfile={log_file}",
     ]
+
+
+def run_odoo_tests(odoo, db, modules, addons_path, log_file, baselines=()) -> OdooRun:
+    """Install ``modules`` with their tests (and ``baselines``, untested); read the outcome."""
+    log_file.unlink(missing_ok=True)
+    cmd = odoo_test_command(odoo, db, list(modules), addons_path, log_file)
+    if baselines:
+        cmd[cmd.index("-i") + 1] += "," + ",".join(baselines)
+    result = run(cmd, env=odoo_process.server_env())
+    text = log_file.read_text(errors="replace") if log_file.exists() else ""
+    return odoo_run_outcome(result.returncode, text, modules_not_installed(db, list(modules)))
+
+
+def install_and_test(odoo: OdooInstall, db: str, tier: Tier, args) -> bool:
+    """Install our addons with their tests; False when the run crashed (nothing after it runs)."""
+    modules = addon_names()
+    # the recipe costing benchmark compares with mrp_account's BoM cost in the same database
+    baselines = [] if args.no_bench else ["mrp_account"]
+    log_file = VAR / "odoo-tests.log"
     say(f"installing {', '.join(modules)} with their tests into {db} (log: {log_file})")
     started = time.monotonic()
-    result = run(cmd, env=odoo_process.server_env())
-    say(
-        f"install + Odoo tests finished in {time.monotonic() - started:.0f}s "
-        f"with code {result.returncode}"
-    )
+    outcome = run_odoo_tests(odoo, db, modules, odoo.addons_path, log_file, baselines)
+    say(f"install + Odoo tests finished in {time.monotonic() - started:.0f}s")
     text = log_file.read_text(errors="replace") if log_file.exists() else ""
-    totals = LOG_TOTAL.findall(text)
-    problems = []
-    skips = []
-    for line in text.splitlines():
-        skip = LOG_SKIP.search(line)
-        if skip and skip.group(1).startswith("odoo.addons.boh_"):
-            skips.append(skip.group(2))
-        problem = LOG_PROBLEM.match(line)
-        if problem and our_problem(problem.group(2), problem.group(3)):
-            problems.append(line)
-    if not totals:
-        tier.add(failed=1)
-        tier.notes.append("the Odoo test run printed no result line; see the log above")
-        print("\n".join(text.splitlines()[-60:]))
-        return False
-    failed, errors, ran = (int(x) for x in totals[-1])
-    tier.add(passed=ran - failed - errors - len(skips), failed=failed + errors, skipped=len(skips))
-    for reason in skips:
+    tier.add(passed=max(outcome.passed, 0), failed=outcome.failed, skipped=len(outcome.skips))
+    for reason in outcome.skips:
         tier.skip_reasons.append(f"Odoo test skipped: {reason}")
-    if failed or errors:
+    if outcome.failed or outcome.crash:
         print(
             "\n".join(
                 line
@@ -422,14 +489,72 @@ def install_and_test(odoo: OdooInstall, db: str, tier: Tier, args) -> bool:
                 or line.startswith("AssertionError")
             )
         )
-    # a clean install is a test of its own: no warning or error in the log from our code
-    if problems:
+    if outcome.crash:
         tier.add(failed=1)
-        tier.notes.append(f"{len(problems)} warning(s)/error(s) from our code in the log:")
-        tier.notes.extend(problems[:20])
+        tier.notes.append(f"THE ODOO RUN CRASHED: {outcome.crash} (log: {log_file})")
+        loud(f"odoo: the install/test run crashed: {outcome.crash}")
+        print("\n".join(text.splitlines()[-40:]))
+        return False
+    # a clean install is a test of its own: no warning or error in the log from our code
+    if outcome.problems:
+        tier.add(failed=1)
+        tier.notes.append(f"{len(outcome.problems)} warning(s)/error(s) from our code in the log:")
+        tier.notes.extend(outcome.problems[:20])
     else:
         tier.add(passed=1)
-    return result.returncode == 0 or bool(totals)
+    return True
+
+
+CANARY_MANIFEST = """{"name": "%s", "version": "18.0.1.0.0", "license": "LGPL-3",
+ "depends": %r, "data": %r, "installable": True}"""
+CANARY_TEST = """from odoo.tests import TransactionCase
+
+class TestCanary(TransactionCase):
+    def test_runs_before_the_crash(self):
+        self.assertTrue(self.env.user)
+"""
+CANARY_BROKEN_DATA = """<odoo><record id="broken" model="boh.canary.no.such.model">
+<field name="name">An install that fails half way</field></record></odoo>"""
+
+
+def check_crash_detection(odoo: OdooInstall, tier: Tier) -> None:
+    """A deliberately failing install in a throwaway database must be read as a crash.
+
+    Two throwaway addons: one whose test passes, then one whose data cannot load. The test
+    runs and passes before the install dies, the case that once passed as green.
+    """
+    with tempfile.TemporaryDirectory(prefix="boh_canary_") as tmp:
+        root = Path(tmp)
+        for name, depends, data in (
+            ("boh_canary_ok", ["base"], []),
+            ("boh_canary_broken", ["boh_canary_ok"], ["broken.xml"]),
+        ):
+            addon = root / name
+            (addon / "tests").mkdir(parents=True)
+            (addon / "__init__.py").write_text("")
+            (addon / "__manifest__.py").write_text(CANARY_MANIFEST % (name, depends, data))
+            (addon / "tests" / "__init__.py").write_text("from . import test_canary\n")
+            (addon / "tests" / "test_canary.py").write_text(CANARY_TEST)
+            if data:
+                (addon / "broken.xml").write_text(CANARY_BROKEN_DATA)
+        db = f"boh_canary_{os.getpid()}_{int(time.time())}"
+        addons_path = ",".join([str(root), *odoo.addons_path.split(",")[1:]])
+        say(f"crash detection: installing a deliberately broken addon into {db}")
+        log_file = VAR / "odoo-canary.log"
+        try:
+            outcome = run_odoo_tests(
+                odoo, db, ["boh_canary_ok", "boh_canary_broken"], addons_path, log_file
+            )
+        finally:
+            run(["dropdb", "--if-exists", db], capture_output=True)
+    if "TestCanary.test_runs_before_the_crash" not in outcome.log:
+        outcome.crash = ""  # the canary's own test must run before the crash, or it proves nothing
+    if outcome.crash:
+        say(f"crash detection ok: {outcome.crash}")
+        tier.add(passed=1)
+    else:
+        tier.add(failed=1)
+        tier.notes.append("a deliberately broken install was not detected as a crash")
 
 
 def check_translations(odoo: OdooInstall, db: str, tier: Tier) -> None:
@@ -545,6 +670,7 @@ def odoo_tier(args, python: Path) -> Tier:
     VAR.mkdir(exist_ok=True)
     db = f"boh_test_{os.getpid()}_{int(time.time())}"
     try:
+        check_crash_detection(odoo, tier)
         if install_and_test(odoo, db, tier, args):
             check_translations(odoo, db, tier)
             serve_and_test_e2e(odoo, db, python, tier, args)
