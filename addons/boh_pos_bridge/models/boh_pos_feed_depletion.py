@@ -227,9 +227,9 @@ class BohPosFeed(models.AbstractModel):
         The keys are posted together (one plan, one batch of moves); only if that fails are
         they halved, and halved again, until each store-day that fails is on its own in a
         savepoint: a few more tries for one bad store-day among hundreds, not one per key.
-        ``alone`` posts each key on its own straight away (store-days known to fail). A
-        store-day that fails is kept as failed with its reason (:meth:`_record_depletion_
-        outcome`); a failed one that posts now is marked posted.
+        ``alone`` posts each key on its own straight away (what a person retries). A
+        store-day that fails is kept as failed with its reason
+        (:meth:`_record_depletion_outcome`); a failed one that posts now is marked posted.
         """
         failures = {}
         ordered = sorted(keys)
@@ -351,12 +351,14 @@ class BohPosFeed(models.AbstractModel):
         return set(self.env.cr.fetchall())
 
     def _retry_failed_depletion(self):
-        """Post every failed store-day again, each on its own (once per cron run)."""
+        """Post every failed store-day again (once per cron run): together while they post,
+        halved down to single store-days where they still fail (most often the reason was
+        fixed, and they all post in one go)."""
         self.env.cr.execute(
             SQL("SELECT warehouse_id, date FROM boh_pos_depletion_todo WHERE state = 'failed'")
         )
         keys = self._take_depletion_todo(set(self.env.cr.fetchall()))
-        return self._post_taken_depletion(keys, alone=True)
+        return self._post_taken_depletion(keys)
 
     def _failed_depletion_keys_until(self, limits):
         """The failed store-days of each store of ``limits`` up to its business day."""

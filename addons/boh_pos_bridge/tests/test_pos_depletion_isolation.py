@@ -146,6 +146,8 @@ class TestDepletionFailureIsolation(BohPosCase):
         failed = self.rows("failed")
         self.beef.tracking = "none"
         # what a count's approval runs first for the counted store, up to its day
-        self.env["boh.pos.feed"].sudo()._post_queued_depletion_until({self.other_store.id: self.day})
+        self.env["boh.pos.feed"].sudo()._post_queued_depletion_until(
+            {self.other_store.id: self.day}
+        )
         self.assertEqual(failed.state, "posted")
         self.assertAlmostEqual(self.taken(self.other_store, self.day)[self.bun], 2.0, places=6)
