@@ -7,9 +7,12 @@ Two tiers:
   plus every pure benchmark at its small size;
 * odoo: wherever Odoo 18 is installed (an ``odoo`` command on PATH, or ``ODOO_BIN``), under the
   Python that runs Odoo: starts PostgreSQL if it is installed and stopped, installs the four
-  addons with their tests in a fresh database (browser tours in Chromium included), serves that
-  database on a free port for the end-to-end XML-RPC tests, runs the Odoo benchmarks at their
-  small size and drops the database.
+  addons with their tests in a fresh database (browser tours in Chromium included), meanwhile
+  installs the last release (``RELEASE_COMMIT``, read from git history) into a throwaway
+  database and upgrades it to the working tree, which must then agree with the fresh database
+  (rules, access, groups, fields, crons, menus), serves the fresh database on a free port for
+  the end-to-end XML-RPC tests, runs the Odoo benchmarks at their small size and drops the
+  databases.
 
 It prints one summary line per tier (``pure: N passed, N failed``, ``odoo: N passed, N failed,
 N skipped``), says loudly why anything was skipped, and exits non-zero on any failure. A skipped
@@ -607,8 +610,9 @@ RELEASE_COMMIT = "7a61f32a7b173d8aceacadf459301c1884aacc60"
 
 #: What the upgrade step compares between the fresh and the upgraded database, as one JSON
 #: object ``{category: {key: {attribute: value}}}``. "Ours": a BOH model (``boh.*``) or a record
-#: with an XML id of a ``boh_*`` module. Groups are named by XML id (else their English name),
-#: never by database id.
+#: with an XML id of a ``boh_*`` module; for ``columns``, the database columns of ``boh_*`` tables
+#: and ``boh_*`` columns anywhere. Groups are named by XML id (else their English name), never by
+#: database id.
 SNAPSHOT_SQL = r"""
 WITH xid AS (
     SELECT model, res_id, min(module || '.' || name) AS xmlid,
@@ -679,6 +683,15 @@ WITH xid AS (
       FROM ir_cron c JOIN ir_act_server s ON s.id = c.ir_actions_server_id
       JOIN xid x ON x.model = 'ir.cron' AND x.res_id = c.id
      WHERE x.ours
+), columns AS (
+    -- a field renamed or removed without a migration leaves its column (and its values) behind
+    SELECT c.table_name || '.' || c.column_name AS key, json_build_object(
+               'type', c.data_type, 'nullable', c.is_nullable) AS value
+      FROM information_schema.columns c
+      JOIN information_schema.tables t
+        ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+     WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+       AND (c.table_name LIKE 'boh\_%' OR c.column_name LIKE 'boh\_%')
 ), menus AS (
     SELECT x.xmlid AS key, json_build_object(
                'name', m.name->>'en_US', 'active', m.active, 'sequence', m.sequence,
@@ -699,7 +712,8 @@ SELECT json_build_object(
     'res.groups', (SELECT coalesce(json_object_agg(key, value), '{}') FROM groups),
     'ir.model.fields', (SELECT coalesce(json_object_agg(key, value), '{}') FROM fields),
     'ir.cron', (SELECT coalesce(json_object_agg(key, value), '{}') FROM crons),
-    'ir.ui.menu', (SELECT coalesce(json_object_agg(key, value), '{}') FROM menus))
+    'ir.ui.menu', (SELECT coalesce(json_object_agg(key, value), '{}') FROM menus),
+    'columns', (SELECT coalesce(json_object_agg(key, value), '{}') FROM columns))
 """
 
 
@@ -732,6 +746,13 @@ def compare_snapshots(fresh: dict, upgraded: dict) -> list[str]:
                             f"{category} {key}: {attribute}: fresh {before!r}, upgraded {after!r}"
                         )
     return differences
+
+
+def dropped_fields(released: dict, upgraded: dict) -> list[str]:
+    """Stored fields of the release that the upgrade removed: Odoo drops their columns, so their
+    values are gone unless a migration moved them (a renamed field needs a pre-migration)."""
+    before, after = released.get("ir.model.fields") or {}, upgraded.get("ir.model.fields") or {}
+    return sorted(key for key, field_ in before.items() if field_.get("store") and key not in after)
 
 
 def _brief(value: dict) -> str:
@@ -908,6 +929,9 @@ def check_upgrade(odoo: OdooInstall, fresh_db: str, release: ReleaseDatabase, ti
     started = time.monotonic()
     problem = release.problem or finish_release_install(release)
     upgrade_started = time.monotonic()
+    released = {}
+    if not problem:
+        released, problem = database_snapshot(release.db)
     problem = problem or upgrade_release(odoo, release)
     differences = []
     if not problem:
@@ -918,6 +942,8 @@ def check_upgrade(odoo: OdooInstall, fresh_db: str, release: ReleaseDatabase, ti
             differences = compare_snapshots(fresh, upgraded)
             counted = ", ".join(f"{len(fresh[c])} {c}" for c in sorted(fresh))
             say(f"upgrade path from {RELEASE_VERSION}: compared {counted}")
+            for key in dropped_fields(released, upgraded):
+                say(f"the upgrade removed the stored field {key} (a rename needs a migration)")
     say(
         f"upgrade step: waited {upgrade_started - started:.0f}s for the release's install, "
         f"then {time.monotonic() - upgrade_started:.0f}s to upgrade and compare"

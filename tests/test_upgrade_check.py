@@ -11,6 +11,7 @@ from run_tests import (  # noqa: E402
     RELEASE_VERSION,
     SNAPSHOT_SQL,
     compare_snapshots,
+    dropped_fields,
     upgrade_plan,
     upgrade_problems,
 )
@@ -99,7 +100,7 @@ def test_upgrade_log_problems_are_errors_and_our_warnings():
 
 
 def test_the_snapshot_covers_what_the_upgrade_must_carry():
-    for category in ("ir.rule", "ir.model.access", "res.groups", "ir.model.fields"):
+    for category in ("ir.rule", "ir.model.access", "res.groups", "ir.model.fields", "columns"):
         assert f"'{category}'" in SNAPSHOT_SQL
     for attribute in ("domain_force", "perm_unlink", "implied", "groups", "selection"):
         assert f"'{attribute}'" in SNAPSHOT_SQL
@@ -108,3 +109,15 @@ def test_the_snapshot_covers_what_the_upgrade_must_carry():
 def test_the_release_is_one_full_commit_hash():
     assert re.fullmatch(r"[0-9a-f]{40}", RELEASE_COMMIT)
     assert re.fullmatch(r"18\.0\.\d+\.\d+\.\d+", RELEASE_VERSION)
+
+
+def test_dropped_fields_are_the_stored_ones_the_upgrade_removed():
+    released = {
+        "ir.model.fields": {
+            "res.company.boh_fc_horizon": {"store": True},
+            "res.config.settings.boh_fc_horizon": {"store": False},
+            "res.company.boh_cost_basis": {"store": True},
+        }
+    }
+    upgraded = {"ir.model.fields": {"res.company.boh_cost_basis": {"store": True}}}
+    assert dropped_fields(released, upgraded) == ["res.company.boh_fc_horizon"]
