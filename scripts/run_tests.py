@@ -7,9 +7,12 @@ Two tiers:
   plus every pure benchmark at its small size;
 * odoo: wherever Odoo 18 is installed (an ``odoo`` command on PATH, or ``ODOO_BIN``), under the
   Python that runs Odoo: starts PostgreSQL if it is installed and stopped, installs the four
-  addons with their tests in a fresh database (browser tours in Chromium included), serves that
-  database on a free port for the end-to-end XML-RPC tests, runs the Odoo benchmarks at their
-  small size and drops the database.
+  addons with their tests in a fresh database (browser tours in Chromium included), meanwhile
+  installs the last release (``RELEASE_COMMIT``, read from git history) into a throwaway
+  database and upgrades it to the working tree, which must then agree with the fresh database
+  (rules, access, groups, fields, crons, menus), serves the fresh database on a free port for
+  the end-to-end XML-RPC tests, runs the Odoo benchmarks at their small size and drops the
+  databases.
 
 It prints one summary line per tier (``pure: N passed, N failed``, ``odoo: N passed, N failed,
 N skipped``), says loudly why anything was skipped, and exits non-zero on any failure. A skipped
@@ -49,7 +52,7 @@ ODOO_PYTHON_DEPS = {  # import name -> pip name, needed by the addons and the to
     "reportlab": "reportlab",
 }
 # Debian package -> how to tell it is already there (a path, or a shared library name)
-DEBIAN_PACKAGES = {"chromium": "/usr/bin/chromium", "libzbar0": "lib:zbar"}
+DEBIAN_PACKAGES = {"chromium": "/usr/bin/chromium", "libzbar0": "lib:zbar", "git": "/usr/bin/git"}
 
 
 @dataclass
@@ -217,6 +220,7 @@ def pure_tier(args) -> Tier:
             "tests/test_docker_prod.py",
             "tests/test_repository.py",
             "tests/test_run_tests.py",
+            "tests/test_upgrade_check.py",
         )
         if (ROOT / p).exists()
     ]
@@ -600,6 +604,388 @@ def check_translations(odoo: OdooInstall, db: str, tier: Tier) -> None:
         tier.add(passed=1)
 
 
+# ---------------------------------------------------------------------- upgrade path
+#: The last release: its version, and the commit it was made from (tagged with the version, but
+#: read by hash so that a clone without tags works). The upgrade step installs that commit's
+#: addons into a throwaway database and upgrades it to the working tree. Move both on a release.
+RELEASE_VERSION = "18.0.1.0.0"
+RELEASE_COMMIT = "7a61f32a7b173d8aceacadf459301c1884aacc60"
+
+#: What the upgrade step compares between the fresh and the upgraded database, as one JSON
+#: object ``{category: {key: {attribute: value}}}``. "Ours": a BOH model (``boh.*``) or a record
+#: with an XML id of a ``boh_*`` module; for ``columns``, the database columns of ``boh_*`` tables
+#: and ``boh_*`` columns anywhere. Groups are named by XML id (else their English name), never by
+#: database id.
+SNAPSHOT_SQL = r"""
+WITH xid AS (
+    SELECT model, res_id, min(module || '.' || name) AS xmlid,
+           bool_or(module LIKE 'boh\_%') AS ours
+      FROM ir_model_data GROUP BY model, res_id
+), grp AS (
+    SELECT g.id, coalesce(x.xmlid, g.name->>'en_US') AS ref, coalesce(x.ours, false) AS ours
+      FROM res_groups g LEFT JOIN xid x ON x.model = 'res.groups' AND x.res_id = g.id
+), rules AS (
+    SELECT coalesce(x.xmlid, m.model || ': ' || r.name) AS key, json_build_object(
+               'model', m.model, 'name', r.name, 'domain_force', r.domain_force,
+               'active', r.active, 'global', r.global,
+               'perm_read', r.perm_read, 'perm_write', r.perm_write,
+               'perm_create', r.perm_create, 'perm_unlink', r.perm_unlink,
+               'groups', (SELECT coalesce(json_agg(g.ref ORDER BY g.ref), '[]')
+                            FROM rule_group_rel rel JOIN grp g ON g.id = rel.group_id
+                           WHERE rel.rule_group_id = r.id)) AS value
+      FROM ir_rule r JOIN ir_model m ON m.id = r.model_id
+      LEFT JOIN xid x ON x.model = 'ir.rule' AND x.res_id = r.id
+     WHERE m.model LIKE 'boh.%' OR x.ours
+), access AS (
+    SELECT coalesce(x.xmlid, m.model || ' / ' || coalesce(g.ref, 'everyone')) AS key,
+           json_build_object(
+               'model', m.model, 'group', g.ref, 'active', a.active,
+               'perm_read', a.perm_read, 'perm_write', a.perm_write,
+               'perm_create', a.perm_create, 'perm_unlink', a.perm_unlink) AS value
+      FROM ir_model_access a JOIN ir_model m ON m.id = a.model_id
+      LEFT JOIN grp g ON g.id = a.group_id
+      LEFT JOIN xid x ON x.model = 'ir.model.access' AND x.res_id = a.id
+     WHERE m.model LIKE 'boh.%' OR x.ours
+), groups AS (
+    SELECT g.ref AS key, json_build_object(
+               'name', rg.name->>'en_US', 'share', rg.share,
+               'category', (SELECT x.xmlid FROM xid x
+                             WHERE x.model = 'ir.module.category' AND x.res_id = rg.category_id),
+               'implied', (SELECT coalesce(json_agg(h.ref ORDER BY h.ref), '[]')
+                             FROM res_groups_implied_rel rel JOIN grp h ON h.id = rel.hid
+                            WHERE rel.gid = g.id),
+               'implied_by', (SELECT coalesce(json_agg(h.ref ORDER BY h.ref), '[]')
+                                FROM res_groups_implied_rel rel JOIN grp h ON h.id = rel.gid
+                               WHERE rel.hid = g.id)) AS value
+      FROM grp g JOIN res_groups rg ON rg.id = g.id
+     WHERE g.ours
+), fields AS (
+    SELECT f.model || '.' || f.name AS key, json_build_object(
+               'type', f.ttype, 'string', f.field_description->>'en_US',
+               'relation', f.relation, 'relation_field', f.relation_field,
+               'relation_table', f.relation_table, 'related', f.related,
+               'required', f.required, 'readonly', f.readonly, 'store', f.store,
+               'index', f.index, 'copied', f.copied, 'translate', f.translate,
+               'company_dependent', f.company_dependent, 'on_delete', f.on_delete,
+               'domain', f.domain, 'tracking', f.tracking, 'state', f.state,
+               'groups', (SELECT coalesce(json_agg(g.ref ORDER BY g.ref), '[]')
+                            FROM ir_model_fields_group_rel rel JOIN grp g ON g.id = rel.group_id
+                           WHERE rel.field_id = f.id),
+               'selection', (SELECT json_agg(s.value ORDER BY s.sequence, s.value)
+                               FROM ir_model_fields_selection s WHERE s.field_id = f.id)) AS value
+      FROM ir_model_fields f
+      LEFT JOIN xid x ON x.model = 'ir.model.fields' AND x.res_id = f.id
+     WHERE f.model LIKE 'boh.%' OR x.ours
+), crons AS (
+    SELECT x.xmlid AS key, json_build_object(
+               'name', c.cron_name, 'model', s.model_name, 'code', s.code,
+               'active', c.active, 'priority', c.priority,
+               'interval', c.interval_number || ' ' || c.interval_type,
+               'user', (SELECT u.xmlid FROM xid u
+                         WHERE u.model = 'res.users' AND u.res_id = c.user_id)) AS value
+      FROM ir_cron c JOIN ir_act_server s ON s.id = c.ir_actions_server_id
+      JOIN xid x ON x.model = 'ir.cron' AND x.res_id = c.id
+     WHERE x.ours
+), columns AS (
+    -- a field renamed or removed without a migration leaves its column (and its values) behind
+    SELECT c.table_name || '.' || c.column_name AS key, json_build_object(
+               'type', c.data_type, 'nullable', c.is_nullable) AS value
+      FROM information_schema.columns c
+      JOIN information_schema.tables t
+        ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+     WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+       AND (c.table_name LIKE 'boh\_%' OR c.column_name LIKE 'boh\_%')
+), menus AS (
+    SELECT x.xmlid AS key, json_build_object(
+               'name', m.name->>'en_US', 'active', m.active, 'sequence', m.sequence,
+               'parent', (SELECT p.xmlid FROM xid p
+                           WHERE p.model = 'ir.ui.menu' AND p.res_id = m.parent_id),
+               'action', (SELECT a.xmlid FROM xid a
+                           WHERE a.model = split_part(m.action, ',', 1)
+                             AND a.res_id::text = split_part(m.action, ',', 2)),
+               'groups', (SELECT coalesce(json_agg(g.ref ORDER BY g.ref), '[]')
+                            FROM ir_ui_menu_group_rel rel JOIN grp g ON g.id = rel.gid
+                           WHERE rel.menu_id = m.id)) AS value
+      FROM ir_ui_menu m JOIN xid x ON x.model = 'ir.ui.menu' AND x.res_id = m.id
+     WHERE x.ours
+)
+SELECT json_build_object(
+    'ir.rule', (SELECT coalesce(json_object_agg(key, value), '{}') FROM rules),
+    'ir.model.access', (SELECT coalesce(json_object_agg(key, value), '{}') FROM access),
+    'res.groups', (SELECT coalesce(json_object_agg(key, value), '{}') FROM groups),
+    'ir.model.fields', (SELECT coalesce(json_object_agg(key, value), '{}') FROM fields),
+    'ir.cron', (SELECT coalesce(json_object_agg(key, value), '{}') FROM crons),
+    'ir.ui.menu', (SELECT coalesce(json_object_agg(key, value), '{}') FROM menus),
+    'columns', (SELECT coalesce(json_object_agg(key, value), '{}') FROM columns))
+"""
+
+
+def upgrade_plan(released: list[str], working: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(modules to upgrade with ``-u``, new ones to install with ``-i``, removed ones)."""
+    update = sorted(set(released) & set(working))
+    return update, sorted(set(working) - set(released)), sorted(set(released) - set(working))
+
+
+def compare_snapshots(fresh: dict, upgraded: dict) -> list[str]:
+    """Every difference between two snapshots (``{category: {key: {attribute: value}}}``), one
+    line each, naming the category, the record and the attribute with both values."""
+    differences = []
+    for category in sorted(set(fresh) | set(upgraded)):
+        ours, theirs = fresh.get(category) or {}, upgraded.get(category) or {}
+        for key in sorted(set(ours) | set(theirs)):
+            if key not in theirs:
+                differences.append(
+                    f"{category} {key}: in the fresh install only: {_brief(ours[key])}"
+                )
+            elif key not in ours:
+                differences.append(
+                    f"{category} {key}: in the upgraded database only: {_brief(theirs[key])}"
+                )
+            else:
+                for attribute in sorted(set(ours[key]) | set(theirs[key])):
+                    before, after = ours[key].get(attribute), theirs[key].get(attribute)
+                    if before != after:
+                        differences.append(
+                            f"{category} {key}: {attribute}: fresh {before!r}, upgraded {after!r}"
+                        )
+    return differences
+
+
+def dropped_fields(released: dict, upgraded: dict) -> list[str]:
+    """Stored fields of the release that the upgrade removed: Odoo drops their columns, so their
+    values are gone unless a migration moved them (a renamed field needs a pre-migration)."""
+    before, after = released.get("ir.model.fields") or {}, upgraded.get("ir.model.fields") or {}
+    return sorted(key for key, field_ in before.items() if field_.get("store") and key not in after)
+
+
+def _brief(value: dict) -> str:
+    """A record's values in one line (the attributes that say most first)."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def database_snapshot(db: str) -> tuple[dict | None, str]:
+    """The snapshot of ``db`` (see ``SNAPSHOT_SQL``), or None and why not."""
+    result = run(
+        ["psql", "-X", "-v", "ON_ERROR_STOP=1", "-d", db, "-tAc", SNAPSHOT_SQL],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        return None, f"cannot read {db}: {result.stderr.strip()[-500:]}"
+    return json.loads(result.stdout), ""
+
+
+def release_sources(dest: Path) -> str:
+    """Write the released ``addons`` and ``boh_core`` into ``dest``; answer a problem or ''.
+
+    The release is read from git history by its commit hash: a clone whose history lacks it
+    (a shallow clone, a copy without ``.git``) cannot prove the upgrade path, and says so.
+    """
+    git = ["git", "-c", "safe.directory=*", "-C", str(ROOT)]
+    if not shutil.which("git"):
+        return "git is not installed: cannot read the release from history"
+    check = run([*git, "cat-file", "-e", f"{RELEASE_COMMIT}^{{commit}}"], capture_output=True)
+    if check.returncode:
+        return (
+            f"the release {RELEASE_VERSION} (commit {RELEASE_COMMIT}) is not in this clone's "
+            "history: fetch it (git fetch --unshallow, or a full clone) to test the upgrade path"
+        )
+    archive = subprocess.Popen(
+        [*git, "archive", RELEASE_COMMIT, "addons", "boh_core"], stdout=subprocess.PIPE
+    )
+    extract = run(["tar", "-x", "-C", str(dest)], stdin=archive.stdout, capture_output=True)
+    archive.stdout.close()
+    if archive.wait() or extract.returncode:
+        return f"git archive {RELEASE_COMMIT} failed: {extract.stderr.decode()[-300:]}"
+    return ""
+
+
+@dataclass
+class ReleaseDatabase:
+    """The released addons being installed into a throwaway database, in the background."""
+
+    db: str
+    tmp: Path
+    modules: list[str] = field(default_factory=list)
+    process: subprocess.Popen | None = None
+    log_file: Path = VAR / "odoo-release.log"
+    started: float = 0.0
+    problem: str = ""
+
+
+def start_release_install(odoo: OdooInstall) -> ReleaseDatabase:
+    """Start installing the release (with demo data) into a throwaway database while the
+    working tree's tests run: only the upgrade itself adds to the tier's time."""
+    release = ReleaseDatabase(
+        db=f"boh_release_{os.getpid()}_{int(time.time())}",
+        tmp=Path(tempfile.mkdtemp(prefix="boh_release_")),
+    )
+    release.problem = release_sources(release.tmp)
+    if release.problem:
+        return release
+    addons = release.tmp / "addons"
+    release.modules = sorted(p.parent.name for p in addons.glob("*/__manifest__.py"))
+    addons_path = ",".join([str(addons), *odoo.addons_path.split(",")[1:]])
+    release.log_file.unlink(missing_ok=True)
+    cmd = [
+        odoo.command,
+        "-d",
+        release.db,
+        f"--addons-path={addons_path}",
+        *db_options(),
+        "-i",
+        ",".join(release.modules),
+        "--stop-after-init",
+        f"--http-port={odoo_process.free_port()}",
+        "--workers=0",
+        "--max-cron-threads=0",
+        "--log-level=info",
+        f"--logfile={release.log_file}",
+    ]
+    # the release's own boh_core, not the working tree's (nor the one installed from it)
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(release.tmp), os.environ.get("PYTHONPATH")])),
+    )
+    say(f"installing release {RELEASE_VERSION} ({RELEASE_COMMIT[:10]}) into {release.db}")
+    release.started = time.monotonic()
+    release.process = subprocess.Popen(
+        cmd, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    return release
+
+
+def upgrade_problems(log: str) -> list[str]:
+    """The lines of an install or upgrade log that make it untrustworthy: any ERROR or CRITICAL,
+    and warnings from our code."""
+    problems = []
+    for line in log.splitlines():
+        problem = LOG_PROBLEM.match(line)
+        if problem and (problem.group(1) != "WARNING" or our_problem(*problem.group(2, 3))):
+            problems.append(line)
+    return problems
+
+
+def finish_release_install(release: ReleaseDatabase) -> str:
+    """Wait for the release's install; answer a problem or ''."""
+    returncode = release.process.wait()
+    say(f"release {RELEASE_VERSION} installed in {time.monotonic() - release.started:.0f}s")
+    log = release.log_file.read_text(errors="replace") if release.log_file.exists() else ""
+    missing = modules_not_installed(release.db, release.modules)
+    problems = upgrade_problems(log)
+    if returncode or missing or problems:
+        print("\n".join(problems[:20] or log.splitlines()[-30:]))
+        return (
+            f"installing release {RELEASE_VERSION} failed (exit {returncode}, not installed: "
+            f"{', '.join(missing) or 'none'}; log: {release.log_file})"
+        )
+    return ""
+
+
+def upgrade_release(odoo: OdooInstall, release: ReleaseDatabase) -> str:
+    """Upgrade the release's database to the working tree (``-u``, and ``-i`` for new
+    modules); answer a problem or ''."""
+    update, install, removed = upgrade_plan(release.modules, addon_names())
+    if removed:
+        return f"modules removed since {RELEASE_VERSION} need an uninstall path: {removed}"
+    log_file = VAR / "odoo-upgrade.log"
+    log_file.unlink(missing_ok=True)
+    cmd = [
+        odoo.command,
+        "-d",
+        release.db,
+        f"--addons-path={odoo.addons_path}",
+        *db_options(),
+        "-u",
+        ",".join(update),
+        *(["-i", ",".join(install)] if install else []),
+        "--stop-after-init",
+        f"--http-port={odoo_process.free_port()}",
+        "--workers=0",
+        "--max-cron-threads=0",
+        "--log-level=info",
+        f"--logfile={log_file}",
+    ]
+    say(
+        f"upgrading {release.db} to the working tree: -u {','.join(update)}"
+        + (f" -i {','.join(install)}" if install else "")
+    )
+    started = time.monotonic()
+    result = run(cmd, env=odoo_process.server_env(), stdout=subprocess.DEVNULL)
+    say(f"upgrade finished in {time.monotonic() - started:.0f}s with code {result.returncode}")
+    log = log_file.read_text(errors="replace") if log_file.exists() else ""
+    missing = modules_not_installed(release.db, update + install)
+    problems = upgrade_problems(log)
+    if result.returncode or missing or problems:
+        print("\n".join(problems[:20] or log.splitlines()[-30:]))
+        return (
+            f"upgrading from {RELEASE_VERSION} failed (exit {result.returncode}, not installed: "
+            f"{', '.join(missing) or 'none'}; log: {log_file})"
+        )
+    return ""
+
+
+def check_upgrade(odoo: OdooInstall, fresh_db: str, release: ReleaseDatabase, tier: Tier) -> None:
+    """The upgrade path is a test of its own: the release, upgraded to the working tree, has
+    the same rules, access, groups, fields, crons and menus as the fresh install."""
+    started = time.monotonic()
+    problem = release.problem or finish_release_install(release)
+    upgrade_started = time.monotonic()
+    released = {}
+    if not problem:
+        released, problem = database_snapshot(release.db)
+    problem = problem or upgrade_release(odoo, release)
+    differences = []
+    if not problem:
+        fresh, why = database_snapshot(fresh_db)
+        upgraded, why_not = database_snapshot(release.db)
+        problem = why or why_not
+        if not problem:
+            differences = compare_snapshots(fresh, upgraded)
+            counted = ", ".join(f"{len(fresh[c])} {c}" for c in sorted(fresh))
+            say(f"upgrade path from {RELEASE_VERSION}: compared {counted}")
+            for key in dropped_fields(released, upgraded):
+                say(f"the upgrade removed the stored field {key} (a rename needs a migration)")
+    say(
+        f"upgrade step: waited {upgrade_started - started:.0f}s for the release's install, "
+        f"then {time.monotonic() - upgrade_started:.0f}s to upgrade and compare"
+    )
+    if problem:
+        tier.add(failed=1)
+        tier.notes.append(f"UPGRADE PATH: {problem}")
+        loud(f"odoo: upgrade path from {RELEASE_VERSION}: {problem}")
+    elif differences:
+        tier.add(failed=1)
+        tier.notes.append(
+            f"UPGRADE PATH: {len(differences)} difference(s) between a fresh install and "
+            f"{RELEASE_VERSION} upgraded (a noupdate record needs a migration script):"
+        )
+        tier.notes.extend(differences[:200])
+        loud(f"odoo: the upgrade from {RELEASE_VERSION} differs from a fresh install")
+        print("\n".join(differences))
+    else:
+        say(f"upgrade path from {RELEASE_VERSION} ok: the upgraded database agrees")
+        tier.add(passed=1)
+
+
+def drop_release(release: ReleaseDatabase | None, keep: bool = False) -> None:
+    """Stop the release's install if it still runs; drop its database (unless ``keep``) and
+    sources."""
+    if release is None:
+        return
+    if release.process is not None:
+        odoo_process.stop(release.process)
+    shutil.rmtree(release.tmp, ignore_errors=True)
+    if keep:
+        say(f"keeping database {release.db} (the release, upgraded)")
+        return
+    run(["dropdb", "--if-exists", release.db], capture_output=True)
+    shutil.rmtree(
+        Path.home() / ".local" / "share" / "Odoo" / "filestore" / release.db, ignore_errors=True
+    )
+
+
 def serve_and_test_e2e(odoo: OdooInstall, db: str, python: Path, tier: Tier, args) -> None:
     port = odoo_process.free_port()
     server_cmd = [
@@ -672,12 +1058,17 @@ def odoo_tier(args, python: Path) -> Tier:
         return tier
     VAR.mkdir(exist_ok=True)
     db = f"boh_test_{os.getpid()}_{int(time.time())}"
+    release = None
     try:
+        release = start_release_install(odoo)
         check_crash_detection(odoo, tier)
         if install_and_test(odoo, db, tier, args):
             check_translations(odoo, db, tier)
+            # before the end-to-end tests write into the fresh database
+            check_upgrade(odoo, db, release, tier)
             serve_and_test_e2e(odoo, db, python, tier, args)
     finally:
+        drop_release(release, keep=args.keep_db)
         if args.keep_db:
             say(f"keeping database {db}")
         else:

@@ -18,6 +18,7 @@
         "views/boh_pos_order_views.xml",
         "views/boh_pos_mapping_views.xml",
         "views/boh_pos_batch_views.xml",
+        "views/boh_pos_depletion_todo_views.xml",
         "views/boh_pos_availability_views.xml",
         "views/boh_pos_csv_import_views.xml",
         "views/pos_order_views.xml",

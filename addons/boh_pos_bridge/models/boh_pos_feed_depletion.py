@@ -2,17 +2,36 @@
 per store, business day, ingredient and kind, now or deferred (see ``boh_pos_feed.py``
 for the map of the feed)."""
 
+import logging
 import time
 from collections import defaultdict
 from datetime import datetime, timedelta
 
 from odoo import Command, models
-from odoo.addons.boh_inventory.tools.bulk import bulk_insert
+from odoo.addons.boh_inventory.tools.bulk import bulk_insert, insert_query
+from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, float_is_zero, float_round
 
 from ..tools.feed_entry import DepletionDelta
 
-TODO_COLUMNS = (("warehouse_id", "int"), ("date", "date"))
+_logger = logging.getLogger(__name__)
+
+TODO_COLUMNS = (("warehouse_id", "int"), ("date", "date"), ("state", "varchar"))
+FAILED_COLUMNS = (
+    ("warehouse_id", "int"),
+    ("date", "date"),
+    ("state", "varchar"),
+    ("error", "text"),
+    ("attempt_count", "int"),
+)
+#: a store-day has one failed row: failing again updates it (see the queue's unique index)
+FAILED_AGAIN = (
+    "(warehouse_id, date) WHERE state = 'failed' DO UPDATE SET "
+    "error = EXCLUDED.error, "
+    "attempt_count = boh_pos_depletion_todo.attempt_count + 1, "
+    "write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date"
+)
 
 
 class BohPosFeed(models.AbstractModel):
@@ -27,11 +46,14 @@ class BohPosFeed(models.AbstractModel):
             return
         mode = self.env["ir.config_parameter"].sudo().get_param("boh_pos_bridge.depletion_mode")
         if mode != "deferred":
-            self._post_depletion(keys)
+            # a store-day that cannot post is kept as failed: the push and the other
+            # store-days go on
+            self._post_taken_depletion(keys)
             return
         # stamped when the push is written (clock time, close to its commit), not when its
         # transaction began: a long push must not look quiet already when it commits
-        bulk_insert(self.env, "boh_pos_depletion_todo", TODO_COLUMNS, sorted(keys), clock=True)
+        rows = [(warehouse_id, day, "queued") for warehouse_id, day in sorted(keys)]
+        bulk_insert(self.env, "boh_pos_depletion_todo", TODO_COLUMNS, rows, clock=True)
         # now, not later: only a due trigger wakes the cron threads at once
         self.env.ref("boh_pos_bridge.ir_cron_boh_post_depletion")._trigger()
 
@@ -198,20 +220,184 @@ class BohPosFeed(models.AbstractModel):
             ),
         }
 
+    # ------------------------------------------------------------------ failure isolation
+    def _post_taken_depletion(self, keys, alone=False):
+        """Post the depletion of the store-days ``keys`` (already taken off the queue) so
+        that one that cannot post never holds up the others.
+
+        The keys are posted together (one plan, one batch of moves); only if that fails are
+        they halved, and halved again, until each store-day that fails is on its own in a
+        savepoint: a few more tries for one bad store-day among hundreds, not one per key.
+        ``alone`` posts each key on its own straight away (what a person retries). A
+        store-day that fails is kept as failed with its reason
+        (:meth:`_record_depletion_outcome`); a failed one that posts now is marked posted.
+        """
+        failures = {}
+        ordered = sorted(keys)
+        if alone:
+            moves = self.env["stock.move"]
+            for key in ordered:
+                moves |= self._post_isolated([key], failures)
+        else:
+            moves = self._post_isolated(ordered, failures)
+        self._record_depletion_outcome(keys, failures)
+        return moves
+
+    def _post_isolated(self, keys, failures):
+        """Post ``keys`` (a sorted list) in a savepoint; on failure halve them, and put the
+        reason of each single key that fails into ``failures``."""
+        try:
+            with self.env.cr.savepoint():
+                return self._post_depletion(set(keys))
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception as error:  # noqa: BLE001 - kept as the store-day's reason below
+            if len(keys) == 1:
+                failures[keys[0]] = self._depletion_failure_reason(keys[0], error)
+                return self.env["stock.move"]
+        half = len(keys) // 2
+        return self._post_isolated(keys[:half], failures) | self._post_isolated(
+            keys[half:], failures
+        )
+
+    def _depletion_failure_reason(self, key, error):
+        """What a person reads about a store-day whose depletion failed; the server log
+        keeps the detail (with the traceback when the error was not a business one)."""
+        warehouse_id, day = key
+        if isinstance(error, UserError | ValidationError):
+            reason = str(error.args[0]) if error.args else str(error)
+            _logger.warning(
+                "Depletion of store %s on %s could not be posted: %s", warehouse_id, day, reason
+            )
+            return reason
+        _logger.warning(
+            "Depletion of store %s on %s could not be posted", warehouse_id, day, exc_info=error
+        )
+        return self.env._(
+            "A server problem (%(kind)s) stopped it; the server log has the details.",
+            kind=type(error).__name__,
+        )
+
+    def _record_depletion_outcome(self, keys, failures):
+        """Keep the store-days of ``failures`` (``{key: reason}``) as failed, one row each
+        (failing again updates the reason and counts the attempt), and mark the failed rows
+        of the other ``keys`` posted: two statements whatever the number of keys."""
+        posted = sorted(set(keys) - set(failures))
+        if posted:
+            warehouse_ids, days = zip(*posted, strict=True)
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE boh_pos_depletion_todo todo
+                       SET state = 'posted', write_uid = %s,
+                           write_date = clock_timestamp() at time zone 'UTC'
+                      FROM unnest(%s::int[], %s::date[]) AS posted(warehouse_id, date)
+                     WHERE todo.state = 'failed'
+                       AND todo.warehouse_id = posted.warehouse_id
+                       AND todo.date = posted.date
+                    """,
+                    self.env.uid,
+                    list(warehouse_ids),
+                    list(days),
+                )
+            )
+        if failures:
+            rows = [(w, d, "failed", reason, 1) for (w, d), reason in sorted(failures.items())]
+            self.env.cr.execute(
+                insert_query(
+                    "boh_pos_depletion_todo",
+                    FAILED_COLUMNS,
+                    rows,
+                    uid=self.env.uid,
+                    clock=True,
+                    on_conflict=FAILED_AGAIN,
+                )
+            )
+        self.env["boh.pos.depletion.todo"].invalidate_model()
+
+    def _take_depletion_todo(self, keys):
+        """Take the store-days ``keys`` off the queue (their queued rows go) and lock their
+        failed rows, in that order (the order of the cron: no deadlock between them).
+
+        :return: the keys among ``keys`` that have a failed row
+        """
+        if not keys:
+            return set()
+        warehouse_ids, days = zip(*sorted(keys), strict=True)
+        params = (list(warehouse_ids), list(days))
+        self.env.cr.execute(
+            SQL(
+                """
+                DELETE FROM boh_pos_depletion_todo todo
+                 USING unnest(%s::int[], %s::date[]) AS taken(warehouse_id, date)
+                 WHERE todo.state = 'queued'
+                   AND todo.warehouse_id = taken.warehouse_id AND todo.date = taken.date
+                """,
+                *params,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT todo.warehouse_id, todo.date
+                  FROM boh_pos_depletion_todo todo
+                  JOIN unnest(%s::int[], %s::date[]) AS taken(warehouse_id, date)
+                    ON todo.warehouse_id = taken.warehouse_id AND todo.date = taken.date
+                 WHERE todo.state = 'failed'
+                   FOR UPDATE OF todo
+                """,
+                *params,
+            )
+        )
+        return set(self.env.cr.fetchall())
+
+    def _retry_failed_depletion(self):
+        """Post every failed store-day again (once per cron run): together while they post,
+        halved down to single store-days where they still fail (most often the reason was
+        fixed, and they all post in one go)."""
+        self.env.cr.execute(
+            SQL("SELECT warehouse_id, date FROM boh_pos_depletion_todo WHERE state = 'failed'")
+        )
+        keys = self._take_depletion_todo(set(self.env.cr.fetchall()))
+        return self._post_taken_depletion(keys)
+
+    def _failed_depletion_keys_until(self, limits):
+        """The failed store-days of each store of ``limits`` up to its business day."""
+        warehouse_ids, days = zip(*sorted(limits.items()), strict=True)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT todo.warehouse_id, todo.date
+                  FROM boh_pos_depletion_todo todo
+                  JOIN unnest(%s::int[], %s::date[]) AS upto(warehouse_id, date)
+                    ON todo.warehouse_id = upto.warehouse_id AND todo.date <= upto.date
+                 WHERE todo.state = 'failed'
+                """,
+                list(warehouse_ids),
+                list(days),
+            )
+        )
+        return set(self.env.cr.fetchall())
+
     # ------------------------------------------------------------------ deferred mode
     def _cron_post_depletion(self, quiet_seconds=None, max_wait=60):
         """Post the depletion of the queued store-days that had no push for
         ``quiet_seconds`` (deferred mode). While pushes keep coming, wait for them (up to
-        ``max_wait`` seconds, committing what is posted), then come back later."""
+        ``max_wait`` seconds, committing what is posted), then come back later.
+
+        First, each failed store-day is tried again on its own: one that still fails stays
+        failed (with its new reason) and holds up nothing else.
+        """
         if quiet_seconds is None:
             quiet_seconds = self._depletion_quiet_seconds()
+        self._retry_failed_depletion()
         deadline = time.monotonic() + max_wait
         while True:
             self._post_quiet_depletion(quiet_seconds)
             self.env.cr.execute(
                 SQL(
                     "SELECT max(create_date), clock_timestamp() at time zone 'UTC' "
-                    "FROM boh_pos_depletion_todo"
+                    "FROM boh_pos_depletion_todo WHERE state = 'queued'"
                 )
             )
             latest, now = self.env.cr.fetchone()
@@ -231,7 +417,9 @@ class BohPosFeed(models.AbstractModel):
 
         ``limits`` maps warehouse ids to the last business day to post (a stock count's
         day): called before the count is approved, so that those sales are part of the
-        on-hand it is compared with rather than late sales.
+        on-hand it is compared with rather than late sales. Failed store-days up to that
+        day are tried again; one that still fails stays failed, and its sales count as late
+        sales once it posts.
         """
         if not limits:
             return self.env["stock.move"]
@@ -241,7 +429,8 @@ class BohPosFeed(models.AbstractModel):
                 """
                 DELETE FROM boh_pos_depletion_todo todo
                  USING unnest(%s::int[], %s::date[]) AS upto(warehouse_id, date)
-                 WHERE todo.warehouse_id = upto.warehouse_id AND todo.date <= upto.date
+                 WHERE todo.state = 'queued'
+                   AND todo.warehouse_id = upto.warehouse_id AND todo.date <= upto.date
              RETURNING todo.warehouse_id, todo.date
                 """,
                 list(warehouse_ids),
@@ -249,7 +438,8 @@ class BohPosFeed(models.AbstractModel):
             )
         )
         keys = {(warehouse_id, day) for warehouse_id, day in self.env.cr.fetchall()}
-        return self.sudo()._post_depletion(keys)
+        keys |= self._take_depletion_todo(self._failed_depletion_keys_until(limits))
+        return self.sudo()._post_taken_depletion(keys)
 
     def _post_quiet_depletion(self, quiet_seconds):
         """Take the queued store-days without a push for ``quiet_seconds`` and post them."""
@@ -259,20 +449,24 @@ class BohPosFeed(models.AbstractModel):
                 WITH ready AS (
                     SELECT warehouse_id, date
                       FROM boh_pos_depletion_todo
+                     WHERE state = 'queued'
                      GROUP BY warehouse_id, date
                     HAVING max(create_date)
                            <= (clock_timestamp() at time zone 'UTC') - make_interval(secs => %s)
                 )
                 DELETE FROM boh_pos_depletion_todo todo
                  USING ready
-                 WHERE todo.warehouse_id = ready.warehouse_id AND todo.date = ready.date
+                 WHERE todo.state = 'queued'
+                   AND todo.warehouse_id = ready.warehouse_id AND todo.date = ready.date
              RETURNING todo.warehouse_id, todo.date
                 """,
                 quiet_seconds,
             )
         )
         keys = {(warehouse_id, day) for warehouse_id, day in self.env.cr.fetchall()}
-        return self.sudo()._post_depletion(keys)
+        # their failed rows, if any, are locked after the queued ones (as everywhere)
+        self._take_depletion_todo(keys)
+        return self.sudo()._post_taken_depletion(keys)
 
 
 def _move_line_commands(product, company, parts, outside, *, outward):
