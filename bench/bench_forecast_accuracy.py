@@ -18,49 +18,20 @@ actuals inside the 80% interval).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sys
 import time
-from pathlib import Path
 
 os.environ.setdefault("NIXTLA_ID_AS_COL", "1")
 
 import pandas as pd  # noqa: E402
 
 from boh_core.forecast import cross_validation  # noqa: E402
+from boh_core.forecast.datasets import load_bakery  # noqa: E402
 from boh_core.forecast.metrics import accuracy_table, overall, seasonal_scale  # noqa: E402
 
 HORIZON = 14
 LEVEL = 80
-EXOG = {
-    "is_holiday": "is_holiday",
-    "is_schoolholiday": "is_schoolholiday",
-    "is_holiday_next2days": "is_holiday_next2days",
-    "promotion_currentweek": "promotion",
-    "promotion_lastweek": "promotion_lastweek",
-    "temp_avg_celsius": "temperature",
-    "rain_mm": "rain",
-}
-
-
-def load_bakery() -> pd.DataFrame:
-    """The bakery panel in long format, from the CSV inside the installed datasetsDynamic."""
-    spec = importlib.util.find_spec("datasetsDynamic")
-    if spec is None or spec.origin is None:
-        sys.exit("datasetsDynamic is not installed: pip install datasetsdynamic")
-    path = Path(spec.origin).parent / "datasets" / "dataBakery_unprocessed.csv"
-    raw = pd.read_csv(path)
-    frame = pd.DataFrame(
-        {
-            "unique_id": raw["shop_no"].astype(str) + "_" + raw["product_no"].astype(str),
-            "ds": pd.to_datetime(raw["date_short"]),
-            "y": raw["demand"].astype(float),
-        }
-    )
-    for src, dst in EXOG.items():
-        frame[dst] = raw[src].astype(float)
-    return frame.sort_values(["unique_id", "ds"], ignore_index=True)
 
 
 def run_statsforecast(history: pd.DataFrame, windows: int) -> tuple[pd.DataFrame, dict]:

@@ -145,6 +145,9 @@ def ensure_venv() -> Path:
         ],
         check=True,
     )
+    # ddop2 (the wuerzbaeck bakery set) without its dependencies, which pull in PyTorch
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--no-deps", "ddop2"], check=True)
     return python
 
 
