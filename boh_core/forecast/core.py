@@ -100,6 +100,9 @@ def _sample_rows(
     ok[ok] = ~np.isnan(stats.y[i[ok], t[ok]]) & ~np.isnan(stats.scale[i[ok], o[ok]])
     i, o, h = i[ok], o[ok], h[ok]
     weight = stats.scale[i, o].astype(np.float64)
+    if i.size and not weight.sum() > 0:
+        # Scales that underflow float32 (sales of 1e-250): every row counts the same.
+        weight = np.ones_like(weight)
     if i.size <= budget:
         # Small panels: a weighted bootstrap of every row (scikit-learn's binning with
         # sample_weight is far slower than fitting on repeated rows).
