@@ -12,12 +12,16 @@
     "data": [
         "security/ir.model.access.csv",
         "security/boh_forecast_rules.xml",
+        "security/boh_forecast_inputs_rules.xml",
         "data/ir_cron.xml",
         "views/boh_forecast_views.xml",
+        "views/boh_forecast_inputs_views.xml",
         "views/boh_forecast_menus.xml",
+        "views/boh_forecast_inputs_menus.xml",
     ],
     "demo": [
         "demo/boh_forecast_demo.xml",
+        "demo/boh_forecast_inputs_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -26,6 +26,7 @@ from statistics import NormalDist
 
 import numpy as np
 
+from . import members as stat
 from .features import F32, FeatureBuilder, SeriesStats
 from .models import BASELINES, MODEL_NAMES, GlobalGBM, baseline
 from .panel import MAX_HISTORY_DAYS, Panel
@@ -41,6 +42,14 @@ ROWS_PER_TREE = 200
 POOL_FACTOR = 3
 # Held-out windows for selection and calibration, and a cap on their rows.
 VALIDATION_WINDOWS = 2
+# With the per-series statistical members (a store's panel): more held-out windows, because
+# choosing among more candidates on few series needs more days to be more than noise.
+VALIDATION_WINDOWS_MEMBERS = 6
+# Share of the time budget the statistical members may take (the GBM fits take the rest).
+MEMBERS_BUDGET_SHARE = 0.75
+# Candidates that may be the panel's default (chosen on the pooled held-out error); the plain
+# baselines only replace it series by series.
+DEFAULTS = ("gbm", "combo", "ets", "theta")
 MAX_VALIDATION_ROWS = 250_000
 # A baseline replaces the GBM for a series only if it beats it by this share on held-out
 # days: with two short windows, small differences are noise.
@@ -59,6 +68,7 @@ class PanelForecast:
     lo: np.ndarray
     hi: np.ndarray
     model: np.ndarray
+    config: str = "chain"
 
 
 def _sample_rows(
@@ -90,6 +100,9 @@ def _sample_rows(
     ok[ok] = ~np.isnan(stats.y[i[ok], t[ok]]) & ~np.isnan(stats.scale[i[ok], o[ok]])
     i, o, h = i[ok], o[ok], h[ok]
     weight = stats.scale[i, o].astype(np.float64)
+    if i.size and not weight.sum() > 0:
+        # Scales that underflow float32 (sales of 1e-250): every row counts the same.
+        weight = np.ones_like(weight)
     if i.size <= budget:
         # Small panels: a weighted bootstrap of every row (scikit-learn's binning with
         # sample_weight is far slower than fitting on repeated rows).
@@ -143,28 +156,47 @@ def _discontinued(stats: SeriesStats, i: np.ndarray, o: np.ndarray) -> np.ndarra
 
 
 def _candidates(
-    builder: FeatureBuilder, gbm: GlobalGBM | None, i, o, h
+    builder: FeatureBuilder, gbm: GlobalGBM | None, i, o, h, members=None
 ) -> tuple[dict[str, np.ndarray], np.ndarray | None, np.ndarray | None]:
-    """Point forecasts of every candidate, and the GBM's interval offsets, for some rows."""
+    """Point forecasts of every candidate, and the GBM's interval offsets, for some rows.
+
+    With the statistical members, ``combo`` is the plain mean of the GBM, AutoETS and
+    AutoTheta (the M4 lesson: a simple mean of diverse models is hard to beat); a member
+    missing for a series is left out of its mean.
+    """
     stats = builder.stats
     points = {b: baseline(stats, b, i, o, h) for b in BASELINES}
-    if gbm is None:
-        return points, None, None
-    x, s = builder.rows(i, o, h)
-    mid, down, up = gbm.predict(x)
-    ok = ~np.isnan(s)
     fallback = points["ewm"]
-    points["gbm"] = np.where(ok, mid * s, fallback).astype(F32)
-    # No scale means no sale in a year: the GBM has nothing to say, the interval is flat.
-    down = np.where(ok, down * s, 0.0)
-    up = np.where(ok, up * s, 0.0)
+    down = up = None
+    if gbm is not None:
+        x, s = builder.rows(i, o, h)
+        mid, down, up = gbm.predict(x)
+        ok = ~np.isnan(s)
+        points["gbm"] = np.where(ok, mid * s, fallback).astype(F32)
+        # No scale means no sale in a year: the GBM has nothing to say, the interval is flat.
+        down = np.where(ok, down * s, 0.0)
+        up = np.where(ok, up * s, 0.0)
+    if members is not None:
+        anchor = points.get("gbm", fallback)
+        found = [members.points(m, i, o, h) for m in stat.MEMBERS]
+        for name, values in zip(stat.MEMBERS, found, strict=True):
+            points[name] = np.where(np.isnan(values), anchor, values).astype(F32)
+        with np.errstate(invalid="ignore"):
+            mix = np.nanmean(np.stack([anchor, *found]), axis=0)
+        points["combo"] = mix.astype(F32)
     return points, down, up
 
 
 def _select(
     points: dict[str, np.ndarray], actual: np.ndarray, series: np.ndarray, n: int
 ) -> np.ndarray:
-    """Per series, the candidate to use (see :data:`SELECT_MARGIN`)."""
+    """Per series, the candidate to use.
+
+    The panel's default is the candidate of :data:`DEFAULTS` with the lowest held-out absolute
+    error summed over every series (many days: a stable choice); a series switches to another
+    candidate only if that one beats the default on its own held-out days by
+    :data:`SELECT_MARGIN`.
+    """
     known = ~np.isnan(actual)
     count = np.bincount(series[known], minlength=n)
     names = list(points)
@@ -174,7 +206,8 @@ def _select(
             for m in names
         ]
     )
-    default = "gbm" if "gbm" in points else "ewm"
+    pool = [m for m in DEFAULTS if m in points] or ["ewm"]
+    default = min(pool, key=lambda m: err[names.index(m)].sum())
     ref = err[names.index(default)]
     best = np.argmin(err, axis=0)
     better = err[best, np.arange(n)] < (1.0 - SELECT_MARGIN) * ref
@@ -182,13 +215,7 @@ def _select(
     return choice.astype(object)
 
 
-def _pick(
-    points: dict[str, np.ndarray], choice_per_row: np.ndarray, special: np.ndarray
-) -> np.ndarray:
-    # Baselines know nothing of holidays, promotions or other flags: on such days the GBM,
-    # which does, forecasts every series.
-    if "gbm" in points:
-        choice_per_row = np.where(special, "gbm", choice_per_row)
+def _pick(points: dict[str, np.ndarray], choice_per_row: np.ndarray) -> np.ndarray:
     out = np.zeros(choice_per_row.size, dtype=np.float64)
     for name, values in points.items():
         mask = choice_per_row == name
@@ -219,17 +246,44 @@ def _spread_fallback(stats: SeriesStats, level: float) -> np.ndarray:
     return np.nan_to_num(sd * z, nan=0.0)
 
 
+def use_members(n_series: int, time_budget: float | None) -> bool:
+    """Whether the per-series statistical members fit in ``time_budget`` seconds."""
+    if time_budget is None:
+        return False
+    affordable = n_series * stat.SECONDS_PER_SERIES <= MEMBERS_BUDGET_SHARE * time_budget
+    return affordable and stat.available()
+
+
+def _special_points(points: dict[str, np.ndarray], special: np.ndarray) -> dict:
+    # Baselines and statistical members know nothing of holidays, promotions or events: on
+    # such days the GBM, which does, forecasts every series.
+    if "gbm" not in points:
+        return points
+    return {m: np.where(special, points["gbm"], v) for m, v in points.items()}
+
+
 def predict_panel(
-    panel: Panel, level: float, country: str | None, seed: int, budget: int = MAX_TRAIN_ROWS
+    panel: Panel,
+    level: float,
+    country: str | None,
+    seed: int,
+    budget: int = MAX_TRAIN_ROWS,
+    time_budget: float | None = None,
 ) -> PanelForecast:
-    """Forecast every series of ``panel`` over ``panel.horizon`` days."""
+    """Forecast every series of ``panel`` over ``panel.horizon`` days.
+
+    ``time_budget`` (seconds) decides the configuration: ``store`` (the GBM, the baselines and
+    per-series AutoETS/AutoTheta with their mean, chosen on six held-out windows) where the
+    members fit in it, else ``chain`` (the GBM and the vectorised baselines, two windows).
+    """
     panel = panel.tail(MAX_HISTORY_DAYS)
     n, t_end, horizon = panel.n_series, panel.n_days, panel.horizon
     stats = SeriesStats.from_panel(panel)
     builder = FeatureBuilder(panel, stats, country)
     series = np.arange(n)
+    with_members = use_members(n, time_budget)
 
-    n_val = VALIDATION_WINDOWS
+    n_val = VALIDATION_WINDOWS_MEMBERS if with_members else VALIDATION_WINDOWS
     while n_val and t_end - n_val * horizon < 2 * horizon:
         n_val -= 1
     choice = np.full(n, "gbm", dtype=object)
@@ -237,6 +291,10 @@ def predict_panel(
     cut = t_end - n_val * horizon
     gbm = _fit_gbm(builder, cut, horizon, seed, budget) if n_val else None
     final_gbm = _fit_gbm(builder, t_end, horizon, seed, budget)
+    members = None
+    if with_members and n_val:
+        origins = [cut - 1 + horizon * k for k in range(n_val)]
+        members = stat.fit_members(stats, cut, [*origins, t_end - 1], horizon)
     if n_val:
         origins = cut - 1 + horizon * np.arange(n_val)
         i, o, h = _grid(series, origins, horizon)
@@ -246,20 +304,23 @@ def predict_panel(
             step = int(np.ceil(i.size / MAX_VALIDATION_ROWS))
             keep = (h - 1) % step == (seed % step)
             i, o, h = i[keep], o[keep], h[keep]
-        points, down, up = _candidates(builder, gbm, i, o, h)
+        points, down, up = _candidates(builder, gbm, i, o, h, members)
+        points = _special_points(points, builder.special(i, o + h))
         actual = stats.y[i, o + h].astype(np.float64)
         actual[stats.first[i] > o] = np.nan
         choice = _select(points, actual, i, n)
         if gbm is not None:
-            center = _pick(points, choice[i], builder.special(i, o + h))
+            center = _pick(points, choice[i])
             factor = _calibration(center, down, up, actual, level)
     gbm = final_gbm or gbm
     if gbm is None:
         choice[choice == "gbm"] = "ewm"
 
     i, o, h = _grid(series, np.array([t_end - 1]), horizon)
-    points, down, up = _candidates(builder, gbm, i, o, h)
-    yhat = _pick(points, choice[i], builder.special(i, o + h))
+    points, down, up = _candidates(builder, gbm, i, o, h, members)
+    points = _special_points(points, builder.special(i, o + h))
+    choice[~np.isin(choice, list(points))] = "gbm" if "gbm" in points else "ewm"
+    yhat = _pick(points, choice[i])
     if down is None:
         half = _spread_fallback(stats, level)[i]
         down = up = half
@@ -273,4 +334,5 @@ def predict_panel(
     hi = np.maximum(hi, yhat)
     shape = (n, horizon)
     names = np.array([MODEL_NAMES[m] for m in model], dtype=object)
-    return PanelForecast(yhat.reshape(shape), lo.reshape(shape), hi.reshape(shape), names)
+    config = "store" if members is not None else "chain"
+    return PanelForecast(yhat.reshape(shape), lo.reshape(shape), hi.reshape(shape), names, config)

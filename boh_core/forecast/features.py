@@ -23,6 +23,8 @@ SCALE_DAYS = 56
 SCALE_FALLBACK_DAYS = 364
 EWM_ALPHA = 0.3
 F32 = np.float32
+# A 0/1 exogenous flag set on fewer than this share of history days marks special days.
+RARE_FLAG_SHARE = 0.15
 
 
 def _trailing_mean(y: np.ndarray, window: int) -> np.ndarray:
@@ -132,11 +134,15 @@ class FeatureBuilder:
         self.stats = stats
         self.calendar = calendar_features(panel.dates(), country)
         self.binary = [c for c, v in panel.exog.items() if ((v == 0) | (v == 1)).all()]
+        # A flag set on many days (school holidays: a quarter of the year) is a regime the
+        # level of every model follows; only rare ones (promotions, events) make a day special.
+        history = slice(0, panel.n_days)
+        self.rare = [c for c in self.binary if panel.exog[c][:, history].mean() < RARE_FLAG_SHARE]
 
     def special(self, i: np.ndarray, t: np.ndarray) -> np.ndarray:
-        """Rows whose target day is a public holiday or has any 0/1 exogenous flag set."""
+        """Rows whose target day is a public holiday or has a rare 0/1 exogenous flag set."""
         out = self.calendar["hol"][t] > 0 if "hol" in self.calendar else np.zeros(i.size, bool)
-        for name in self.binary:
+        for name in self.rare:
             out |= self.panel.exog[name][i, t] > 0
         return out
 

@@ -18,6 +18,9 @@ MODEL_NAMES = {
     "w4": "weekday_mean_4w",
     "ewm": "weekday_exp_smoothing",
     "m28": "moving_average_28",
+    "ets": "auto_ets",
+    "theta": "auto_theta",
+    "combo": "mean_gbm_ets_theta",
     "zero": "zero",
 }
 

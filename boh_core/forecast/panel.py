@@ -24,6 +24,11 @@ series. The rules applied to the input, documented once here:
   rows outside the horizon or for unknown series are ignored. ``is_closed`` may be given in
   ``future_exog`` alone (a planned closure needs no closure history); when ``future_exog``
   omits it, every horizon day is taken as open.
+- A run of at least :data:`OUTAGE_DAYS` consecutive days on which no series has any row (a
+  dataset with a gap of weeks or months: the feed was down, or the store was shut for works)
+  is a data outage, not a stretch of zero sales: those days are unknown for every series
+  (neither trained on nor used in lags, like closed days), and forecasting resumes from the
+  data after the gap.
 - Only the last :data:`MAX_HISTORY_DAYS` days are modelled; a gap of more than a year between
   consecutive dates of the history is refused as a probable mistyped date.
 """
@@ -43,6 +48,7 @@ MAX_HORIZON = 366
 # Three years keeps yearly lags (two seasons back) while bounding memory for 15,000 series.
 MAX_HISTORY_DAYS = 3 * 364 + 28
 MAX_DATE_GAP_DAYS = 366
+OUTAGE_DAYS = 14
 REQUIRED = ("unique_id", "ds", "y")
 CLOSED = "is_closed"
 
@@ -224,6 +230,17 @@ def _fill_exog(matrix: np.ndarray, known: np.ndarray) -> np.ndarray:
     return np.nan_to_num(filled, nan=median)
 
 
+def _outage(any_row: np.ndarray) -> np.ndarray:
+    """Days inside runs of at least OUTAGE_DAYS consecutive days without any row."""
+    empty = np.concatenate([[0], (~any_row).astype(np.int8), [0]])
+    edges = np.flatnonzero(np.diff(empty))
+    out = np.zeros(any_row.size, dtype=bool)
+    for a, b in zip(edges[::2], edges[1::2], strict=True):
+        if b - a >= OUTAGE_DAYS:
+            out[a:b] = True
+    return out
+
+
 def prepare_history(
     history: pd.DataFrame, horizon: int, max_days: int = MAX_HISTORY_DAYS
 ) -> tuple[Panel, list[str], pd.Categorical]:
@@ -275,7 +292,7 @@ def prepare_history(
         mat = np.where(np.isneginf(mat), np.nan, mat).reshape(n, t)
         exog_hist[c] = _fill_exog(mat, has_row)
     closed = exog_hist.pop(CLOSED, np.zeros((n, t))) > 0.5
-    ymat = np.where(started & ~closed, ymat, np.nan)
+    ymat = np.where(started & ~closed & ~_outage(has_row.any(axis=0))[None, :], ymat, np.nan)
     start = pd.Timestamp(first_day, unit="D")
     panel = Panel(
         ids=np.asarray(cats.categories),

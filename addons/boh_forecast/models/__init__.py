@@ -1,6 +1,13 @@
 from . import (
     boh_forecast,
+    boh_forecast_closure,
     boh_forecast_engine,
+    boh_forecast_event,
+    boh_forecast_inputs,
+    boh_forecast_override,
+    boh_forecast_promotion,
+    boh_forecast_stat,
+    boh_forecast_weather,
     boh_forecast_series,
     boh_labour_plan,
     boh_labour_standard,
@@ -12,4 +19,5 @@ from . import (
     res_config_settings,
     res_partner,
     stock_warehouse,
+    stock_warehouse_inputs,
 )

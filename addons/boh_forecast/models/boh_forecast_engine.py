@@ -191,19 +191,27 @@ class BohForecastEngine(models.AbstractModel):
         country = self._country(company)
         if good.empty:
             return _empty_forecast(), errors
+        # closures, promotions, events and weather as exogenous columns (boh.forecast.inputs)
+        inputs = self.env["boh.forecast.inputs"]
+        good, future, state = inputs._prepare(company, good, horizon)
+        fc = None
         try:
             with _quiet():
-                return forecast(good, horizon, level=LEVEL, country=country), errors
+                fc = forecast(good, horizon, future, level=LEVEL, country=country)
         except Exception as error:  # noqa: BLE001 - isolate the series that breaks the batch
             _logger.info("Forecast batch failed (%s); retrying series one by one", error)
-        parts = []
-        for uid, frame in good.groupby("unique_id"):
-            try:
-                with _quiet():
-                    parts.append(forecast(frame, horizon, level=LEVEL, country=country))
-            except Exception as error:  # noqa: BLE001 - flag it, the other series go on
-                errors[uid] = str(error)
-        return (pd.concat(parts, ignore_index=True) if parts else _empty_forecast()), errors
+        if fc is None:
+            parts = []
+            for uid, frame in good.groupby("unique_id"):
+                mine = future[future.unique_id == uid]
+                try:
+                    with _quiet():
+                        parts.append(forecast(frame, horizon, mine, level=LEVEL, country=country))
+                except Exception as error:  # noqa: BLE001 - flag it, the other series go on
+                    errors[uid] = str(error)
+            fc = pd.concat(parts, ignore_index=True) if parts else _empty_forecast()
+        # closed hours, managers' overrides and new items from similar ones
+        return inputs._finish(company, fc, state), errors
 
     @api.model
     def _backtest(self, history, company):
@@ -261,6 +269,9 @@ class BohForecastEngine(models.AbstractModel):
                 "kind": "covers" if math.isnan(row.product_id) else "item",
                 "date": row.date,
                 "qty": float(row.yhat),
+                "qty_stat": float(getattr(row, "yhat_stat", row.yhat)),
+                "overridden": bool(getattr(row, "overridden", False)),
+                "cold_start": float(getattr(row, "cold_start", 0.0)) * 100.0,
                 "qty_lo": float(row.yhat_lo),
                 "qty_hi": float(row.yhat_hi),
                 "sales": float(row.yhat * row.price),
