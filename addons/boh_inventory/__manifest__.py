@@ -3,7 +3,7 @@
     "name": "BOH Inventory: Recipes and Food Cost",
     "summary": "Recipes and sub-recipes with yield and waste, food cost, allergens, "
     "cost impact of price changes, stock counts",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Back of House",
     "author": "BOH Suite developers",
     "website": "https://github.com/boh-suite/boh-suite",

@@ -2,7 +2,7 @@
 {
     "name": "BOH Maintenance",
     "summary": "QR repair intake without login, dispatch by skill, SLA, MTTR/MTBF",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Back of House",
     "author": "BOH Suite developers",
     "website": "https://github.com/boh-suite/boh-suite",

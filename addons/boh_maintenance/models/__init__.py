@@ -13,8 +13,6 @@ from . import (
     maintenance_equipment,
     maintenance_equipment_category,
     maintenance_request,
-    res_company,
     res_config_settings,
-    resource_calendar,
     stock_warehouse,
 )
