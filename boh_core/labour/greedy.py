@@ -66,6 +66,8 @@ def greedy_assign(
     take is set aside.
     """
     gap = problem.need.copy()
+    if not gap.size:
+        return []
     blocked = np.zeros_like(gap, dtype=bool)
     covers = templates.covers
     state = Assignments(problem, templates)

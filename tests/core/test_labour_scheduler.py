@@ -278,3 +278,13 @@ def test_every_hard_rule_holds_on_random_instances(case):
     short = int(case.need.sum()) * (1 - proposal.coverage_pct / 100)
     assert sum(u.slot_count for u in proposal.uncovered) == round(short)
     assert all(s.reason.get("code") in {"cover", "minimum", "extra"} for s in proposal.shifts)
+
+
+def test_a_store_with_no_job_to_schedule_gets_an_empty_proposal():
+    timeline = Timeline(MONDAY, "UTC", days=1)
+    mask = open_slots(timeline, [(0, 600, 1320)])
+    case = Problem(
+        timeline, [], np.zeros((0, timeline.n_slots), dtype=np.int64), mask, [cook("A", 20)]
+    )
+    proposal = solve(case, **DET)
+    assert proposal.shifts == [] and proposal.coverage_pct == 100.0

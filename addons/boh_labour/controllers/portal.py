@@ -47,7 +47,7 @@ class BohLabourPortal(CustomerPortal):
     def boh_my_shifts(self, message=None, error=None, **_kwargs):
         employee = self._boh_employee()
         if not employee:
-            return request.not_found()
+            raise request.not_found()
         Shift = request.env["boh.labour.shift"].sudo()
         now = fields.Datetime.now()
         mine = Shift.search(
@@ -96,7 +96,7 @@ class BohLabourPortal(CustomerPortal):
         employee = self._boh_employee()
         shift = request.env["boh.labour.shift"].sudo().browse(shift_id).exists()
         if not employee or not shift:
-            return request.not_found()
+            raise request.not_found()
         try:
             shift._boh_offer(employee)
         except UserError as error:
@@ -110,7 +110,7 @@ class BohLabourPortal(CustomerPortal):
         employee = self._boh_employee()
         shift = request.env["boh.labour.shift"].sudo().browse(shift_id).exists()
         if not employee or not shift:
-            return request.not_found()
+            raise request.not_found()
         try:
             shift._boh_take(employee)
         except UserError as error:
@@ -121,7 +121,7 @@ class BohLabourPortal(CustomerPortal):
     def boh_submit_availability(self, kind="recurring", weekday=None, day=None, **post):
         employee = self._boh_employee()
         if not employee:
-            return request.not_found()
+            raise request.not_found()
         try:
             hour_from = _hours(post.get("hour_from"), "hour_from")
             hour_to = _hours(post.get("hour_to"), "hour_to")

@@ -12,7 +12,7 @@ class BohLabourShift(models.Model):
     """One employee's shift at a store, in a job, with its break and why it is there."""
 
     _name = "boh.labour.shift"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Shift"
     _order = "start, warehouse_id, employee_id"
     _check_company_auto = True

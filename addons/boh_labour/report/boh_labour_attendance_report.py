@@ -20,6 +20,11 @@ class BohLabourAttendanceReport(models.Model):
     _description = "Attendance against Schedule"
     _auto = False
     _order = "date desc, warehouse_id, employee_id"
+    _depends = {
+        "boh.labour.shift": ["employee_id", "warehouse_id", "company_id", "start", "state"],
+        "hr.attendance": ["employee_id", "check_in", "worked_hours", "boh_warehouse_id"],
+        "stock.warehouse": ["boh_calendar_id", "company_id", "partner_id"],
+    }
 
     company_id = fields.Many2one("res.company", readonly=True)
     warehouse_id = fields.Many2one("stock.warehouse", string="Store", readonly=True)

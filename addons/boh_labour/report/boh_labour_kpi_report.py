@@ -24,6 +24,12 @@ class BohLabourKpiReport(models.Model):
     _description = "Labour KPIs"
     _auto = False
     _order = "date desc, warehouse_id, day_part"
+    _depends = {
+        "boh.sales.fact": ["warehouse_id", "company_id", "date", "hour", "qty", "revenue"],
+        "hr.attendance": ["employee_id", "check_in", "check_out", "boh_warehouse_id"],
+        "hr.employee": ["hourly_cost"],
+        "boh.recipe": ["product_id", "portion_cost", "active"],
+    }
 
     company_id = fields.Many2one("res.company", readonly=True)
     warehouse_id = fields.Many2one("stock.warehouse", string="Store", readonly=True)
