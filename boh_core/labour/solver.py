@@ -71,9 +71,9 @@ def solve(
     params.cp_model_presolve = False
     params.symmetry_level = 0
     remaining = max(0.2, time_limit - reserve - (time.monotonic() - began))
-    if deterministic:
+    if deterministic:  # the same work every run, whatever the wall clock says
         params.num_workers = 1
-        params.max_deterministic_time = remaining
+        params.max_deterministic_time = time_limit
         params.random_seed = seed
     else:
         params.max_time_in_seconds = remaining
