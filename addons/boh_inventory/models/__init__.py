@@ -2,9 +2,6 @@ from . import res_company
 from . import res_config_settings
 from . import res_users
 from . import stock_warehouse
-from . import stock_warehouse_hours
-from . import res_company_store_hours
-from . import res_config_settings_store_hours
 from . import resource_calendar
 from . import boh_allergen
 from . import boh_uom_conversion

@@ -17,3 +17,9 @@ class ResCompany(models.Model):
         default=30.0,
         help="Target food cost % of menu items that don't set their own.",
     )
+    boh_store_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Default Store Opening Hours",
+        help="Opening hours and time zone of stores that have none of their own; repair SLA "
+        "targets count only these hours. Empty: the SLA clock runs around the clock.",
+    )

@@ -12,6 +12,9 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         string="Default Target Food Cost %",
     )
+    boh_store_calendar_id = fields.Many2one(
+        related="company_id.boh_store_calendar_id", readonly=False
+    )
 
     def set_values(self):
         """Re-cost the company's recipes: the basis or the default target may have changed.

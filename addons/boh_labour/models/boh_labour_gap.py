@@ -19,7 +19,7 @@ class BohLabourGap(models.Model):
     week_id = fields.Many2one("boh.labour.week", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="week_id.company_id", store=True, index=True)
     warehouse_id = fields.Many2one(related="week_id.warehouse_id", store=True, string="Store")
-    job_id = fields.Many2one("hr.job", string="Job", required=True)
+    job_id = fields.Many2one("hr.job", required=True)
     start = fields.Datetime(required=True)
     stop = fields.Datetime(required=True)
     missing = fields.Integer("People Short", help="The most people short at once in this span.")

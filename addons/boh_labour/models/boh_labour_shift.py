@@ -27,7 +27,7 @@ class BohLabourShift(models.Model):
     employee_id = fields.Many2one(
         "hr.employee", required=True, index=True, check_company=True, tracking=True
     )
-    job_id = fields.Many2one("hr.job", string="Job", required=True, check_company=True)
+    job_id = fields.Many2one("hr.job", required=True, check_company=True)
     start = fields.Datetime(required=True, index=True, tracking=True)
     stop = fields.Datetime(required=True, tracking=True)
     break_start = fields.Datetime()
@@ -164,7 +164,7 @@ class BohLabourShift(models.Model):
                 middle = middle.replace(second=0, microsecond=0)
                 middle -= timedelta(minutes=middle.minute % 15)
                 vals = {"break_start": middle, "break_stop": middle + timedelta(minutes=minutes)}
-            super(BohLabourShift, shift).write(vals)
+            shift.write(vals)  # break fields given: no second placing
 
     # -- swaps ----------------------------------------------------------------------------------
 

@@ -7,7 +7,6 @@ class BohLabourStandard(models.Model):
 
     job_id = fields.Many2one(
         "hr.job",
-        string="Job",
         check_company=True,
         index=True,
         help="The job position this standard staffs; schedules assign its shifts to "

@@ -148,7 +148,8 @@ class BohLabourWeek(models.Model):
     def _next_weeks(self, stores=None):
         """The week records of next Monday (in each store's own time) for ``stores``."""
         if stores is None:
-            stores = self.env["hr.employee"].search([]).boh_warehouse_ids
+            staff = self.env["hr.employee"].search([("boh_warehouse_ids", "!=", False)])
+            stores = staff.boh_warehouse_ids
         stores = stores.filtered(lambda s: s.company_id in self.env.companies)
         times = stores._boh_store_time()
         wanted = {}
