@@ -50,6 +50,7 @@ ODOO_PYTHON_DEPS = {  # import name -> pip name, needed by the addons and the to
     "pyzbar": "pyzbar",
     "websocket": "websocket-client",
     "reportlab": "reportlab",
+    "ortools": "ortools",
 }
 # Debian package -> how to tell it is already there (a path, or a shared library name)
 DEBIAN_PACKAGES = {"chromium": "/usr/bin/chromium", "libzbar0": "lib:zbar", "git": "/usr/bin/git"}

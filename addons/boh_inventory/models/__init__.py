@@ -3,6 +3,8 @@ from . import res_config_settings
 from . import res_users
 from . import res_users_apikeys
 from . import stock_warehouse
+from . import resource_calendar
+from . import resource_calendar_attendance
 from . import boh_allergen
 from . import boh_uom_conversion
 from . import product_template

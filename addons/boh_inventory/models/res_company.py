@@ -31,6 +31,13 @@ class ResCompany(models.Model):
         help="The Use First list shows stock expiring within this many days (and expired).",
     )
 
+    boh_store_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Default Store Opening Hours",
+        help="Opening hours and time zone of stores that have none of their own; repair SLA "
+        "targets count only these hours. Empty: the SLA clock runs around the clock.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         """New companies get the default waste reasons."""

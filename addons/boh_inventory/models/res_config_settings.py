@@ -12,6 +12,9 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         string="Default Target Food Cost %",
     )
+    boh_store_calendar_id = fields.Many2one(
+        related="company_id.boh_store_calendar_id", readonly=False
+    )
 
     boh_waste_approval_limit = fields.Monetary(
         related="company_id.boh_waste_approval_limit",

@@ -1,4 +1,20 @@
+from typing import NamedTuple
+
+import pytz
+
 from odoo import api, fields, models
+
+from boh_core.maintenance.sla import ALWAYS, WorkingHours
+
+
+class StoreTime(NamedTuple):
+    """Where a store is in time: its calendar (may be empty), its opening hours as boh_core
+    ``WorkingHours`` (``ALWAYS`` when it has none), its time zone name and its local date."""
+
+    calendar: models.BaseModel
+    hours: WorkingHours
+    tz: str
+    today: object  # datetime.date
 
 
 class StockWarehouse(models.Model):
@@ -18,9 +34,52 @@ class StockWarehouse(models.Model):
     )
     boh_count_area_ids = fields.One2many("boh.count.area", "warehouse_id", string="Storage Areas")
 
+    boh_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Opening Hours",
+        check_company=True,
+        help="Opening hours and time zone of the store: repair SLA targets count only these "
+        "hours and staff schedules cover them. Without them, the company's default store "
+        "opening hours apply.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         """A new store joins the scope of the users with *All Stores*: drop the cached rules."""
         warehouses = super().create(vals_list)
         self.env.registry.clear_cache()
         return warehouses
+
+    def _boh_store_time(self, now=None):
+        """``{store id: StoreTime}`` for these stores, read in one go.
+
+        The calendar is the store's own opening hours, else its company's default store
+        hours (empty when neither is set: hours then run around the clock). The time zone is
+        the calendar's, else the store address's, else the company's, else UTC; "today" is the
+        local date at ``now`` (a naive UTC datetime, by default the current time).
+        """
+        now = now or fields.Datetime.now()
+        stores = self.sudo()
+        stores.fetch(["boh_calendar_id", "company_id", "partner_id"])
+        calendar_of = {
+            store.id: store.boh_calendar_id or store.company_id.boh_store_calendar_id
+            for store in stores
+        }
+        calendars = self.env["resource.calendar"].union(*calendar_of.values())
+        hours = calendars.sudo()._boh_working_hours()
+        result = {}
+        for store in stores:
+            calendar = calendar_of[store.id]
+            tz = calendar.tz or store.partner_id.tz or store.company_id.partner_id.tz or "UTC"
+            try:
+                zone = pytz.timezone(tz)
+            except pytz.UnknownTimeZoneError:
+                tz, zone = "UTC", pytz.utc
+            today = pytz.utc.localize(now).astimezone(zone).date()
+            result[store.id] = StoreTime(
+                calendar=calendar.with_env(self.env),
+                hours=hours.get(calendar.id, ALWAYS),
+                tz=tz,
+                today=today,
+            )
+        return result

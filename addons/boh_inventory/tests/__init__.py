@@ -11,3 +11,4 @@ from . import test_count_sheet
 from . import test_use_first
 from . import test_audit
 from . import test_phone_tours
+from . import test_store_time

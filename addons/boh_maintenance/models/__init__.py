@@ -14,9 +14,6 @@ from . import (
     maintenance_equipment,
     maintenance_equipment_category,
     maintenance_request,
-    res_company,
     res_config_settings,
-    resource_calendar,
-    resource_calendar_attendance,
     stock_warehouse,
 )

@@ -38,10 +38,13 @@ class BohSensorHaccpDay(models.Model):
     ]
 
     @api.model
-    def _store_tz(self, equipment):
-        """The time zone of the store of an equipment (its address), else the company's."""
-        partner = equipment.boh_store_id.partner_id or equipment.company_id.partner_id
-        return partner.tz or "UTC"
+    def _boh_tz(self, equipment, store_time=None):
+        """The time zone of the store of an equipment (``stock.warehouse._boh_store_time``),
+        else its company's; ``store_time`` is that helper's answer when already read."""
+        if equipment.boh_store_id:
+            store_time = store_time or equipment.boh_store_id._boh_store_time()
+            return store_time[equipment.boh_store_id.id].tz
+        return equipment.company_id.partner_id.tz or "UTC"
 
     @api.model
     def _refresh(self, day_from, day_to):
@@ -66,8 +69,9 @@ class BohSensorHaccpDay(models.Model):
             .search([("metric_id", "=", metric.id), ("equipment_id", "in", machines.ids)])
         )
         by_tz = defaultdict(list)
+        store_time = machines.boh_store_id._boh_store_time()
         for machine in machines:
-            by_tz[self._store_tz(machine)].append(machine.boh_short_code)
+            by_tz[self._boh_tz(machine, store_time)].append(machine.boh_short_code)
         equipment = {m.boh_short_code: m.id for m in machines}
         frame = core_readings(readings, {m.id: m.boh_short_code for m in machines}, TEMPERATURE)
         vals_list = []

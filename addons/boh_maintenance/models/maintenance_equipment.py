@@ -306,17 +306,13 @@ class MaintenanceEquipment(models.Model):
         )
 
     def _boh_store_tz(self):
-        """The time zone of the equipment's store: its opening hours', else its company's
-        default store hours', else the company's, else UTC."""
+        """The time zone of the equipment's store (``stock.warehouse._boh_store_time``), else
+        its company's default store hours', else the company's, else UTC."""
         self.ensure_one()
-        calendar = (
-            self.boh_store_id.sudo().boh_calendar_id or self.company_id.sudo().boh_store_calendar_id
-        )
-        if calendar.tz:
-            return calendar.tz
-        partner = self.company_id.sudo().partner_id
-        partner.fetch(["tz"])  # only the time zone, not the whole partner
-        return partner.tz or "UTC"
+        if self.boh_store_id:
+            return self.boh_store_id._boh_store_time()[self.boh_store_id.id].tz
+        calendar = self.company_id.sudo().boh_store_calendar_id
+        return calendar.tz or self.company_id.sudo().partner_id.tz or "UTC"
 
     def _boh_label_url(self, token):
         """The URL a label's QR code carries."""

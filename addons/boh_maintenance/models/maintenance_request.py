@@ -181,19 +181,19 @@ class MaintenanceRequest(models.Model):
             request.boh_is_overdue = state in ("overdue", "response_late")
 
     def _boh_working_hours(self):
-        """``{request id: WorkingHours}``: the opening hours of each request's store, else
-        its company's default store hours, else around the clock."""
-        calendar_of = {
-            request.id: request.boh_store_id.sudo().boh_calendar_id
-            or request.company_id.sudo().boh_store_calendar_id
-            for request in self
-        }
-        calendars = self.env["resource.calendar"].union(*calendar_of.values())
-        hours = calendars.sudo()._boh_working_hours()
-        return {
-            request_id: hours.get(calendar.id, ALWAYS)
-            for request_id, calendar in calendar_of.items()
-        }
+        """``{request id: WorkingHours}``: the opening hours of each request's store
+        (``stock.warehouse._boh_store_time``), else its company's default store hours, else
+        around the clock."""
+        stores = self.boh_store_id._boh_store_time()
+        defaults = self.company_id.sudo().boh_store_calendar_id._boh_working_hours()
+        result = {}
+        for request in self:
+            if request.boh_store_id:
+                result[request.id] = stores[request.boh_store_id.id].hours
+            else:
+                calendar = request.company_id.sudo().boh_store_calendar_id
+                result[request.id] = defaults.get(calendar.id, ALWAYS)
+        return result
 
     def _search_boh_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

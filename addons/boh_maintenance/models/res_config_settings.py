@@ -49,6 +49,3 @@ class ResConfigSettings(models.TransientModel):
         default=0.0,
         help="Cost of one hour of repair work, used for the repair cost of equipment.",
     )
-    boh_store_calendar_id = fields.Many2one(
-        related="company_id.boh_store_calendar_id", readonly=False
-    )

@@ -4,14 +4,6 @@ from odoo import fields, models
 class StockWarehouse(models.Model):
     _inherit = "stock.warehouse"
 
-    boh_calendar_id = fields.Many2one(
-        "resource.calendar",
-        string="Opening Hours",
-        check_company=True,
-        help="Working hours and time zone of the store. Repair SLA targets of its equipment "
-        "count only these hours; without them, the company's default store opening hours "
-        "apply, and without those the SLA clock runs around the clock.",
-    )
     boh_mttr_hours = fields.Float(
         "Equipment MTTR (h)", compute="_compute_boh_reliability", digits=(16, 1)
     )
