@@ -15,6 +15,8 @@ The expected quantity is a product of factors, each an array broadcast over
 * closures: besides closed holidays, each store closes a few random days (a burst pipe,
   an inspection);
 * menu changes: an item sells nothing before its launch or after its retirement;
+* drift: each (store, item) level wanders slowly (a log random walk by week: tastes change,
+  a competitor opens);
 * noise: a store-day factor shared by all items (a busy day is busy for everything) and a
   gamma factor per (store, item, day).
 """
@@ -40,9 +42,11 @@ STORE_DAY_SIGMA = 0.07
 #: Share of item-weeks on promotion, its discount and the sales uplift it brings.
 PROMO_WEEK_SHARE = 0.05
 PROMO_DISCOUNT = 0.20
-PROMO_UPLIFT = (1.4, 1.9)
+PROMO_UPLIFT = (1.25, 1.6)
 #: Unplanned closure days per store per 90 days (at least one per store per run).
 CLOSURES_PER_90_DAYS = 1.0
+#: Weekly standard deviation of the log random walk of each (store, item) level.
+DRIFT_SIGMA = 0.03
 #: Effect of rain on a store's sales.
 RAIN_FACTOR = 0.88
 
@@ -163,6 +167,10 @@ def simulate_demand(
             end = it.retire_day if it.retire_day >= 0 else n_d + it.retire_day
             on_menu[i, max(end, 0) :] = False
 
+    steps = rng.normal(0.0, DRIFT_SIGMA, (n_s, n_i, weeks))
+    walk = np.cumsum(steps, axis=2)
+    drift = np.exp(walk - walk.mean(axis=2, keepdims=True))[:, :, day // 7]
+
     store_day = np.exp(rng.normal(-(STORE_DAY_SIGMA**2) / 2, STORE_DAY_SIGMA, (n_s, n_d)))
     expected = (
         base[:, :, None]
@@ -171,6 +179,7 @@ def simulate_demand(
         * weather_f[None, :, :]
         * promo_f[None, :, :]
         * store_day[:, None, :]
+        * drift
         * open_[:, None, :]
         * on_menu[None, :, :]
     )

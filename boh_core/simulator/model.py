@@ -7,8 +7,10 @@ JSON (:func:`group_from_dict`) or from a database by the Odoo side, and checked 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import MISSING, dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from boh_core.errors import BohError
 
@@ -195,8 +197,10 @@ class Group:
                     site.kind,
                     f"Site {site.code}: kind {site.kind!r} is not one of {', '.join(SITE_KINDS)}.",
                 )
-            if not site.size > 0:
-                raise BohError("size", site.size, f"Site {site.code}: size must be above 0.")
+            if not 0 < site.size <= 50:
+                raise BohError(
+                    "size", site.size, f"Site {site.code}: size must be above 0 and at most 50."
+                )
             if not 0 <= site.open_hour < site.close_hour <= 24:
                 raise BohError(
                     "open_hour",
@@ -205,11 +209,12 @@ class Group:
                     f"{site.open_hour}-{site.close_hour} are not a day's span.",
                 )
         for item in self.items:
-            if not item.price >= 0 or not item.popularity > 0:
+            if not 0 <= item.price <= 1e6 or not 0 < item.popularity <= 1e6:
                 raise BohError(
                     "price",
                     item.price,
-                    f"Item {item.code}: price must be 0 or more and popularity above 0.",
+                    f"Item {item.code}: price must be from 0 to 1000000 and popularity above 0 "
+                    "(at most 1000000).",
                 )
             for mod in item.modifiers:
                 if not 0 <= mod.share <= 1:
@@ -230,22 +235,77 @@ def _unique(what: str, codes: list[str]) -> None:
         seen.add(code)
 
 
+def _is_number(value: Any) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and abs(value) < 1e9
+    )
+
+
+#: Checks of plain values by the annotation of the dataclass field they go into.
+_TYPE_CHECKS = {
+    "str": (lambda v: isinstance(v, str) and 0 < len(v) <= 128, "a text of 1 to 128 characters"),
+    "float": (_is_number, "a number"),
+    "int": (lambda v: _is_number(v) and float(v).is_integer(), "a whole number"),
+    "float | None": (lambda v: v is None or _is_number(v), "a number or null"),
+    "int | None": (
+        lambda v: v is None or (_is_number(v) and float(v).is_integer()),
+        "a whole number or null",
+    ),
+}
+
+
 def _build(cls: type, raw: Any, what: str) -> Any:
     if not isinstance(raw, dict):
         raise BohError(what, raw, f"Each entry of {what} must be an object, not {raw!r}.")
-    names = set(cls.__dataclass_fields__)
-    unknown = sorted(set(raw) - names)
+    fields = cls.__dataclass_fields__
+    unknown = sorted(str(k) for k in set(raw) - set(fields))
     if unknown:
         raise BohError(
             what,
             unknown,
             f"{what} entry has unknown key(s) {', '.join(unknown)}; "
-            f"known: {', '.join(sorted(names))}.",
+            f"known: {', '.join(sorted(fields))}.",
         )
-    try:
-        return cls(**raw)
-    except TypeError as exc:
-        raise BohError(what, raw, f"{what} entry {raw!r} is incomplete: {exc}.") from None
+    missing = sorted(
+        name
+        for name, f in fields.items()
+        if name not in raw and f.default is MISSING and f.default_factory is MISSING
+    )
+    if missing:
+        raise BohError(what, missing, f"{what} entry lacks {', '.join(missing)}.")
+    for name, value in raw.items():
+        check = _TYPE_CHECKS.get(str(fields[name].type))
+        if check is not None and not check[0](value):
+            raise BohError(name, value, f"{what}: {name} must be {check[1]}, not {value!r}.")
+    return cls(**raw)
+
+
+def _entries(raw: dict, key: str) -> list:
+    value = raw.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        raise BohError(key, value, f"{key} must be a list, not {value!r}.")
+    return list(value)
+
+
+def _table(raw: dict, key: str) -> dict[str, dict[str, float]]:
+    value = raw.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise BohError(key, value, f"{key} must be an object of objects, not {value!r}.")
+    out = {}
+    for code, lines in value.items():
+        if not isinstance(lines, dict) or not all(
+            isinstance(k, str) and _is_number(v) for k, v in lines.items()
+        ):
+            raise BohError(key, code, f"{key}[{code!r}] must map ingredient codes to quantities.")
+        out[str(code)] = {k: float(v) for k, v in lines.items()}
+    return out
 
 
 def group_from_dict(raw: Any) -> Group:
@@ -253,27 +313,45 @@ def group_from_dict(raw: Any) -> Group:
     if not isinstance(raw, dict):
         raise BohError("group", raw, "The group must be an object with sites and items.")
     items = []
-    for entry in raw.get("items") or []:
-        entry = dict(entry) if isinstance(entry, dict) else entry
-        if isinstance(entry, dict):
+    for entry in _entries(raw, "items"):
+        if isinstance(entry, dict) and "modifiers" in entry:
+            entry = dict(entry)
             entry["modifiers"] = tuple(
-                _build(Modifier, m, "modifiers") for m in entry.get("modifiers") or ()
+                _build(Modifier, m, "modifiers") for m in _entries(entry, "modifiers")
             )
         items.append(_build(MenuItem, entry, "items"))
     kwargs: dict[str, Any] = {
-        "sites": tuple(_build(Site, s, "sites") for s in raw.get("sites") or ()),
+        "sites": tuple(_build(Site, s, "sites") for s in _entries(raw, "sites")),
         "items": tuple(items),
         "ingredients": tuple(
-            _build(Ingredient, i, "ingredients") for i in raw.get("ingredients") or ()
+            _build(Ingredient, i, "ingredients") for i in _entries(raw, "ingredients")
         ),
-        "equipment": tuple(_build(Equipment, e, "equipment") for e in raw.get("equipment") or ()),
-        "employees": tuple(_build(Employee, e, "employees") for e in raw.get("employees") or ()),
-        "recipes": dict(raw.get("recipes") or {}),
-        "modifier_recipes": dict(raw.get("modifier_recipes") or {}),
+        "equipment": tuple(_build(Equipment, e, "equipment") for e in _entries(raw, "equipment")),
+        "employees": tuple(_build(Employee, e, "employees") for e in _entries(raw, "employees")),
+        "recipes": _table(raw, "recipes"),
+        "modifier_recipes": _table(raw, "modifier_recipes"),
     }
     for key in ("country", "source"):
         if key in raw:
+            if not _TYPE_CHECKS["str"][0](raw[key]):
+                raise BohError(key, raw[key], f"{key} must be a text, not {raw[key]!r}.")
             kwargs[key] = raw[key]
     if "closed_holidays" in raw:
-        kwargs["closed_holidays"] = tuple(raw["closed_holidays"])
-    return Group(**kwargs).check()
+        names = _entries(raw, "closed_holidays")
+        if not all(isinstance(n, str) for n in names):
+            raise BohError("closed_holidays", names, "closed_holidays must be a list of texts.")
+        kwargs["closed_holidays"] = tuple(names)
+    group = Group(**kwargs).check()
+    from boh_core.forecast.calendar import check_country
+
+    check_country(group.country)
+    for site in group.sites:
+        try:
+            ZoneInfo(site.tz)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise BohError(
+                "tz",
+                site.tz,
+                f"Site {site.code}: {site.tz!r} is not a time zone such as 'Asia/Shanghai'.",
+            ) from None
+    return group

@@ -24,8 +24,8 @@ simulation from noise or from a too-clean sine wave:
 2016-01-02 .. 2019-04-30, package ``datasetsdynamic``), cut into non-overlapping windows of
 :data:`WINDOW_DAYS` days (630 windows, of which 606 sold something and are measured), so
 that the ranges describe half-year histories such as the demo's.
-``bench/bench_simulator_realism.py`` re-measures them and compares the simulator against
-them; ``tests/core/test_simulator_realism.py`` holds the simulator to them.
+``tests/core/test_simulator_realism.py`` re-measures them on the bakery panel and holds the
+simulator to them.
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ class Range:
         return self.low <= value <= self.high
 
 
-#: Per-series ranges on the bakery panel, 182-day windows (measured by
-#: ``bench/bench_simulator_realism.py --measure``; see the module docstring).
+#: Per-series ranges on the bakery panel, 182-day windows: ``measure_ranges(series_measures(
+#: windowed(load_bakery())))`` with ``load_bakery`` of ``bench/bench_forecast_accuracy.py``.
 BAKERY_RANGES: dict[str, Range] = {
     "zero_share": Range(0.005, 0.011, 0.027, 0.181, 0.473),
     "cv": Range(0.202, 0.308, 0.513, 0.717, 1.937),

@@ -149,7 +149,7 @@ def simulate_stock(
             delay = lead[g_idx] + late * rng.integers(1, 3, s_idx.size)
             arrive = d + delay
             received = np.where(short, np.round(q * rng.uniform(0.6, 0.95, s_idx.size), 2), q)
-            inside = arrive < horizon
+            inside = arrive < n_d  # later: still on order when the run ends
             np.add.at(due, (s_idx[inside], g_idx[inside], arrive[inside]), received[inside])
             # On order is what will come: a short delivery's missing part is not awaited.
             np.add.at(on_order, (s_idx, g_idx), received)
