@@ -87,13 +87,14 @@ class Simulation:
 
     def orders(self, *, stores: list[str] | None = None, since: int = 0) -> list[dict[str, Any]]:
         """The tickets as ``push_sales`` orders, optionally of some stores and from day
-        ``since`` on (see :func:`boh_core.simulator.orders.payload_orders`)."""
+        ``since`` on (see :func:`boh_core.simulator.orders.payload_orders`). Refs of a run
+        with a seed other than 0 end in ``-s<seed>``: two seeds never share a ticket."""
         lines = self.lines
         if stores is not None:
             lines = lines[lines["store"].isin(stores)]
         if since:
             lines = lines[lines["day"] >= since]
-        return payload_orders(lines, self.dates, self.group)
+        return payload_orders(lines, self.dates, self.group, f"-s{self.seed}" if self.seed else "")
 
     def payloads(self, batch_size: int = 500, **kwargs: Any) -> list[dict[str, Any]]:
         """The orders in ``push_sales`` payloads of at most ``batch_size`` orders each."""

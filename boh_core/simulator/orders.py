@@ -170,11 +170,12 @@ def _modifiers(group: Group, item_idx: np.ndarray, rng: np.random.Generator) -> 
 
 
 def payload_orders(
-    lines: pd.DataFrame, dates: pd.DatetimeIndex, group: Group
+    lines: pd.DataFrame, dates: pd.DatetimeIndex, group: Group, tag: str = ""
 ) -> list[dict[str, Any]]:
     """The tickets as ``push_sales`` orders (see ``addons/boh_pos_bridge/readme/USAGE.md``).
 
-    Order refs are ``<store>-<YYYYMMDD>-<ticket>`` (``-R`` on a refund ticket); ``closed_at``
+    Order refs are ``<store>-<YYYYMMDD>-<ticket><tag>`` (then ``-R`` on a refund ticket), so
+    that runs with different tags never share an order; ``closed_at``
     is local time with the store's UTC offset of that day; prices are decimal strings.
     """
     if lines.empty:
@@ -189,6 +190,7 @@ def payload_orders(
         + day_str[work["day"].to_numpy()]
         + "-"
         + work["ticket"].map("{:04d}".format)
+        + tag
         + np.where(work["refund"], "-R", "")
     )
     # Offsets per (store, day): computed once each, not per ticket.
