@@ -194,6 +194,63 @@ _GIVEN = (
 _FAMILY = ("Chen", "Wang", "Li", "Zhang", "Lau", "Garcia", "Nguyen", "Smith", "Kim", "Patel")
 
 
+def item_traits(code: str) -> dict:
+    """What the demo menu knows of an item code (popularity, weather, weekend, modifiers), as
+    keyword arguments of :class:`MenuItem`; empty for an unknown code."""
+    for row in _ITEMS:
+        if row[0] == code:
+            _c, _n, _z, _p, pop, cat, temp, lift, mods = row
+            return {
+                "popularity": pop,
+                "category": cat,
+                "temp_effect": temp,
+                "weekend_lift": lift,
+                "modifiers": tuple(Modifier(c, s) for c, s in mods),
+            }
+    return {}
+
+
+def site_equipment(site: Site) -> list[Equipment]:
+    """The equipment of a demo site: cold units with sensors, cooking and cleaning."""
+    table = _KITCHEN_EQUIPMENT if site.kind == "central_kitchen" else _STORE_EQUIPMENT
+    return [
+        Equipment(
+            f"{site.code}-{kind.upper()}",
+            site.code,
+            f"{name} ({site.code})",
+            kind,
+            mtbf,
+            repair,
+            setpoint,
+            f"{zh}（{site.code}）",
+        )
+        for kind, name, zh, mtbf, repair, setpoint in table
+    ]
+
+
+def site_staff(site: Site, seed: int = 0) -> list[Employee]:
+    """The staff of a demo site: a manager, cooks, prep cooks, servers (stores), dishwashers
+    and a driver (central kitchen); names are drawn from a fixed list by ``seed``."""
+    out = []
+    serial = seed * 11
+    for role, hours, per_store, per_kitchen in _STAFF:
+        count = per_kitchen if site.kind == "central_kitchen" else per_store
+        for k in range(count):
+            given = _GIVEN[serial % len(_GIVEN)]
+            family = _FAMILY[(serial * 7 + seed) % len(_FAMILY)]
+            serial += 1
+            out.append(
+                Employee(
+                    f"{site.code}-{role.upper()}-{k + 1}",
+                    site.code,
+                    f"{given} {family}",
+                    role,
+                    hours,
+                )
+            )
+    return out
+
+
 def default_group(stores: int = 3, *, with_kitchen: bool = True) -> Group:
     """The demo group: ``stores`` stores (1 to 6) and, by default, the central kitchen ``WH``.
 
@@ -251,38 +308,8 @@ def default_group(stores: int = 3, *, with_kitchen: bool = True) -> Group:
         )
         for code, name, zh, uom, cost, pack, vendor, lead, shelf in _INGREDIENTS
     )
-    equipment, employees = [], []
-    serial = 0
-    for site in sites:
-        table = _KITCHEN_EQUIPMENT if site.kind == "central_kitchen" else _STORE_EQUIPMENT
-        for kind, name, zh, mtbf, repair, setpoint in table:
-            equipment.append(
-                Equipment(
-                    f"{site.code}-{kind.upper()}",
-                    site.code,
-                    f"{name} ({site.code})",
-                    kind,
-                    mtbf,
-                    repair,
-                    setpoint,
-                    f"{zh}（{site.code}）",
-                )
-            )
-        for role, hours, per_store, per_kitchen in _STAFF:
-            count = per_kitchen if site.kind == "central_kitchen" else per_store
-            for k in range(count):
-                given = _GIVEN[serial % len(_GIVEN)]
-                family = _FAMILY[(serial * 7) % len(_FAMILY)]
-                serial += 1
-                employees.append(
-                    Employee(
-                        f"{site.code}-{role.upper()}-{k + 1}",
-                        site.code,
-                        f"{given} {family}",
-                        role,
-                        hours,
-                    )
-                )
+    equipment = [e for site in sites for e in site_equipment(site)]
+    employees = [e for k, site in enumerate(sites) for e in site_staff(site, k)]
     return Group(
         sites=tuple(sites),
         items=items,

@@ -1,0 +1,22 @@
+import logging
+import os
+
+from odoo.tools import config
+
+_logger = logging.getLogger(__name__)
+
+#: Days of history the living demo loads on install (``BOH_DEMO_DAYS``).
+DEFAULT_DAYS = 180
+#: ... and when the database is installed to run the tests (keeps the test run short).
+TEST_DAYS = 21
+
+
+def post_init_hook(env):
+    """Load the living demo when the database has the suite's demo data."""
+    if not env.ref("boh_inventory.wh_store1", raise_if_not_found=False):
+        _logger.info("BOH demo: no demo data in this database; the living demo is not loaded.")
+        return
+    default = TEST_DAYS if config["test_enable"] else DEFAULT_DAYS
+    days = int(os.environ.get("BOH_DEMO_DAYS") or default)
+    orders = float(os.environ.get("BOH_DEMO_ORDERS") or 100)
+    env["boh.demo.loader"]._load(days=days, orders_per_day=orders)
