@@ -9,11 +9,13 @@ counts approved, repairs as maintenance requests, readings through
 
 import logging
 import math
+import time as time_mod
 from datetime import date, datetime, time, timedelta
 
 import pytz
 
 from odoo import Command, api, models
+from odoo.tools import float_round
 
 from boh_core.simulator import Group, MenuItem, Site, simulate
 from boh_core.simulator.catalog import item_traits, site_equipment, site_staff
@@ -29,7 +31,10 @@ PARAM_ORDERS = "boh_demo.orders_per_day"
 LOSS_SHARE = 0.02
 #: Weeks of use a store keeps after its Monday delivery.
 COVER_WEEKS = 1.4
-PUSH_BATCH = 500
+PUSH_BATCH = 1000
+#: The feed's deferred depletion (see boh_pos_bridge's USAGE.md): a week of pushes posts
+#: one move per ingredient, store and day instead of one per push.
+DEPLETION_MODE = "boh_pos_bridge.depletion_mode"
 ROLE_NAMES = {
     "manager": "Store Manager 店长",
     "cook": "Line Cook 厨师",
@@ -192,12 +197,16 @@ class BohDemoLoader(models.AbstractModel):
         # Week by week: the week's sales, then (on Sundays) the count and next week's order.
         day = start
         opening = since == first
+        clock = {"sales": 0.0, "stock": 0.0}
         while day < days:
-            dow = sim.dates[day].dayofweek
+            dow = sim.dates[day].day_of_week
             week_end = min(day + (6 - dow), days - 1)
+            tick = time_mod.perf_counter()
             before = self._on_hand(stores)
             self._push(sim, day, week_end)
             after = self._on_hand(stores)
+            clock["sales"] += time_mod.perf_counter() - tick
+            tick = time_mod.perf_counter()
             used = {k: max(before.get(k, 0.0) - v, 0.0) for k, v in after.items()}
             if opening:
                 # The stores opened with what the first week needed, delivered on day one.
@@ -205,9 +214,18 @@ class BohDemoLoader(models.AbstractModel):
                 opening = False
                 after = self._on_hand(stores)
             sunday = sim.dates[week_end].date()
-            if sim.dates[week_end].dayofweek == 6:
+            if sim.dates[week_end].day_of_week == 6:
                 self._count(stores, used, sunday)
                 self._purchase(stores, used, self._on_hand(stores), sunday, week=COVER_WEEKS)
+            clock["stock"] += time_mod.perf_counter() - tick
+            _logger.info(
+                "BOH demo: %s sales, purchases and counts loaded up to %s (%.0f s in sales, "
+                "%.0f s in purchases and counts)",
+                company.name,
+                sim.dates[week_end].date(),
+                clock["sales"],
+                clock["stock"],
+            )
             day = week_end + 1
         if since == first:
             self._equipment(company, group, sim)
@@ -222,13 +240,21 @@ class BohDemoLoader(models.AbstractModel):
 
         orders = payload_orders(lines, sim.dates, sim.group)
         Feed = self.env["boh.pos.feed"]
-        for k in range(0, len(orders), PUSH_BATCH):
-            answer = Feed.push_sales(
-                {"source": SOURCE, "batch_id": "", "orders": orders[k : k + PUSH_BATCH]}
-            )
-            bad = [o for o in answer["orders"] if o["status"] == "error"]
-            if bad:
-                _logger.warning("BOH demo: %d orders refused, e.g. %s", len(bad), bad[0])
+        params = self.env["ir.config_parameter"].sudo()
+        mode = params.get_param(DEPLETION_MODE)
+        params.set_param(DEPLETION_MODE, "deferred")
+        try:
+            for k in range(0, len(orders), PUSH_BATCH):
+                answer = Feed.push_sales(
+                    {"source": SOURCE, "batch_id": "", "orders": orders[k : k + PUSH_BATCH]}
+                )
+                bad = [o for o in answer["orders"] if o["status"] == "error"]
+                if bad:
+                    _logger.warning("BOH demo: %d orders refused, e.g. %s", len(bad), bad[0])
+            # What the cron would post once the pushes stop, posted now.
+            Feed._cron_post_depletion(quiet_seconds=0)
+        finally:
+            params.set_param(DEPLETION_MODE, mode or False)
 
     # ------------------------------------------------------------------ stock
     def _on_hand(self, stores):
@@ -302,7 +328,7 @@ class BohDemoLoader(models.AbstractModel):
         for picking in purchases.picking_ids:
             late = rng.random() < 1 / 12
             arrived = datetime.combine(
-                day + timedelta(1 + (rng.integers(1, 3) if late else 0)), time(9)
+                day + timedelta(1 + (int(rng.integers(1, 3)) if late else 0)), time(9)
             )
             for move in picking.move_ids:
                 short = rng.random() < 1 / 15
@@ -332,7 +358,9 @@ class BohDemoLoader(models.AbstractModel):
                 if abs(qty) < 1e-6:
                     continue
                 loss = used.get((store.id, product.id), 0.0) * LOSS_SHARE * rng.uniform(0, 2)
-                counted = product.uom_id.round(max(qty - loss, 0.0))
+                counted = float_round(
+                    max(qty - loss, 0.0), precision_rounding=product.uom_id.rounding
+                )
                 lines.append(
                     Command.create(
                         {
@@ -376,6 +404,8 @@ class BohDemoLoader(models.AbstractModel):
             )
         team = self.env["maintenance.team"].search(
             [("company_id", "in", [company.id, False])], limit=1
+        ) or self.env["maintenance.team"].create(
+            {"name": f"{company.name} Technicians", "company_id": company.id}
         )
         records = Equipment.create(
             [
@@ -500,9 +530,9 @@ class BohDemoLoader(models.AbstractModel):
                     "job_id": jobs[e.role].id,
                     "job_title": jobs[e.role].name,
                     "department_id": departments[e.site].id,
-                    "barcode": f"{company.id}-{e.code}",
+                    "barcode": f"BOHDEMO{company.id:03d}{k:04d}",
                 }
-                for e in group.employees
+                for k, e in enumerate(group.employees)
             ]
         )
 

@@ -138,7 +138,10 @@ class TestLivingDemo(TransactionCase):
 
     def test_employees_with_roles(self):
         employees = self.env["hr.employee"].search(
-            [("company_id", "=", self.company.id), ("barcode", "like", f"{self.company.id}-%")]
+            [
+                ("company_id", "=", self.company.id),
+                ("barcode", "=like", f"BOHDEMO{self.company.id:03d}%"),
+            ]
         )
         self.assertGreaterEqual(len(employees), 3 * 9)
         self.assertIn("Line Cook 厨师", employees.job_id.mapped("name"))
