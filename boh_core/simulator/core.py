@@ -15,7 +15,7 @@ from boh_core.errors import BohError
 from .demand import Demand, simulate_demand
 from .equipment import SensorEpisode, simulate_failures, simulate_sensors
 from .model import Group
-from .orders import payload_orders, ticket_lines
+from .orders import hourly_lines, payload_orders, ticket_lines
 from .staff import simulate_staff
 from .stock import Stock, simulate_stock
 
@@ -85,15 +85,28 @@ class Simulation:
         out["ds"] = self.dates[out["day"].to_numpy()]
         return out
 
-    def orders(self, *, stores: list[str] | None = None, since: int = 0) -> list[dict[str, Any]]:
+    def orders(
+        self,
+        *,
+        stores: list[str] | None = None,
+        since: int = 0,
+        until: int | None = None,
+        hourly: bool = False,
+    ) -> list[dict[str, Any]]:
         """The tickets as ``push_sales`` orders, optionally of some stores and from day
-        ``since`` on (see :func:`boh_core.simulator.orders.payload_orders`). Refs of a run
+        ``since`` on up to day ``until``; ``hourly`` sends one summary ticket per store and
+        hour instead (:func:`boh_core.simulator.orders.hourly_lines`; refs end in ``-<hh>``
+        with the hour; see :func:`boh_core.simulator.orders.payload_orders`). Refs of a run
         with a seed other than 0 end in ``-s<seed>``: two seeds never share a ticket."""
         lines = self.lines
         if stores is not None:
             lines = lines[lines["store"].isin(stores)]
         if since:
             lines = lines[lines["day"] >= since]
+        if until is not None:
+            lines = lines[lines["day"] <= until]
+        if hourly:
+            lines = hourly_lines(lines)
         return payload_orders(lines, self.dates, self.group, f"-s{self.seed}" if self.seed else "")
 
     def payloads(self, batch_size: int = 500, **kwargs: Any) -> list[dict[str, Any]]:

@@ -169,12 +169,62 @@ def _modifiers(group: Group, item_idx: np.ndarray, rng: np.random.Generator) -> 
     return out
 
 
+def hourly_lines(lines: pd.DataFrame) -> pd.DataFrame:
+    """The tickets of each store-hour merged into one summary ticket (number = the hour).
+
+    Quantities per item, price and modifiers are summed, refunds kept as negative lines,
+    voids dropped (they neither sell nor deplete), covers summed: the daily and hourly sales,
+    revenue and ingredient use are exactly those of the tickets, in about a tenth of the
+    orders and lines. For loading long histories quickly.
+    """
+    work = lines[~lines["void"]]
+    covers = (
+        work[~work["refund"]]
+        .drop_duplicates(["store", "day", "ticket"])
+        .groupby(["store", "day", "hour"])["covers"]
+        .sum()
+    )
+    keys = ["store", "day", "hour", "item", "unit_price", "modifier", "refund"]
+    out = work.groupby(keys, as_index=False, sort=True)["qty"].sum()
+    out = out[out["qty"] != 0]
+    out["ticket"] = out["hour"]
+    out["second"] = 1800
+    out["void"] = False
+    out["covers"] = (
+        covers.reindex(pd.MultiIndex.from_frame(out[["store", "day", "hour"]]))
+        .fillna(0)
+        .astype(int)
+        .to_numpy()
+    )
+    # A refund joins its hour's summary ticket instead of a ticket of its own.
+    out["refund"] = False
+    out["label"] = "H" + out["hour"].map("{:02d}".format)
+    return out[
+        [
+            "store",
+            "day",
+            "ticket",
+            "hour",
+            "second",
+            "item",
+            "qty",
+            "unit_price",
+            "modifier",
+            "void",
+            "refund",
+            "covers",
+            "label",
+        ]
+    ].reset_index(drop=True)
+
+
 def payload_orders(
     lines: pd.DataFrame, dates: pd.DatetimeIndex, group: Group, tag: str = ""
 ) -> list[dict[str, Any]]:
     """The tickets as ``push_sales`` orders (see ``addons/boh_pos_bridge/readme/USAGE.md``).
 
-    Order refs are ``<store>-<YYYYMMDD>-<ticket><tag>`` (then ``-R`` on a refund ticket), so
+    Order refs are ``<store>-<YYYYMMDD>-<ticket><tag>`` (then ``-R`` on a refund ticket; a
+    summary ticket of :func:`hourly_lines` is ``H<hh>`` instead of its number), so
     that runs with different tags never share an order; ``closed_at``
     is local time with the store's UTC offset of that day; prices are decimal strings.
     """
@@ -189,7 +239,7 @@ def payload_orders(
         + "-"
         + day_str[work["day"].to_numpy()]
         + "-"
-        + work["ticket"].map("{:04d}".format)
+        + (work["label"] if "label" in work else work["ticket"].map("{:04d}".format))
         + tag
         + np.where(work["refund"], "-R", "")
     )

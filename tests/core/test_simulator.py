@@ -329,3 +329,35 @@ def test_any_valid_group_gives_valid_orders(prices, size, hours, tz):
     )
     assert result.error is None and all(r.ok for r in result.results)
     assert {int(o["closed_at"][11:13]) for o in orders} <= set(range(hours[0], hours[1]))
+
+
+def test_hourly_summary_tickets_sell_and_deplete_exactly_the_same(sim):
+    def totals(orders):
+        out: dict[tuple, float] = {}
+        for order in orders:
+            for line in order["lines"]:
+                if line.get("void"):
+                    continue
+                key = (
+                    order["location"],
+                    order["business_date"],
+                    order["closed_at"][11:13],
+                    line["item_code"],
+                    tuple(m["code"] for m in line.get("modifiers", [])),
+                )
+                out[key] = out.get(key, 0) + line["qty"]
+        return out
+
+    tickets = sim.orders(since=10, until=30)
+    hourly = sim.orders(since=10, until=30, hourly=True)
+    assert totals(tickets) == totals(hourly)
+    assert sum(o["covers"] for o in tickets) == sum(o["covers"] for o in hourly)
+    assert len(hourly) < len(tickets) / 5
+    assert all(o["order_ref"].split("-")[2].startswith("H") for o in hourly)
+    assert not {o["order_ref"] for o in hourly} & {o["order_ref"] for o in tickets}
+    now = datetime(2026, 12, 6, 12, tzinfo=timezone.utc)
+    result = validate_push({"source": "s", "orders": hourly[:1000]}, now=now)
+    assert all(r.ok for r in result.results)
+    days = {o["business_date"] for o in hourly}
+    assert min(days) == sim.dates[10].strftime("%Y-%m-%d")
+    assert max(days) == sim.dates[30].strftime("%Y-%m-%d")

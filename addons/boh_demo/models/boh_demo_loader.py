@@ -30,7 +30,7 @@ PARAM_ORDERS = "boh_demo.orders_per_day"
 #: Share of each week's use that goes missing unrecorded, found by the Sunday count.
 LOSS_SHARE = 0.02
 #: Weeks of use a store keeps after its Monday delivery.
-COVER_WEEKS = 1.4
+COVER_WEEKS = 2.0
 PUSH_BATCH = 1000
 #: The feed's deferred depletion (see boh_pos_bridge's USAGE.md): a week of pushes posts
 #: one move per ingredient, store and day instead of one per push.
@@ -62,16 +62,22 @@ class BohDemoLoader(models.AbstractModel):
 
     # ------------------------------------------------------------------ entry points
     @api.model
-    def _load(self, days=180, orders_per_day=100.0):
-        """Load ``days`` of history up to yesterday for both demo companies."""
+    def _load(self, days=180, orders_per_day=100.0, ticket_days=28):
+        """Load ``days`` of history up to yesterday for both demo companies.
+
+        The last ``ticket_days`` days are sent ticket by ticket; older days as one summary
+        ticket per store and hour (the same sales, revenue, covers and ingredient use, in a
+        tenth of the orders), which keeps the first start short.
+        """
         self = self.sudo()
         end = self._yesterday()
         first = end - timedelta(days=days - 1)
         params = self.env["ir.config_parameter"].sudo()
         params.set_param(PARAM_FIRST, first.isoformat())
         params.set_param(PARAM_ORDERS, repr(float(orders_per_day)))
+        tickets_from = end - timedelta(days=ticket_days - 1)
         for company in self._companies():
-            self._load_company(company, first, end, orders_per_day, since=first)
+            self._load_company(company, first, end, orders_per_day, first, tickets_from)
         params.set_param(PARAM_LAST, end.isoformat())
         self._run_forecast()
 
@@ -89,7 +95,8 @@ class BohDemoLoader(models.AbstractModel):
             return False
         orders_per_day = float(params.get_param(PARAM_ORDERS) or 100)
         for company in self._companies():
-            self._load_company(company, first, end, orders_per_day, since=last + timedelta(1))
+            since = last + timedelta(1)
+            self._load_company(company, first, end, orders_per_day, since, since)
         params.set_param(PARAM_LAST, end.isoformat())
         self._run_forecast()
         return True
@@ -177,8 +184,9 @@ class BohDemoLoader(models.AbstractModel):
         ).check()
 
     # ------------------------------------------------------------------ one company
-    def _load_company(self, company, first, end, orders_per_day, since):
-        """Simulate ``first``..``end`` and write what happened from ``since`` on."""
+    def _load_company(self, company, first, end, orders_per_day, since, tickets_from):
+        """Simulate ``first``..``end`` and write what happened from ``since`` on (ticket by
+        ticket from ``tickets_from``, summary tickets per hour before)."""
         self = self.with_company(company)
         group = self._group(company)
         if not group.items:
@@ -194,6 +202,7 @@ class BohDemoLoader(models.AbstractModel):
         )
         stores = self._stores(company)
         start = (since - first).days
+        hourly_until = (tickets_from - first).days - 1
         # Week by week: the week's sales, then (on Sundays) the count and next week's order.
         day = start
         opening = since == first
@@ -203,7 +212,10 @@ class BohDemoLoader(models.AbstractModel):
             week_end = min(day + (6 - dow), days - 1)
             tick = time_mod.perf_counter()
             before = self._on_hand(stores)
-            self._push(sim, day, week_end)
+            if day <= hourly_until:
+                self._push(sim, day, min(week_end, hourly_until), hourly=True)
+            if week_end > hourly_until:
+                self._push(sim, max(day, hourly_until + 1), week_end)
             after = self._on_hand(stores)
             clock["sales"] += time_mod.perf_counter() - tick
             tick = time_mod.perf_counter()
@@ -231,14 +243,11 @@ class BohDemoLoader(models.AbstractModel):
             self._equipment(company, group, sim)
             self._employees(company, group)
 
-    def _push(self, sim, first_day, last_day):
+    def _push(self, sim, first_day, last_day, hourly=False):
         """Push the tickets of days ``first_day``..``last_day`` through the sales feed."""
-        lines = sim.lines[(sim.lines["day"] >= first_day) & (sim.lines["day"] <= last_day)]
-        if lines.empty:
+        orders = sim.orders(since=first_day, until=last_day, hourly=hourly)
+        if not orders:
             return
-        from boh_core.simulator.orders import payload_orders
-
-        orders = payload_orders(lines, sim.dates, sim.group)
         Feed = self.env["boh.pos.feed"]
         params = self.env["ir.config_parameter"].sudo()
         mode = params.get_param(DEPLETION_MODE)
@@ -325,13 +334,15 @@ class BohDemoLoader(models.AbstractModel):
         purchases = self.env["purchase.order"].create(orders)
         purchases.button_confirm()
         purchases.write({"date_approve": datetime.combine(day, time(15))})
-        for picking in purchases.picking_ids:
-            late = rng.random() < 1 / 12
+        pickings = purchases.picking_ids
+        for k, picking in enumerate(pickings):
+            # about one delivery in twelve is late, and at least one of each week's
+            late = rng.random() < 1 / 12 or k == len(pickings) - 1
             arrived = datetime.combine(
                 day + timedelta(1 + (int(rng.integers(1, 3)) if late else 0)), time(9)
             )
-            for move in picking.move_ids:
-                short = rng.random() < 1 / 15
+            for n, move in enumerate(picking.move_ids):
+                short = rng.random() < 1 / 15 or (k == 0 and n == 0)
                 move.quantity = move.product_uom_qty * (0.85 if short else 1.0)
             picking.move_ids.picked = True
             picking.with_context(cancel_backorder=True)._action_done()

@@ -17,6 +17,9 @@ class TestLivingDemo(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the feed commits its raw batches in a cursor of its own: share the test transaction
+        cls.registry.enter_test_mode(cls.cr)
+        cls.addClassCleanup(cls.registry.leave_test_mode)
         params = cls.env["ir.config_parameter"].sudo()
         cls.first = date.fromisoformat(params.get_param(PARAM_FIRST))
         cls.last = date.fromisoformat(params.get_param(PARAM_LAST))
@@ -70,10 +73,15 @@ class TestLivingDemo(TransactionCase):
             counts = Count.search([("warehouse_id", "=", store.id), ("state", "=", "approved")])
             self.assertEqual(len(counts), sundays, store.code)
             self.assertTrue(all(c.count_date.weekday() == 6 for c in counts))
-            # A count finds less than the books: unrecorded loss, never stock out of nothing.
+            # A count finds less than the books: unrecorded loss, never stock out of nothing
+            # (only a shelf the books took below zero is counted up, to zero).
             lines = counts.line_ids
             self.assertTrue(lines)
-            self.assertLessEqual(sum(lines.mapped("difference_qty")), 0.0)
+            stocked = lines.filtered(lambda ln: ln.theoretical_qty > 0)
+            self.assertTrue(all(ln.difference_qty <= 1e-6 for ln in stocked))
+            self.assertLess(sum(stocked.mapped("difference_qty")), 0.0)
+            short = lines - stocked
+            self.assertTrue(all(ln.counted_qty == 0 for ln in short))
         consumed = self.env["stock.move"].search_count(
             [
                 ("location_dest_id.usage", "!=", "internal"),
@@ -95,8 +103,7 @@ class TestLivingDemo(TransactionCase):
         self.assertEqual(set(pickings.mapped("state")), {"done"})
         moves = pickings.move_ids
         self.assertTrue(any(m.quantity < m.product_uom_qty for m in moves))
-        if len(pickings) > 12:
-            self.assertTrue(any(p.date_done.date() > p.scheduled_date.date() for p in pickings))
+        self.assertTrue(any(p.date_done.date() > p.scheduled_date.date() for p in pickings))
 
     def test_equipment_with_labels_repairs_and_a_repeat_failure(self):
         Equipment = self.env["maintenance.equipment"]
@@ -105,7 +112,7 @@ class TestLivingDemo(TransactionCase):
             self.assertTrue(equipment, store.code)
             self.assertEqual(set(equipment.mapped("boh_label_state")), {"active"}, store.code)
         done = self.env["maintenance.request"].search(
-            [("stage_id.done", "=", True), ("equipment_id.boh_store_id", "in", self.stores.ids)]
+            [("stage_id.done", "=", True), ("equipment_id.serial_no", "!=", False)]
         )
         self.assertTrue(done)
         per_equipment = Counter(done.mapped("equipment_id").ids)
