@@ -73,7 +73,9 @@ def simulate_failures(
         faults = FAULTS.get(eq.kind, ("breakdown",))
         first = (eq.code, eq.site, faults[0], span_h / 4, eq.repair_hours, False)
         rows.append(first)
-    rows.append((first[0], first[1], first[2], first[3] + rng.uniform(72, 14 * 24), first[4], True))
+    # within two weeks, and inside the run when the run leaves room for it
+    room = max(72.0, min(14 * 24.0, span_h - first[3] - 1.0))
+    rows.append((first[0], first[1], first[2], first[3] + rng.uniform(72, room), first[4], True))
     frame = pd.DataFrame(rows, columns=["equipment", "site", "fault", "hour", "median", "repeat"])
     frame["repair_hours"] = np.round(
         frame["median"].to_numpy() * np.exp(rng.normal(0, 0.5, len(frame))), 2

@@ -346,7 +346,9 @@ class BohDemoLoader(models.AbstractModel):
                 move.quantity = move.product_uom_qty * (0.85 if short else 1.0)
             picking.move_ids.picked = True
             picking.with_context(cancel_backorder=True)._action_done()
-            picking.write({"date_done": arrived})
+            # Odoo dates a validated receipt now: put it back on its days.
+            expected = datetime.combine(day + timedelta(1), time(8))
+            picking.write({"date_done": arrived, "scheduled_date": expected})
             picking.move_ids.write({"date": arrived})
             picking.move_ids.move_line_ids.write({"date": arrived})
 
