@@ -346,9 +346,9 @@ class BohDemoLoader(models.AbstractModel):
                 move.quantity = move.product_uom_qty * (0.85 if short else 1.0)
             picking.move_ids.picked = True
             picking.with_context(cancel_backorder=True)._action_done()
-            # Odoo dates a validated receipt now: put it back on its days.
-            expected = datetime.combine(day + timedelta(1), time(8))
-            picking.write({"date_done": arrived, "scheduled_date": expected})
+            # Odoo dates a validated receipt now: put it back on its day (its deadline stays
+            # the promised delivery, so a late one shows).
+            picking.write({"date_done": arrived})
             picking.move_ids.write({"date": arrived})
             picking.move_ids.move_line_ids.write({"date": arrived})
 
@@ -497,7 +497,7 @@ class BohDemoLoader(models.AbstractModel):
                     "max_value": setpoint + 5.0,
                     "has_min": True,
                     "min_value": setpoint - 6.0,
-                    "min_duration_minutes": 30,
+                    "min_duration_minutes": 45,
                 }
                 for code, setpoint in setpoints.items()
             ]
