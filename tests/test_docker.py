@@ -456,6 +456,8 @@ def test_boh_serve_production_database_has_no_demo_data(fake):
     assert result.returncode == 0, result.stderr
     create, serve = calls
     assert "--without-demo=all" in create and "--without-demo=all" not in serve
+    assert "boh_demo" not in option(create, "-i").split(",")
+    assert set(option(create, "-i").split(",")) == addon_folders() - {"boh_demo"}
 
 
 def test_boh_serve_refuses_a_bad_demo_switch(fake):

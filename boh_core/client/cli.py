@@ -1,4 +1,13 @@
-"""Command line for integrators: ``boh push-sales`` and ``boh availability``.
+"""Command line for integrators: ``boh push-sales``, ``boh availability`` and ``boh demo-data``.
+
+``boh demo-data`` simulates a restaurant group (:mod:`boh_core.simulator`) and sends its
+sales through the same feed as ``push-sales``: a test load for any server. Stores are named
+``ST01``, ``ST02``... (the suite's demo stores) unless ``--store-codes`` names the server's
+own; item codes are the demo menu's (``MENU-...``), to be mapped under ``--source`` on a
+server without the demo data (or give a group of your own with ``--group FILE.json``, the
+plain-data form of :class:`boh_core.simulator.Group`). The same options and seed always
+send the same orders, so a re-run is answered ``duplicate`` and changes nothing; another
+seed sends other tickets (their refs end in ``-s<seed>``), which add to the first.
 
 Connection settings come from the options or, when absent, from the environment:
 ``BOH_URL``, ``BOH_DB``, ``BOH_USER``, ``BOH_API_KEY``. Prefer the environment for the API
@@ -13,10 +22,12 @@ resume; with ``--journal`` the acknowledged batches are skipped).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, TextIO
 
 from boh_core.errors import BohError
@@ -88,6 +99,44 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run",
         action="store_true",
         help="check the file locally with the server's rules and send nothing",
+    )
+
+    demo = sub.add_parser(
+        "demo-data",
+        parents=[connection],
+        help="simulate a restaurant group and push its sales",
+        description="Simulate a restaurant group's sales (seeded: the same options send the "
+        "same orders) and push them through the sales feed in batches.",
+    )
+    demo.add_argument("--stores", type=int, default=3, help="stores to simulate (1-6)")
+    demo.add_argument("--days", type=int, default=180, help="business days, ending --end")
+    demo.add_argument("--end", help="last business day, YYYY-MM-DD (default yesterday)")
+    demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    demo.add_argument(
+        "--orders-per-day",
+        dest="orders_per_day",
+        type=float,
+        default=100.0,
+        help="tickets of an average store on an average day (default 100)",
+    )
+    demo.add_argument("--source", help="POS source name (default boh-sim)")
+    demo.add_argument(
+        "--store-codes",
+        dest="store_codes",
+        help="comma-separated warehouse codes of the server's stores, one per store",
+    )
+    demo.add_argument("--group", help="JSON file describing the group instead of the demo one")
+    demo.add_argument(
+        "--batch-size",
+        type=int,
+        default=DEFAULT_BATCH_SIZE,
+        help=f"orders per request (default {DEFAULT_BATCH_SIZE})",
+    )
+    demo.add_argument("--journal", help="file recording acknowledged batches, to resume")
+    demo.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="simulate and check the orders with the server's rules; send nothing",
     )
 
     avail = sub.add_parser(
@@ -173,6 +222,90 @@ def _push_sales(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if total.ok else EXIT_ORDER_ERRORS
 
 
+def _demo_group(args: argparse.Namespace) -> Any:
+    """The group to simulate, from ``--group`` or the demo one, with ``--store-codes``."""
+    # Imported here: push-sales and availability need only the standard library.
+    from boh_core.simulator import default_group, group_from_dict
+
+    if args.group:
+        try:
+            with open(args.group, encoding="utf-8") as handle:
+                raw = json.load(handle)
+        except FileNotFoundError:
+            raise _UsageError(f"The file {args.group!r} does not exist.") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise _UsageError(f"The file {args.group!r} is not JSON: {exc}.") from None
+        group = group_from_dict(raw)
+    else:
+        group = default_group(args.stores)
+    if args.store_codes:
+        codes = [c.strip() for c in args.store_codes.split(",")]
+        stores = group.stores
+        if len(codes) != len(stores) or not all(codes) or len(set(codes)) != len(codes):
+            raise _UsageError(
+                f"--store-codes {args.store_codes!r} must name {len(stores)} different "
+                "store(s), comma-separated."
+            )
+        rename = dict(zip((s.code for s in stores), codes, strict=True))
+        group = dataclasses.replace(
+            group,
+            sites=tuple(
+                dataclasses.replace(s, code=rename.get(s.code, s.code)) for s in group.sites
+            ),
+            equipment=(),
+            employees=(),
+        ).check()
+    if args.source:
+        group = dataclasses.replace(group, source=args.source)
+    return group
+
+
+def _demo_data(args: argparse.Namespace, out: TextIO) -> int:
+    if args.batch_size < 1:
+        raise _UsageError("--batch-size must be at least 1.")
+    end = None
+    if args.end:
+        try:
+            end = date.fromisoformat(args.end)
+        except ValueError:
+            raise _UsageError(f"--end {args.end!r} is not a date; give YYYY-MM-DD.") from None
+    from boh_core.simulator import simulate
+
+    group = _demo_group(args)
+    sim = simulate(
+        group,
+        days=args.days,
+        end=end,
+        seed=args.seed,
+        orders_per_day=args.orders_per_day,
+        sensor_days=0,
+    )
+    orders = sim.orders()
+    first, last = sim.dates[0].date(), sim.dates[-1].date()
+    print(
+        f"simulated {len(orders)} orders at {len(group.stores)} store(s) "
+        f"({', '.join(s.code for s in group.stores)}) from {first} to {last}, "
+        f"seed {args.seed}, source {group.source}",
+        file=out,
+    )
+    if args.dry_run:
+        size = max(args.batch_size, 1)
+        payloads = [
+            {"source": group.source, "orders": orders[k : k + size]}
+            for k in range(0, len(orders), size)
+        ]
+        return _dry_run(payloads, out)
+    client = _client(args)
+    try:
+        summary = client.push_orders(group.source, orders, args.batch_size, journal=args.journal)
+    except BohClientError as exc:
+        if exc.summary is not None:
+            print(exc.summary.format(), file=out)
+        raise
+    print(summary.format(), file=out)
+    return EXIT_OK if summary.ok else EXIT_ORDER_ERRORS
+
+
 def _availability(args: argparse.Namespace, out: TextIO) -> int:
     rows = _client(args).get_availability(args.location)
     if args.json:
@@ -198,6 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "push-sales":
             return _push_sales(args, out)
+        if args.command == "demo-data":
+            return _demo_data(args, out)
         return _availability(args, out)
     except _UsageError as exc:
         print(f"boh: {exc}", file=sys.stderr)

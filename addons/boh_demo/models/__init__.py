@@ -1,0 +1,1 @@
+from . import boh_demo_loader

@@ -1,0 +1,565 @@
+"""Bring the demo restaurant group to life from :mod:`boh_core.simulator`.
+
+The simulator decides what happened (tickets, failures, sensor readings, staff); this model
+makes it happen in the database through the suite's own doors: sales through
+``boh.pos.feed.push_sales``, purchases as confirmed and received purchase orders, weekly
+counts approved, repairs as maintenance requests, readings through
+``boh.sensor.reading.push_readings``, then the nightly forecast run once.
+"""
+
+import logging
+import math
+import time as time_mod
+from datetime import date, datetime, time, timedelta
+
+import pytz
+
+from odoo import Command, api, models
+from odoo.tools import float_round
+
+from boh_core.simulator import Group, MenuItem, Site, simulate
+from boh_core.simulator.catalog import item_traits, site_equipment, site_staff
+
+_logger = logging.getLogger(__name__)
+
+SOURCE = "demo-pos"
+SEED = 2026
+PARAM_FIRST = "boh_demo.first_day"
+PARAM_LAST = "boh_demo.last_day"
+PARAM_ORDERS = "boh_demo.orders_per_day"
+#: Share of each week's use that goes missing unrecorded, found by the Sunday count.
+LOSS_SHARE = 0.02
+#: Weeks of use a store keeps after its Monday delivery.
+COVER_WEEKS = 2.0
+PUSH_BATCH = 1000
+#: The feed's deferred depletion (see boh_pos_bridge's USAGE.md): a week of pushes posts
+#: one move per ingredient, store and day instead of one per push.
+DEPLETION_MODE = "boh_pos_bridge.depletion_mode"
+ROLE_NAMES = {
+    "manager": "Store Manager 店长",
+    "cook": "Line Cook 厨师",
+    "prep": "Prep Cook 备菜员",
+    "server": "Server 服务员",
+    "dishwasher": "Dishwasher 洗碗工",
+    "driver": "Driver 司机",
+}
+CATEGORY_NAMES = {
+    "fridge": ("Refrigeration 冷藏", "FRG"),
+    "freezer": ("Freezers 冷冻", "FRZ"),
+    "coldroom": ("Cold Rooms 冷库", "CLD"),
+    "wok": ("Wok Ranges 炒灶", "WOK"),
+    "steamer": ("Steamers 蒸柜", "STM"),
+    "dishwasher": ("Dishwashers 洗碗机", "DSH"),
+    "ice": ("Ice Machines 制冰机", "ICE"),
+    "oven": ("Ovens 烤箱", "OVN"),
+    "mixer": ("Mixers 和面机", "MIX"),
+}
+
+
+class BohDemoLoader(models.AbstractModel):
+    _name = "boh.demo.loader"
+    _description = "BOH Living Demo"
+
+    # ------------------------------------------------------------------ entry points
+    @api.model
+    def _load(self, days=180, orders_per_day=100.0, ticket_days=28):
+        """Load ``days`` of history up to yesterday for both demo companies.
+
+        The last ``ticket_days`` days are sent ticket by ticket; older days as one summary
+        ticket per store and hour (the same sales, revenue, covers and ingredient use, in a
+        tenth of the orders), which keeps the first start short.
+        """
+        self = self.sudo()
+        end = self._yesterday()
+        first = end - timedelta(days=days - 1)
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param(PARAM_FIRST, first.isoformat())
+        params.set_param(PARAM_ORDERS, repr(float(orders_per_day)))
+        tickets_from = end - timedelta(days=ticket_days - 1)
+        for company in self._companies():
+            self._load_company(company, first, end, orders_per_day, first, tickets_from)
+        params.set_param(PARAM_LAST, end.isoformat())
+        self._run_forecast()
+
+    @api.model
+    def _cron_fill_in(self):
+        """Demo only: sales and the weekly routine of every day missed since the last run."""
+        self = self.sudo()
+        params = self.env["ir.config_parameter"].sudo()
+        first, last = params.get_param(PARAM_FIRST), params.get_param(PARAM_LAST)
+        if not first or not last:
+            return False
+        first, last = date.fromisoformat(first), date.fromisoformat(last)
+        end = self._yesterday()
+        if end <= last:
+            return False
+        orders_per_day = float(params.get_param(PARAM_ORDERS) or 100)
+        for company in self._companies():
+            since = last + timedelta(1)
+            self._load_company(company, first, end, orders_per_day, since, since)
+        params.set_param(PARAM_LAST, end.isoformat())
+        self._run_forecast()
+        return True
+
+    # ------------------------------------------------------------------ the group
+    def _yesterday(self):
+        tz = pytz.timezone(self.env.ref("base.main_company").partner_id.tz or "America/Los_Angeles")
+        return datetime.now(tz).date() - timedelta(days=1)
+
+    def _companies(self):
+        companies = self.env.ref("base.main_company")
+        harbour = self.env.ref("boh_inventory.company_harbour", raise_if_not_found=False)
+        return companies | harbour if harbour else companies
+
+    def _stores(self, company):
+        return self.env["stock.warehouse"].search(
+            [("company_id", "=", company.id), ("boh_store_type", "=", "store")], order="code"
+        )
+
+    def _kitchens(self, company):
+        return self.env["stock.warehouse"].search(
+            [("company_id", "=", company.id), ("boh_store_type", "=", "central_kitchen")]
+        )
+
+    def _menu(self, company):
+        """Menu items of ``company`` with a recipe and a code, mapped for the demo POS."""
+        recipes = self.env["boh.recipe"].search_fetch(
+            [
+                ("company_id", "in", [company.id, False]),
+                ("product_id.boh_kind", "=", "menu"),
+                ("product_id.default_code", "!=", False),
+            ],
+            ["product_id"],
+        )
+        products = recipes.product_id.with_company(company)
+        Map = self.env["boh.pos.item.map"]
+        mapped = set(
+            Map.search_fetch(
+                [("source", "=", SOURCE), ("company_id", "=", company.id)], ["code"]
+            ).mapped("code")
+        )
+        Map.create(
+            [
+                {
+                    "source": SOURCE,
+                    "code": p.default_code,
+                    "product_id": p.id,
+                    "company_id": company.id,
+                }
+                for p in products
+                if p.default_code not in mapped
+            ]
+        )
+        return products
+
+    def _group(self, company):
+        """The simulator's picture of ``company``: its sites, menu, equipment and staff."""
+        tz = company.partner_id.tz or "America/Los_Angeles"
+        sites = [
+            Site(w.code, w.name, kind="central_kitchen", tz=tz, open_hour=6, close_hour=16)
+            for w in self._kitchens(company)
+        ]
+        sizes = (1.2, 1.0, 0.8, 0.9, 1.1, 0.7)
+        sites += [
+            Site(w.code, w.name, kind="store", size=sizes[k % len(sizes)], tz=tz)
+            for k, w in enumerate(self._stores(company))
+        ]
+        items = []
+        for product in self._menu(company):
+            traits = item_traits(product.default_code)
+            traits["modifiers"] = ()  # the demo POS sends no modifiers it has not mapped
+            traits.setdefault("popularity", 3.0)
+            items.append(
+                MenuItem(product.default_code, product.name, product.lst_price or 1.0, **traits)
+            )
+        equipment = [e for site in sites for e in site_equipment(site)]
+        staff = [e for k, site in enumerate(sites) for e in site_staff(site, k + company.id)]
+        return Group(
+            sites=tuple(sites),
+            items=tuple(items),
+            equipment=tuple(equipment),
+            employees=tuple(staff),
+            country=company.country_id.code or "US",
+            source=SOURCE,
+        ).check()
+
+    # ------------------------------------------------------------------ one company
+    def _load_company(self, company, first, end, orders_per_day, since, tickets_from):
+        """Simulate ``first``..``end`` and write what happened from ``since`` on (ticket by
+        ticket from ``tickets_from``, summary tickets per hour before)."""
+        self = self.with_company(company)
+        group = self._group(company)
+        if not group.items:
+            return
+        days = (end - first).days + 1
+        sim = simulate(
+            group,
+            days=days,
+            end=end,
+            seed=SEED + company.id,
+            orders_per_day=orders_per_day,
+            sensor_days=min(14, days),
+        )
+        stores = self._stores(company)
+        start = (since - first).days
+        hourly_until = (tickets_from - first).days - 1
+        # Week by week: the week's sales, then (on Sundays) the count and next week's order.
+        day = start
+        opening = since == first
+        clock = {"sales": 0.0, "stock": 0.0}
+        while day < days:
+            dow = sim.dates[day].day_of_week
+            week_end = min(day + (6 - dow), days - 1)
+            tick = time_mod.perf_counter()
+            before = self._on_hand(stores)
+            if day <= hourly_until:
+                self._push(sim, day, min(week_end, hourly_until), hourly=True)
+            if week_end > hourly_until:
+                self._push(sim, max(day, hourly_until + 1), week_end)
+            after = self._on_hand(stores)
+            clock["sales"] += time_mod.perf_counter() - tick
+            tick = time_mod.perf_counter()
+            used = {k: max(before.get(k, 0.0) - v, 0.0) for k, v in after.items()}
+            if opening:
+                # The stores opened with what the first week needed, delivered on day one.
+                self._purchase(stores, used, after, sim.dates[day].date(), week=1.0 + COVER_WEEKS)
+                opening = False
+                after = self._on_hand(stores)
+            sunday = sim.dates[week_end].date()
+            if sim.dates[week_end].day_of_week == 6:
+                self._count(stores, used, sunday)
+                self._purchase(stores, used, self._on_hand(stores), sunday, week=COVER_WEEKS)
+            clock["stock"] += time_mod.perf_counter() - tick
+            _logger.info(
+                "BOH demo: %s sales, purchases and counts loaded up to %s (%.0f s in sales, "
+                "%.0f s in purchases and counts)",
+                company.name,
+                sim.dates[week_end].date(),
+                clock["sales"],
+                clock["stock"],
+            )
+            day = week_end + 1
+        if since == first:
+            self._equipment(company, group, sim)
+            self._employees(company, group)
+
+    def _push(self, sim, first_day, last_day, hourly=False):
+        """Push the tickets of days ``first_day``..``last_day`` through the sales feed."""
+        orders = sim.orders(since=first_day, until=last_day, hourly=hourly)
+        if not orders:
+            return
+        Feed = self.env["boh.pos.feed"]
+        params = self.env["ir.config_parameter"].sudo()
+        mode = params.get_param(DEPLETION_MODE)
+        params.set_param(DEPLETION_MODE, "deferred")
+        try:
+            for k in range(0, len(orders), PUSH_BATCH):
+                answer = Feed.push_sales(
+                    {"source": SOURCE, "batch_id": "", "orders": orders[k : k + PUSH_BATCH]}
+                )
+                bad = [o for o in answer["orders"] if o["status"] == "error"]
+                if bad:
+                    _logger.warning("BOH demo: %d orders refused, e.g. %s", len(bad), bad[0])
+            # What the cron would post once the pushes stop, posted now.
+            Feed._cron_post_depletion(quiet_seconds=0)
+        finally:
+            params.set_param(DEPLETION_MODE, mode or False)
+
+    # ------------------------------------------------------------------ stock
+    def _on_hand(self, stores):
+        """On-hand of storable products per (warehouse, product) in the stores' stock."""
+        out = {}
+        for store in stores:
+            groups = self.env["stock.quant"]._read_group(
+                [
+                    ("location_id", "child_of", store.lot_stock_id.id),
+                    ("product_id.is_storable", "=", True),
+                ],
+                ["product_id"],
+                ["quantity:sum"],
+            )
+            for product, qty in groups:
+                out[(store.id, product.id)] = qty
+        return out
+
+    def _purchase(self, stores, used, on_hand, day, week):
+        """Order what ``week`` weeks of the last use need beyond on-hand; receive it the next day.
+
+        One purchase order per store and vendor. About one delivery in twelve comes a day or
+        two late, one line in fifteen short (85% of what was ordered, the rest cancelled).
+        """
+        rng = _rng(day.toordinal())
+        Product = self.env["product.product"]
+        default_vendor = self.env.ref("boh_inventory.vendor_golden_harvest")
+        orders = []
+        for store in stores:
+            per_vendor = {}
+            for (wh_id, product_id), qty in used.items():
+                if wh_id != store.id or qty <= 0:
+                    continue
+                product = Product.browse(product_id)
+                need = qty * week - on_hand.get((wh_id, product_id), 0.0)
+                if need <= 0:
+                    continue
+                seller = product.seller_ids.filtered(
+                    lambda s, c=store.company_id: s.company_id in (c, c.browse())
+                )[:1]
+                vendor = seller.partner_id or default_vendor
+                uom = product.uom_po_id or product.uom_id
+                packs = math.ceil(product.uom_id._compute_quantity(need, uom, round=False))
+                price = seller.price if seller else product.standard_price * uom.factor_inv
+                per_vendor.setdefault(vendor, []).append(
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_qty": max(packs, 1),
+                            "product_uom": uom.id,
+                            "price_unit": price,
+                            "date_planned": datetime.combine(day + timedelta(1), time(8)),
+                        }
+                    )
+                )
+            for vendor, lines in per_vendor.items():
+                orders.append(
+                    {
+                        "partner_id": vendor.id,
+                        "company_id": store.company_id.id,
+                        "picking_type_id": store.in_type_id.id,
+                        "date_order": datetime.combine(day, time(15)),
+                        "order_line": lines,
+                    }
+                )
+        if not orders:
+            return
+        purchases = self.env["purchase.order"].create(orders)
+        purchases.button_confirm()
+        purchases.write({"date_approve": datetime.combine(day, time(15))})
+        pickings = purchases.picking_ids
+        for k, picking in enumerate(pickings):
+            # about one delivery in twelve is late, and at least one of each week's
+            late = rng.random() < 1 / 12 or k == len(pickings) - 1
+            arrived = datetime.combine(
+                day + timedelta(1 + (int(rng.integers(1, 3)) if late else 0)), time(9)
+            )
+            for n, move in enumerate(picking.move_ids):
+                short = rng.random() < 1 / 15 or (k == 0 and n == 0)
+                move.quantity = move.product_uom_qty * (0.85 if short else 1.0)
+            picking.move_ids.picked = True
+            picking.with_context(cancel_backorder=True)._action_done()
+            # Odoo dates a validated receipt now: put it back on its day (its deadline stays
+            # the promised delivery, so a late one shows).
+            picking.write({"date_done": arrived})
+            picking.move_ids.write({"date": arrived})
+            picking.move_ids.move_line_ids.write({"date": arrived})
+
+    def _count(self, stores, used, day):
+        """A count of every store on ``day``: on-hand less the week's unrecorded loss, approved."""
+        rng = _rng(day.toordinal() * 7)
+        Quant = self.env["stock.quant"]
+        counts = []
+        for store in stores:
+            groups = Quant._read_group(
+                [
+                    ("location_id", "child_of", store.lot_stock_id.id),
+                    ("product_id.is_storable", "=", True),
+                ],
+                ["product_id", "location_id", "lot_id"],
+                ["quantity:sum"],
+            )
+            lines = []
+            for product, location, lot, qty in groups:
+                if abs(qty) < 1e-6:
+                    continue
+                loss = used.get((store.id, product.id), 0.0) * LOSS_SHARE * rng.uniform(0, 2)
+                counted = float_round(
+                    max(qty - loss, 0.0), precision_rounding=product.uom_id.rounding
+                )
+                lines.append(
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "location_id": location.id,
+                            "lot_id": lot.id,
+                            "theoretical_qty": qty,
+                            "counted_qty": counted,
+                            "is_counted": True,
+                        }
+                    )
+                )
+            if lines:
+                counts.append(
+                    {
+                        "warehouse_id": store.id,
+                        "company_id": store.company_id.id,
+                        "count_date": day,
+                        "line_ids": lines,
+                    }
+                )
+        if counts:
+            self.env["boh.stock.count"].create(counts).action_approve()
+
+    # ------------------------------------------------------------------ equipment, staff
+    def _equipment(self, company, group, sim):
+        """Equipment with labels, its repair history and sensor readings."""
+        Equipment = self.env["maintenance.equipment"]
+        Category = self.env["maintenance.equipment.category"]
+        warehouses = {
+            w.code: w for w in self.env["stock.warehouse"].search([("company_id", "=", company.id)])
+        }
+        categories = {}
+        for kind in sorted({e.kind for e in group.equipment}):
+            name, prefix = CATEGORY_NAMES.get(kind, (kind.title(), kind[:3].upper()))
+            found = Category.search(
+                [("name", "=", name), ("company_id", "in", [company.id, False])], limit=1
+            )
+            categories[kind] = found or Category.create(
+                {"name": name, "boh_code_prefix": prefix, "company_id": company.id}
+            )
+        team = self.env["maintenance.team"].search(
+            [("company_id", "in", [company.id, False])], limit=1
+        ) or self.env["maintenance.team"].create(
+            {"name": f"{company.name} Technicians", "company_id": company.id}
+        )
+        records = Equipment.create(
+            [
+                {
+                    "name": f"{e.name} {e.name_zh}".strip(),
+                    "category_id": categories[e.kind].id,
+                    "company_id": company.id,
+                    "boh_store_id": warehouses[e.site].id,
+                    "maintenance_team_id": team.id,
+                    "serial_no": e.code,
+                    "effective_date": sim.dates[0].date(),
+                    "boh_stock_location_id": warehouses[e.site].lot_stock_id.id
+                    if e.kind == "coldroom"
+                    else False,
+                }
+                for e in group.equipment
+            ]
+        )
+        by_code = dict(zip((e.code for e in group.equipment), records, strict=True))
+        admin = self.env.ref("base.user_admin")
+        tokens = records.with_user(admin).with_company(company)._boh_issue_tokens()
+        base = self.env["ir.config_parameter"].get_param("web.base.url", "")
+        for record in records:
+            record.message_post(
+                body=self.env._(
+                    "Demo label: scan it or open %(url)s to report a problem.",
+                    url=f"{base}/boh/repair/{tokens[record.id]}",
+                )
+            )
+        self._repairs(company, sim, by_code, team)
+        self._sensors(company, group, sim, by_code)
+
+    def _repairs(self, company, sim, by_code, team):
+        """One finished corrective request per simulated failure (times in the store's zone)."""
+        tz = pytz.timezone(company.partner_id.tz or "America/Los_Angeles")
+        done = self.env["maintenance.stage"].search([("done", "=", True)], limit=1)
+
+        def utc(ts):
+            return tz.localize(ts.to_pydatetime()).astimezone(pytz.utc).replace(tzinfo=None)
+
+        vals = []
+        for row in sim.failures.itertuples(index=False):
+            equipment = by_code[row.equipment]
+            vals.append(
+                {
+                    "name": f"{row.fault.capitalize()}: {equipment.name}",
+                    "equipment_id": equipment.id,
+                    "company_id": company.id,
+                    "maintenance_type": "corrective",
+                    "maintenance_team_id": team.id,
+                    "request_date": utc(row.started_at).date(),
+                    "schedule_date": utc(row.started_at),
+                    "close_date": utc(row.repaired_at).date(),
+                    "duration": row.repair_hours,
+                    "stage_id": done.id,
+                    "boh_reported_at": utc(row.started_at),
+                    "boh_first_response_at": utc(row.started_at) + timedelta(minutes=40),
+                    "boh_done_at": utc(row.repaired_at),
+                }
+            )
+        if vals:
+            self.env["maintenance.request"].create(vals)
+
+    def _sensors(self, company, group, sim, by_code):
+        """Thresholds on the cold units and their readings, pushed as a gateway would."""
+        metric = self.env["boh.sensor.metric"].search([("code", "=", "temperature_c")], limit=1)
+        if not metric or sim.sensors.empty:
+            return
+        setpoints = {e.code: e.setpoint for e in group.equipment if e.setpoint is not None}
+        self.env["boh.sensor.threshold"].create(
+            [
+                {
+                    "equipment_id": by_code[code].id,
+                    "metric_id": metric.id,
+                    "has_max": True,
+                    "max_value": setpoint + 5.0,
+                    "has_min": True,
+                    "min_value": setpoint - 6.0,
+                    "min_duration_minutes": 45,
+                }
+                for code, setpoint in setpoints.items()
+            ]
+        )
+        tz = pytz.timezone(company.partner_id.tz or "America/Los_Angeles")
+        at = sim.sensors["at"].dt.tz_localize(tz, ambiguous=False, nonexistent="shift_forward")
+        stamps = at.dt.strftime("%Y-%m-%dT%H:%M:%S%z").str.replace(
+            r"(\d{2})(\d{2})$", r"\1:\2", regex=True
+        )
+        short = {code: rec.boh_short_code for code, rec in by_code.items()}
+        readings = [
+            {"equipment": short[e], "metric": "temperature_c", "value": float(v), "at": s}
+            for e, v, s in zip(
+                sim.sensors["equipment"], sim.sensors["temperature"], stamps, strict=True
+            )
+        ]
+        Reading = self.env["boh.sensor.reading"].with_company(company)
+        for k in range(0, len(readings), 2000):
+            Reading.push_readings(readings[k : k + 2000])
+        days = sim.sensors["at"].dt.date
+        self.env["boh.sensor.haccp.day"]._boh_refresh(days.min(), days.max())
+
+    def _employees(self, company, group):
+        """Employees with their jobs (roles), at the site they work at."""
+        Job = self.env["hr.job"]
+        jobs = {}
+        for role in sorted({e.role for e in group.employees}):
+            name = ROLE_NAMES.get(role, role.title())
+            jobs[role] = Job.search(
+                [("name", "=", name), ("company_id", "=", company.id)], limit=1
+            ) or Job.create({"name": name, "company_id": company.id})
+        sites = {s.code: s.name for s in group.sites}
+        departments = {}
+        for code, name in sites.items():
+            departments[code] = self.env["hr.department"].create(
+                {"name": name, "company_id": company.id}
+            )
+        self.env["hr.employee"].create(
+            [
+                {
+                    "name": e.name,
+                    "company_id": company.id,
+                    "job_id": jobs[e.role].id,
+                    "job_title": jobs[e.role].name,
+                    "department_id": departments[e.site].id,
+                    "barcode": f"BOHDEMO{company.id:03d}{k:04d}",
+                }
+                for k, e in enumerate(group.employees)
+            ]
+        )
+
+    # ------------------------------------------------------------------ forecast
+    def _run_forecast(self):
+        """The nightly forecast, once, for every store of every demo company."""
+        Engine = self.env["boh.forecast.engine"]
+        for company in self._companies():
+            stores = self._stores(company)
+            stores.write({"boh_forecast_enabled": True})
+            Engine.with_company(company)._run_for_warehouses(stores)
+
+
+def _rng(seed):
+    import numpy as np
+
+    return np.random.default_rng(seed)
