@@ -52,7 +52,7 @@ def test_demo_data_pushes_through_the_real_feed(odoo, capsys):
             for mod in modifiers
         ],
     )
-    login, password = odoo.create_integration_user(f"Demo Load {tag}")
+    login, password = odoo.create_integration_user(f"Demo Load {tag}", source)
     end = date.today() - timedelta(days=1)
     argv = [
         "demo-data", "--stores", "1", "--days", "4", "--orders-per-day", "12",

@@ -29,14 +29,15 @@ class BohForecastWeatherUpload(models.TransientModel):
     def action_load(self):
         """Check the whole file, then write every day of it (nothing is written if any line
         is wrong)."""
+        self.check_access("write")
         self.ensure_one()
         self.warehouse_id.check_access("write")
-        stores = self.env.user.boh_warehouse_ids
-        if stores and self.warehouse_id not in stores:
+        stores = self.env.user._boh_store_scope()
+        if self.warehouse_id not in stores:
             raise AccessError(
                 self.env._(
                     "You work with %(stores)s, not %(store)s.",
-                    stores=", ".join(stores.mapped("name")),
+                    stores=", ".join(stores.mapped("name")) or "-",
                     store=self.warehouse_id.name,
                 )
             )

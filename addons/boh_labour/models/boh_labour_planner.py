@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import api, fields, models
+from odoo.addons.boh_inventory.tools.server_context import server_switches
 from odoo.exceptions import UserError
 
 from boh_core.labour import (
@@ -281,7 +282,7 @@ class BohLabourPlanner(models.AbstractModel):
         names = {e.id: e.name for e in problem.employees}
         closing = {span[1] for span in day_spans(problem) if span}
         jobs = {job.id: job.name for job in self.env["hr.job"].browse(problem.roles)}
-        Shift.with_context(boh_labour_no_break=True).create(
+        Shift.with_context(**server_switches("boh_labour_no_break")).create(
             [
                 {
                     "company_id": week.company_id.id,

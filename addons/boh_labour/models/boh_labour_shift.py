@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytz
 
 from odoo import api, fields, models
+from odoo.addons.boh_inventory.tools.server_context import switched_on
 from odoo.exceptions import UserError, ValidationError
 
 from boh_core.labour.templates import shift_pay
@@ -140,7 +141,7 @@ class BohLabourShift(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         shifts = super().create(vals_list)
-        if not self.env.context.get("boh_labour_no_break"):
+        if not switched_on(self.env, "boh_labour_no_break"):
             shifts._place_breaks()
         return shifts
 
