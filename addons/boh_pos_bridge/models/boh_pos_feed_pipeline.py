@@ -32,9 +32,9 @@ class BohPosFeed(models.AbstractModel):
         if result.source == ODOO_POS_SOURCE and not switched_on(self.env, "boh_odoo_pos_feed"):
             raise ValidationError(
                 self.env._(
-                    "source %(source)s is reserved for Odoo's own point of sale; name your POS "
+                    "source %(name)s is reserved for Odoo's own point of sale; name your POS "
                     "differently.",
-                    source=repr(ODOO_POS_SOURCE),
+                    name=repr(ODOO_POS_SOURCE),
                 )
             )
         warehouses = self._find_warehouses({r.order.location for r in result.results if r.ok})
