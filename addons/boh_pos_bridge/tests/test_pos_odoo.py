@@ -6,6 +6,7 @@ from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.addons.boh_inventory.tools.server_context import server_switches
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import BohPosCase
@@ -183,15 +184,16 @@ class TestOdooPosFeed(BohPosCase):
         self.assertEqual(len(self.boh_orders(order)), 1)
         self.assertAlmostEqual(self.depleted()[self.cheese], 0.1, places=6)
 
-    def test_a_push_naming_odoo_pos_gets_no_product_ids(self):
-        answer = self.push(
-            self.order("X1", [self.line("1", str(self.burger_product.id))]), source="odoo-pos"
-        )
-        self.assertEqual(answer["orders"][0]["status"], "created")
+    def test_a_push_naming_odoo_pos_is_refused(self):
+        # odoo-pos is the suite's own source: nobody else may push (or amend) its orders
+        with self.assertRaisesRegex(ValidationError, "reserved for Odoo's own point of sale"):
+            self.push(
+                self.order("X1", [self.line("1", str(self.burger_product.id))]), source="odoo-pos"
+            )
         stored = self.env["boh.pos.order"].search(
             [("source", "=", "odoo-pos"), ("order_ref", "=", "X1")]
         )
-        self.assertEqual(stored.state, "unmapped")
+        self.assertFalse(stored)
         self.assertFalse(self.depleted())
 
     def test_cron_feeds_waiting_and_retries_failed_orders_once_per_run(self):
