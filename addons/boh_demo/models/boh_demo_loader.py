@@ -282,6 +282,21 @@ class BohDemoLoader(models.AbstractModel):
                 out[(store.id, product.id)] = qty
         return out
 
+    def _receive_lots(self, picking, arrived):
+        """Perishables are tracked by lot (use first): each delivery is a lot of its own,
+        expiring the product's shelf life after it arrived."""
+        for line in picking.move_ids.move_line_ids:
+            product = line.product_id
+            if product.tracking != "lot":
+                continue
+            days = getattr(product, "expiration_time", 0) or 0
+            values = {
+                "lot_name": f"{product.default_code or product.id}-{arrived:%y%m%d}-{picking.id}"
+            }
+            if days and "expiration_date" in line._fields:
+                values["expiration_date"] = arrived + timedelta(days=days)
+            line.write(values)
+
     def _purchase(self, stores, used, on_hand, day, week):
         """Order what ``week`` weeks of the last use need beyond on-hand; receive it the next day.
 
@@ -344,6 +359,7 @@ class BohDemoLoader(models.AbstractModel):
             for n, move in enumerate(picking.move_ids):
                 short = rng.random() < 1 / 15 or (k == 0 and n == 0)
                 move.quantity = move.product_uom_qty * (0.85 if short else 1.0)
+            self._receive_lots(picking, arrived)
             picking.move_ids.picked = True
             picking.with_context(cancel_backorder=True)._action_done()
             # Odoo dates a validated receipt now: put it back on its day (its deadline stays

@@ -224,7 +224,11 @@ class TestForecastInputs(BohForecastCase):
 
     def test_weather_upload_is_all_or_nothing(self):
         manager = new_test_user(
-            self.env, login="fc_weather_manager", groups="boh_inventory.group_boh_manager", boh_all_stores=True)
+            self.env,
+            login="fc_weather_manager",
+            groups="boh_inventory.group_boh_manager",
+            boh_all_stores=True,
+        )
         manager.boh_all_stores = False
         manager.boh_warehouse_ids = self.store
         Upload = self.env["boh.forecast.weather.upload"].with_user(manager)
@@ -247,7 +251,11 @@ class TestForecastInputs(BohForecastCase):
         )
         # another store's manager may not load this store's weather
         other = new_test_user(
-            self.env, login="fc_weather_other", groups="boh_inventory.group_boh_manager", boh_all_stores=True)
+            self.env,
+            login="fc_weather_other",
+            groups="boh_inventory.group_boh_manager",
+            boh_all_stores=True,
+        )
         other.boh_all_stores = False
         other.boh_warehouse_ids = self.store_b
         wizard = (
@@ -291,7 +299,11 @@ class TestForecastInputs(BohForecastCase):
             }
         )
         cook = new_test_user(
-            self.env, login="fc_inputs_cook", groups="boh_inventory.group_boh_user", boh_all_stores=True)
+            self.env,
+            login="fc_inputs_cook",
+            groups="boh_inventory.group_boh_user",
+            boh_all_stores=True,
+        )
         cook.boh_all_stores = False
         cook.boh_warehouse_ids = self.store
         self.assertEqual(len(self.env["boh.forecast.override"].with_user(cook).search([])), 1)
@@ -304,7 +316,11 @@ class TestForecastInputs(BohForecastCase):
             with self.assertRaises(AccessError, msg=model):
                 self.env[model].with_user(cook).create(dict(vals, warehouse_id=self.store.id))
         manager_b = new_test_user(
-            self.env, login="fc_inputs_manager_b", groups="boh_inventory.group_boh_manager", boh_all_stores=True)
+            self.env,
+            login="fc_inputs_manager_b",
+            groups="boh_inventory.group_boh_manager",
+            boh_all_stores=True,
+        )
         manager_b.boh_all_stores = False
         manager_b.boh_warehouse_ids = self.store_b
         self.assertFalse(self.env["boh.forecast.override"].with_user(manager_b).search([]))
@@ -327,6 +343,8 @@ class TestForecastInputs(BohForecastCase):
             login="fc_inputs_company_b",
             groups="boh_inventory.group_boh_manager",
             company_id=company_b.id,
-            company_ids=[Command.set(company_b.ids)], boh_all_stores=True)
+            company_ids=[Command.set(company_b.ids)],
+            boh_all_stores=True,
+        )
         for model in ("boh.forecast.override", "boh.forecast.closure", "boh.forecast.weather"):
             self.assertFalse(self.env[model].with_user(outsider).search([]), model)

@@ -26,7 +26,9 @@ class TestLabourTour(HttpCase):
             login="labour_tour_manager",
             groups="base.group_user,boh_inventory.group_boh_manager",
             boh_warehouse_ids=[Command.set([store.id])],
-            tz="UTC", boh_all_stores=True)
+            tz="UTC",
+            boh_all_stores=True,
+        )
         today = date.today()
         monday = today + timedelta(days=7 - today.weekday())
         week = self.env["boh.labour.week"].create({"warehouse_id": store.id, "week_start": monday})

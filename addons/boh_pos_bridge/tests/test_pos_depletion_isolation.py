@@ -19,11 +19,19 @@ class TestDepletionFailureIsolation(BohPosCase):
         cls.day2 = cls.day - timedelta(days=1)
         cls.Todo = cls.env["boh.pos.depletion.todo"].sudo()
         cls.manager = new_test_user(
-            cls.env, login="test_boh_depletion_mgr", groups="boh_inventory.group_boh_manager", boh_all_stores=True)
+            cls.env,
+            login="test_boh_depletion_mgr",
+            groups="boh_inventory.group_boh_manager",
+            boh_all_stores=True,
+        )
         cls.manager.boh_all_stores = False
         cls.manager.boh_warehouse_ids = cls.store | cls.other_store
         cls.cook = new_test_user(
-            cls.env, login="test_boh_depletion_cook", groups="boh_inventory.group_boh_user", boh_all_stores=True)
+            cls.env,
+            login="test_boh_depletion_cook",
+            groups="boh_inventory.group_boh_user",
+            boh_all_stores=True,
+        )
         cls.cook.boh_all_stores = False
         cls.cook.boh_warehouse_ids = cls.store | cls.other_store
 
