@@ -301,7 +301,9 @@ class BohForecastEngine(models.AbstractModel):
             if row is not None:
                 vals.update(
                     model=row.model,
-                    wape=_num(row.wape) * 100.0,
+                    # undefined is not zero: NULL, which the average leaves out
+                    wape=_num(row.wape) * 100.0 if _finite(row.wape) else False,
+                    wape_known=_finite(row.wape),
                     mase=_num(row.mase),
                     coverage=_num(row.coverage) * 100.0,
                     backtest_days=int(_num(row.n)),
@@ -690,6 +692,14 @@ def _quiet():
 
 def _empty_forecast():
     return pd.DataFrame(columns=["unique_id", "ds", "yhat", "yhat_lo", "yhat_hi"])
+
+
+def _finite(value):
+    """Whether ``value`` is a finite number (a figure that was measured)."""
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def _num(value):

@@ -30,6 +30,12 @@ class BohForecastSeries(models.Model):
     wape = fields.Float(
         string="WAPE %", aggregator="avg", help="Weighted absolute percentage error."
     )
+    wape_known = fields.Boolean(
+        string="WAPE Known",
+        readonly=True,
+        help="Whether a backtest measured the WAPE: a series never backtested, or whose "
+        "actual sales were all zero, has none (which is not a perfect 0 %).",
+    )
     mase = fields.Float(
         string="MASE", aggregator="avg", help="Error relative to a seasonal naive forecast."
     )

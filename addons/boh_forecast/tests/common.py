@@ -17,9 +17,10 @@ class BohForecastCase(TransactionCase):
     def setUpClass(cls):
         """The shared fixtures: vendors, stores, ingredients, menu items and their sales history.
 
-        Long because it builds the one small restaurant world every test of this module shares, in
-        the order its records depend on each other; split, its parts would only be called here, in
-        this order.
+        Long because it builds the one store every forecasting test shares (vendors with
+        packs and minimums, ingredients, menu items and weeks of sales on a weekly pattern),
+        in the order its records depend on each other; split, its parts would only be called
+        here.
         """
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tz="UTC"))

@@ -91,6 +91,20 @@ class TestReplenishmentFlow(BohForecastCase):
         self.assertEqual(line.product_qty, round_order(line.boh_need_qty / pack, 1.0, moq))
         self.assertIn("safety", line.boh_explanation)
 
+    def test_wape_is_unknown_until_a_backtest_measures_it(self):
+        self.run_store()
+        Series = self.env["boh.forecast.series"]
+        burger = Series.search(
+            [("warehouse_id", "=", self.store.id), ("product_id", "=", self.burger.id)]
+        )
+        self.assertTrue(burger.wape_known)
+        never = Series.create({"warehouse_id": self.store_b.id, "kind": "covers"})
+        self.assertFalse(never.wape_known, "never backtested: no WAPE, not a perfect 0 %")
+        [(average,)] = Series._read_group(
+            [("id", "in", (burger | never).ids)], aggregates=["wape:avg"]
+        )
+        self.assertAlmostEqual(average, burger.wape, msg="the unknown WAPE is left out")
+
     def test_forecast_accuracy_prep_and_labour(self):
         self.run_store()
         Series = self.env["boh.forecast.series"]

@@ -306,17 +306,15 @@ class BohCosting(models.AbstractModel):
     def _run_scheduled_recost(self):
         pending = self.env.cr.precommit.data.pop(RECOST_KEY, {})
         for company_id, entry in pending.items():
-            used = (
-                self.env["boh.recipe.line"]
-                .sudo()
-                .search_count(
-                    [
-                        ("product_id", "in", list(entry["products"])),
-                        ("company_id", "=", company_id),
-                    ],
-                    limit=1,
-                )
-            )
+            domain = [
+                ("product_id", "in", list(entry["products"])),
+                ("company_id", "=", company_id),
+            ]
+            # a product goes into recipes (its cost, its allergens) or is made by one
+            # (its price, taxes and own target)
+            used = self.env["boh.recipe.line"].sudo().search_count(domain, limit=1) or self.env[
+                "boh.recipe"
+            ].sudo().search_count(domain, limit=1)
             if used:
                 self._recompute_company(
                     self.env["res.company"].browse(company_id), "; ".join(entry["causes"])

@@ -105,6 +105,12 @@ class BohRecipe(models.Model):
         aggregator="avg",
         groups="boh_inventory.group_boh_manager",
     )
+    food_cost_known = fields.Boolean(
+        compute="_compute_food_cost_known",
+        groups="boh_inventory.group_boh_manager",
+        help="Whether the food cost % is defined: it needs a price net of tax above zero "
+        "(a prep item, or a menu item without a price, has none, which is not 0 %).",
+    )
     margin = fields.Monetary(readonly=True, groups="boh_inventory.group_boh_manager")
     target_food_cost_pct = fields.Float(
         string="Target Food Cost %", readonly=True, groups="boh_inventory.group_boh_manager"
@@ -148,6 +154,11 @@ class BohRecipe(models.Model):
         weight = self.env.ref("uom.product_uom_categ_kgm", raise_if_not_found=False)
         for recipe in self:
             recipe.sold_by_weight = bool(weight) and recipe.output_uom_id.category_id == weight
+
+    @api.depends("net_price")
+    def _compute_food_cost_known(self):
+        for recipe in self:
+            recipe.food_cost_known = recipe.net_price > 0
 
     @api.constrains("output_qty", "output_uom_id", "yield_pct", "product_id", "line_ids")
     def _check_recipe(self):

@@ -18,6 +18,40 @@ class BohUomConversion(models.Model):
     to_qty = fields.Float(string="Equals", required=True, digits="Product Unit of Measure")
     to_uom_id = fields.Many2one("uom.uom", string="Of Unit", required=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Re-cost the recipes of the ingredients that gain a conversion."""
+        conversions = super().create(vals_list)
+        conversions._schedule_recost()
+        return conversions
+
+    def write(self, vals):
+        """Re-cost the recipes of the ingredients whose conversion changes."""
+        before = self.product_tmpl_id
+        res = super().write(vals)
+        self._schedule_recost(before)
+        return res
+
+    def unlink(self):
+        """Re-cost the recipes of the ingredients that lose a conversion."""
+        templates = self.product_tmpl_id
+        res = super().unlink()
+        self.browse()._schedule_recost(templates)
+        return res
+
+    def _schedule_recost(self, templates=None):
+        """Re-cost, before the commit, the recipes using these conversions' ingredients."""
+        templates = (templates or self.env["product.template"]) | self.product_tmpl_id
+        if templates:
+            self.env["boh.costing"]._schedule_recost(
+                self.env.company,
+                templates.product_variant_ids.ids,
+                self.env._(
+                    "Unit conversion of %(products)s changed",
+                    products=", ".join(templates.mapped("name")),
+                ),
+            )
+
     @api.constrains("from_qty", "to_qty", "from_uom_id", "to_uom_id")
     def _check_conversion(self):
         for conversion in self:

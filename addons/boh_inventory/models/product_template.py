@@ -1,5 +1,12 @@
 from odoo import api, fields, models
 
+#: What a recipe's figures read from its products besides their cost (product.product):
+#: the menu price and its taxes (food cost %, margin), the item's own target (over-target
+#: flag) and an ingredient's allergens (rolled up to every dish using it).
+RECOST_FIELDS = frozenset(
+    {"list_price", "taxes_id", "boh_target_food_cost_pct", "boh_allergen_ids"}
+)
+
 BOH_KINDS = [
     ("ingredient", "Ingredient"),
     ("prep", "Prep item"),
@@ -47,6 +54,21 @@ class ProductTemplate(models.Model):
     )
     boh_recipe_ids = fields.One2many("boh.recipe", "product_tmpl_id", string="Recipes")
     boh_recipe_count = fields.Integer(compute="_compute_boh_recipe_count", string="Recipe Count")
+
+    def write(self, vals):
+        """Re-cost the recipes these products make or go into when a figure they read from
+        the product changes (:data:`RECOST_FIELDS`), once, before the commit."""
+        res = super().write(vals)
+        if RECOST_FIELDS & set(vals):
+            self.env["boh.costing"]._schedule_recost(
+                self.env.company,
+                self.product_variant_ids.ids,
+                self.env._(
+                    "Price, taxes, target or allergens of %(products)s changed",
+                    products=", ".join(self.mapped("name")),
+                ),
+            )
+        return res
 
     @api.depends("boh_recipe_ids")
     def _compute_boh_recipe_count(self):

@@ -9,9 +9,10 @@ class BohRecipeCase(TransactionCase):
     def setUpClass(cls):
         """The shared fixtures: units, ingredients, recipes, stores and users.
 
-        Long because it builds the one small restaurant world every test of this module shares, in
-        the order its records depend on each other; split, its parts would only be called here, in
-        this order.
+        Long because it builds the one small kitchen every costing test of this module
+        shares (units, taxes, ingredients, a sauce, a dough two levels deep, dishes, a set
+        meal), in the order its records depend on each other; split, its parts would only be
+        called here.
         """
         super().setUpClass()
         cls.company = cls.env.company

@@ -79,3 +79,36 @@ class TestCostImpact(BohRecipeCase):
         settings.execute()
         self.assertEqual(self.pizza.target_food_cost_pct, 10.0)
         self.assertTrue(self.pizza.over_target)
+
+    def test_menu_price_taxes_and_own_target_recost(self):
+        self.burger_product.list_price = 24.2
+        self._commit_like()
+        self.assertAlmostEqual(self.burger.net_price, 22.0, places=2)
+        self.assertAlmostEqual(self.burger.food_cost_pct, 100 * self.BURGER / 22.0, places=2)
+        self.assertAlmostEqual(self.burger.margin, 22.0 - self.BURGER, places=2)
+        self.burger_product.taxes_id = [Command.clear()]
+        self._commit_like()
+        self.assertAlmostEqual(self.burger.net_price, 24.2, places=2)
+        self.burger_product.list_price = 12.1
+        self.burger_product.boh_target_food_cost_pct = 40.0
+        self._commit_like()
+        self.assertAlmostEqual(self.burger.food_cost_pct, 100 * self.BURGER / 12.1, places=2)
+        self.assertEqual(self.burger.target_food_cost_pct, 40.0)
+        self.assertFalse(self.burger.over_target, "under its new own target")
+
+    def test_ingredient_allergen_change_reaches_every_dish(self):
+        celery = self.env.ref("boh_inventory.allergen_celery")
+        self.tomato.product_tmpl_id.boh_allergen_ids = [Command.link(celery.id)]
+        self._commit_like()
+        self.assertIn(celery, self.sauce.allergen_ids)
+        self.assertIn(celery, self.burger.allergen_ids, "through the sauce")
+        self.assertIn(celery, self.set_meal.allergen_ids, "through the burger")
+
+    def test_unit_conversion_change_recosts(self):
+        dough_before = self.dough.cost_per_unit
+        conversion = self.env["boh.uom.conversion"].search(
+            [("product_tmpl_id", "=", self.egg.product_tmpl_id.id)]
+        )
+        conversion.to_qty = 100.0  # an egg weighs twice as much: half as many per gram
+        self._commit_like()
+        self.assertLess(self.dough.cost_per_unit, dough_before)

@@ -27,6 +27,14 @@ class TestRecipeCosting(BohRecipeCase):
         self.assertEqual(self.pizza.target_food_cost_pct, 30.0)
         self.assertFalse(self.pizza.over_target)
 
+    def test_food_cost_without_a_price_is_unknown_not_zero(self):
+        self.assertTrue(self.burger.food_cost_known)
+        self.assertFalse(self.sauce.food_cost_known, "a prep item is not sold: no food cost %")
+        self.burger_product.list_price = 0.0
+        self.burger.action_recompute_cost()
+        self.assertFalse(self.burger.food_cost_known, "no price: the food cost % is undefined")
+        self.assertEqual(self.burger.net_price, 0.0)
+
     def test_sub_recipes_two_levels_deep_and_unit_bridges(self):
         # dough uses eggs counted each, in grams, through the 1 each = 50 g conversion
         self.assertAlmostEqual(self.dough.cost_per_unit, self.DOUGH_PER_KG, places=4)

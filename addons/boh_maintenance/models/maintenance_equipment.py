@@ -65,6 +65,18 @@ class MaintenanceEquipment(models.Model):
     boh_mttr_hours = fields.Float("MTTR (h)", compute="_compute_boh_reliability", digits=(16, 1))
     boh_mtbf_hours = fields.Float("MTBF (h)", compute="_compute_boh_reliability", digits=(16, 1))
     boh_failure_count = fields.Integer("Failures (12 months)", compute="_compute_boh_reliability")
+    boh_mttr_known = fields.Boolean(
+        "MTTR Known",
+        compute="_compute_boh_reliability",
+        help="Whether a repair was closed in the last 12 months: without one the MTTR is "
+        "undefined, which is not zero.",
+    )
+    boh_mtbf_known = fields.Boolean(
+        "MTBF Known",
+        compute="_compute_boh_reliability",
+        help="Whether a failure was reported in the last 12 months: without one the MTBF is "
+        "undefined, which is not zero.",
+    )
     boh_repeat_failure_at = fields.Datetime(
         "Repeat Failure Alert",
         readonly=True,
@@ -135,22 +147,25 @@ class MaintenanceEquipment(models.Model):
         for equipment in self:
             row = figures.get(equipment.id, {})
             equipment.boh_failure_count = row.get("failures", 0)
-            equipment.boh_mttr_hours = row.get("mttr_hours", 0.0)
-            equipment.boh_mtbf_hours = row.get("mtbf_hours", 0.0)
+            equipment.boh_mttr_hours = row.get("mttr_hours") or 0.0
+            equipment.boh_mtbf_hours = row.get("mtbf_hours") or 0.0
+            equipment.boh_mttr_known = row.get("mttr_hours") is not None
+            equipment.boh_mtbf_known = row.get("mtbf_hours") is not None
 
     def _boh_reliability(self, by):
         """MTTR, MTBF and failures of these equipment over the last year, grouped ``by``.
 
         ``by`` is ``equipment_id``, ``category_id`` or ``store_id``; returns ``{group id:
-        {"failures", "mttr_hours", "mtbf_hours"}}`` with 0.0 where a figure is undefined.
+        {"failures", "mttr_hours", "mtbf_hours"}}`` with None where a figure is undefined (no
+        repair, no failure).
         Groups are pooled (see boh_core.maintenance.reliability).
         """
-        result = self._boh_reliability_frame(by)[0].fillna(0.0)
+        result = self._boh_reliability_frame(by)[0]
         return {
             row[by]: {
                 "failures": int(row["failures"]),
-                "mttr_hours": float(row["mttr_hours"]),
-                "mtbf_hours": float(row["mtbf_hours"]),
+                "mttr_hours": _defined(row["mttr_hours"]),
+                "mtbf_hours": _defined(row["mtbf_hours"]),
             }
             for row in result.to_dict("records")
         }
@@ -318,3 +333,8 @@ class MaintenanceEquipment(models.Model):
         """The URL a label's QR code carries."""
         self.ensure_one()
         return f"{self.get_base_url().rstrip('/')}/boh/repair/{token}"
+
+
+def _defined(value):
+    """A figure of boh_core's frame, or None where it is undefined (NaN)."""
+    return None if pd.isna(value) else float(value)

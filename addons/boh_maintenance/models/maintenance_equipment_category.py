@@ -22,6 +22,18 @@ class MaintenanceEquipmentCategory(models.Model):
     boh_mttr_hours = fields.Float("MTTR (h)", compute="_compute_boh_reliability", digits=(16, 1))
     boh_mtbf_hours = fields.Float("MTBF (h)", compute="_compute_boh_reliability", digits=(16, 1))
     boh_failure_count = fields.Integer("Failures (12 months)", compute="_compute_boh_reliability")
+    boh_mttr_known = fields.Boolean(
+        "MTTR Known",
+        compute="_compute_boh_reliability",
+        help="Whether a repair was closed in the last 12 months: without one the MTTR is "
+        "undefined, which is not zero.",
+    )
+    boh_mtbf_known = fields.Boolean(
+        "MTBF Known",
+        compute="_compute_boh_reliability",
+        help="Whether a failure was reported in the last 12 months: without one the MTBF is "
+        "undefined, which is not zero.",
+    )
 
     def _compute_boh_reliability(self):
         equipment = self.env["maintenance.equipment"].search([("category_id", "in", self.ids)])
@@ -29,8 +41,10 @@ class MaintenanceEquipmentCategory(models.Model):
         for category in self:
             row = figures.get(category.id, {})
             category.boh_failure_count = row.get("failures", 0)
-            category.boh_mttr_hours = row.get("mttr_hours", 0.0)
-            category.boh_mtbf_hours = row.get("mtbf_hours", 0.0)
+            category.boh_mttr_hours = row.get("mttr_hours") or 0.0
+            category.boh_mtbf_hours = row.get("mtbf_hours") or 0.0
+            category.boh_mttr_known = row.get("mttr_hours") is not None
+            category.boh_mtbf_known = row.get("mtbf_hours") is not None
 
     @api.constrains("boh_code_prefix")
     def _check_boh_code_prefix(self):

@@ -13,6 +13,18 @@ class StockWarehouse(models.Model):
     boh_failure_count = fields.Integer(
         "Equipment Failures (12 months)", compute="_compute_boh_reliability"
     )
+    boh_mttr_known = fields.Boolean(
+        "MTTR Known",
+        compute="_compute_boh_reliability",
+        help="Whether a repair was closed in the last 12 months: without one the MTTR is "
+        "undefined, which is not zero.",
+    )
+    boh_mtbf_known = fields.Boolean(
+        "MTBF Known",
+        compute="_compute_boh_reliability",
+        help="Whether a failure was reported in the last 12 months: without one the MTBF is "
+        "undefined, which is not zero.",
+    )
 
     def _compute_boh_reliability(self):
         equipment = self.env["maintenance.equipment"].search([("boh_store_id", "in", self.ids)])
@@ -20,8 +32,10 @@ class StockWarehouse(models.Model):
         for store in self:
             row = figures.get(store.id, {})
             store.boh_failure_count = row.get("failures", 0)
-            store.boh_mttr_hours = row.get("mttr_hours", 0.0)
-            store.boh_mtbf_hours = row.get("mtbf_hours", 0.0)
+            store.boh_mttr_hours = row.get("mttr_hours") or 0.0
+            store.boh_mtbf_hours = row.get("mtbf_hours") or 0.0
+            store.boh_mttr_known = row.get("mttr_hours") is not None
+            store.boh_mtbf_known = row.get("mtbf_hours") is not None
 
     def _boh_managers(self):
         """``{store id: user}``: the first BOH manager of each of these stores, in one read."""

@@ -109,6 +109,21 @@ class TestDispatchSla(TransactionCase):
         self.assertEqual(self.fryer.boh_repair_cost, 55.0)
         self.assertAlmostEqual(self.fryer.boh_repair_cost_ratio, 2.75)
 
+    def test_reliability_without_failures_is_unknown_not_zero(self):
+        with freeze_time("2026-11-20 08:00:00"):
+            self.assertFalse(self.fryer.boh_mttr_known, "no repair: MTTR undefined")
+            self.assertFalse(self.fryer.boh_mtbf_known, "no failure: MTBF undefined")
+            self.assertFalse(self.cat_fryer.boh_mtbf_known)
+            request = self._request(self.fryer)
+            self.fryer.invalidate_recordset()
+            self.assertTrue(self.fryer.boh_mtbf_known, "one failure: MTBF defined")
+            self.assertFalse(self.fryer.boh_mttr_known, "still open: no repair yet")
+        with freeze_time("2026-11-20 12:00:00"):
+            request.stage_id = self.done_stage
+            self.fryer.invalidate_recordset()
+            self.assertTrue(self.fryer.boh_mttr_known)
+            self.assertTrue(self.store_a.boh_mttr_known)
+
     def test_history_mttr_and_repeat_failures(self):
         self.env["ir.config_parameter"].set_param("boh_maintenance.repeat_count", "2")
         with freeze_time("2026-11-20 08:00:00"):
