@@ -534,7 +534,7 @@ class BohDemoLoader(models.AbstractModel):
         for k in range(0, len(readings), 2000):
             Reading.push_readings(readings[k : k + 2000])
         days = sim.sensors["at"].dt.date
-        self.env["boh.sensor.haccp.day"]._boh_refresh(days.min(), days.max())
+        self.env["boh.sensor.haccp.day"]._refresh(days.min(), days.max())
 
     def _employees(self, company, group):
         """Employees with their jobs (roles), at the site they work at."""

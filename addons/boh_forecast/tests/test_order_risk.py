@@ -41,7 +41,7 @@ class TestOrderRisk(BohForecastCase):
         self.assertEqual(bun.boh_cover_until, date(2026, 11, 26))
 
     def test_a_larger_quantity_wastes_more_and_runs_out_less(self):
-        self.company.boh_fc_service_level = 50.0
+        self.company.boh_forecast_service_level = 50.0
         lean = self.lines()[self.beef]
         lean_qty, lean_waste, lean_risk = (
             lean.product_qty,
@@ -51,7 +51,7 @@ class TestOrderRisk(BohForecastCase):
         # the vendor's minimum of 3 cases of 5 kg is far above two days of beef (about 3 kg)
         self.assertGreater(lean_waste, 5.0)
         self.beef.seller_ids.min_qty = 1.0
-        self.company.boh_fc_service_level = 50.0
+        self.company.boh_forecast_service_level = 50.0
         small = self.lines()[self.beef]
         self.assertLess(small.product_qty, lean_qty)
         self.assertLess(small.boh_waste_qty, lean_waste)
