@@ -360,9 +360,10 @@ class BohStockCountLine(models.Model):
             lines._check_stored_in_area()
         return lines
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
         """Refuse changes on approved counts; a quantity entered (as a number or in shelf
-        units) marks the line counted, by whom and when."""
+        units) marks the line counted, by whom and when. (``super().write`` is called by
+        :meth:`_write_each`, which this delegates to.)"""
         return self._write_each({line.id: vals for line in self})
 
     def _write_each(self, vals_by_id):
@@ -389,7 +390,7 @@ class BohStockCountLine(models.Model):
         Log = self.env["boh.change.log"]
         before = Log._snapshot(self, audited) if audited else {}
         for vals, ids in groups.values():
-            super(BohStockCountLine, self.browse(ids)).write(vals)
+            super(BohStockCountLine, self.browse(ids)).write(vals)  # pylint: disable=super-method-mismatch
         with_entry = self.filtered(lambda line: vals_by_id[line.id].get("counted_entry"))
         if with_entry:
             with_entry._apply_entries(log=False)
@@ -432,9 +433,12 @@ class BohStockCountLine(models.Model):
             by_qty[qty].append(line.id)
         for qty, ids in by_qty.items():
             # the super() write: keep the entry as typed
-            super(BohStockCountLine, self.browse(ids)).write({"counted_qty": qty})
+            super(BohStockCountLine, self.browse(ids)).write(  # pylint: disable=super-method-mismatch
+                {"counted_qty": qty}
+            )
         if log:
             Log._log(self, ["counted_qty"], before, "write", parent="count_id", post=False)
+        return True
 
     def _quantities_from_entries(self, entries):
         """``{line: quantity in the product's unit}`` for ``{line: text typed}``, exactly
@@ -466,7 +470,18 @@ class BohStockCountLine(models.Model):
             return {}
         company = self.env.company
         converter = self.env["boh.costing"].sudo()._load_converter(company)
-        uoms = self.env["uom.uom"].sudo().search([])
+        # the units of the products' kinds and of the kinds their conversions reach
+        conversions = (
+            self.env["boh.uom.conversion"]
+            .sudo()
+            .search([("product_tmpl_id", "in", products.product_tmpl_id.ids)])
+        )
+        categories = (
+            products.uom_id.category_id
+            | conversions.from_uom_id.category_id
+            | conversions.to_uom_id.category_id
+        )
+        uoms = self.env["uom.uom"].sudo().search([("category_id", "in", categories.ids)])
         packagings = (
             self.env["product.packaging"]
             .sudo()

@@ -73,7 +73,6 @@ class BohWasteEntry(models.Model):
     )
     reason_id = fields.Many2one(
         "boh.waste.reason",
-        string="Reason",
         required=True,
         check_company=True,
         index=True,
@@ -114,7 +113,6 @@ class BohWasteEntry(models.Model):
     )
     lot_id = fields.Many2one(
         "stock.lot",
-        string="Lot",
         check_company=True,
         domain="[('product_id', '=', product_id)]",
         help="The lot wasted, for a lot-tracked ingredient; empty takes the lots that "

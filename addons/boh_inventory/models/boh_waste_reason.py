@@ -107,4 +107,6 @@ class BohWasteReason(models.Model):
     @api.model
     def _create_defaults_all(self):
         """Default reasons for every company that has none (run at install)."""
-        return self._create_defaults(self.env["res.company"].sudo().search([]))
+        return self._create_defaults(
+            self.env["res.company"].sudo().search([("active", "in", (True, False))])
+        )
