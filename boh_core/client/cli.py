@@ -119,7 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
         default=100.0,
         help="tickets of an average store on an average day (default 100)",
     )
-    demo.add_argument("--source", help="POS source name (default boh-sim)")
+    demo.add_argument(
+        "--source",
+        help="POS source name (default boh-sim; on the demo database, demo-pos is mapped)",
+    )
     demo.add_argument(
         "--store-codes",
         dest="store_codes",
