@@ -13,6 +13,7 @@ from . import (
     boh_labour_standard,
     boh_prep_plan,
     product_template,
+    product_template_launch,
     purchase_order,
     purchase_order_line,
     res_company,
