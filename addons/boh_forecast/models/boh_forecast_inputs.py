@@ -3,7 +3,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from odoo import api, fields, models
+from odoo import api, models
 
 from boh_core.forecast.inputs import (
     CREDIBLE_DAYS,
