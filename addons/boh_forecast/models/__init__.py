@@ -13,12 +13,10 @@ from . import (
     boh_labour_standard,
     boh_prep_plan,
     product_template,
-    product_template_launch,
     purchase_order,
     purchase_order_line,
     res_company,
     res_config_settings,
     res_partner,
     stock_warehouse,
-    stock_warehouse_inputs,
 )
