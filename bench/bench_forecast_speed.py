@@ -1,15 +1,20 @@
-"""Speed and memory of boh_core.forecast on many series, against statsforecast's AutoETS.
+"""Speed and memory of boh_core.forecast, chain and store scale, against statsforecast's AutoETS.
 
 Synthetic daily sales (generated vectorised, seeded): two years of history per series with a
 weekly profile, a yearly swing, trends, Poisson-gamma noise, zero-heavy slow movers, items
 launched recently, discontinued items, a few chain-wide closed days, and exogenous columns
 ``is_closed``, ``promotion`` and ``temperature`` known for the horizon. Ours forecasts every
-series 28 days ahead in one call; AutoETS (season 7, the statsforecast default settings,
-``n_jobs=-1`` so it also uses both cores) runs on a sample of series and its time is scaled
-to the full count.
+series 28 days ahead in one call with the default time budget of 60 s; AutoETS (season 7,
+the statsforecast default settings, ``n_jobs=-1`` so it also uses both cores) runs on a sample
+of series and its time is scaled to the full count.
 
-    python bench/bench_forecast_speed.py --size small   # 300 series
-    python bench/bench_forecast_speed.py --size full    # 15,000 series
+Two configurations, one call (``forecast(..., time_budget=60)``): the chain (15,000 series:
+the GBM and vectorised baselines) and a single store (300 series: per-series AutoETS and
+AutoTheta join, chosen by backtest). Each line says which configuration the budget chose, its
+time and peak memory.
+
+    python bench/bench_forecast_speed.py --size small   # chain 300 series, store 20
+    python bench/bench_forecast_speed.py --size full    # chain 15,000 series, store 300
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ os.environ.setdefault("NIXTLA_ID_AS_COL", "1")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from boh_core.forecast import forecast  # noqa: E402
+from boh_core.forecast import Forecaster  # noqa: E402
 
 HORIZON = 28
 HISTORY_DAYS = 730
@@ -117,39 +122,62 @@ def time_autoets(history: pd.DataFrame, sample: int, seed: int) -> tuple[float, 
     return time.perf_counter() - start, pick.size
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print the summary line."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=("small", "full"), default="small")
-    parser.add_argument("--series", type=int, help="override the number of series")
-    parser.add_argument("--ets-sample", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    n_series = args.series or (15_000 if args.size == "full" else 300)
-
-    history, future = synthetic(n_series, args.seed)
+def run_config(n_series: int, budget: float, seed: int) -> tuple[float, float, str, int]:
+    """Seconds, peak RSS (MB) and configuration of one forecast of ``n_series`` series."""
+    history, future = synthetic(n_series, seed)
     gc.collect()
-    rss_before = rss_mb()
     # The peak is of the whole process while forecast() runs, input frames included.
     with PeakRss() as rss:
         start = time.perf_counter()
-        result = forecast(history, HORIZON, future, seed=args.seed)
-        ours = time.perf_counter() - start
-    peak = rss.peak
+        model = Forecaster(HORIZON, seed=seed, time_budget=budget)
+        result = model.fit(history).predict(future)
+        took = time.perf_counter() - start
     assert len(result) == n_series * HORIZON, "every series x every day, once"
     assert (result["yhat"] >= 0).all()
-    print(f"ours: {ours:.1f} s for {n_series} series x {HORIZON} days", flush=True)
+    return took, rss.peak, model.config_, len(history)
 
-    ets_seconds, sampled = time_autoets(history, args.ets_sample, args.seed)
-    ets_scaled = ets_seconds * n_series / sampled
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the summary lines."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=("small", "full"), default="small")
+    parser.add_argument("--series", type=int, help="override the chain's number of series")
+    parser.add_argument("--store-series", type=int, help="override the store's number of series")
+    parser.add_argument("--budget", type=float, default=60.0, help="time budget, seconds")
+    parser.add_argument("--ets-sample", type=int, help="AutoETS sample (300, small 30)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    n_chain = args.series or (15_000 if args.size == "full" else 300)
+    n_store = args.store_series or (300 if args.size == "full" else 20)
+    ets_sample = args.ets_sample or (300 if args.size == "full" else 30)
+    # At the small size the chain is 300 series: a budget scaled down with it keeps it the
+    # chain configuration, as 15,000 series are under 60 s.
+    chain_budget = args.budget if args.size == "full" else args.budget * n_chain / 15_000
+
+    rows = {}
+    for name, n, budget in (("chain", n_chain, chain_budget), ("store", n_store, args.budget)):
+        took, peak, config, rows_in = run_config(n, budget, args.seed)
+        rows[name] = (n, took, peak, config)
+        print(
+            f"{name}: {n} series x {HORIZON} days ({rows_in:,} history rows), budget "
+            f"{budget:.1f} s -> configuration {config}: {took:.1f} s "
+            f"({1000 * took / n:.1f} ms a series), peak RSS {peak:.0f} MB",
+            flush=True,
+        )
+
+    history, _ = synthetic(min(n_chain, 2 * ets_sample), args.seed)
+    ets_seconds, sampled = time_autoets(history, ets_sample, args.seed)
+    ets_per_series = ets_seconds / sampled
+    n, ours, peak, config = rows["chain"]
     print(
-        f"history: {len(history):,} rows; RSS holding the input {rss_before:.0f} MB, "
-        f"peak during forecast {peak:.0f} MB; AutoETS sample {sampled} series in "
-        f"{ets_seconds:.1f} s"
+        f"AutoETS sample {sampled} series in {ets_seconds:.1f} s "
+        f"({1000 * ets_per_series:.0f} ms a series)"
     )
     print(
-        f"forecast_speed: ours {ours:.1f} s for {n_series} series (peak RSS {peak:.0f} MB), "
-        f"autoets {ets_scaled:.1f} s scaled, ratio {ets_scaled / ours:.1f}"
+        f"forecast_speed: chain {ours:.1f} s for {n} series ({config}, peak RSS {peak:.0f} MB), "
+        f"autoets {ets_per_series * n:.1f} s scaled, ratio {ets_per_series * n / ours:.1f}; "
+        f"store {rows['store'][1]:.1f} s for {rows['store'][0]} series ({rows['store'][3]}, "
+        f"{1000 * rows['store'][1] / rows['store'][0]:.0f} ms a series)"
     )
     return 0
 

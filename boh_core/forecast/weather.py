@@ -221,8 +221,8 @@ def seasonal_normals(history: pd.DataFrame, dates: pd.DatetimeIndex) -> pd.DataF
         for column in WEATHER_COLUMNS:
             out[column] = np.nan
         return out
-    doy = pd.DatetimeIndex(hist["ds"]).dayofyear.to_numpy()
-    target = dates.dayofyear.to_numpy()
+    doy = pd.DatetimeIndex(hist["ds"]).day_of_year.to_numpy()
+    target = dates.day_of_year.to_numpy()
     # Circular distance in days of the year, for every (target, history) pair: small sizes
     # (a horizon by a few years of days).
     dist = np.abs(target[:, None] - doy[None, :])

@@ -19,5 +19,4 @@ from . import (
     res_config_settings,
     res_partner,
     stock_warehouse,
-    stock_warehouse_inputs,
 )

@@ -3,7 +3,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from odoo import api, fields, models
+from odoo import api, models
 
 from boh_core.forecast.inputs import (
     CREDIBLE_DAYS,
@@ -26,6 +26,8 @@ _logger = logging.getLogger(__name__)
 # Share of history days a store's weather must cover for the forecast to learn from it.
 WEATHER_HISTORY_SHARE = 0.8
 KINDS = ("discount", "bundle", "feature")
+# Years of stored weather the seasonal normals average.
+NORMALS_YEARS = 3
 
 
 class BohForecastInputs(models.AbstractModel):
@@ -241,10 +243,11 @@ class BohForecastInputs(models.AbstractModel):
                 )
                 continue
             Weather._put(store, days[days["ds"].isin(horizon)], "provider")
+        # normals look at every year of weather kept, not only the history modelled
         records = Weather.search_fetch(
             [
                 ("warehouse_id", "in", wanted.ids),
-                ("date", ">=", start.date()),
+                ("date", ">=", (end - pd.Timedelta(days=NORMALS_YEARS * 366)).date()),
                 ("date", "<=", end.date()),
             ],
             ["warehouse_id", "date", "temperature", "rain"],
@@ -261,11 +264,12 @@ class BohForecastInputs(models.AbstractModel):
         parts, missing = [], []
         for store in warehouses:
             mine = stored[stored["store"] == store.id]
-            past = mine[mine["ds"] <= last]
+            known = mine[mine["ds"] <= last]
+            past = known[known["ds"] >= start]
             if store not in wanted or len(past) < WEATHER_HISTORY_SHARE * history_days:
                 missing.append(store)
                 continue
-            ahead = horizon_weather(horizon, past, None, mine[mine["ds"] > last])
+            ahead = horizon_weather(horizon, known, None, mine[mine["ds"] > last])
             if not ahead.available:
                 notes.append((store.id, ahead.note))
                 missing.append(store)
@@ -334,37 +338,31 @@ class BohForecastInputs(models.AbstractModel):
         return fc
 
     def _add_new_items(self, company, fc, state):
-        """Rows for menu items created in the last CREDIBLE_DAYS with no sales at a store."""
+        """Rows for menu items launched in the last CREDIBLE_DAYS (or launching within the
+        horizon) with no sales yet at a store, from their launch day on."""
+        first_day = fc["ds"].min()
         since = state["last"] - pd.Timedelta(days=CREDIBLE_DAYS)
-        # menu items with a recipe (they drive ordering) launched in the last weeks
         products = self.env["product.product"].search(
             [
                 ("boh_kind", "=", "menu"),
-                ("boh_recipe_ids", "!=", False),
-                ("create_date", ">=", since.to_pydatetime()),
-                ("create_date", "<=", fields.Datetime.now()),
+                ("boh_launch_date", ">=", since.date()),
+                ("boh_launch_date", "<=", fc["ds"].max().date()),
                 ("company_id", "in", [False, company.id]),
             ]
         )
         known = set(fc["unique_id"])
-        dates = sorted(fc["ds"].unique())
-        new = [
-            f"{wh.id}:{p.id}"
-            for wh in state["warehouses"]
-            for p in products
-            if f"{wh.id}:{p.id}" not in known
-        ]
-        if not new:
+        dates = pd.DatetimeIndex(sorted(fc["ds"].unique()))
+        parts = []
+        for product in products:
+            launch = max(pd.Timestamp(product.boh_launch_date), first_day)
+            days = dates[dates >= launch]
+            for store in state["warehouses"]:
+                uid = f"{store.id}:{product.id}"
+                if uid not in known and len(days):
+                    parts.append(pd.DataFrame({"unique_id": uid, "ds": days}))
+        if not parts:
             return fc
-        rows = pd.DataFrame(
-            {
-                "unique_id": np.repeat(new, len(dates)),
-                "ds": np.tile(dates, len(new)),
-                "yhat": 0.0,
-                "yhat_lo": 0.0,
-                "yhat_hi": 0.0,
-            }
-        )
+        rows = pd.concat(parts, ignore_index=True).assign(yhat=0.0, yhat_lo=0.0, yhat_hi=0.0)
         return pd.concat([fc, rows], ignore_index=True)
 
     def _cold_start(self, fc, state):

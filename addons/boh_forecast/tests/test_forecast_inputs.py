@@ -205,6 +205,7 @@ class TestForecastInputs(BohForecastCase):
                 "boh_kind": "menu",
                 "lst_price": 11.0,
                 "categ_id": self.burger.categ_id.id,
+                "boh_launch_date": TODAY - timedelta(days=2),
             }
         )
         self.env["boh.recipe"].create(

@@ -31,7 +31,7 @@ class BohForecastWeatherUpload(models.TransientModel):
         is wrong)."""
         self.check_access("write")
         self.ensure_one()
-        self.warehouse_id.check_access("write")
+        self.warehouse_id.check_access("read")
         stores = self.env.user._boh_store_scope()
         if self.warehouse_id not in stores:
             raise AccessError(
