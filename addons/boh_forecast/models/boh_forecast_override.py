@@ -118,6 +118,7 @@ class BohForecastOverride(models.Model):
 
     def action_show_value_added(self):
         """Whether the selected overrides of past days helped: WAPE with and without them."""
+        self.check_access("read")
         past = self.filtered(lambda o: o.date < fields.Date.context_today(o))
         if not past:
             raise UserError(self.env._("Select overrides of days that are already past."))

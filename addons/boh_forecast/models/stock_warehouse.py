@@ -71,6 +71,7 @@ class StockWarehouse(models.Model):
 
     def action_boh_upload_weather(self):
         """Open the wizard that loads a weather CSV for this store."""
+        self.env["boh.forecast.weather.upload"].check_access("create")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "boh_forecast.action_boh_forecast_weather_upload"
