@@ -119,6 +119,8 @@ class BohLabourWeek(models.Model):
         return True
 
     def action_open_grid(self):
+        """Open this week's grid (employees x days, coverage against need)."""
+        self.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.client",
@@ -131,6 +133,7 @@ class BohLabourWeek(models.Model):
     def action_propose_next_week(self, warehouse_ids=None):
         """Create (or refresh) next week's draft schedule of the given stores, or of all
         stores with staff; returns their list."""
+        self.check_access("write")
         stores = self.env["stock.warehouse"].browse(warehouse_ids) if warehouse_ids else None
         weeks = self._next_weeks(stores)
         weeks.filtered(lambda w: w.state == "draft").action_propose()
@@ -195,8 +198,8 @@ class BohLabourWeek(models.Model):
     def grid_data(self):
         """Everything the week grid shows: days, employees, shifts, need and coverage per
         job and slot, cost against budget (costs for managers only)."""
-        self.ensure_one()
         self.check_access("read")
+        self.ensure_one()
         timeline = self._timeline()
         manager = self.env.user.has_group("boh_inventory.group_boh_manager")
         # names and jobs only, of this store's staff: kitchen users see the schedule too
@@ -291,8 +294,8 @@ class BohLabourWeek(models.Model):
     def grid_save_shift(self, values):
         """Create or change one shift from the grid (``HH:MM`` local times on a day of the
         week), then give back the grid's data."""
-        self.ensure_one()
         self.check_access("write")
+        self.ensure_one()
         start, stop = self.env["boh.labour.planner"]._local_span(
             self, int(values["day"]), values["start"], values["stop"]
         )
@@ -326,8 +329,8 @@ class BohLabourWeek(models.Model):
 
     def grid_delete_shift(self, shift_id):
         """Remove one shift from the grid and give back the grid's data."""
-        self.ensure_one()
         self.check_access("write")
+        self.ensure_one()
         self.shift_ids.filtered(lambda s: s.id == int(shift_id)).unlink()
         return self.grid_data()
 
