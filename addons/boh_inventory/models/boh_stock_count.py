@@ -409,6 +409,7 @@ class BohStockCount(models.Model):
     def action_open_sheet(self):
         """The count sheet: one editable row per line in shelf order, each saved as it is
         entered (type the count, Enter goes to the next line)."""
+        self.check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "boh_inventory.action_boh_stock_count_sheet"
@@ -418,8 +419,14 @@ class BohStockCount(models.Model):
         action["name"] = self.env._("Count %(count)s", count=self.name)
         return action
 
+    def _check_manager_review(self):
+        """The differences, with their value, are for BOH managers (counters may count blind)."""
+        if not self.env.user.has_group("boh_inventory.group_boh_manager"):
+            raise AccessError(self.env._("Only a BOH manager reviews the differences of a count."))
+
     def action_review_differences(self):
         """The counted lines that differ from stock, with their value, largest first."""
+        self._check_manager_review()
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "boh_inventory.action_boh_stock_count_review"
@@ -430,6 +437,7 @@ class BohStockCount(models.Model):
 
     def action_print_sheet(self):
         """Print the count sheet (PDF), in shelf order."""
+        self.check_access("read")
         return self.env.ref("boh_inventory.action_report_boh_count_sheet").report_action(self)
 
     def _sheet_lines(self):

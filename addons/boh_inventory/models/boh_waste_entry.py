@@ -273,6 +273,7 @@ class BohWasteEntry(models.Model):
 
     def action_view_moves(self):
         """Show the stock moves posted for these entries."""
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.stock_move_action")
         action["domain"] = [("boh_waste_id", "in", self.ids)]
         action["context"] = {"create": False}

@@ -77,6 +77,7 @@ class BohUseFirstReport(models.Model):
     @api.model
     def action_open(self):
         """Open the list on what expires within the company's horizon (expired included)."""
+        self.check_access("read")
         days = self.env.company.boh_use_first_days
         limit = fields.Datetime.to_string(
             fields.Datetime.now().replace(hour=23, minute=59, second=59) + timedelta(days=days)
@@ -92,6 +93,7 @@ class BohUseFirstReport(models.Model):
         """Move the expired stock among these rows to waste, reason *Expired*: one waste
         entry per lot and location, all created in one batch. Entries within the approval
         limit post at once; a BOH manager's action approves the others too."""
+        self.env["boh.waste.entry"].check_access("create")
         now = fields.Datetime.now()
         expired = self.filtered(lambda row: row.expiration_date <= now)
         if not expired:

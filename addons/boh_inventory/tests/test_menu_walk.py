@@ -87,8 +87,13 @@ class ScreenWalker:
     def open(self, label, action):
         """Open ``action`` (an action record or dict) like the web client; record errors."""
         try:
-            with self.env.cr.savepoint():
+            # every screen from the same state: what one role's menu creates (a proposed
+            # schedule, a refreshed list) is rolled back before the next screen opens
+            with self.env.cr.savepoint() as savepoint:
                 self._open(label, action)
+                self.env.flush_all()
+                savepoint.rollback()
+            self.env.invalidate_all()
         except Exception as error:  # noqa: BLE001 - every failure is reported, with its screen
             _logger.info("menu walk: %s as %s failed", label, self.env.user.login, exc_info=True)
             self.errors.append(f"{label}: {type(error).__name__}: {error}")

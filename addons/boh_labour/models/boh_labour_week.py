@@ -154,6 +154,8 @@ class BohLabourWeek(models.Model):
             staff = self.env["hr.employee"].search([("boh_warehouse_ids", "!=", False)])
             stores = staff.boh_warehouse_ids
         stores = stores.filtered(lambda s: s.company_id in self.env.companies)
+        if not self.env.su:  # a manager proposes for their own stores (the cron for all)
+            stores = stores.browse((stores.sudo() & self.env.user._boh_store_scope()).ids)
         times = stores._boh_store_time()
         wanted = {}
         for store in stores:
