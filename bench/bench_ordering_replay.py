@@ -47,10 +47,10 @@ os.environ.setdefault("NIXTLA_ID_AS_COL", "1")
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from bench_forecast_accuracy import load_bakery  # noqa: E402
 
 from boh_core.forecast import forecast  # noqa: E402
 from boh_core.forecast.calendar import check_country  # noqa: E402
+from boh_core.forecast.datasets import load_bakery  # noqa: E402
 from boh_core.replay import (  # noqa: E402
     ForecastBook,
     MinMaxPolicy,

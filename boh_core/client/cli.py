@@ -49,7 +49,9 @@ class _UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``boh`` command."""
+    """The argument parser of the ``boh`` command.
+
+    Long because it declares every command and option of the ``boh`` command line."""
     connection = argparse.ArgumentParser(add_help=False)
     group = connection.add_argument_group("connection (default: environment variables)")
     group.add_argument("--url", help="server URL, e.g. https://odoo.example.com (BOH_URL)")

@@ -275,6 +275,9 @@ def predict_panel(
     ``time_budget`` (seconds) decides the configuration: ``store`` (the GBM, the baselines and
     per-series AutoETS/AutoTheta with their mean, chosen on six held-out windows) where the
     members fit in it, else ``chain`` (the GBM and the vectorised baselines, two windows).
+
+    Long because it runs every configured member on the panel and combines them per series with
+    their intervals.
     """
     panel = panel.tail(MAX_HISTORY_DAYS)
     n, t_end, horizon = panel.n_series, panel.n_days, panel.horizon

@@ -137,6 +137,8 @@ def trim(
     and day that leaves no more of the role's need uncovered (or by none), within the same
     rules, without a closing shift it did not have and without taking the person further
     below their contract minimum than the saving is worth. Repeats until nothing changes.
+
+    Long because it trims every over-staffed shift slot by slot while keeping each hard rule.
     """
     chosen = list(chosen)
     covers = templates.covers

@@ -53,6 +53,9 @@ def order_risk(
     seven); ``delivery_day``/``next_delivery_day``: days from today of this order's delivery
     and of the following one; ``shelf_days``: shelf life from delivery (at least 1). Answers
     ``expected_waste`` (units), ``waste_pct`` (of ``qty``) and ``stockout_risk`` (0 .. 1).
+
+    Long because it draws the demand paths and replays first-expired-first-out use for all lines
+    at once.
     """
     mean = np.atleast_2d(np.asarray(mean, dtype=float))
     sd = np.atleast_2d(np.asarray(sd, dtype=float))

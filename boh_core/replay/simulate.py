@@ -101,6 +101,8 @@ def replay(
     ``first_weekday`` is the weekday of day 0 (0 = Monday); days before ``start`` are history
     the policy may read. ``policy.order(decision)`` answers the wanted units for
     ``decision.rows``. ``opening`` is the stock on the morning of ``start`` (fresh lots).
+
+    Long because it is the day loop of the replay: arrivals, use, expiry and orders.
     """
     demand = np.asarray(demand, dtype=float)
     if demand.ndim != 2 or demand.shape[0] != table.n:

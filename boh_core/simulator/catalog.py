@@ -257,6 +257,8 @@ def default_group(stores: int = 3, *, with_kitchen: bool = True) -> Group:
     The menu changes during a run: Salt & Pepper Prawns is launched 120 days before its end
     and the Wontons in Chili Oil are dropped 30 days before it (on a shorter run, the launch
     falls before its start: the prawns are simply on the menu throughout).
+
+    Long because it declares the demo group's stores, menu and recipes as data.
     """
     if not 1 <= stores <= len(_STORES):
         from boh_core.errors import BohError

@@ -105,7 +105,10 @@ def simulate_demand(
     orders_per_day: float,
     rng: np.random.Generator,
 ) -> Demand:
-    """Draw the daily demand of every store and item over ``dates`` (consecutive days)."""
+    """Draw the daily demand of every store and item over ``dates`` (consecutive days).
+
+    Long because it composes each demand effect (week, year, holidays, weather, promotions,
+    closures, launches, drift), vectorised over all series."""
     stores = group.stores
     items = group.items
     n_s, n_i, n_d = len(stores), len(items), len(dates)

@@ -98,7 +98,10 @@ def simulate_sensors(
     minutes: int = 15,
 ) -> tuple[pd.DataFrame, SensorEpisode | None]:
     """Readings of every cold unit over the last ``days`` days: ``equipment``, ``at`` (naive
-    local time), ``temperature`` (deg C), ``door_open`` (a door opening in that interval)."""
+    local time), ``temperature`` (deg C), ``door_open`` (a door opening in that interval).
+
+    Long because it draws door openings and the slow failure for every cold unit in one
+    vectorised pass."""
     cold = [e for e in group.equipment if e.setpoint is not None]
     if not cold or days <= 0:
         return pd.DataFrame(columns=["equipment", "at", "temperature", "door_open"]), None

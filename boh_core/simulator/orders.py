@@ -76,6 +76,9 @@ def ticket_lines(group: Group, demand: Demand, rng: np.random.Generator) -> pd.D
     store-day, from 1), ``hour``, ``second`` (of the hour), ``item``, ``qty`` (negative on a
     refund), ``unit_price``, ``modifier`` (a code or ``""``; a line with two modifiers has
     them ``";"``-joined), ``void``, ``refund``, ``covers`` (of its ticket).
+
+    Long because it splits each store-hour's demand into tickets with modifiers, voids and
+    refunds.
     """
     n_s, n_i, n_d = demand.qty.shape
     flat = demand.qty.reshape(-1)
@@ -227,6 +230,8 @@ def payload_orders(
     summary ticket of :func:`hourly_lines` is ``H<hh>`` instead of its number), so
     that runs with different tags never share an order; ``closed_at``
     is local time with the store's UTC offset of that day; prices are decimal strings.
+
+    Long because it turns tickets into push_sales orders with every field the payload allows.
     """
     if lines.empty:
         return []

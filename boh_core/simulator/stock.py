@@ -85,7 +85,10 @@ def usage(group: Group, demand: Demand, lines: pd.DataFrame) -> np.ndarray:
 def simulate_stock(
     group: Group, demand: Demand, lines: pd.DataFrame, rng: np.random.Generator
 ) -> Stock:
-    """Run the stores' ingredient stock over the run (see the module docstring)."""
+    """Run the stores' ingredient stock over the run (see the module docstring).
+
+    Long because it is the stock ledger of the simulation: purchases, use, waste, loss and
+    counts per day."""
     ings = group.ingredients
     n_s, n_d = len(demand.stores), len(demand.dates)
     n_g = len(ings)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
-import sys
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -65,12 +63,8 @@ def test_other_sizes_stay_in_the_ranges(seed, stores, orders, days):
 
 def test_the_ranges_are_those_of_the_bakery_panel():
     """Re-measure the real data the forecast benchmark uses; the constants must match."""
-    bench = Path(__file__).resolve().parents[2] / "bench"
-    sys.path.insert(0, str(bench))
-    try:
-        from bench_forecast_accuracy import load_bakery
-    finally:
-        sys.path.remove(str(bench))
+    from boh_core.forecast.datasets import load_bakery
+
     assert importlib.util.find_spec("datasetsDynamic") is not None
     measured = measure_ranges(series_measures(windowed(load_bakery())))
     for name in MEASURES:

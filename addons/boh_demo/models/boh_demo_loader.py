@@ -302,6 +302,9 @@ class BohDemoLoader(models.AbstractModel):
 
         One purchase order per store and vendor. About one delivery in twelve comes a day or
         two late, one line in fifteen short (85% of what was ordered, the rest cancelled).
+
+        Long because it builds, confirms and receives a day's purchase orders for every store in
+        one batch, late and short deliveries included.
         """
         rng = _rng(day.toordinal())
         Product = self.env["product.product"]

@@ -455,7 +455,10 @@ class BohForecastEngine(models.AbstractModel):
 
     @api.model
     def _order_line(self, product, seller, demand, warehouse, now, service, levels, open_rfqs):
-        """Purchase order line values for one ingredient at one location, or None."""
+        """Purchase order line values for one ingredient at one location, or None.
+
+        Long because it assembles every field of a suggested purchase line with its reasons in
+        one place."""
         partner = seller.partner_id
         window = rp.order_window(
             now,

@@ -49,7 +49,10 @@ class BohForecastInputs(models.AbstractModel):
     @api.model
     def _prepare(self, company, history, horizon):
         """Return ``(history, future_exog, state)``: history on a full daily grid with the
-        exogenous columns, the same columns over the horizon, and what :meth:`_finish` needs."""
+        exogenous columns, the same columns over the horizon, and what :meth:`_finish` needs.
+
+        Long because it gathers every manager input (closures, promotions, events, weather,
+        overrides) for the whole panel in one batched read."""
         keys = history["unique_id"].astype(str).str.split(":")
         wh_ids = sorted({int(k) for k in keys.str[0]})
         warehouses = self.env["stock.warehouse"].browse(wh_ids)
@@ -224,7 +227,10 @@ class BohForecastInputs(models.AbstractModel):
 
     def _weather_frame(self, warehouses, start, last, end):
         """``(store, ds, temperature, rain)`` over history and horizon, or ``None`` (no
-        weather for this run) with notes saying why."""
+        weather for this run) with notes saying why.
+
+        Long because it merges stored, provider and seasonal-normal weather per store into one
+        frame, with the reason when a source is missing."""
         notes = []
         wanted = warehouses.filtered(lambda w: w.boh_weather_source != "none")
         if not wanted:

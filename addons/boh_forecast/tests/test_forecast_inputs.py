@@ -288,6 +288,7 @@ class TestForecastInputs(BohForecastCase):
             future.action_show_value_added()
 
     def test_access_per_role_and_store(self):
+        """Long because it checks every input model for each role and store."""
         self.env["boh.forecast.override"].create(
             {"warehouse_id": self.store.id, "product_id": self.burger.id, "date": TODAY, "qty": 9}
         )

@@ -281,6 +281,9 @@ class BohStockCount(models.Model):
         the count's location get a line there even when stock holds none of them (so what
         the system lost track of is counted too). Stock is read as the system: counters of
         a blind count do not see it.
+
+        Long because it reloads the whole sheet (kept lines, new lines, lots) in one batched
+        pass.
         """
         self.check_access("write")
         self._check_state("draft", self.env._("Load Stock"))

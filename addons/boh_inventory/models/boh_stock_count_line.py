@@ -543,6 +543,9 @@ class BohStockCountLine(models.Model):
         Count adjustments and late-sale offsets of counts are left out (they restate
         counts), and so are moves of a business day up to the count's (sales of the
         counted day posted late were already off the shelf).
+
+        Long because it reads, nets and records the moves of every counted line in one batched
+        pass.
         """
         lines = self.filtered("counted_at")
         if not lines:

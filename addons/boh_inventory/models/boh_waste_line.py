@@ -77,6 +77,9 @@ class BohWasteLine(models.Model):
         new one named after the store).
 
         :return: ``{line id: [(stock.lot, stock.location, qty)]}``
+
+        Long because it allocates every line over storage areas and lots, first-expired-first-
+        out, from one read of the quants.
         """
         if not self:
             return {}

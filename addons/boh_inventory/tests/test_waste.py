@@ -13,6 +13,8 @@ class TestWaste(BohRecipeCase):
 
     @classmethod
     def setUpClass(cls):
+        """Long because the waste tests share one kitchen: recipes, storage areas, lots and
+        users."""
         super().setUpClass()
         Warehouse = cls.env["stock.warehouse"]
         cls.store_a = Warehouse.create({"name": "Test Waste Store A", "code": "TWA"})

@@ -151,7 +151,10 @@ class BohLabourPlanner(models.AbstractModel):
 
     @api.model
     def _employees(self, store, timeline, jobs):
-        """boh_core ``Employee`` of everyone who works at the store, read in batches."""
+        """boh_core ``Employee`` of everyone who works at the store, read in batches.
+
+        Long because it reads every employee's jobs, contract, availability, time off and wages
+        for the store in one batch and turns them into the solver's plain data."""
         staff = (
             self.env["hr.employee"]
             .sudo()

@@ -199,7 +199,10 @@ class BohLabourWeek(models.Model):
 
     def grid_data(self):
         """Everything the week grid shows: days, employees, shifts, need and coverage per
-        job and slot, cost against budget (costs for managers only)."""
+        job and slot, cost against budget (costs for managers only).
+
+        Long because it answers the week grid in one call: employees, shifts, coverage per role
+        and slot, and cost against budget."""
         self.check_access("read")
         self.ensure_one()
         timeline = self._timeline()

@@ -54,6 +54,7 @@ class BohLabourKpiReport(models.Model):
     prime_cost_pct = fields.Float("Prime Cost %", readonly=True, digits=(16, 1), aggregator=None)
 
     def init(self):
+        """Long because it is the report's SQL view."""
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(

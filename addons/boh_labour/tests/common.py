@@ -10,6 +10,8 @@ class BohLabourCase(TransactionCase):
 
     @classmethod
     def setUpClass(cls):
+        """Long because the labour tests share one store: jobs, employees, contracts,
+        availability, time off and the forecast's labour plan."""
         super().setUpClass()
         cls.company = cls.env.company
         cls.company.write({"boh_labour_solve_seconds": 3, "boh_labour_budget_pct": 30.0})

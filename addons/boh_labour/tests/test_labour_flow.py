@@ -11,6 +11,7 @@ class TestLabourFlow(BohLabourCase):
     """From the forecast to a published schedule, to attendance, to the KPI figures."""
 
     def test_forecast_to_schedule_to_attendance_to_kpis(self):
+        """Long because it follows one week end to end, from the forecast to the KPIs."""
         week = self._week()
         week.with_user(self.manager).action_propose()
         shifts = week.shift_ids
