@@ -355,8 +355,9 @@ class BohForecastEngine(models.AbstractModel):
         merged = items.assign(product_id=items.product_id.astype(int)).merge(
             factors, on="product_id"
         )
-        merged["qty"] = merged.yhat * merged.factor
-        merged["var"] = (merged.sigma * merged.factor) ** 2
+        # an override or a closed day may leave the spread unknown (None): no spread then
+        merged["qty"] = merged.yhat.astype(float).fillna(0.0) * merged.factor
+        merged["var"] = (merged.sigma.astype(float).fillna(0.0) * merged.factor) ** 2
         return merged.groupby(["warehouse_id", "ingredient", "date"], as_index=False)[
             ["qty", "var"]
         ].sum()
@@ -565,8 +566,11 @@ class BohForecastEngine(models.AbstractModel):
             rows = demand.loc[item["key"]]
             offsets = np.array([(day - item["start"]).days for day in rows.index])
             inside = (offsets >= 0) & (offsets < horizon)
-            mean[k, offsets[inside]] = rows.qty.to_numpy()[inside]
-            sd[k, offsets[inside]] = np.sqrt(rows["var"].to_numpy()[inside])
+            # an unknown spread (no interval for that day) counts as none
+            qty = np.nan_to_num(rows.qty.to_numpy(dtype=float))
+            var = np.nan_to_num(rows["var"].to_numpy(dtype=float))
+            mean[k, offsets[inside]] = qty[inside]
+            sd[k, offsets[inside]] = np.sqrt(var[inside])
             last = offsets[inside].max() + 1 if inside.any() else 0
             # days past the forecast horizon at the average of the known ones
             if 0 < last < horizon:

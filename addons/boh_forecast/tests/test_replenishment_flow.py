@@ -289,6 +289,7 @@ class TestReplenishmentFlow(BohForecastCase):
             login="fc_store_b_manager",
             groups="boh_inventory.group_boh_manager",
         )
+        manager.boh_all_stores = False
         manager.boh_warehouse_ids = self.store_b
         for model in ("boh.forecast", "boh.forecast.series", "boh.forecast.report"):
             records = self.env[model].with_user(manager).search([])

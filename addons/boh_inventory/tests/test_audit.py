@@ -34,6 +34,7 @@ class TestAudit(BohRecipeCase):
             groups="boh_inventory.group_boh_user",
             boh_all_stores=True,
         )
+        (cls.manager | cls.cook).boh_all_stores = False
         (cls.manager | cls.cook).boh_warehouse_ids = cls.store_a
         cls.manager_b.boh_all_stores = False
         cls.manager_b.boh_warehouse_ids = cls.store_b

@@ -57,6 +57,7 @@ class TestCountSheet(BohRecipeCase):
             groups="boh_inventory.group_boh_user",
             boh_all_stores=True,
         )
+        (cls.manager | cls.cook).boh_all_stores = False
         (cls.manager | cls.cook).boh_warehouse_ids = cls.store_a
 
     def _count(self, **vals):

@@ -60,6 +60,7 @@ class TestUseFirst(BohRecipeCase):
         cls.cook = new_test_user(
             cls.env, login="boh_uf_cook", groups="boh_inventory.group_boh_user", boh_all_stores=True
         )
+        (cls.manager | cls.cook).boh_all_stores = False
         (cls.manager | cls.cook).boh_warehouse_ids = cls.store_a
 
     def _rows(self, user):

@@ -78,6 +78,7 @@ class TestWaste(BohRecipeCase):
             groups="boh_inventory.group_boh_user",
             boh_all_stores=True,
         )
+        (cls.manager | cls.cook).boh_all_stores = False
         (cls.manager | cls.cook).boh_warehouse_ids = cls.store_a
 
     def _waste(self, product, qty, uom=None, reason=None, user=None, **vals):

@@ -100,21 +100,18 @@ class BohLabourCase(TransactionCase):
             login="labour_manager",
             groups="base.group_user,boh_inventory.group_boh_manager",
             boh_warehouse_ids=[Command.set([cls.store.id])],
-            boh_all_stores=True,
         )
         cls.other_manager = new_test_user(
             cls.env,
             login="labour_other_manager",
             groups="base.group_user,boh_inventory.group_boh_manager",
             boh_warehouse_ids=[Command.set([cls.other_store.id])],
-            boh_all_stores=True,
         )
         cls.kitchen = new_test_user(
             cls.env,
             login="labour_kitchen",
             groups="base.group_user,boh_inventory.group_boh_user",
             boh_warehouse_ids=[Command.set([cls.store.id])],
-            boh_all_stores=True,
         )
 
     @classmethod

@@ -27,7 +27,6 @@ class TestLabourTour(HttpCase):
             groups="base.group_user,boh_inventory.group_boh_manager",
             boh_warehouse_ids=[Command.set([store.id])],
             tz="UTC",
-            boh_all_stores=True,
         )
         today = date.today()
         monday = today + timedelta(days=7 - today.weekday())

@@ -68,6 +68,7 @@ def make_fixtures(cls):
         groups="base.group_user,boh_inventory.group_boh_manager",
         name="Manager A",
     )
+    cls.manager_a.boh_all_stores = False
     cls.manager_a.boh_warehouse_ids = cls.store_a
     cls.team = env["maintenance.team"].create(
         {

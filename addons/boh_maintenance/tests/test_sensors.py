@@ -186,6 +186,7 @@ class TestSensors(SensorCase):
             "boh_store_manager_b",
             groups="base.group_user,boh_inventory.group_boh_manager",
         )
+        manager_b.boh_all_stores = False
         manager_b.boh_warehouse_ids = self.store_b
         Review = self.env["boh.stock.review"].with_user(manager_b)
         self.assertFalse(Review.search([("id", "=", review.id)]))

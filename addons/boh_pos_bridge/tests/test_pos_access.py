@@ -46,6 +46,7 @@ class TestPosAccess(BohPosCase):
             login="test_boh_store_mgr",
             groups="boh_inventory.group_boh_manager",
         )
+        manager.boh_all_stores = False
         manager.boh_warehouse_ids = self.store
         env = self.env(user=manager)
         facts = env["boh.sales.fact"].search([("order_ref", "in", ["H1", "L1"])])
@@ -53,6 +54,7 @@ class TestPosAccess(BohPosCase):
         orders = env["boh.pos.order"].search([("order_ref", "in", ["H1", "L1"])])
         self.assertEqual(orders.mapped("order_ref"), ["H1"])
         # no store listed means no store, everywhere
+        manager.boh_all_stores = False
         manager.boh_warehouse_ids = False
         facts = env["boh.sales.fact"].search([("order_ref", "in", ["H1", "L1"])])
         self.assertFalse(facts)

@@ -20,6 +20,7 @@ class TestFeedTrust(BohPosCase):
             login="trust_store_manager",
             groups="boh_inventory.group_boh_manager",
         )
+        cls.manager.boh_all_stores = False
         cls.manager.boh_warehouse_ids = cls.store
         cls.other_integrator = new_test_user(
             cls.env,
