@@ -916,7 +916,10 @@ def upgrade_release(odoo: OdooInstall, release: ReleaseDatabase) -> str:
         + (f" -i {','.join(install)}" if install else "")
     )
     started = time.monotonic()
-    result = run(cmd, env=odoo_process.server_env(), stdout=subprocess.DEVNULL)
+    # a module new since the release may be the living demo: its history is not what this
+    # step compares, so keep it to a week (its default is half a year)
+    env = dict(odoo_process.server_env(), BOH_DEMO_DAYS=os.environ.get("BOH_DEMO_DAYS", "7"))
+    result = run(cmd, env=env, stdout=subprocess.DEVNULL)
     say(f"upgrade finished in {time.monotonic() - started:.0f}s with code {result.returncode}")
     log = log_file.read_text(errors="replace") if log_file.exists() else ""
     missing = modules_not_installed(release.db, update + install)
