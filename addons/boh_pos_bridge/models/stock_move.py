@@ -14,11 +14,16 @@ class StockMove(models.Model):
     _inherit = "stock.move"
 
     boh_warehouse_id = fields.Many2one(
-        "stock.warehouse", string="BOH Sales Location", index="btree_not_null", readonly=True
+        "stock.warehouse",
+        string="BOH Sales Location",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
     )
     boh_business_date = fields.Date(
         string="BOH Business Date",
         readonly=True,
+        copy=False,
         help="Business day of the sales this move depletes, or whose late sale it sets "
         "against a stock count.",
     )
@@ -26,18 +31,24 @@ class StockMove(models.Model):
         [("sale", "Sold"), ("waste", "Returned by guest")],
         string="BOH Depletion",
         readonly=True,
+        copy=False,
     )
     boh_depletion_qty = fields.Float(
         string="BOH Depleted Quantity",
         digits="Product Unit of Measure",
         readonly=True,
+        copy=False,
         help="Signed quantity this move took out of stock for sales (negative: put back).",
     )
 
     @api.model_create_multi
     def create(self, vals_list):
         """The depletion fields are written by the sales feed only (as superuser)."""
-        check_server_fields(self, vals_list, DEPLETION_FIELDS)
+        # Odoo copies a move's values into the moves it makes (kits, backorders): only a
+        # value actually set is a client's
+        check_server_fields(
+            self, [{k: v for k, v in vals.items() if v} for vals in vals_list], DEPLETION_FIELDS
+        )
         return super().create(vals_list)
 
     def write(self, vals):
