@@ -144,11 +144,7 @@ class BohWasteEntry(models.Model):
     approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False)
 
     def _default_warehouse_id(self):
-        company = self.env.company
-        store = self.env.user.boh_store_ids.filtered(lambda w: w.company_id == company)[:1]
-        return store or self.env["stock.warehouse"].search(
-            [("company_id", "=", company.id)], limit=1
-        )
+        return self.env.user._boh_default_store(self.env.company)
 
     @api.depends("warehouse_id")
     def _compute_location_id(self):

@@ -79,3 +79,12 @@ class ResUsers(models.Model):
         companies or stores a request claims."""
         self.ensure_one()
         return self.env["stock.warehouse"].sudo().browse(self.sudo().boh_store_ids.ids)
+
+    def _boh_default_store(self, company):
+        """The store a new count or waste entry starts on: the user's first store of
+        ``company``, else the company's first warehouse."""
+        self.ensure_one()
+        store = self.boh_store_ids.filtered(lambda w: w.company_id == company)[:1]
+        return store or self.env["stock.warehouse"].search(
+            [("company_id", "=", company.id)], limit=1
+        )
