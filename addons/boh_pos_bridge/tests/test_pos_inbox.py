@@ -29,12 +29,12 @@ class TestSalesInbox(BohPosCase):
 
     def test_a_failed_push_keeps_its_reason_and_counts_its_attempt(self):
         # not assertRaises: it rolls back what the block wrote, the stored push included
+        refused = None
         try:
             self.feed.push_sales({"source": SOURCE, "orders": "not a list"})
-        except ValidationError:
-            pass
-        else:
-            self.fail("a payload without a list of orders is refused")
+        except ValidationError as error:
+            refused = error
+        self.assertIn("orders", str(refused), "a payload without a list of orders is refused")
         batch = self.env["boh.pos.batch"].search([("user_id", "=", self.integrator.id)], limit=1)
         self.assertEqual((batch.state, batch.attempt_count), ("failed", 1))
         self.assertIn("orders", batch.error)
