@@ -450,7 +450,9 @@ class BohStockCount(models.Model):
         return self.env["boh.stock.count.line"].search([("count_id", "=", self.id)])
 
     def _clear_blind_rules(self):
-        """The quant rule of counters reads the open blind counts: forget cached rules."""
+        """The quant rule of counters reads the open blind counts: forget cached rules, and
+        the users' cached list of locations under a blind count the rules read."""
+        self.env["res.users"].invalidate_model(["boh_blind_location_ids"])
         self.env.registry.clear_cache()
 
     def _boh_prepare_approval(self):
