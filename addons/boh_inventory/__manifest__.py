@@ -29,6 +29,7 @@
         "report/boh_count_sheet_report.xml",
         "views/boh_use_first_views.xml",
         "views/boh_change_log_views.xml",
+        "views/boh_store_period_views.xml",
         "views/boh_menus.xml",
         "views/boh_sales_fact_views.xml",
         "wizards/boh_integration_wizard_views.xml",

@@ -26,3 +26,6 @@ from . import boh_count_area
 from . import boh_count_area_product
 from . import boh_change_log
 from . import product_supplierinfo
+from . import boh_store_period
+from . import boh_store_period_avt
+from . import boh_store_period_line

@@ -64,6 +64,8 @@ MODEL_POLICY = {
     "boh.count.area.product": _managers("rwcu", kitchen="r"),
     "boh.use.first.report": _managers("r", kitchen="r"),
     "boh.change.log": _managers("r", kitchen="r"),  # written by the suite only
+    "boh.store.period": _managers("rwcu", kitchen="r"),  # costs: manager-only fields
+    "boh.store.period.line": _managers("r", kitchen="r"),  # written by the computation
     # boh_pos_bridge: what the feed records is read-only for everyone
     "boh.pos.availability": _managers("r", kitchen="r"),
     "boh.pos.batch": _managers("r"),
@@ -169,6 +171,10 @@ METHOD_POLICY = {
     "boh.use.first.report.action_open": EVERY_BOH_USER,
     "boh.use.first.report.action_waste_expired": EVERY_BOH_USER,
     "boh.stock.review.action_mark_reviewed": MANAGERS,
+    "boh.store.period.action_compute": MANAGERS,
+    "boh.store.period.action_close": MANAGERS,
+    "boh.store.period.action_view_lines": EVERY_BOH_USER,
+    "boh.store.period.line.action_view_moves": EVERY_BOH_USER,
     "maintenance.equipment.action_boh_print_labels": MANAGERS,
     "maintenance.equipment.action_boh_revoke_label": MANAGERS,
     # every employee may follow and edit their own repair requests (Odoo's maintenance)

@@ -1,0 +1,272 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+#: Header fields that stay writable once a period is closed.
+WRITABLE_WHEN_CLOSED = frozenset({"note"})
+
+
+class BohStorePeriod(models.Model):
+    """The numbers of one store over one business-day range: AvT per ingredient and KPIs.
+
+    A BOH manager creates a period (store, first and last business day) and computes it:
+    the AvT lines (:class:`boh.store.period.line`) and the totals and KPIs here are worked
+    out in a few batched queries (``boh_store_period_avt.py``) and stored, so that the list
+    sorts by unexplained value and the dashboard reads them. Closing the period freezes its
+    figures: a closed period is never computed again.
+    """
+
+    _name = "boh.store.period"
+    _description = "Store Period"
+    _inherit = ["mail.thread"]
+    _order = "date_to desc, warehouse_id, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        string="Store",
+        required=True,
+        index=True,
+        default=lambda self: self.env.user._boh_default_store(self.env.company),
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        related="warehouse_id.company_id", store=True, index=True, precompute=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_from = fields.Date(string="First Business Day", required=True, index=True, tracking=True)
+    date_to = fields.Date(string="Last Business Day", required=True, index=True, tracking=True)
+    days = fields.Integer(compute="_compute_days", store=True)
+    state = fields.Selection(
+        [("open", "Open"), ("closed", "Closed")],
+        default="open",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    computed_date = fields.Datetime(string="Computed On", readonly=True, copy=False)
+    closed_uid = fields.Many2one("res.users", string="Closed By", readonly=True, copy=False)
+    closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False)
+    line_ids = fields.One2many(
+        "boh.store.period.line", "period_id", string="Ingredients", readonly=True
+    )
+    line_count = fields.Integer(compute="_compute_line_count", string="Ingredients Counted")
+    opening_count_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="The latest business day before the period with an approved count of this "
+        "store: its counts open the period.",
+    )
+    closing_count_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="The latest business day of the period with an approved count of this store.",
+    )
+    warning = fields.Text(readonly=True, copy=False)
+    note = fields.Text()
+    # totals and KPIs: costs and margins, for BOH managers only
+    net_sales = fields.Monetary(readonly=True, copy=False, groups="boh_inventory.group_boh_manager")
+    covers = fields.Integer(readonly=True, copy=False)
+    orders = fields.Integer(readonly=True, copy=False)
+    average_check = fields.Monetary(
+        readonly=True, copy=False, groups="boh_inventory.group_boh_manager"
+    )
+    theoretical_cost = fields.Monetary(
+        string="Theoretical Cost", readonly=True, copy=False, groups="boh_inventory.group_boh_manager"
+    )
+    actual_cost = fields.Monetary(
+        string="Actual Cost",
+        readonly=True,
+        copy=False,
+        groups="boh_inventory.group_boh_manager",
+        help="Cost of actual usage of the ingredients with both counts, and of theoretical "
+        "usage of those without (no count, no evidence of a variance).",
+    )
+    variance_value = fields.Monetary(
+        string="Variance", readonly=True, copy=False, groups="boh_inventory.group_boh_manager"
+    )
+    loss_waste_value = fields.Monetary(
+        string="Recorded Loss Waste",
+        readonly=True,
+        copy=False,
+        groups="boh_inventory.group_boh_manager",
+    )
+    unexplained_value = fields.Monetary(
+        string="Unexplained", readonly=True, copy=False, groups="boh_inventory.group_boh_manager"
+    )
+    opening_value = fields.Monetary(
+        string="Opening Inventory", readonly=True, copy=False, groups="boh_inventory.group_boh_manager"
+    )
+    closing_value = fields.Monetary(
+        string="Closing Inventory", readonly=True, copy=False, groups="boh_inventory.group_boh_manager"
+    )
+    gross_margin = fields.Monetary(
+        readonly=True, copy=False, groups="boh_inventory.group_boh_manager"
+    )
+    food_cost_pct_theoretical = fields.Float(
+        string="Theoretical Food Cost %",
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups="boh_inventory.group_boh_manager",
+    )
+    food_cost_pct_actual = fields.Float(
+        string="Actual Food Cost %",
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups="boh_inventory.group_boh_manager",
+    )
+    waste_pct = fields.Float(
+        string="Waste %",
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups="boh_inventory.group_boh_manager",
+    )
+    variance_pct = fields.Float(
+        string="AvT Variance %",
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups="boh_inventory.group_boh_manager",
+    )
+    gross_margin_pct = fields.Float(
+        string="Gross Margin %",
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups="boh_inventory.group_boh_manager",
+    )
+    turnover_days = fields.Float(
+        string="Inventory Turnover (days)",
+        digits=(16, 1),
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups="boh_inventory.group_boh_manager",
+    )
+
+    @api.depends("warehouse_id", "date_from", "date_to")
+    def _compute_name(self):
+        for period in self:
+            period.name = "%s %s - %s" % (
+                period.warehouse_id.code or "",
+                period.date_from or "",
+                period.date_to or "",
+            )
+
+    @api.depends("date_from", "date_to")
+    def _compute_days(self):
+        for period in self:
+            if period.date_from and period.date_to:
+                period.days = (period.date_to - period.date_from).days + 1
+            else:
+                period.days = 0
+
+    def _compute_line_count(self):
+        counts = dict(
+            self.env["boh.store.period.line"]._read_group(
+                [("period_id", "in", self.ids)], ["period_id"], ["__count"]
+            )
+        )
+        for period in self:
+            period.line_count = counts.get(period, 0)
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for period in self:
+            if period.date_to < period.date_from:
+                raise ValidationError(
+                    self.env._(
+                        "Last Business Day: %(to)s is before the first business day %(from)s.",
+                        to=period.date_to,
+                        **{"from": period.date_from},
+                    )
+                )
+
+    def write(self, vals):
+        """A closed period keeps its figures; only its note changes."""
+        closed = self.filtered(lambda period: period.state == "closed")
+        if closed and any(
+            fname not in WRITABLE_WHEN_CLOSED and not fname.startswith("message_")
+            for fname in vals
+        ):
+            raise UserError(
+                self.env._(
+                    "Period %(periods)s is closed: its figures are frozen. Only its note "
+                    "can change.",
+                    periods=", ".join(closed.mapped("name")),
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed(self):
+        closed = self.filtered(lambda period: period.state == "closed")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "Period %(periods)s is closed and is kept as the record of its figures.",
+                    periods=", ".join(closed.mapped("name")),
+                )
+            )
+
+    def _check_manager(self, action):
+        if not (self.env.su or self.env.user.has_group("boh_inventory.group_boh_manager")):
+            raise AccessError(
+                self.env._("Only a BOH Manager can %(action)s a store period.", action=action)
+            )
+        self.check_access("write")
+
+    def action_compute(self):
+        """Work out the AvT lines, totals and KPIs of these open periods (BOH managers)."""
+        self._check_manager(self.env._("compute"))
+        closed = self.filtered(lambda period: period.state == "closed")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "Period %(periods)s is closed: its figures are frozen.",
+                    periods=", ".join(closed.mapped("name")),
+                )
+            )
+        self._compute_numbers()
+        return True
+
+    def action_close(self):
+        """Compute these periods one last time and freeze their figures (BOH managers)."""
+        self._check_manager(self.env._("close"))
+        periods = self.filtered(lambda period: period.state == "open")
+        periods.action_compute()
+        no_count = periods.filtered(lambda period: not period.closing_count_date)
+        if no_count:
+            raise UserError(
+                self.env._(
+                    "Period %(periods)s has no approved count in it: a period closes at an "
+                    "approved count. Approve the closing count first.",
+                    periods=", ".join(no_count.mapped("name")),
+                )
+            )
+        periods.write(
+            {"state": "closed", "closed_uid": self.env.uid, "closed_date": fields.Datetime.now()}
+        )
+        return True
+
+    def action_view_lines(self):
+        """The AvT of this period, the largest unexplained value first."""
+        self.check_access("read")
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "boh_inventory.action_boh_store_period_line"
+        )
+        action["domain"] = [("period_id", "=", self.id)]
+        action["context"] = {"search_default_group_by_nothing": 1}
+        action["name"] = self.env._("AvT %(period)s", period=self.name)
+        return action

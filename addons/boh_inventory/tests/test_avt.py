@@ -1,0 +1,240 @@
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
+
+from .common import BohRecipeCase
+
+
+@tagged("post_install", "-at_install")
+class TestAvt(BohRecipeCase):
+    """A week of beef at one store, computed by hand (as ``tests/core/test_numbers.py``):
+    opened with 10 kg, received 20 and returned 2, 5 in from another store and 3 out to it,
+    4 into production that gave 1 back, 1.5 kg spoiled (a loss), closed with 6 kg; the
+    sales' recipes took 16 kg. At 15.00 a kg."""
+
+    @classmethod
+    def setUpClass(cls):
+        """Long because it posts the week's counts and moves in the order they happened."""
+        super().setUpClass()
+        cls.company.boh_waste_approval_limit = 1000.0
+        Warehouse = cls.env["stock.warehouse"]
+        cls.store = Warehouse.create({"name": "Test AvT Store", "code": "TAVT"})
+        cls.other = Warehouse.create({"name": "Test AvT Other", "code": "TAVO"})
+        cls.stock = cls.store.lot_stock_id
+        cls.today = cls.store._boh_store_time()[cls.store.id].today
+        cls.production = cls.env["stock.location"].create(
+            {"name": "Test AvT Production", "usage": "production"}
+        )
+        supplier = cls.env.ref("stock.stock_location_suppliers")
+        cls.opening = cls._approved_count(cls.today - timedelta(days=1), 10.0)
+        for src, dst, qty in (
+            (supplier, cls.stock, 20.0),
+            (cls.stock, supplier, 2.0),
+            (cls.other.lot_stock_id, cls.stock, 5.0),
+            (cls.stock, cls.other.lot_stock_id, 3.0),
+            (cls.stock, cls.production, 4.0),
+            (cls.production, cls.stock, 1.0),
+        ):
+            cls._move(src, dst, qty)
+        spoiled = cls.env["boh.waste.reason"]._reason_of_kind(cls.company, "spoiled")
+        staff_meal = cls.env["boh.waste.reason"]._reason_of_kind(cls.company, "staff_meal")
+        for reason, qty in ((spoiled, 1.5), (staff_meal, 0.5)):
+            cls.env["boh.waste.entry"].create(
+                {
+                    "warehouse_id": cls.store.id,
+                    "product_id": cls.beef.id,
+                    "qty": qty,
+                    "uom_id": cls.kg.id,
+                    "reason_id": reason.id,
+                    "date": cls.today,
+                }
+            )
+        cls.closing = cls._approved_count(cls.today, 6.0)
+        cls.env["boh.sales.fact"].create(
+            [
+                {
+                    "warehouse_id": cls.store.id,
+                    "product_id": cls.burger_product.id,
+                    "date": cls.today,
+                    "qty": 40,
+                    "revenue": 1000.0,
+                    "covers": 50,
+                    "order_ref": "A",
+                }
+            ]
+        )
+        cls.manager = new_test_user(
+            cls.env, login="avt_manager", groups="boh_inventory.group_boh_manager"
+        )
+        cls.manager.boh_warehouse_ids = cls.store
+        cls.cook = new_test_user(cls.env, login="avt_cook", groups="boh_inventory.group_boh_user")
+        cls.cook.boh_warehouse_ids = cls.store
+        cls.stranger = new_test_user(
+            cls.env, login="avt_stranger", groups="boh_inventory.group_boh_manager"
+        )
+        cls.stranger.boh_warehouse_ids = cls.other
+
+    @classmethod
+    def _approved_count(cls, day, qty):
+        count = cls.env["boh.stock.count"].create(
+            {
+                "warehouse_id": cls.store.id,
+                "count_date": day,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "product_id": cls.beef.id,
+                            "location_id": cls.stock.id,
+                            "counted_qty": qty,
+                            "is_counted": True,
+                        }
+                    )
+                ],
+            }
+        )
+        count.action_approve()
+        return count
+
+    @classmethod
+    def _move(cls, src, dst, qty):
+        move = cls.env["stock.move"].create(
+            {
+                "name": "AvT test",
+                "product_id": cls.beef.id,
+                "product_uom": cls.kg.id,
+                "product_uom_qty": qty,
+                "location_id": src.id,
+                "location_dest_id": dst.id,
+            }
+        )
+        move._action_confirm()
+        move.quantity = qty
+        move.picked = True
+        move._action_done()
+        return move
+
+    def _depletion(self, store_ids, lo, hi):
+        return SQL(
+            "SELECT %s, %s, %s::date, 16.0::numeric, 0::numeric",
+            self.store.id,
+            self.beef.id,
+            self.today,
+        )
+
+    def _period(self, **vals):
+        return self.env["boh.store.period"].create(
+            {"warehouse_id": self.store.id, "date_from": self.today, "date_to": self.today, **vals}
+        )
+
+    def _computed(self, user=None):
+        period = self._period()
+        with patch.object(type(self.env["boh.store.period"]), "_avt_depletion_query", self._depletion):
+            period.with_user(user or self.manager).action_compute()
+        return period
+
+    def test_actual_usage_variance_and_waste_split_are_the_hand_computed_ones(self):
+        period = self._computed()
+        line = period.line_ids.filtered(lambda line: line.product_id == self.beef)
+        self.assertRecordValues(
+            line,
+            [
+                {
+                    "opening_qty": 10.0,
+                    "received_qty": 18.0,
+                    "transfer_in_qty": 5.0,
+                    "transfer_out_qty": 3.0,
+                    "production_consumed_qty": 4.0,
+                    "production_made_qty": 1.0,
+                    "closing_qty": 6.0,
+                    "actual_qty": 21.0,
+                    "theoretical_qty": 16.0,
+                    "variance_qty": 5.0,
+                    # the staff meal is no loss: it stays in the unexplained part
+                    "loss_waste_qty": 1.5,
+                    "unexplained_qty": 3.5,
+                    "actual_value": 315.0,
+                    "theoretical_value": 240.0,
+                    "variance_value": 75.0,
+                    "loss_waste_value": 22.5,
+                    "unexplained_value": 52.5,
+                    "has_opening": True,
+                    "has_closing": True,
+                    "rank": 1,
+                }
+            ],
+        )
+
+    def test_kpis_of_the_period_are_the_hand_computed_ones(self):
+        period = self._computed()
+        self.assertRecordValues(
+            period,
+            [
+                {
+                    "net_sales": 1000.0,
+                    "covers": 50,
+                    "orders": 1,
+                    "average_check": 1000.0,
+                    "theoretical_cost": 240.0,
+                    "actual_cost": 315.0,
+                    "food_cost_pct_theoretical": 24.0,
+                    "food_cost_pct_actual": 31.5,
+                    "waste_pct": 2.25,
+                    "variance_pct": 7.5,
+                    "gross_margin": 685.0,
+                    "opening_count_date": self.today - timedelta(days=1),
+                    "closing_count_date": self.today,
+                    "warning": False,
+                }
+            ],
+        )
+        # average inventory (150 + 90) / 2 over 315.00 of usage a day
+        self.assertAlmostEqual(period.turnover_days, 120.0 / 315.0, places=1)
+
+    def test_a_period_with_no_opening_count_says_so(self):
+        period = self._period(
+            date_from=self.today - timedelta(days=1), date_to=self.today - timedelta(days=1)
+        )
+        period.action_compute()
+        self.assertIn("No opening count", period.warning)
+        self.assertFalse(period.opening_count_date)
+
+    def test_drill_down_opens_the_moves_behind_the_line(self):
+        period = self._computed()
+        action = period.line_ids.with_user(self.manager).action_view_moves()
+        moves = self.env["stock.move"].search(action["domain"])
+        self.assertEqual(len(moves.filtered(lambda m: not m.is_inventory and not m.boh_waste_id)), 6)
+        self.assertTrue(moves.filtered("boh_waste_id"))
+
+    def test_a_closed_period_is_frozen(self):
+        period = self._computed()
+        with patch.object(type(self.env["boh.store.period"]), "_avt_depletion_query", self._depletion):
+            period.with_user(self.manager).action_close()
+        self.assertEqual(period.state, "closed")
+        with self.assertRaisesRegex(UserError, "is closed"):
+            period.with_user(self.manager).action_compute()
+        with self.assertRaisesRegex(UserError, "frozen"):
+            period.with_user(self.manager).date_to = self.today + timedelta(days=1)
+
+    def test_kitchen_sees_quantities_not_costs_and_cannot_compute(self):
+        period = self._computed()
+        line = period.line_ids.with_user(self.cook)
+        self.assertEqual(line.unexplained_qty, 3.5)
+        with self.assertRaises(AccessError):
+            line.read(["unexplained_value"])
+        with self.assertRaises(AccessError):
+            period.with_user(self.cook).action_compute()
+
+    def test_a_manager_of_another_store_sees_nothing_of_this_one(self):
+        period = self._computed()
+        self.assertFalse(
+            self.env["boh.store.period"].with_user(self.stranger).search([("id", "=", period.id)])
+        )
+        self.assertFalse(
+            self.env["boh.store.period.line"]
+            .with_user(self.stranger)
+            .search([("period_id", "=", period.id)])
+        )
