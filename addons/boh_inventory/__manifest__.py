@@ -30,6 +30,7 @@
         "views/boh_use_first_views.xml",
         "views/boh_change_log_views.xml",
         "views/boh_store_period_views.xml",
+        "views/boh_kpi_dashboard_views.xml",
         "views/boh_menus.xml",
         "views/boh_sales_fact_views.xml",
         "wizards/boh_integration_wizard_views.xml",
@@ -42,6 +43,9 @@
         "demo/boh_demo_counts.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "boh_inventory/static/src/kpi_dashboard/*",
+        ],
         "web.assets_tests": [
             "boh_inventory/static/tests/tours/**/*",
         ],

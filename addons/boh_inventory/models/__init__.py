@@ -29,3 +29,4 @@ from . import product_supplierinfo
 from . import boh_store_period
 from . import boh_store_period_avt
 from . import boh_store_period_line
+from . import boh_kpi_dashboard

@@ -64,6 +64,7 @@ MODEL_POLICY = {
     "boh.count.area.product": _managers("rwcu", kitchen="r"),
     "boh.use.first.report": _managers("r", kitchen="r"),
     "boh.change.log": _managers("r", kitchen="r"),  # written by the suite only
+    "boh.kpi.dashboard": {},  # an API: get_dashboard_data checks its caller
     "boh.store.period": _managers("rwcu", kitchen="r"),  # costs: manager-only fields
     "boh.store.period.line": _managers("r", kitchen="r"),  # written by the computation
     # boh_pos_bridge: what the feed records is read-only for everyone
@@ -171,6 +172,7 @@ METHOD_POLICY = {
     "boh.use.first.report.action_open": EVERY_BOH_USER,
     "boh.use.first.report.action_waste_expired": EVERY_BOH_USER,
     "boh.stock.review.action_mark_reviewed": MANAGERS,
+    "boh.kpi.dashboard.get_dashboard_data": MANAGERS,
     "boh.store.period.action_compute": MANAGERS,
     "boh.store.period.action_close": MANAGERS,
     "boh.store.period.action_view_lines": EVERY_BOH_USER,

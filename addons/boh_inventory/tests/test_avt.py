@@ -238,3 +238,19 @@ class TestAvt(BohRecipeCase):
             .with_user(self.stranger)
             .search([("period_id", "=", period.id)])
         )
+
+    def test_dashboard_shows_the_period_per_store_and_for_the_group(self):
+        self._computed()
+        data = self.env["boh.kpi.dashboard"].with_user(self.manager).get_dashboard_data(
+            self.today - timedelta(days=7), self.today
+        )
+        (store,) = [row for row in data["stores"] if row["id"] == self.store.id]
+        self.assertAlmostEqual(store["food_cost_pct_actual"], 31.5)
+        self.assertAlmostEqual(store["waste_pct"], 2.25)
+        self.assertAlmostEqual(data["group"]["net_sales"], 1000.0)
+        self.assertEqual(len(data["trend"]), 1)
+        self.assertIsInstance(data["slots"], list)
+
+    def test_kitchen_does_not_see_the_dashboard(self):
+        with self.assertRaises(AccessError):
+            self.env["boh.kpi.dashboard"].with_user(self.cook).get_dashboard_data()

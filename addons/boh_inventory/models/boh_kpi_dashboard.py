@@ -1,0 +1,108 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from boh_core.numbers.kpi import PeriodTotals, kpis
+
+#: Totals of ``boh.store.period`` that add up over stores and periods.
+SUMMED = (
+    "days",
+    "net_sales",
+    "covers",
+    "orders",
+    "theoretical_cost",
+    "actual_cost",
+    "loss_waste_value",
+    "variance_value",
+    "opening_value",
+    "closing_value",
+)
+
+
+class BohKpiDashboard(models.AbstractModel):
+    """The data of the KPI dashboard (the ``boh_inventory.kpi_dashboard`` client action).
+
+    The figures come from the computed store periods that end in the range asked for: per
+    store, for the group, and as a trend per period. Other modules add their figures by
+    extending :meth:`_boh_kpi_slots` (labour: sales per labour hour, labour cost %, prime
+    cost %; maintenance: open repairs, MTTR).
+    """
+
+    _name = "boh.kpi.dashboard"
+    _description = "KPI Dashboard"
+
+    @api.model
+    def get_dashboard_data(self, date_from=None, date_to=None):
+        """KPIs per store and for the group, the trend, and the modules' slots (managers)."""
+        if not (self.env.su or self.env.user.has_group("boh_inventory.group_boh_manager")):
+            raise AccessError(self.env._("Only a BOH Manager sees the KPI dashboard."))
+        date_to = fields.Date.to_date(date_to) or fields.Date.context_today(self)
+        date_from = fields.Date.to_date(date_from) or date_to - timedelta(days=83)
+        periods = self.env["boh.store.period"].search_fetch(
+            [("date_to", ">=", date_from), ("date_to", "<=", date_to), ("computed_date", "!=", False)],
+            ["warehouse_id", "date_from", "date_to", "currency_id", *SUMMED],
+            order="date_to, warehouse_id",
+        )
+        stores = periods.warehouse_id
+        by_store = {store.id: periods.filtered(lambda p, s=store: p.warehouse_id == s) for store in stores}
+        rows = [
+            {"id": store.id, "name": store.name, **_figures(by_store[store.id])}
+            for store in stores.sorted("name")
+        ]
+        return {
+            "date_from": fields.Date.to_string(date_from),
+            "date_to": fields.Date.to_string(date_to),
+            "currency": periods[:1].currency_id.symbol or self.env.company.currency_id.symbol,
+            "stores": rows,
+            "group": {"id": False, "name": self.env._("Group"), **_figures(periods)},
+            "trend": [
+                {
+                    "store": period.warehouse_id.name,
+                    "date_to": fields.Date.to_string(period.date_to),
+                    **_figures(period),
+                }
+                for period in periods
+            ],
+            "slots": self._boh_kpi_slots(stores, date_from, date_to),
+        }
+
+    @api.model
+    def _boh_kpi_slots(self, stores, date_from, date_to):
+        """Extension hook: figures other modules add to the dashboard.
+
+        Returns a list of ``{"key", "label", "unit", "group": value, "stores": {store id:
+        value}}``; ``unit`` is ``"pct"``, ``"money"``, ``"hours"`` or ``""``. Extend it and
+        add to ``super()``'s list.
+        """
+        return []
+
+
+def _figures(periods):
+    """The KPIs of the sum of these periods' totals (ratios of sums, not sums of ratios).
+
+    Inventory is a level, not a flow: each store's average inventory is the mean over its
+    periods, and the stores' averages add up; the days are the calendar days covered.
+    """
+    if not periods:
+        return {"net_sales": 0.0, "covers": 0}
+    sums = {name: sum(period[name] for period in periods) for name in SUMMED}
+    sums["days"] = (max(periods.mapped("date_to")) - min(periods.mapped("date_from"))).days + 1
+    inventory = 0.0
+    for store in periods.warehouse_id:
+        own = periods.filtered(lambda period, store=store: period.warehouse_id == store)
+        inventory += sum((p.opening_value + p.closing_value) / 2.0 for p in own) / len(own)
+    sums["opening_value"] = sums["closing_value"] = inventory
+    figures = kpis(PeriodTotals(**sums))
+    return {
+        "net_sales": figures.net_sales,
+        "covers": figures.covers,
+        "average_check": figures.average_check,
+        "food_cost_pct_theoretical": figures.food_cost_pct_theoretical,
+        "food_cost_pct_actual": figures.food_cost_pct_actual,
+        "waste_pct": figures.waste_pct,
+        "variance_pct": figures.variance_pct,
+        "gross_margin": figures.gross_margin,
+        "turnover_days": figures.inventory_turnover_days,
+        "actual_cost": sums["actual_cost"],
+    }
