@@ -40,12 +40,18 @@ class BohKpiDashboard(models.AbstractModel):
         date_to = fields.Date.to_date(date_to) or fields.Date.context_today(self)
         date_from = fields.Date.to_date(date_from) or date_to - timedelta(days=83)
         periods = self.env["boh.store.period"].search_fetch(
-            [("date_to", ">=", date_from), ("date_to", "<=", date_to), ("computed_date", "!=", False)],
+            [
+                ("date_to", ">=", date_from),
+                ("date_to", "<=", date_to),
+                ("computed_date", "!=", False),
+            ],
             ["warehouse_id", "date_from", "date_to", "currency_id", *SUMMED],
             order="date_to, warehouse_id",
         )
         stores = periods.warehouse_id
-        by_store = {store.id: periods.filtered(lambda p, s=store: p.warehouse_id == s) for store in stores}
+        by_store = {
+            store.id: periods.filtered(lambda p, s=store: p.warehouse_id == s) for store in stores
+        }
         rows = [
             {"id": store.id, "name": store.name, **_figures(by_store[store.id])}
             for store in stores.sorted("name")

@@ -74,10 +74,11 @@ class BohStorePeriod(models.Model):
         readonly=True, copy=False, groups="boh_inventory.group_boh_manager"
     )
     theoretical_cost = fields.Monetary(
-        string="Theoretical Cost", readonly=True, copy=False, groups="boh_inventory.group_boh_manager"
+        readonly=True,
+        copy=False,
+        groups="boh_inventory.group_boh_manager",
     )
     actual_cost = fields.Monetary(
-        string="Actual Cost",
         readonly=True,
         copy=False,
         groups="boh_inventory.group_boh_manager",
@@ -97,10 +98,16 @@ class BohStorePeriod(models.Model):
         string="Unexplained", readonly=True, copy=False, groups="boh_inventory.group_boh_manager"
     )
     opening_value = fields.Monetary(
-        string="Opening Inventory", readonly=True, copy=False, groups="boh_inventory.group_boh_manager"
+        string="Opening Inventory",
+        readonly=True,
+        copy=False,
+        groups="boh_inventory.group_boh_manager",
     )
     closing_value = fields.Monetary(
-        string="Closing Inventory", readonly=True, copy=False, groups="boh_inventory.group_boh_manager"
+        string="Closing Inventory",
+        readonly=True,
+        copy=False,
+        groups="boh_inventory.group_boh_manager",
     )
     gross_margin = fields.Monetary(
         readonly=True, copy=False, groups="boh_inventory.group_boh_manager"
@@ -157,11 +164,8 @@ class BohStorePeriod(models.Model):
     @api.depends("warehouse_id", "date_from", "date_to")
     def _compute_name(self):
         for period in self:
-            period.name = "%s %s - %s" % (
-                period.warehouse_id.code or "",
-                period.date_from or "",
-                period.date_to or "",
-            )
+            code = period.warehouse_id.code or ""
+            period.name = f"{code} {period.date_from or ''} - {period.date_to or ''}"
 
     @api.depends("date_from", "date_to")
     def _compute_days(self):
@@ -196,8 +200,7 @@ class BohStorePeriod(models.Model):
         """A closed period keeps its figures; only its note changes."""
         closed = self.filtered(lambda period: period.state == "closed")
         if closed and any(
-            fname not in WRITABLE_WHEN_CLOSED and not fname.startswith("message_")
-            for fname in vals
+            fname not in WRITABLE_WHEN_CLOSED and not fname.startswith("message_") for fname in vals
         ):
             raise UserError(
                 self.env._(

@@ -136,9 +136,7 @@ class BohStorePeriod(models.Model):
         dishes returned by guests took (a recorded loss). The POS bridge, which records
         that consumption, fills it; without it there is no theoretical usage.
         """
-        return SQL(
-            "SELECT NULL::int, NULL::int, NULL::date, 0::numeric, 0::numeric WHERE FALSE"
-        )
+        return SQL("SELECT NULL::int, NULL::int, NULL::date, 0::numeric, 0::numeric WHERE FALSE")
 
     def _period_params(self):
         stores = self.warehouse_id.sudo()._boh_store_time()
@@ -154,7 +152,6 @@ class BohStorePeriod(models.Model):
         """``{period id: {product id: {field: qty}}}`` and the count days, in few queries."""
         for model in ("stock.move", "boh.stock.count", "boh.stock.count.line", "boh.waste.line"):
             self.env[model].flush_model()
-        flows = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
         counts = {}
         count_params = {k: v for k, v in params.items() if k != "zones"}
         for period_id, product_id, is_opening, day, qty in self.env.execute_query(
@@ -162,9 +159,7 @@ class BohStorePeriod(models.Model):
         ):
             counts[(period_id, product_id, is_opening)] = (day, qty)
         daily = defaultdict(list)  # (period, product) -> [(day, field, qty)]
-        for period_id, product_id, day, *qtys in self.env.execute_query(
-            SQL(FLOWS_QUERY, **params)
-        ):
+        for period_id, product_id, day, *qtys in self.env.execute_query(SQL(FLOWS_QUERY, **params)):
             names = ("received", "transfers_in", "transfers_out", "production_consumed")
             for name, qty in zip((*names, "production_made"), qtys, strict=True):
                 if qty:
@@ -179,14 +174,10 @@ class BohStorePeriod(models.Model):
             by_store[period.warehouse_id.id].append(period)
         extra = [
             (row, "theoretical", "loss_waste")
-            for row in self.env.execute_query(
-                self._avt_depletion_query(list(by_store), lo, hi)
-            )
+            for row in self.env.execute_query(self._avt_depletion_query(list(by_store), lo, hi))
         ] + [
             ((*row, 0.0), "loss_waste", None)
-            for row in self.env.execute_query(
-                SQL(WASTE_QUERY, stores=list(by_store), lo=lo, hi=hi)
-            )
+            for row in self.env.execute_query(SQL(WASTE_QUERY, stores=list(by_store), lo=lo, hi=hi))
         ]
         for (store_id, product_id, day, qty, second), name, second_name in extra:
             for period in by_store[store_id]:

@@ -76,15 +76,11 @@ class BohStorePeriodLine(models.Model):
         string="Unexplained", digits="Product Unit of Measure", readonly=True
     )
     unit_cost = fields.Float(digits="Product Price", readonly=True, groups=MANAGER)
-    actual_value = fields.Monetary(string="Actual Value", readonly=True, groups=MANAGER)
-    theoretical_value = fields.Monetary(
-        string="Theoretical Value", readonly=True, groups=MANAGER
-    )
-    variance_value = fields.Monetary(string="Variance Value", readonly=True, groups=MANAGER)
-    loss_waste_value = fields.Monetary(string="Loss Waste Value", readonly=True, groups=MANAGER)
-    unexplained_value = fields.Monetary(
-        string="Unexplained Value", readonly=True, groups=MANAGER
-    )
+    actual_value = fields.Monetary(readonly=True, groups=MANAGER)
+    theoretical_value = fields.Monetary(readonly=True, groups=MANAGER)
+    variance_value = fields.Monetary(readonly=True, groups=MANAGER)
+    loss_waste_value = fields.Monetary(readonly=True, groups=MANAGER)
+    unexplained_value = fields.Monetary(readonly=True, groups=MANAGER)
 
     def action_view_moves(self):
         """The done stock moves of this ingredient at this store between its two counts."""

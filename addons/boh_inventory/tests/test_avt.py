@@ -132,7 +132,9 @@ class TestAvt(BohRecipeCase):
 
     def _computed(self, user=None):
         period = self._period()
-        with patch.object(type(self.env["boh.store.period"]), "_avt_depletion_query", self._depletion):
+        with patch.object(
+            type(self.env["boh.store.period"]), "_avt_depletion_query", self._depletion
+        ):
             period.with_user(user or self.manager).action_compute()
         return period
 
@@ -206,12 +208,16 @@ class TestAvt(BohRecipeCase):
         period = self._computed()
         action = period.line_ids.with_user(self.manager).action_view_moves()
         moves = self.env["stock.move"].search(action["domain"])
-        self.assertEqual(len(moves.filtered(lambda m: not m.is_inventory and not m.boh_waste_id)), 6)
+        self.assertEqual(
+            len(moves.filtered(lambda m: not m.is_inventory and not m.boh_waste_id)), 6
+        )
         self.assertTrue(moves.filtered("boh_waste_id"))
 
     def test_a_closed_period_is_frozen(self):
         period = self._computed()
-        with patch.object(type(self.env["boh.store.period"]), "_avt_depletion_query", self._depletion):
+        with patch.object(
+            type(self.env["boh.store.period"]), "_avt_depletion_query", self._depletion
+        ):
             period.with_user(self.manager).action_close()
         self.assertEqual(period.state, "closed")
         with self.assertRaisesRegex(UserError, "is closed"):
@@ -241,8 +247,10 @@ class TestAvt(BohRecipeCase):
 
     def test_dashboard_shows_the_period_per_store_and_for_the_group(self):
         self._computed()
-        data = self.env["boh.kpi.dashboard"].with_user(self.manager).get_dashboard_data(
-            self.today - timedelta(days=7), self.today
+        data = (
+            self.env["boh.kpi.dashboard"]
+            .with_user(self.manager)
+            .get_dashboard_data(self.today - timedelta(days=7), self.today)
         )
         (store,) = [row for row in data["stores"] if row["id"] == self.store.id]
         self.assertAlmostEqual(store["food_cost_pct_actual"], 31.5)
