@@ -222,16 +222,14 @@ class BohStorePeriod(models.Model):
                 )
             )
 
-    def _check_manager(self, action):
+    def _check_manager(self, message):
         if not (self.env.su or self.env.user.has_group("boh_inventory.group_boh_manager")):
-            raise AccessError(
-                self.env._("Only a BOH Manager can %(action)s a store period.", action=action)
-            )
+            raise AccessError(message)
         self.check_access("write")
 
     def action_compute(self):
         """Work out the AvT lines, totals and KPIs of these open periods (BOH managers)."""
-        self._check_manager(self.env._("compute"))
+        self._check_manager(self.env._("Only a BOH Manager can compute a store period."))
         closed = self.filtered(lambda period: period.state == "closed")
         if closed:
             raise UserError(
@@ -245,7 +243,7 @@ class BohStorePeriod(models.Model):
 
     def action_close(self):
         """Compute these periods one last time and freeze their figures (BOH managers)."""
-        self._check_manager(self.env._("close"))
+        self._check_manager(self.env._("Only a BOH Manager can close a store period."))
         periods = self.filtered(lambda period: period.state == "open")
         periods.action_compute()
         no_count = periods.filtered(lambda period: not period.closing_count_date)
