@@ -3,14 +3,13 @@ from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL
 
 from .common import BohRecipeCase
 
 
-@tagged("post_install", "-at_install")
-class TestAvt(BohRecipeCase):
+class AvtWorld(BohRecipeCase):
     """A week of beef at one store, computed by hand (as ``tests/core/test_numbers.py``):
     opened with 10 kg, received 20 and returned 2, 5 in from another store and 3 out to it,
     4 into production that gave 1 back, 1.5 kg spoiled (a loss), closed with 6 kg; the
@@ -138,6 +137,10 @@ class TestAvt(BohRecipeCase):
             period.with_user(user or self.manager).action_compute()
         return period
 
+
+
+@tagged("post_install", "-at_install")
+class TestAvt(AvtWorld):
     def test_actual_usage_variance_and_waste_split_are_the_hand_computed_ones(self):
         period = self._computed()
         line = period.line_ids.filtered(lambda line: line.product_id == self.beef)
@@ -262,3 +265,11 @@ class TestAvt(BohRecipeCase):
     def test_kitchen_does_not_see_the_dashboard(self):
         with self.assertRaises(AccessError):
             self.env["boh.kpi.dashboard"].with_user(self.cook).get_dashboard_data()
+
+
+@tagged("post_install", "-at_install")
+class TestAvtTour(AvtWorld, HttpCase):
+    def test_manager_drills_down_from_the_dashboard_to_the_moves(self):
+        """The dashboard shows the store; its periods, the AvT lines, then the moves."""
+        self._computed()
+        self.start_tour("/odoo", "boh_avt_drill_down_tour", login="avt_manager")
