@@ -17,14 +17,6 @@ from boh_core.errors import BohError
 
 FAIR_SHARE_FACTOR = 0.7
 
-#: What each quadrant suggests, for the report.
-SUGGESTIONS = {
-    "star": "Keep: protect its quality and place, and test a small price rise.",
-    "plowhorse": "Popular but thin: raise the price a little or lower the cost of its recipe.",
-    "puzzle": "Profitable but rarely ordered: move it up the menu, rename it, have staff push it.",
-    "dog": "Neither: take it off the menu or rework it.",
-}
-
 
 @dataclass(frozen=True)
 class MenuItemSales:

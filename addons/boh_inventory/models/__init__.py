@@ -30,3 +30,4 @@ from . import boh_store_period
 from . import boh_store_period_avt
 from . import boh_store_period_line
 from . import boh_kpi_dashboard
+from . import boh_menu_engineering_line

@@ -52,6 +52,9 @@ class BohStorePeriod(models.Model):
     line_ids = fields.One2many(
         "boh.store.period.line", "period_id", string="Ingredients", readonly=True
     )
+    menu_line_ids = fields.One2many(
+        "boh.menu.engineering.line", "period_id", string="Menu Engineering", readonly=True
+    )
     line_count = fields.Integer(compute="_compute_line_count", string="Ingredients Counted")
     opening_count_date = fields.Date(
         readonly=True,
@@ -259,6 +262,18 @@ class BohStorePeriod(models.Model):
             {"state": "closed", "closed_uid": self.env.uid, "closed_date": fields.Datetime.now()}
         )
         return True
+
+    def action_view_menu_engineering(self):
+        """Menu engineering of this period: each menu item's quadrant in its category."""
+        self.env["boh.menu.engineering.line"].check_access("read")
+        self.check_access("read")
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "boh_inventory.action_boh_menu_engineering_line"
+        )
+        action["domain"] = [("period_id", "=", self.id)]
+        action["name"] = self.env._("Menu Engineering %(period)s", period=self.name)
+        return action
 
     def action_view_lines(self):
         """The AvT of this period, the largest unexplained value first."""

@@ -232,6 +232,9 @@ class BohStorePeriod(models.Model):
                 meta.append((product_id, opening, closing))
             line_vals[period.id] = (flows_list, meta)
         self._write_numbers(line_vals, sales)
+        self.env["boh.menu.engineering.line"]._compute_for_periods(
+            self, {k: v for k, v in params.items() if k != "zones"}
+        )
 
     def _unit_costs(self, product_ids):
         """``{(company id, product id): cost}`` of these products in the periods' companies."""

@@ -64,7 +64,10 @@ MODEL_POLICY = {
     "boh.count.area.product": _managers("rwcu", kitchen="r"),
     "boh.use.first.report": _managers("r", kitchen="r"),
     "boh.change.log": _managers("r", kitchen="r"),  # written by the suite only
-    "boh.kpi.dashboard": {},  # an API: get_dashboard_data checks its caller
+    "boh.kpi.dashboard": {},
+    "boh.menu.engineering.line": _managers(
+        "r"
+    ),  # margins: managers only  # an API: get_dashboard_data checks its caller
     "boh.store.period": _managers("rwcu", kitchen="r"),  # costs: manager-only fields
     "boh.store.period.line": _managers("r", kitchen="r"),  # written by the computation
     # boh_pos_bridge: what the feed records is read-only for everyone
@@ -176,6 +179,7 @@ METHOD_POLICY = {
     "boh.store.period.action_compute": MANAGERS,
     "boh.store.period.action_close": MANAGERS,
     "boh.store.period.action_view_lines": EVERY_BOH_USER,
+    "boh.store.period.action_view_menu_engineering": MANAGERS,
     "boh.store.period.line.action_view_moves": EVERY_BOH_USER,
     "maintenance.equipment.action_boh_print_labels": MANAGERS,
     "maintenance.equipment.action_boh_revoke_label": MANAGERS,

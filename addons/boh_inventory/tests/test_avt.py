@@ -138,7 +138,6 @@ class AvtWorld(BohRecipeCase):
         return period
 
 
-
 @tagged("post_install", "-at_install")
 class TestAvt(AvtWorld):
     def test_actual_usage_variance_and_waste_split_are_the_hand_computed_ones(self):
@@ -265,6 +264,29 @@ class TestAvt(AvtWorld):
     def test_kitchen_does_not_see_the_dashboard(self):
         with self.assertRaises(AccessError):
             self.env["boh.kpi.dashboard"].with_user(self.cook).get_dashboard_data()
+
+    def test_menu_engineering_places_items_within_their_category(self):
+        self.env["boh.sales.fact"].create(
+            {
+                "warehouse_id": self.store.id,
+                "product_id": self.pizza_product.id,
+                "date": self.today,
+                "qty": 5,
+                "revenue": 50.0,
+            }
+        )
+        period = self._computed()
+        lines = {line.product_id: line for line in period.menu_line_ids}
+        burger, pizza = lines[self.burger_product], lines[self.pizza_product]
+        # 40 burgers and 5 pizzas: mix 88.9% and 11.1% against 70% of a half share (35%)
+        self.assertAlmostEqual(burger.menu_mix_pct, 100.0 * 40 / 45, places=1)
+        self.assertAlmostEqual(burger.mix_threshold_pct, 35.0)
+        self.assertAlmostEqual(burger.unit_margin, 25.0 - self.burger.portion_cost, places=2)
+        self.assertAlmostEqual(pizza.unit_margin, 10.0 - self.pizza.portion_cost, places=2)
+        self.assertEqual(burger.quadrant, "star")
+        self.assertEqual(pizza.quadrant, "dog")
+        with self.assertRaises(AccessError):
+            self.env["boh.menu.engineering.line"].with_user(self.cook).search([])
 
 
 @tagged("post_install", "-at_install")
