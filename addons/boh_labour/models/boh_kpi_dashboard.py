@@ -19,10 +19,14 @@ class BohKpiDashboard(models.AbstractModel):
             ["warehouse_id"],
             ["sales:sum", "food_cost:sum", "labour_hours:sum", "labour_cost:sum"],
         )
-        per_store = {store.id: values for store, *values in groups}
+        # a store with no labour hours recorded has no labour figures (not 0 %), and stays out
+        # of the group's
+        per_store = {store.id: values for store, *values in groups if values[2]}
         group = [sum(values[i] for values in per_store.values()) for i in range(4)]
 
         def ratios(sales, food_cost, hours, labour_cost):
+            if not hours:
+                return (None, None, None)
             return (
                 sales / hours if hours else None,
                 pct(labour_cost, sales),

@@ -27,7 +27,8 @@ class BohKpiDashboard(models.AbstractModel):
                 hi=date_to,
             )
         )
-        open_repairs = {store_id: count for store_id, count, _mttr in rows}
+        open_repairs = dict.fromkeys(stores.ids, 0)
+        open_repairs.update({store_id: count for store_id, count, _mttr in rows})
         mttr = {store_id: float(hours) for store_id, _c, hours in rows if hours is not None}
         slots += [
             {
