@@ -59,7 +59,7 @@ class BohMenuEngineeringLine(models.Model):
     unit_margin = fields.Monetary(
         string="Contribution Margin", readonly=True, aggregator="avg", help="Net price - food cost."
     )
-    total_margin = fields.Monetary(string="Total Margin", readonly=True)
+    total_margin = fields.Monetary(readonly=True)
     category_avg_margin = fields.Monetary(
         string="Category Average Margin",
         readonly=True,
