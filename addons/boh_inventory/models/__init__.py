@@ -31,3 +31,5 @@ from . import boh_store_period_avt
 from . import boh_store_period_line
 from . import boh_kpi_dashboard
 from . import boh_menu_engineering_line
+from . import boh_stock_count_period
+from . import boh_waste_entry_period

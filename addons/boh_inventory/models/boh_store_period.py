@@ -68,6 +68,13 @@ class BohStorePeriod(models.Model):
         help="The latest business day of the period with an approved count of this store.",
     )
     warning = fields.Text(readonly=True, copy=False)
+    late_sales_value = fields.Monetary(
+        string="Late Sales",
+        compute="_compute_late_sales_value",
+        groups="boh_inventory.group_boh_manager",
+        help="Net sales of the period's days posted after it was closed (sales are never "
+        "refused): the current net sales less the frozen figure.",
+    )
     note = fields.Text()
     # totals and KPIs: costs and margins, for BOH managers only
     net_sales = fields.Monetary(readonly=True, copy=False, groups="boh_inventory.group_boh_manager")
@@ -187,6 +194,25 @@ class BohStorePeriod(models.Model):
         for period in self:
             period.line_count = counts.get(period, 0)
 
+    def _compute_late_sales_value(self):
+        closed = self.filtered(lambda period: period.state == "closed")
+        (self - closed).late_sales_value = 0.0
+        if not closed:
+            return
+        facts = self.env["boh.sales.fact"].sudo()
+        for period in closed:
+            # one grouped read per closed period shown (a form, a short list)
+            ((revenue,),) = facts._read_group(
+                [
+                    ("warehouse_id", "=", period.warehouse_id.id),
+                    ("date", ">=", period.date_from),
+                    ("date", "<=", period.date_to),
+                ],
+                [],
+                ["revenue:sum"],
+            )
+            period.late_sales_value = period.currency_id.round((revenue or 0.0) - period.net_sales)
+
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
         for period in self:
@@ -229,6 +255,40 @@ class BohStorePeriod(models.Model):
         if not (self.env.su or self.env.user.has_group("boh_inventory.group_boh_manager")):
             raise AccessError(message)
         self.check_access("write")
+
+    @api.model
+    def _check_open_days(self, store_days, what):
+        """Refuse ``what`` on any ``(store, day)`` of ``store_days`` that a closed period
+        covers, naming the period (one search for all)."""
+        store_days = [(store, day) for store, day in store_days if store and day]
+        if not store_days:
+            return
+        closed = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("state", "=", "closed"),
+                    ("warehouse_id", "in", list({store.id for store, _day in store_days})),
+                    ("date_from", "<=", max(day for _store, day in store_days)),
+                    ("date_to", ">=", min(day for _store, day in store_days)),
+                ]
+            )
+        )
+        for store, day in store_days:
+            for period in closed:
+                if period.warehouse_id == store and period.date_from <= day <= period.date_to:
+                    raise UserError(
+                        self.env._(
+                            "%(what)s of %(store)s on %(day)s: the store period %(period)s is "
+                            "closed and its figures are frozen. Ask a BOH manager to record it "
+                            "on a day of an open period.",
+                            what=what,
+                            store=store.display_name,
+                            day=day,
+                            period=period.name,
+                        )
+                    )
 
     def action_compute(self):
         """Work out the AvT lines, totals and KPIs of these open periods (BOH managers)."""

@@ -227,6 +227,40 @@ class TestAvt(AvtWorld):
         with self.assertRaisesRegex(UserError, "frozen"):
             period.with_user(self.manager).date_to = self.today + timedelta(days=1)
 
+    def test_a_closed_period_refuses_counts_and_waste_and_shows_late_sales(self):
+        period = self._computed()
+        with patch.object(
+            type(self.env["boh.store.period"]), "_avt_depletion_query", self._depletion
+        ):
+            period.with_user(self.manager).action_close()
+        spoiled = self.env["boh.waste.reason"]._reason_of_kind(self.company, "spoiled")
+        with self.assertRaisesRegex(UserError, "Waste entry of Test AvT Store on .* is closed"):
+            self.env["boh.waste.entry"].create(
+                {
+                    "warehouse_id": self.store.id,
+                    "product_id": self.beef.id,
+                    "qty": 1.0,
+                    "uom_id": self.kg.id,
+                    "reason_id": spoiled.id,
+                    "date": self.today,
+                }
+            )
+        with self.assertRaisesRegex(UserError, "Stock count of Test AvT Store"):
+            self._approved_count(self.today, 5.0)
+        self.assertEqual(period.late_sales_value, 0.0)
+        self.env["boh.sales.fact"].create(
+            {
+                "warehouse_id": self.store.id,
+                "product_id": self.burger_product.id,
+                "date": self.today,
+                "qty": 1,
+                "revenue": 25.0,
+            }
+        )
+        period.invalidate_recordset(["late_sales_value"])
+        self.assertEqual(period.late_sales_value, 25.0)
+        self.assertEqual(period.net_sales, 1000.0)  # frozen
+
     def test_kitchen_sees_quantities_not_costs_and_cannot_compute(self):
         period = self._computed()
         line = period.line_ids.with_user(self.cook)
