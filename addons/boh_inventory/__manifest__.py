@@ -8,7 +8,7 @@
     "author": "BOH Suite developers",
     "website": "https://github.com/boh-suite/boh-suite",
     "license": "LGPL-3",
-    "depends": ["stock", "purchase", "product_expiry"],
+    "depends": ["stock", "purchase", "purchase_stock", "product_expiry"],
     "external_dependencies": {"python": ["boh_core"]},
     "data": [
         "security/boh_security.xml",
@@ -31,6 +31,7 @@
         "views/boh_change_log_views.xml",
         "views/boh_store_period_views.xml",
         "views/boh_kpi_dashboard_views.xml",
+        "views/boh_supplier_scorecard_views.xml",
         "views/boh_menus.xml",
         "views/boh_sales_fact_views.xml",
         "wizards/boh_integration_wizard_views.xml",

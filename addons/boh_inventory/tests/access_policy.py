@@ -65,6 +65,7 @@ MODEL_POLICY = {
     "boh.use.first.report": _managers("r", kitchen="r"),
     "boh.change.log": _managers("r", kitchen="r"),  # written by the suite only
     "boh.kpi.dashboard": {},
+    "boh.supplier.scorecard": _managers("r"),
     "boh.menu.engineering.line": _managers(
         "r"
     ),  # margins: managers only  # an API: get_dashboard_data checks its caller
