@@ -2,8 +2,10 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 from boh_core.numbers.kpi import PeriodTotals, kpis
+from boh_core.numbers.menu_engineering import MenuItemSales, classify
 
 #: Totals of ``boh.store.period`` that add up over stores and periods.
 SUMMED = (
@@ -71,7 +73,64 @@ class BohKpiDashboard(models.AbstractModel):
                 for period in periods
             ],
             "slots": self._boh_kpi_slots(stores, date_from, date_to),
+            "menu": self._group_menu_engineering(stores, date_from, date_to),
         }
+
+    @api.model
+    def _group_menu_engineering(self, stores, date_from, date_to):
+        """Menu engineering of these stores together over the range, per menu category:
+        ``[{"name", "category", "menu_mix_pct", "unit_margin", "quadrant"}]``."""
+        if not stores:
+            return []
+        self.env["boh.sales.fact"].flush_model()
+        self.env["boh.recipe"].flush_model(["portion_cost", "product_id", "company_id", "active"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT f.product_id, pt.categ_id, SUM(f.qty), SUM(f.revenue),
+                       SUM(f.qty * COALESCE(
+                           (SELECT r.portion_cost FROM boh_recipe r
+                             WHERE r.product_id = f.product_id AND r.company_id = f.company_id
+                               AND r.active ORDER BY r.id LIMIT 1), 0))
+                  FROM boh_sales_fact f
+                  JOIN product_product pp ON pp.id = f.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE f.warehouse_id = ANY(%(stores)s) AND f.date BETWEEN %(lo)s AND %(hi)s
+                   AND NOT COALESCE(f.is_component, FALSE)
+                 GROUP BY f.product_id, pt.categ_id
+                """,
+                stores=stores.ids,
+                lo=date_from,
+                hi=date_to,
+            )
+        )
+        items = [
+            MenuItemSales(
+                key=product_id,
+                category=categ_id,
+                qty=float(qty or 0.0),
+                revenue=float(revenue or 0.0),
+                unit_cost=float(cost or 0.0) / float(qty) if qty else 0.0,
+            )
+            for product_id, categ_id, qty, revenue, cost in rows
+        ]
+        classes = classify(items)
+        products = self.env["product.product"].browse([c.key for c in classes])
+        categories = self.env["product.category"].browse(
+            {c.category for c in classes if c.category}
+        )
+        names = dict(zip(products.ids, products.mapped("display_name"), strict=True))
+        categ_names = dict(zip(categories.ids, categories.mapped("display_name"), strict=True))
+        return [
+            {
+                "name": names[c.key],
+                "category": categ_names.get(c.category, ""),
+                "menu_mix_pct": c.menu_mix_pct,
+                "unit_margin": c.unit_margin,
+                "quadrant": c.quadrant,
+            }
+            for c in classes
+        ]
 
     @api.model
     def _boh_kpi_slots(self, stores, date_from, date_to):

@@ -1,10 +1,24 @@
 /** @odoo-module **/
-import { Component, onMounted, onWillStart, onWillUnmount, useRef, useState } from "@odoo/owl";
+import {
+    Component,
+    onMounted,
+    onPatched,
+    onWillStart,
+    onWillUnmount,
+    useRef,
+    useState,
+} from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 
+const QUADRANT_COLORS = {
+    star: "#2ca02c",
+    plowhorse: "#ff7f0e",
+    puzzle: "#1f77b4",
+    dog: "#d62728",
+};
 const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"];
 
 /**
@@ -19,15 +33,18 @@ export class KpiDashboard extends Component {
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
-        this.state = useState({ data: null, dateFrom: "", dateTo: "" });
+        this.state = useState({ data: null, dateFrom: "", dateTo: "", category: "" });
         this.trendRef = useRef("trend");
         this.salesRef = useRef("sales");
+        this.menuRef = useRef("menu");
         this.charts = [];
         onWillStart(async () => {
             await loadBundle("web.chartjs_lib");
             await this.load();
         });
         onMounted(() => this.draw());
+        // new data or another menu category: the canvases are redrawn once the DOM has them
+        onPatched(() => this.draw());
         onWillUnmount(() => this.destroyCharts());
     }
 
@@ -37,13 +54,33 @@ export class KpiDashboard extends Component {
             date_to: this.state.dateTo || false,
         });
         this.state.data = data;
+        if (!this.categories.includes(this.state.category)) {
+            this.state.category = this.categories[0] || "";
+        }
         this.state.dateFrom = data.date_from;
         this.state.dateTo = data.date_to;
     }
 
     async reload() {
         await this.load();
-        this.draw();
+    }
+
+    get categories() {
+        const menu = (this.state.data && this.state.data.menu) || [];
+        return [...new Set(menu.map((item) => item.category))].sort();
+    }
+
+    selectCategory(ev) {
+        this.state.category = ev.target.value;
+    }
+
+    get quadrantLabels() {
+        return {
+            star: _t("Star"),
+            plowhorse: _t("Plowhorse"),
+            puzzle: _t("Puzzle"),
+            dog: _t("Dog"),
+        };
     }
 
     get kpis() {
@@ -153,6 +190,44 @@ export class KpiDashboard extends Component {
                 options: {
                     maintainAspectRatio: false,
                     plugins: { title: { display: true, text: _t("Stores side by side") } },
+                },
+            })
+        );
+        this.drawMenu();
+    }
+
+    drawMenu() {
+        if (!this.menuRef.el) {
+            return;
+        }
+        const items = this.state.data.menu.filter((item) => item.category === this.state.category);
+        const labels = this.quadrantLabels;
+        const datasets = Object.keys(QUADRANT_COLORS).map((quadrant) => ({
+            label: labels[quadrant],
+            backgroundColor: QUADRANT_COLORS[quadrant],
+            data: items
+                .filter((item) => item.quadrant === quadrant)
+                .map((item) => ({ x: item.menu_mix_pct, y: item.unit_margin, name: item.name })),
+        }));
+        this.charts.push(
+            new Chart(this.menuRef.el, {
+                type: "scatter",
+                data: { datasets },
+                options: {
+                    maintainAspectRatio: false,
+                    plugins: {
+                        title: { display: true, text: _t("Menu engineering (menu mix % x margin)") },
+                        tooltip: {
+                            callbacks: {
+                                label: (ctx) =>
+                                    `${ctx.raw.name}: ${ctx.raw.x.toFixed(1)} %, ${ctx.raw.y.toFixed(2)}`,
+                            },
+                        },
+                    },
+                    scales: {
+                        x: { title: { display: true, text: _t("Menu mix %") } },
+                        y: { title: { display: true, text: _t("Contribution margin") } },
+                    },
                 },
             })
         );
