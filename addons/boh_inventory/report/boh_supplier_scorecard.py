@@ -71,6 +71,7 @@ class BohSupplierScorecard(models.Model):
 
     @property
     def _table_query(self):
+        """Long because it is the report's SQL view."""
         return SQL(
             """
             WITH lines AS (
