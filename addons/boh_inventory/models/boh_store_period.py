@@ -68,6 +68,19 @@ class BohStorePeriod(models.Model):
         help="The latest business day of the period with an approved count of this store.",
     )
     warning = fields.Text(readonly=True, copy=False)
+    no_recipe_item_count = fields.Integer(
+        string="Items Sold without Recipe",
+        readonly=True,
+        copy=False,
+        help="Menu items sold in the period that have no recipe: their usage is not in the "
+        "theoretical usage (it is not dropped: it shows as unexplained).",
+    )
+    no_recipe_revenue = fields.Monetary(
+        string="Sales without Recipe",
+        readonly=True,
+        copy=False,
+        groups="boh_inventory.group_boh_manager",
+    )
     late_sales_value = fields.Monetary(
         string="Late Sales",
         compute="_compute_late_sales_value",

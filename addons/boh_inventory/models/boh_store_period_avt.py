@@ -116,10 +116,17 @@ SELECT wl.warehouse_id, wl.product_id, wl.date, SUM(wl.qty)
 
 SALES_QUERY = """
 SELECT p.period_id, SUM(f.revenue), SUM(f.covers),
-       COUNT(DISTINCT (f.source, f.order_ref)) FILTER (WHERE f.order_ref IS NOT NULL)
+       COUNT(DISTINCT (f.source, f.order_ref)) FILTER (WHERE f.order_ref IS NOT NULL),
+       COUNT(DISTINCT f.product_id) FILTER (WHERE NOT r.has_recipe),
+       SUM(f.revenue) FILTER (WHERE NOT r.has_recipe)
   FROM unnest(%(periods)s::int[], %(stores)s::int[], %(starts)s::date[], %(ends)s::date[])
        AS p(period_id, wh, dfrom, dto)
   JOIN boh_sales_fact f ON f.warehouse_id = p.wh AND f.date BETWEEN p.dfrom AND p.dto
+ CROSS JOIN LATERAL (
+       SELECT EXISTS (SELECT 1 FROM boh_recipe r
+                       WHERE r.product_id = f.product_id AND r.company_id = f.company_id
+                         AND r.active) AS has_recipe
+       ) r
  GROUP BY p.period_id
 """
 
@@ -273,7 +280,9 @@ class BohStorePeriod(models.Model):
                     )
                 )
             complete = [r for r in results if r.complete]
-            revenue, covers, orders = sales.get(period.id, (0.0, 0, 0))
+            revenue, covers, orders, no_recipe_items, no_recipe_revenue = sales.get(
+                period.id, (0.0, 0, 0, 0, 0.0)
+            )
             totals = PeriodTotals(
                 days=period.days,
                 net_sales=float(revenue or 0.0),
@@ -292,12 +301,14 @@ class BohStorePeriod(models.Model):
                 {
                     "line_ids": commands,
                     "computed_date": fields.Datetime.now(),
-                    **period._count_dates(meta),
+                    **period._count_dates(meta, no_recipe_items or 0),
+                    "no_recipe_revenue": float(no_recipe_revenue or 0.0),
+                    "no_recipe_item_count": no_recipe_items or 0,
                     **_total_values(totals, figures, complete),
                 }
             )
 
-    def _count_dates(self, meta):
+    def _count_dates(self, meta, no_recipe_items=0):
         """Opening and closing count days of the period, and what is missing, in words."""
         openings = [opening[0] for _p, opening, _c in meta if opening]
         closings = [closing[0] for _p, _o, closing in meta if closing]
@@ -329,6 +340,15 @@ class BohStorePeriod(models.Model):
                     "%(count)s ingredients lack an opening or closing count: their actual "
                     "usage is taken as theoretical.",
                     count=missing,
+                )
+            )
+        if no_recipe_items:
+            warnings.append(
+                self.env._(
+                    "%(count)s menu items were sold without a recipe: their ingredients are not "
+                    "in the theoretical usage, so what they used shows as unexplained. Give them "
+                    "a recipe (Back of House > Recipes).",
+                    count=no_recipe_items,
                 )
             )
         return {

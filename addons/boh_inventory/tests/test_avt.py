@@ -261,6 +261,25 @@ class TestAvt(AvtWorld):
         self.assertEqual(period.late_sales_value, 25.0)
         self.assertEqual(period.net_sales, 1000.0)  # frozen
 
+    def test_a_dish_sold_without_recipe_is_reported_not_dropped(self):
+        special = self.env["product.product"].create(
+            {"name": "Test Special of the Day", "boh_kind": "menu", "list_price": 30.0}
+        )
+        self.env["boh.sales.fact"].create(
+            {
+                "warehouse_id": self.store.id,
+                "product_id": special.id,
+                "date": self.today,
+                "qty": 1,
+                "revenue": 30.0,
+            }
+        )
+        period = self._computed()
+        self.assertEqual(period.no_recipe_item_count, 1)
+        self.assertEqual(period.no_recipe_revenue, 30.0)
+        self.assertEqual(period.net_sales, 1030.0)
+        self.assertIn("1 menu items were sold without a recipe", period.warning)
+
     def test_kitchen_sees_quantities_not_costs_and_cannot_compute(self):
         period = self._computed()
         line = period.line_ids.with_user(self.cook)
