@@ -27,6 +27,14 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.boh_use_first_days", readonly=False, string="Use First Within (days)"
     )
 
+    boh_cost_alert_points = fields.Float(
+        string="Cost Alert (points)",
+        config_parameter="boh_inventory.cost_alert_points",
+        default=2.0,
+        help="A price change that moves a menu item's food cost % by at least this many "
+        "points notifies the BOH managers and the user who changed the price.",
+    )
+
     def set_values(self):
         """Re-cost the company's recipes: the basis or the default target may have changed.
 
