@@ -419,14 +419,24 @@ class BohDemoLoader(models.AbstractModel):
             self.env["boh.stock.count"].create(counts).action_approve()
 
     def _store_periods(self, stores, sunday):
-        """The week that ``sunday``'s count closes, computed for every store (AvT, KPIs)."""
-        periods = self.env["boh.store.period"].create(
+        """The week that ``sunday``'s count closes, computed for every store (AvT, KPIs);
+        a week already there is computed again, not doubled."""
+        Period = self.env["boh.store.period"]
+        monday = sunday - timedelta(6)
+        periods = Period.search(
             [
-                {"warehouse_id": store.id, "date_from": sunday - timedelta(6), "date_to": sunday}
-                for store in stores
+                ("warehouse_id", "in", stores.ids),
+                ("date_from", "=", monday),
+                ("date_to", "=", sunday),
             ]
         )
-        periods.action_compute()
+        periods |= Period.create(
+            [
+                {"warehouse_id": store.id, "date_from": monday, "date_to": sunday}
+                for store in stores - periods.warehouse_id
+            ]
+        )
+        periods.filtered(lambda period: period.state == "open").action_compute()
 
     # ------------------------------------------------------------------ equipment, staff
     def _equipment(self, company, group, sim):
