@@ -3,12 +3,33 @@ from odoo.tools import SQL
 
 from boh_core.numbers.menu_engineering import MenuItemSales, classify
 
+from ..tools.bulk import bulk_insert
+
 QUADRANTS = [
     ("star", "Star"),
     ("plowhorse", "Plowhorse"),
     ("puzzle", "Puzzle"),
     ("dog", "Dog"),
 ]
+
+#: Columns ``_compute_for_periods`` writes with one INSERT.
+BULK_COLUMNS = (
+    ("period_id", "int"),
+    ("warehouse_id", "int"),
+    ("company_id", "int"),
+    ("date_to", "date"),
+    ("product_id", "int"),
+    ("categ_id", "int"),
+    ("qty", "numeric"),
+    ("revenue", "numeric"),
+    ("unit_cost", "numeric"),
+    ("unit_margin", "numeric"),
+    ("total_margin", "numeric"),
+    ("category_avg_margin", "numeric"),
+    ("menu_mix_pct", "numeric"),
+    ("mix_threshold_pct", "numeric"),
+    ("quadrant", "varchar"),
+)
 
 #: Menu items sold in each period (set-meal components carry no price and are left out),
 #: with their category and the portion cost of their recipe in the store's company.
@@ -92,7 +113,8 @@ class BohMenuEngineeringLine(models.Model):
             line.suggestion = texts.get(line.quadrant, "")
 
     def _compute_for_periods(self, periods, params):
-        """Replace the menu engineering lines of ``periods`` (one query, one create)."""
+        """Replace the menu engineering lines of ``periods`` (one query, one DELETE, one
+        bulk INSERT)."""
         self.env["boh.sales.fact"].flush_model()
         self.env["boh.recipe"].flush_model(["portion_cost", "product_id", "company_id", "active"])
         rows = self.env.execute_query(SQL(SALES_QUERY, **params))
@@ -107,23 +129,40 @@ class BohMenuEngineeringLine(models.Model):
             for period_id, product_id, categ_id, qty, revenue, cost in rows
         ]
         sold = {item.key: item for item in items}
-        self.sudo().search([("period_id", "in", periods.ids)]).unlink()
-        return self.sudo().create(
-            [
-                {
-                    "period_id": cls.key[0],
-                    "product_id": cls.key[1],
-                    "categ_id": cls.category[1],
-                    "qty": sold[cls.key].qty,
-                    "revenue": sold[cls.key].revenue,
-                    "unit_cost": sold[cls.key].unit_cost,
-                    "unit_margin": cls.unit_margin,
-                    "total_margin": cls.total_margin,
-                    "category_avg_margin": cls.category_avg_margin,
-                    "menu_mix_pct": cls.menu_mix_pct,
-                    "mix_threshold_pct": cls.mix_threshold_pct,
-                    "quadrant": cls.quadrant,
-                }
-                for cls in classify(items)
-            ]
+        by_id = {period.id: period for period in periods}
+        rows = []
+        for cls in classify(items):
+            period, item = by_id[cls.key[0]], sold[cls.key]
+            money = period.currency_id.round
+            rows.append(
+                (
+                    period.id,
+                    period.warehouse_id.id,
+                    period.company_id.id,
+                    period.date_to,
+                    cls.key[1],
+                    cls.category[1],
+                    item.qty,
+                    money(item.revenue),
+                    money(item.unit_cost),
+                    money(cls.unit_margin),
+                    money(cls.total_margin),
+                    money(cls.category_avg_margin),
+                    cls.menu_mix_pct,
+                    cls.mix_threshold_pct,
+                    cls.quadrant,
+                )
+            )
+        self.flush_model()
+        self.env.cr.execute(
+            SQL("DELETE FROM boh_menu_engineering_line WHERE period_id = ANY(%s)", periods.ids)
         )
+        bulk_insert(
+            self.env,
+            self._table,
+            BULK_COLUMNS,
+            rows,
+            digits={"qty": self.env["decimal.precision"].precision_get("Product Unit of Measure")},
+        )
+        self.invalidate_model()
+        periods.invalidate_recordset(["menu_line_ids"])

@@ -4,11 +4,44 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import Command, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
 from boh_core.numbers.avt import IngredientFlows, avt_lines, order_by_unexplained
 from boh_core.numbers.kpi import PeriodTotals, kpis
+
+from ..tools.bulk import bulk_insert
+
+#: Columns of ``boh_store_period_line`` that ``_write_numbers`` writes with one INSERT.
+LINE_COLUMNS = (
+    ("period_id", "int"),
+    ("warehouse_id", "int"),
+    ("company_id", "int"),
+    ("product_id", "int"),
+    ("rank", "int"),
+    ("opening_day", "date"),
+    ("closing_day", "date"),
+    ("has_opening", "bool"),
+    ("has_closing", "bool"),
+    ("opening_qty", "numeric"),
+    ("received_qty", "numeric"),
+    ("transfer_in_qty", "numeric"),
+    ("transfer_out_qty", "numeric"),
+    ("production_consumed_qty", "numeric"),
+    ("production_made_qty", "numeric"),
+    ("closing_qty", "numeric"),
+    ("actual_qty", "numeric"),
+    ("theoretical_qty", "numeric"),
+    ("variance_qty", "numeric"),
+    ("loss_waste_qty", "numeric"),
+    ("unexplained_qty", "numeric"),
+    ("unit_cost", "numeric"),
+    ("actual_value", "numeric"),
+    ("theoretical_value", "numeric"),
+    ("variance_value", "numeric"),
+    ("loss_waste_value", "numeric"),
+    ("unexplained_value", "numeric"),
+)
 
 #: Flows of one store between its counts, by business day (local date of the move), from
 #: the usage of the two locations of each done move that touches the store's internal
@@ -212,12 +245,20 @@ class BohStorePeriod(models.Model):
         }
         keys = {key for key in daily} | {(p, prod) for p, prod, _o in counts}
         costs = self._unit_costs({prod for _p, prod in keys})
+        storable = set(
+            self.env["product.product"]
+            .browse({prod for _p, prod in keys})
+            .filtered("is_storable")
+            .ids
+        )
+        products_of = defaultdict(list)
+        for period_id, product_id in sorted(keys):
+            if product_id in storable:
+                products_of[period_id].append(product_id)
         line_vals = defaultdict(list)
         for period in self:
             flows_list, meta = [], []
-            products = sorted(prod for p, prod in keys if p == period.id)
-            storable = self.env["product.product"].browse(products).filtered("is_storable")
-            for product_id in storable.ids:
+            for product_id in products_of[period.id]:
                 opening = counts.get((period.id, product_id, True))
                 closing = counts.get((period.id, product_id, False))
                 lo = opening[0] if opening else period.date_from - timedelta(days=1)
@@ -262,7 +303,13 @@ class BohStorePeriod(models.Model):
         return {(company, product): cost for company, product, cost in rows}
 
     def _write_numbers(self, line_vals, sales):
-        """Replace the lines of each period and write its totals and KPIs."""
+        """Replace the lines of each period (one DELETE, one bulk INSERT: thousands of lines
+        for a group's weeks) and write each period's totals and KPIs."""
+        self.env["boh.store.period.line"].flush_model()
+        self.env.cr.execute(
+            SQL("DELETE FROM boh_store_period_line WHERE period_id = ANY(%s)", self.ids)
+        )
+        rows = []
         for period in self:
             flows_list, meta = line_vals[period.id]
             results = avt_lines(flows_list)
@@ -270,14 +317,11 @@ class BohStorePeriod(models.Model):
             # lines with both counts first: the others' variance is not known
             ranks.sort(key=lambda i: not results[i].complete)
             rank_of = {index: rank for rank, index in enumerate(ranks, 1)}
-            commands = [Command.clear()]
             for index, (result, flows, (product_id, opening, closing)) in enumerate(
                 zip(results, flows_list, meta, strict=True)
             ):
-                commands.append(
-                    Command.create(
-                        _line_values(result, flows, product_id, opening, closing, rank_of[index])
-                    )
+                rows.append(
+                    _line_row(period, result, flows, product_id, opening, closing, rank_of[index])
                 )
             complete = [r for r in results if r.complete]
             revenue, covers, orders, no_recipe_items, no_recipe_revenue = sales.get(
@@ -296,17 +340,28 @@ class BohStorePeriod(models.Model):
                 opening_value=sum(r.opening_value for r in results),
                 closing_value=sum(r.closing_value for r in results),
             )
-            figures = kpis(totals)
             period.sudo().write(
                 {
-                    "line_ids": commands,
                     "computed_date": fields.Datetime.now(),
                     **period._count_dates(meta, no_recipe_items or 0),
                     "no_recipe_revenue": float(no_recipe_revenue or 0.0),
                     "no_recipe_item_count": no_recipe_items or 0,
-                    **_total_values(totals, figures, complete),
+                    **_total_values(totals, kpis(totals), complete),
                 }
             )
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        bulk_insert(
+            self.env,
+            "boh_store_period_line",
+            LINE_COLUMNS,
+            rows,
+            digits={
+                **{name: digits for name, _type in LINE_COLUMNS if name.endswith("_qty")},
+                "unit_cost": self.env["decimal.precision"].precision_get("Product Price"),
+            },
+        )
+        self.env["boh.store.period.line"].invalidate_model()
+        self.invalidate_recordset(["line_ids"])
 
     def _count_dates(self, meta, no_recipe_items=0):
         """Opening and closing count days of the period, and what is missing, in words."""
@@ -358,33 +413,38 @@ class BohStorePeriod(models.Model):
         }
 
 
-def _line_values(result, flows, product_id, opening, closing, rank):
-    return {
-        "product_id": product_id,
-        "rank": rank,
-        "opening_day": opening[0] if opening else False,
-        "closing_day": closing[0] if closing else False,
-        "has_opening": flows.has_opening,
-        "has_closing": flows.has_closing,
-        "opening_qty": flows.opening,
-        "received_qty": flows.received,
-        "transfer_in_qty": flows.transfers_in,
-        "transfer_out_qty": flows.transfers_out,
-        "production_consumed_qty": flows.production_consumed,
-        "production_made_qty": flows.production_made,
-        "closing_qty": flows.closing,
-        "actual_qty": result.actual,
-        "theoretical_qty": result.theoretical,
-        "variance_qty": result.variance,
-        "loss_waste_qty": result.loss_waste,
-        "unexplained_qty": result.unexplained,
-        "unit_cost": flows.unit_cost,
-        "actual_value": result.actual_value,
-        "theoretical_value": result.theoretical_value,
-        "variance_value": result.variance_value,
-        "loss_waste_value": result.loss_waste_value,
-        "unexplained_value": result.unexplained_value,
-    }
+def _line_row(period, result, flows, product_id, opening, closing, rank):
+    """One row of ``LINE_COLUMNS``; money rounded by the company's currency."""
+    money = period.currency_id.round
+    return (
+        period.id,
+        period.warehouse_id.id,
+        period.company_id.id,
+        product_id,
+        rank,
+        opening[0] if opening else None,
+        closing[0] if closing else None,
+        flows.has_opening,
+        flows.has_closing,
+        flows.opening,
+        flows.received,
+        flows.transfers_in,
+        flows.transfers_out,
+        flows.production_consumed,
+        flows.production_made,
+        flows.closing,
+        result.actual,
+        result.theoretical,
+        result.variance,
+        result.loss_waste,
+        result.unexplained,
+        flows.unit_cost,
+        money(result.actual_value),
+        money(result.theoretical_value),
+        money(result.variance_value),
+        money(result.loss_waste_value),
+        money(result.unexplained_value),
+    )
 
 
 def _total_values(totals, figures, complete):
