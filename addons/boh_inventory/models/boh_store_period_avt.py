@@ -67,11 +67,6 @@ opening AS (
       FROM params p JOIN counted k ON k.wh = p.wh AND k.day < p.dfrom
      ORDER BY p.period_id, k.product_id, k.day DESC
 ),
-closing AS (
-    SELECT DISTINCT ON (p.period_id, k.product_id) p.period_id, k.product_id, k.day, k.qty
-      FROM params p JOIN counted k ON k.wh = p.wh AND k.day BETWEEN p.dfrom AND p.dto
-     ORDER BY p.period_id, k.product_id, k.day DESC
-),
 bounds AS (
     SELECT p.period_id, p.wh, p.tz, p.dfrom, p.dto,
            LEAST(p.dfrom - 1, MIN(o.day)) AS lo
@@ -189,7 +184,9 @@ class BohStorePeriod(models.Model):
         }
 
     def _read_flows(self, params):
-        """``{period id: {product id: {field: qty}}}`` and the count days, in few queries."""
+        """What each ingredient did, as ``{(period id, product id): [(business day, flow
+        name, qty)]}`` (filtered to each ingredient's window by the caller), and the counts as
+        ``{(period id, product id, is opening): (day, qty)}``: five queries for all periods."""
         for model in ("stock.move", "boh.stock.count", "boh.stock.count.line", "boh.waste.line"):
             self.env[model].flush_model()
         counts = {}
