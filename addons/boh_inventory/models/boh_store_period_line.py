@@ -112,3 +112,25 @@ class BohStorePeriodLine(models.Model):
             ],
             "context": {"create": False},
         }
+
+    def action_view_waste(self):
+        """The posted waste of this ingredient at this store between its two counts."""
+        self.check_access("read")
+        self.ensure_one()
+        start = self.opening_day or self.date_from - timedelta(days=1)
+        end = self.closing_day or self.date_to
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Waste of %(product)s", product=self.product_id.display_name),
+            "res_model": "boh.waste.line",
+            "view_mode": "list",
+            "views": [(self.env.ref("boh_inventory.boh_waste_line_view_list_avt").id, "list")],
+            "domain": [
+                ("product_id", "=", self.product_id.id),
+                ("warehouse_id", "=", self.warehouse_id.id),
+                ("state", "=", "posted"),
+                ("date", ">", start),
+                ("date", "<=", end),
+            ],
+            "context": {"create": False},
+        }

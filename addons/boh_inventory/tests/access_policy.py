@@ -182,6 +182,7 @@ METHOD_POLICY = {
     "boh.store.period.action_view_lines": EVERY_BOH_USER,
     "boh.store.period.action_view_menu_engineering": MANAGERS,
     "boh.store.period.line.action_view_moves": EVERY_BOH_USER,
+    "boh.store.period.line.action_view_waste": EVERY_BOH_USER,
     "maintenance.equipment.action_boh_print_labels": MANAGERS,
     "maintenance.equipment.action_boh_revoke_label": MANAGERS,
     # every employee may follow and edit their own repair requests (Odoo's maintenance)

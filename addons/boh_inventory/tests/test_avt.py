@@ -214,6 +214,9 @@ class TestAvt(AvtWorld):
             len(moves.filtered(lambda m: not m.is_inventory and not m.boh_waste_id)), 6
         )
         self.assertTrue(moves.filtered("boh_waste_id"))
+        action = period.line_ids.with_user(self.cook).action_view_waste()
+        waste = self.env["boh.waste.line"].search(action["domain"])
+        self.assertEqual(sorted(waste.mapped("qty")), [0.5, 1.5])  # the staff meal too
 
     def test_a_closed_period_is_frozen(self):
         period = self._computed()
