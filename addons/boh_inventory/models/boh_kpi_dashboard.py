@@ -7,6 +7,19 @@ from odoo.tools import SQL
 from boh_core.numbers.kpi import PeriodTotals, kpis
 from boh_core.numbers.menu_engineering import MenuItemSales, classify
 
+#: Money among ``SUMMED``: converted into the viewer's company currency for the group.
+MONEY = frozenset(
+    {
+        "net_sales",
+        "theoretical_cost",
+        "actual_cost",
+        "loss_waste_value",
+        "variance_value",
+        "opening_value",
+        "closing_value",
+    }
+)
+
 #: Totals of ``boh.store.period`` that add up over stores and periods.
 SUMMED = (
     "days",
@@ -54,21 +67,22 @@ class BohKpiDashboard(models.AbstractModel):
         by_store = {
             store.id: periods.filtered(lambda p, s=store: p.warehouse_id == s) for store in stores
         }
+        currency = self.env.company.currency_id
         rows = [
-            {"id": store.id, "name": store.name, **_figures(by_store[store.id])}
+            {"id": store.id, "name": store.name, **_figures(by_store[store.id], currency)}
             for store in stores.sorted("name")
         ]
         return {
             "date_from": fields.Date.to_string(date_from),
             "date_to": fields.Date.to_string(date_to),
-            "currency": periods[:1].currency_id.symbol or self.env.company.currency_id.symbol,
+            "currency": self.env.company.currency_id.symbol,
             "stores": rows,
-            "group": {"id": False, "name": self.env._("Group"), **_figures(periods)},
+            "group": {"id": False, "name": self.env._("Group"), **_figures(periods, currency)},
             "trend": [
                 {
                     "store": period.warehouse_id.name,
                     "date_to": fields.Date.to_string(period.date_to),
-                    **_figures(period),
+                    **_figures(period, currency),
                 }
                 for period in periods
             ],
@@ -143,20 +157,32 @@ class BohKpiDashboard(models.AbstractModel):
         return []
 
 
-def _figures(periods):
-    """The KPIs of the sum of these periods' totals (ratios of sums, not sums of ratios).
+def _money(period, name, currency):
+    """``period[name]``, in ``currency`` at the rate of the period's last day."""
+    value = period[name]
+    if name not in MONEY or period.currency_id == currency or not value:
+        return value
+    return period.currency_id._convert(value, currency, period.company_id, period.date_to)
+
+
+def _figures(periods, currency):
+    """The KPIs of the sum of these periods' totals (ratios of sums, not sums of ratios), money
+    in ``currency`` (the viewer's company's: a second company's stores are converted).
 
     Inventory is a level, not a flow: each store's average inventory is the mean over its
     periods, and the stores' averages add up; the days are the calendar days covered.
     """
     if not periods:
         return {"net_sales": 0.0, "covers": 0}
-    sums = {name: sum(period[name] for period in periods) for name in SUMMED}
+    sums = {name: sum(_money(period, name, currency) for period in periods) for name in SUMMED}
     sums["days"] = (max(periods.mapped("date_to")) - min(periods.mapped("date_from"))).days + 1
     inventory = 0.0
     for store in periods.warehouse_id:
         own = periods.filtered(lambda period, store=store: period.warehouse_id == store)
-        inventory += sum((p.opening_value + p.closing_value) / 2.0 for p in own) / len(own)
+        inventory += sum(
+            (_money(p, "opening_value", currency) + _money(p, "closing_value", currency)) / 2.0
+            for p in own
+        ) / len(own)
     sums["opening_value"] = sums["closing_value"] = inventory
     figures = kpis(PeriodTotals(**sums))
     return {

@@ -351,3 +351,38 @@ class TestAvtTour(AvtWorld, HttpCase):
         """The dashboard shows the store; its periods, the AvT lines, then the moves."""
         self._computed()
         self.start_tour("/odoo", "boh_avt_drill_down_tour", login="avt_manager")
+
+
+@tagged("post_install", "-at_install")
+class TestKpiDashboardCurrencies(BohRecipeCase):
+    def test_a_second_company_in_another_currency_is_converted_for_the_group(self):
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        own = self.company.currency_id
+        self.env["res.currency.rate"].search([("currency_id", "in", (eur | own).ids)]).unlink()
+        self.env["res.currency.rate"].create(
+            [
+                {"currency_id": own.id, "rate": 1.0, "name": "2020-01-01", "company_id": False},
+                {"currency_id": eur.id, "rate": 2.0, "name": "2020-01-01", "company_id": False},
+            ]
+        )
+        other = self.env["res.company"].create({"name": "Test Euro Group", "currency_id": eur.id})
+        Period = self.env["boh.store.period"]
+        stores = self.env["stock.warehouse"].create(
+            [
+                {"name": "Test Dollar Store", "code": "TDS", "company_id": self.company.id},
+                {"name": "Test Euro Store", "code": "TES", "company_id": other.id},
+            ]
+        )
+        for store, sales in zip(stores, (1000.0, 1000.0), strict=True):
+            Period.create(
+                {"warehouse_id": store.id, "date_from": "2031-03-03", "date_to": "2031-03-09"}
+            ).write({"computed_date": "2031-03-10 06:00:00", "net_sales": sales})
+        data = (
+            self.env["boh.kpi.dashboard"]
+            .with_context(allowed_company_ids=[self.company.id, other.id])
+            .get_dashboard_data("2031-03-01", "2031-03-31")
+        )
+        by_name = {row["name"]: row for row in data["stores"]}
+        self.assertAlmostEqual(by_name["Test Euro Store"]["net_sales"], 500.0)
+        self.assertAlmostEqual(data["group"]["net_sales"], 1500.0)
