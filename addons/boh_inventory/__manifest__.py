@@ -8,7 +8,7 @@
     "author": "BOH Suite developers",
     "website": "https://github.com/boh-suite/boh-suite",
     "license": "LGPL-3",
-    "depends": ["stock", "purchase_stock", "product_expiry"],
+    "depends": ["stock", "purchase", "purchase_stock", "product_expiry"],
     "external_dependencies": {"python": ["boh_core"]},
     "data": [
         "security/boh_security.xml",
@@ -29,6 +29,9 @@
         "report/boh_count_sheet_report.xml",
         "views/boh_use_first_views.xml",
         "views/boh_change_log_views.xml",
+        "views/boh_store_period_views.xml",
+        "views/boh_kpi_dashboard_views.xml",
+        "views/boh_supplier_scorecard_views.xml",
         "views/boh_menus.xml",
         "views/boh_sales_fact_views.xml",
         "wizards/boh_integration_wizard_views.xml",
@@ -41,6 +44,9 @@
         "demo/boh_demo_counts.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "boh_inventory/static/src/kpi_dashboard/*",
+        ],
         "web.assets_tests": [
             "boh_inventory/static/tests/tours/**/*",
         ],

@@ -228,6 +228,7 @@ class BohDemoLoader(models.AbstractModel):
             sunday = sim.dates[week_end].date()
             if sim.dates[week_end].day_of_week == 6:
                 self._count(stores, used, sunday)
+                self._store_periods(stores, sunday)
                 self._purchase(stores, used, self._on_hand(stores), sunday, week=COVER_WEEKS)
             clock["stock"] += time_mod.perf_counter() - tick
             _logger.info(
@@ -416,6 +417,26 @@ class BohDemoLoader(models.AbstractModel):
                 )
         if counts:
             self.env["boh.stock.count"].create(counts).action_approve()
+
+    def _store_periods(self, stores, sunday):
+        """The week that ``sunday``'s count closes, computed for every store (AvT, KPIs);
+        a week already there is computed again, not doubled."""
+        Period = self.env["boh.store.period"]
+        monday = sunday - timedelta(6)
+        periods = Period.search(
+            [
+                ("warehouse_id", "in", stores.ids),
+                ("date_from", "=", monday),
+                ("date_to", "=", sunday),
+            ]
+        )
+        periods |= Period.create(
+            [
+                {"warehouse_id": store.id, "date_from": monday, "date_to": sunday}
+                for store in stores - periods.warehouse_id
+            ]
+        )
+        periods.filtered(lambda period: period.state == "open").action_compute()
 
     # ------------------------------------------------------------------ equipment, staff
     def _equipment(self, company, group, sim):

@@ -182,6 +182,23 @@ class TestLivingDemo(TransactionCase):
         self.assertEqual(self.env["boh.sales.fact"].search_count([("source", "=", SOURCE)]), facts)
         self.assertFalse(self.Loader._cron_fill_in())  # nothing missed now
 
+    def test_every_store_week_has_its_numbers(self):
+        periods = self.env["boh.store.period"].search([("warehouse_id", "in", self.stores.ids)])
+        self.assertTrue(periods)
+        weeks = {(p.warehouse_id, p.date_from) for p in periods}
+        self.assertEqual(len(weeks), len(periods), "one period per store and week")
+        opened = periods.filtered("opening_count_date")
+        self.assertTrue(opened, "weeks after the first have an opening count")
+        for period in opened:
+            self.assertGreater(period.net_sales, 0.0)
+            self.assertGreater(period.actual_cost, 0.0)
+            self.assertTrue(period.line_ids)
+        self.assertTrue(self.env["boh.menu.engineering.line"].search_count([]))
+        data = self.env["boh.kpi.dashboard"].get_dashboard_data(
+            min(periods.mapped("date_to")), max(periods.mapped("date_to"))
+        )
+        self.assertGreater(data["group"]["net_sales"], 0.0)
+
     def test_demo_users_see_their_stores_only(self):
         manager = self.env.ref("boh_inventory.user_boh_manager")
         mine = manager.boh_warehouse_ids

@@ -20,3 +20,4 @@ from . import (
     res_partner,
     stock_warehouse,
 )
+from . import boh_kpi_dashboard

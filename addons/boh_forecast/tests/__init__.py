@@ -1,1 +1,2 @@
 from . import test_forecast_inputs, test_forecast_tour, test_order_risk, test_replenishment_flow
+from . import test_kpi_slots

@@ -27,3 +27,10 @@ from . import boh_count_area
 from . import boh_count_area_product
 from . import boh_change_log
 from . import product_supplierinfo
+from . import boh_store_period
+from . import boh_store_period_avt
+from . import boh_store_period_line
+from . import boh_kpi_dashboard
+from . import boh_menu_engineering_line
+from . import boh_stock_count_period
+from . import boh_waste_entry_period

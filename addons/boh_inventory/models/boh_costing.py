@@ -567,7 +567,7 @@ class BohCosting(models.AbstractModel):
         if not impacts:
             return
         now = fields.Datetime.now()
-        self.env["boh.cost.impact"].create(
+        records = self.env["boh.cost.impact"].create(
             [
                 {
                     "date": now,
@@ -590,6 +590,7 @@ class BohCosting(models.AbstractModel):
                 for impact in impacts
             ]
         )
+        records._notify_above_threshold()
 
     # ------------------------------------------------------------------ explosion
     @api.model

@@ -36,6 +36,14 @@ class ResConfigSettings(models.TransientModel):
         "they are retried. 0 keeps them for ever.",
     )
 
+    boh_cost_alert_points = fields.Float(
+        string="Cost Alert (points)",
+        config_parameter="boh_inventory.cost_alert_points",
+        default=2.0,
+        help="A price change that moves a menu item's food cost % by at least this many "
+        "points notifies the BOH managers and the user who changed the price.",
+    )
+
     def set_values(self):
         """Re-cost the company's recipes: the basis or the default target may have changed.
 

@@ -1,1 +1,2 @@
 from . import boh_use_first_report
+from . import boh_supplier_scorecard

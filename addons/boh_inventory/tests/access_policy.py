@@ -65,6 +65,13 @@ MODEL_POLICY = {
     "boh.count.area.product": _managers("rwcu", kitchen="r"),
     "boh.use.first.report": _managers("r", kitchen="r"),
     "boh.change.log": _managers("r", kitchen="r"),  # written by the suite only
+    "boh.kpi.dashboard": {},
+    "boh.supplier.scorecard": _managers("r"),
+    "boh.menu.engineering.line": _managers(
+        "r"
+    ),  # margins: managers only  # an API: get_dashboard_data checks its caller
+    "boh.store.period": _managers("rwcu", kitchen="r"),  # costs: manager-only fields
+    "boh.store.period.line": _managers("r", kitchen="r"),  # written by the computation
     # boh_pos_bridge: what the feed records is read-only for everyone
     "boh.pos.availability": _managers("r", kitchen="r"),
     "boh.pos.batch": _managers("r"),
@@ -172,6 +179,13 @@ METHOD_POLICY = {
     "boh.use.first.report.action_open": EVERY_BOH_USER,
     "boh.use.first.report.action_waste_expired": EVERY_BOH_USER,
     "boh.stock.review.action_mark_reviewed": MANAGERS,
+    "boh.kpi.dashboard.get_dashboard_data": MANAGERS,
+    "boh.store.period.action_compute": MANAGERS,
+    "boh.store.period.action_close": MANAGERS,
+    "boh.store.period.action_view_lines": EVERY_BOH_USER,
+    "boh.store.period.action_view_menu_engineering": MANAGERS,
+    "boh.store.period.line.action_view_moves": EVERY_BOH_USER,
+    "boh.store.period.line.action_view_waste": EVERY_BOH_USER,
     "maintenance.equipment.action_boh_print_labels": MANAGERS,
     "maintenance.equipment.action_boh_revoke_label": MANAGERS,
     # every employee may follow and edit their own repair requests (Odoo's maintenance)
@@ -216,6 +230,10 @@ RECORD_SCOPE = {
     "boh.waste.entry": ("company_id", "warehouse_id"),
     "boh.waste.line": ("company_id", "warehouse_id"),
     "boh.waste.reason": ("company_id", None),
+    "boh.store.period": ("company_id", "warehouse_id"),
+    "boh.store.period.line": ("company_id", "warehouse_id"),
+    "boh.menu.engineering.line": ("company_id", "warehouse_id"),
+    "boh.supplier.scorecard": ("company_id", "warehouse_id"),
     # boh_pos_bridge
     "boh.pos.availability": ("company_id", "warehouse_id"),
     "boh.pos.batch": ("company_id", "warehouse_id"),

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import BohRecipeCase
 
@@ -112,3 +112,18 @@ class TestCostImpact(BohRecipeCase):
         conversion.to_qty = 100.0  # an egg weighs twice as much: half as many per gram
         self._commit_like()
         self.assertLess(self.dough.cost_per_unit, dough_before)
+
+    def test_a_move_above_the_alert_threshold_notifies_managers_and_buyer(self):
+        manager = new_test_user(
+            self.env, login="cost_alert_manager", groups="boh_inventory.group_boh_manager"
+        )
+        self.env["ir.config_parameter"].sudo().set_param("boh_inventory.cost_alert_points", "5")
+        self.cheese.standard_price = 36.0  # the pizza moves 24 points, the burger less than 5
+        self._commit_like()
+        messages = self.env["mail.message"].search(
+            [("partner_ids", "in", manager.partner_id.ids), ("subject", "ilike", "Food cost")]
+        )
+        self.assertEqual(len(messages), 1)
+        self.assertIn("Test Pizza", messages.body)
+        self.assertIn("41.1%", messages.body)
+        self.assertIn(self.env.user.partner_id, messages.partner_ids)

@@ -10,3 +10,4 @@ from . import (
     boh_labour_gap,
     hr_attendance,
 )
+from . import boh_kpi_dashboard

@@ -17,3 +17,4 @@ from . import (
     res_config_settings,
     stock_warehouse,
 )
+from . import boh_kpi_dashboard

@@ -13,3 +13,4 @@ from . import (
 )
 from . import test_preventive  # noqa: I001
 from . import test_sensor_storage  # noqa: I001
+from . import test_kpi_slots

@@ -21,3 +21,4 @@ from . import stock_picking
 from . import pos_session
 from . import pos_config
 from . import res_users
+from . import boh_store_period

@@ -1,0 +1,336 @@
+#!/usr/bin/env python3
+"""Actual vs theoretical and the KPI dashboard's data for a group of stores, against a naive
+ORM computation of the same figures.
+
+Creates S stores (full: 20, small: 3) with P ingredients (full: 150, small: 30) over D
+business days (full: 28, small: 7): an approved count before the first day and at the end of
+each week, a receipt and a sales depletion move per ingredient, store and day, a transfer in
+and out and a production consumption per ingredient, store and week, and sales facts. Moves and
+facts are written with the suite's bulk writer (the benchmark measures the report, not the
+loading). Then times, in the same run:
+
+* ours: ``boh.store.period.action_compute`` of one period per store and week, then
+  ``boh.kpi.dashboard.get_dashboard_data`` for the whole range;
+* naive: the same AvT figures for one store-week with ``search``/``read`` per ingredient
+  (counts, moves with their locations, depletion, waste), scaled to every store-week.
+
+Prints both, the ratio and the target (ours under 2 s each at full size), checks that the two
+agree on the store-week, and rolls everything back. Run under the Python that runs Odoo, with
+the database in ``BOH_ODOO_DB`` (the test command does this); needs boh_pos_bridge installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchkit import odoo_env  # noqa: E402
+
+SIZES = {"small": (3, 30, 7), "full": (20, 150, 28)}
+TARGET_SECONDS = 2.0
+MOVE_COLUMNS = (
+    ("name", "varchar"),
+    ("product_id", "int"),
+    ("product_uom", "int"),
+    ("product_uom_qty", "numeric"),
+    ("product_qty", "numeric"),
+    ("quantity", "numeric"),
+    ("location_id", "int"),
+    ("location_dest_id", "int"),
+    ("company_id", "int"),
+    ("state", "varchar"),
+    ("date", "timestamp"),
+    ("procure_method", "varchar"),
+    ("boh_warehouse_id", "int"),
+    ("boh_business_date", "date"),
+    ("boh_depletion_kind", "varchar"),
+    ("boh_depletion_qty", "numeric"),
+)
+
+
+def setup(env, stores_n, products_n, days):
+    """Long because it builds the whole group in the order its records depend on each other."""
+    from odoo.addons.boh_inventory.tools.bulk import bulk_insert
+
+    company = env.company
+    kg = env.ref("uom.product_uom_kgm")
+    stores = env["stock.warehouse"].create(
+        [{"name": f"Bench AvT {i}", "code": f"BA{i:02d}"} for i in range(stores_n)]
+    )
+    products = env["product.product"].create(
+        [
+            {
+                "name": f"Bench AvT ingredient {i}",
+                "is_storable": True,
+                "boh_kind": "ingredient",
+                "uom_id": kg.id,
+                "uom_po_id": kg.id,
+                "standard_price": 1.0 + i % 7,
+            }
+            for i in range(products_n)
+        ]
+    )
+    supplier = env.ref("stock.stock_location_suppliers")
+    consumption = env.ref("boh_pos_bridge.stock_location_boh_consumption")
+    production = env["stock.location"].create({"name": "Bench production", "usage": "production"})
+    first = date.today() - timedelta(days=days + 1)
+    count_days = [first - timedelta(days=1)] + [
+        first + timedelta(days=d) for d in range(days) if (d + 1) % 7 == 0
+    ]
+    counts = env["boh.stock.count"].create(
+        [
+            {
+                "warehouse_id": store.id,
+                "count_date": day,
+                "line_ids": [
+                    (0, 0, {"product_id": p.id, "counted_qty": 50.0, "is_counted": True})
+                    for p in products
+                ],
+            }
+            for store in stores
+            for day in count_days
+        ]
+    )
+    env.flush_all()
+    env.cr.execute("UPDATE boh_stock_count SET state = 'approved' WHERE id = ANY(%s)", [counts.ids])
+    rows = []
+    for index, store in enumerate(stores):
+        stock = store.lot_stock_id.id
+        neighbour = stores[(index + 1) % len(stores)].lot_stock_id.id
+        for d in range(days):
+            day = first + timedelta(days=d)
+            at = datetime.combine(day, datetime.min.time()) + timedelta(hours=15)
+            for p in products:
+                common = (p.id, kg.id)
+                rows.append(
+                    (
+                        "in",
+                        *common,
+                        10,
+                        10,
+                        10,
+                        supplier.id,
+                        stock,
+                        company.id,
+                        "done",
+                        at,
+                        "make_to_stock",
+                        None,
+                        None,
+                        None,
+                        None,
+                    )
+                )
+                rows.append(
+                    (
+                        "sale",
+                        *common,
+                        9,
+                        9,
+                        9,
+                        stock,
+                        consumption.id,
+                        company.id,
+                        "done",
+                        at,
+                        "make_to_stock",
+                        store.id,
+                        day,
+                        "sale",
+                        9,
+                    )
+                )
+                if d % 7 == 3:
+                    for src, dst, qty in (
+                        (neighbour, stock, 2),
+                        (stock, neighbour, 2),
+                        (stock, production.id, 1),
+                    ):
+                        rows.append(
+                            (
+                                "flow",
+                                *common,
+                                qty,
+                                qty,
+                                qty,
+                                src,
+                                dst,
+                                company.id,
+                                "done",
+                                at,
+                                "make_to_stock",
+                                None,
+                                None,
+                                None,
+                                None,
+                            )
+                        )
+    bulk_insert(env, "stock_move", MOVE_COLUMNS, rows)
+    facts = [
+        (
+            company.id,
+            store.id,
+            products[0].id,
+            first + timedelta(days=d),
+            12,
+            100,
+            1500.0,
+            120,
+            False,
+            "bench",
+            f"B{d}",
+        )
+        for store in stores
+        for d in range(days)
+    ]
+    fact_columns = (
+        ("company_id", "int"),
+        ("warehouse_id", "int"),
+        ("product_id", "int"),
+        ("date", "date"),
+        ("hour", "int"),
+        ("qty", "numeric"),
+        ("revenue", "numeric"),
+        ("covers", "int"),
+        ("is_component", "bool"),
+        ("source", "varchar"),
+        ("order_ref", "varchar"),
+    )
+    bulk_insert(env, "boh_sales_fact", fact_columns, facts)
+    env.invalidate_all()
+    weeks = [
+        (first + timedelta(days=w * 7), first + timedelta(days=w * 7 + 6)) for w in range(days // 7)
+    ]
+    return stores, products, weeks
+
+
+def naive_store_week(env, store, products, start, end):
+    """The AvT quantities of one store-week, the way a loop over records would get them."""
+    result = {}
+    Line, Move = env["boh.stock.count.line"], env["stock.move"]
+    for product in products:
+        opening = Line.search(
+            [
+                ("product_id", "=", product.id),
+                ("count_id.warehouse_id", "=", store.id),
+                ("count_id.state", "=", "approved"),
+                ("count_id.count_date", "<", start),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        closing = Line.search(
+            [
+                ("product_id", "=", product.id),
+                ("count_id.warehouse_id", "=", store.id),
+                ("count_id.state", "=", "approved"),
+                ("count_id.count_date", ">=", start),
+                ("count_id.count_date", "<=", end),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        flows = 0.0
+        theoretical = 0.0
+        for move in Move.search(
+            [
+                ("product_id", "=", product.id),
+                ("state", "=", "done"),
+                ("date", ">=", datetime.combine(start, datetime.min.time())),
+                ("date", "<", datetime.combine(end + timedelta(days=1), datetime.min.time())),
+            ]
+        ):
+            src, dst = move.location_id, move.location_dest_id
+            if move.boh_depletion_kind == "sale" and move.boh_warehouse_id == store:
+                theoretical += move.boh_depletion_qty
+            elif dst.warehouse_id == store and src.warehouse_id != store:
+                flows += (
+                    move.product_qty
+                    if src.usage in ("supplier", "internal", "transit", "production")
+                    else 0.0
+                )
+            elif src.warehouse_id == store and dst.warehouse_id != store:
+                flows -= (
+                    move.product_qty
+                    if dst.usage in ("supplier", "internal", "transit", "production")
+                    else 0.0
+                )
+        actual = opening.counted_qty + flows - closing.counted_qty
+        result[product.id] = (actual, theoretical)
+    return result
+
+
+def bench(env, size):
+    stores_n, products_n, days = SIZES[size]
+    stores, products, weeks = setup(env, stores_n, products_n, days)
+    periods = env["boh.store.period"].create(
+        [{"warehouse_id": s.id, "date_from": a, "date_to": b} for s in stores for a, b in weeks]
+    )
+    env.flush_all()
+    tick = time.perf_counter()
+    periods.action_compute()
+    env.flush_all()
+    ours_avt = time.perf_counter() - tick
+    tick = time.perf_counter()
+    data = env["boh.kpi.dashboard"].get_dashboard_data(weeks[0][0], weeks[-1][1])
+    ours_dashboard = time.perf_counter() - tick
+    env.invalidate_all()
+    tick = time.perf_counter()
+    naive = naive_store_week(env, stores[0], products, *weeks[-1])
+    naive_time = (time.perf_counter() - tick) * len(periods)
+    period = periods.filtered(lambda p: p.warehouse_id == stores[0] and p.date_to == weeks[-1][1])
+    agree = (
+        all(
+            abs(line.actual_qty - naive[line.product_id.id][0]) < 1e-6
+            and abs(line.theoretical_qty - naive[line.product_id.id][1]) < 1e-6
+            for line in period.line_ids
+        )
+        and len(data["stores"]) >= stores_n
+    )
+    return {
+        "stores": stores_n,
+        "periods": len(periods),
+        "lines": len(periods.line_ids),
+        "avt": ours_avt,
+        "dashboard": ours_dashboard,
+        "naive": naive_time,
+        "ratio": naive_time / ours_avt if ours_avt else float("inf"),
+        "agree": agree,
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="full")
+    parser.add_argument("--db", default=os.environ.get("BOH_ODOO_DB"))
+    args = parser.parse_args(argv)
+    if not args.db:
+        parser.error("no database: pass --db or set BOH_ODOO_DB")
+    registry, api, uid = odoo_env(args.db)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, uid, {})
+        try:
+            result = bench(env, args.size)
+        finally:
+            cr.rollback()
+    print(
+        f"avt[{args.size}]: {result['stores']} stores, {result['periods']} store-weeks, "
+        f"{result['lines']} AvT lines: ours {result['avt']:.3f} s (AvT) + "
+        f"{result['dashboard']:.3f} s (dashboard data), naive ORM {result['naive']:.3f} s "
+        f"(one store-week, scaled), ratio {result['ratio']:.1f}x "
+        f"(target: ours < {TARGET_SECONDS:.0f} s each at full size)"
+    )
+    if not result["agree"]:
+        print("avt: ours and the naive computation disagree", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
