@@ -214,11 +214,11 @@ def file_reports(db: str, paths: list[str]) -> tuple[int, float]:
         equipment = env["maintenance.equipment"].search([("boh_token_digest", "in", digests)])
         reports = env["boh.maintenance.intake.report"]
         mine = [("equipment_id", "in", equipment.ids)]
-        waiting = reports.search_count([*mine, ("state", "=", "queued")])
+        waiting = reports.search_count([*mine, ("state", "=", "received")])
         started = time.perf_counter()
         reports._cron_file_reports()
         took = time.perf_counter() - started
-        unfiled = reports.search_count([*mine, ("state", "!=", "filed")])
+        unfiled = reports.search_count([*mine, ("state", "!=", "done")])
         cr.commit()
     if unfiled:
         raise RuntimeError(f"the filing job left {unfiled} reports unfiled")

@@ -244,7 +244,9 @@ class TestIntegrationAccess(BohPosCase):
             .with_user(old_style)
             ._generate("rpc", "old key", fields.Datetime.now() + timedelta(days=30))
         )
-        make_integration_users_portal(self.env, ["boh_pos_bridge.group_boh_integration"])
+        with self.assertLogs("odoo.addons.boh_inventory.tools.migration", "WARNING") as logs:
+            make_integration_users_portal(self.env, ["boh_pos_bridge.group_boh_integration"])
+        self.assertIn("old-style-manager", "\n".join(logs.output))
         self.env.invalidate_all()
         self.assertTrue(old_style.share)
         self.assertEqual(
