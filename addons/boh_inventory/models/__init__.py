@@ -26,3 +26,5 @@ from . import boh_count_area
 from . import boh_count_area_product
 from . import boh_change_log
 from . import product_supplierinfo
+from . import boh_production
+from . import stock_lot

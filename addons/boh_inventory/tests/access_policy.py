@@ -64,6 +64,7 @@ MODEL_POLICY = {
     "boh.count.area.product": _managers("rwcu", kitchen="r"),
     "boh.use.first.report": _managers("r", kitchen="r"),
     "boh.change.log": _managers("r", kitchen="r"),  # written by the suite only
+    "boh.production": _managers("rwcu", kitchen="rwc"),
     # boh_pos_bridge: what the feed records is read-only for everyone
     "boh.pos.availability": _managers("r", kitchen="r"),
     "boh.pos.batch": _managers("r"),
@@ -163,6 +164,9 @@ METHOD_POLICY = {
     "boh.stock.count.action_open_sheet": EVERY_BOH_USER,
     "boh.stock.count.action_review_differences": MANAGERS,
     "boh.stock.count.action_print_sheet": EVERY_BOH_USER,
+    "boh.production.action_cancel": EVERY_BOH_USER,
+    "boh.production.action_confirm": EVERY_BOH_USER,
+    "boh.production.action_view_moves": EVERY_BOH_USER,
     "boh.waste.entry.action_approve": MANAGERS,
     "boh.waste.entry.action_reject": MANAGERS,
     "boh.waste.entry.action_view_moves": EVERY_BOH_USER,
