@@ -28,6 +28,7 @@
         "views/boh_stock_count_views.xml",
         "views/boh_waste_views.xml",
         "views/boh_production_views.xml",
+        "views/boh_requisition_views.xml",
         "report/boh_count_sheet_report.xml",
         "views/boh_use_first_views.xml",
         "views/boh_change_log_views.xml",

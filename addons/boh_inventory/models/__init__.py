@@ -28,3 +28,5 @@ from . import boh_change_log
 from . import product_supplierinfo
 from . import boh_production
 from . import stock_lot
+from . import boh_requisition
+from . import boh_requisition_line

@@ -275,7 +275,7 @@ class BohProduction(models.Model):
         except BohError as error:
             raise ValidationError(str(error)) from error
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
-        pools = self._stock_pools(list(per_unit))
+        pools = self._stock_pools_at(self.warehouse_id.lot_stock_id, list(per_unit))
         try:
             plan = plan_consumption(per_unit, batch, pools, digits)
         except BohError as error:
@@ -307,15 +307,17 @@ class BohProduction(models.Model):
             )
         return plan
 
-    def _stock_pools(self, product_ids):
-        """``{product id: [LotStock]}`` of the warehouse's stock, FEFO-ranked (one read)."""
+    @api.model
+    def _stock_pools_at(self, location, product_ids):
+        """``{product id: [LotStock]}`` of the stock in ``location`` and the locations inside
+        it, FEFO-ranked (one read)."""
         quants = (
             self.env["stock.quant"]
             .sudo()
             .search_fetch(
                 [
                     ("product_id", "in", product_ids),
-                    ("location_id", "child_of", self.warehouse_id.lot_stock_id.id),
+                    ("location_id", "child_of", location.id),
                     ("quantity", ">", 0),
                 ],
                 ["product_id", "location_id", "lot_id", "quantity", "in_date", "expiration_date"],

@@ -55,3 +55,13 @@ class StockMove(models.Model):
         help="Set on the moves of an inter-warehouse transfer: a store's requisition "
         "shipped by the central kitchen, or stock lent by one store to another.",
     )
+    boh_requisition_id = fields.Many2one(
+        "boh.requisition",
+        string="Requisition",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        check_company=True,
+        help="The requisition or store-to-store transfer this move ships or receives.",
+    )

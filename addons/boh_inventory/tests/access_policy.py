@@ -65,6 +65,8 @@ MODEL_POLICY = {
     "boh.use.first.report": _managers("r", kitchen="r"),
     "boh.change.log": _managers("r", kitchen="r"),  # written by the suite only
     "boh.production": _managers("rwcu", kitchen="rwc"),
+    "boh.requisition": _managers("rwcu", kitchen="rwc"),
+    "boh.requisition.line": _managers("rwcu", kitchen="rwcu"),
     # boh_pos_bridge: what the feed records is read-only for everyone
     "boh.pos.availability": _managers("r", kitchen="r"),
     "boh.pos.batch": _managers("r"),
@@ -167,6 +169,12 @@ METHOD_POLICY = {
     "boh.production.action_cancel": EVERY_BOH_USER,
     "boh.production.action_confirm": EVERY_BOH_USER,
     "boh.production.action_view_moves": EVERY_BOH_USER,
+    "boh.requisition.action_accept": EVERY_BOH_USER,
+    "boh.requisition.action_cancel": EVERY_BOH_USER,
+    "boh.requisition.action_receive": EVERY_BOH_USER,
+    "boh.requisition.action_ship": EVERY_BOH_USER,
+    "boh.requisition.action_submit": EVERY_BOH_USER,
+    "boh.requisition.action_view_pickings": EVERY_BOH_USER,
     "boh.waste.entry.action_approve": MANAGERS,
     "boh.waste.entry.action_reject": MANAGERS,
     "boh.waste.entry.action_view_moves": EVERY_BOH_USER,

@@ -7,10 +7,9 @@ from odoo.tests import new_test_user, tagged
 from .common import BohRecipeCase
 
 
-@tagged("post_install", "-at_install")
-class TestProduction(BohRecipeCase):
+class BohKitchenCase(BohRecipeCase):
     """The recipe kitchen's tomato sauce, stocked, made at a central kitchen; a tracked basil
-    pesto to see lots taken first-expired-first-out."""
+    pesto to see lots taken first-expired-first-out; a store the kitchen supplies."""
 
     @classmethod
     def setUpClass(cls):
@@ -109,6 +108,12 @@ class TestProduction(BohRecipeCase):
         if lot:
             domain.append(("lot_id", "=", lot.id))
         return sum(self.env["stock.quant"].search(domain).mapped("quantity"))
+
+
+
+@tagged("post_install", "-at_install")
+class TestProduction(BohKitchenCase):
+    """Stocked prep items end the explosion; production makes them into dated lots."""
 
     # ------------------------------------------------------------------ explosion
     def test_dish_with_stocked_sauce_depletes_the_sauce_not_its_ingredients(self):
