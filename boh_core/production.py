@@ -55,9 +55,7 @@ def plan_consumption(
     whose pool holds less than it needs is listed in ``short`` (and takes what there is).
     """
     if not isinstance(qty, int | float) or not math.isfinite(qty) or qty <= 0:
-        raise BohError(
-            "qty", qty, f"A batch of {qty!r} cannot be made; enter a quantity above 0."
-        )
+        raise BohError("qty", qty, f"A batch of {qty!r} cannot be made; enter a quantity above 0.")
     needed: dict = {}
     parts: dict = {}
     short = []

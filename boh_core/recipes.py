@@ -287,7 +287,8 @@ class RecipeBook:
         vectors = self._prepare_vectors((product for product, _qty, _unit in rows), stops)
         stop_units = dict(stops)
         return [
-            self._explode_one(product, qty, unit, vectors, stop_units) for product, qty, unit in rows
+            self._explode_one(product, qty, unit, vectors, stop_units)
+            for product, qty, unit in rows
         ]
 
     def ingredients_per_unit(
@@ -675,6 +676,4 @@ class RecipeBook:
             target = self._ingredients[product].unit
             return {product: self._converter.convert(qty, unit, target, product, name)}
         scale = self._converter.convert(qty, unit, recipe.output_unit, product, name)
-        return {
-            ingredient: scale * amount for ingredient, amount in vectors[recipe.id].items()
-        }
+        return {ingredient: scale * amount for ingredient, amount in vectors[recipe.id].items()}

@@ -47,7 +47,9 @@ def split_receipt(
     label = f"'{name}'" if name else "this item"
     for field, value in (("qty_received", received), ("qty_damaged", damaged)):
         if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-            raise BohError(field, value, f"{value!r} of {label} cannot be received; enter 0 or more.")
+            raise BohError(
+                field, value, f"{value!r} of {label} cannot be received; enter 0 or more."
+            )
     total = round_half_up(sum(qty for _lot, qty in shipped), digits)
     if compare(received + damaged, total, digits) > 0:
         raise BohError(

@@ -1,5 +1,6 @@
 """The forecast's orders for items the central kitchen supplies: requisitions, not purchases."""
 
+import logging
 import math
 from datetime import timedelta
 
@@ -9,6 +10,8 @@ from odoo.tools import float_round
 from boh_core import replenishment as rp
 from boh_core.errors import BohError
 from boh_core.transfers import cutoff_deadline
+
+_logger = logging.getLogger(__name__)
 
 #: requisitions still to arrive count as incoming
 OPEN_REQUISITION_STATES = ("submitted", "accepted", "shipped")
@@ -61,8 +64,9 @@ class BohForecastEngine(models.AbstractModel):
         try:
             if now.replace(tzinfo=None) > cutoff_deadline(needed, kitchen.boh_requisition_cutoff):
                 needed += timedelta(days=1)
-        except BohError:
-            pass  # a kitchen with a broken cut-off takes orders for tomorrow
+        except BohError as error:
+            # a kitchen with a broken cut-off takes orders for tomorrow
+            _logger.info("Forecast: %s's cut-off ignored: %s", kitchen.name, error)
         demand = demand.set_index(["warehouse_id", "ingredient", "date"]).sort_index()
         incoming = self._open_requisition_qty(stores, products)
         service = company.boh_forecast_service_level or 95.0

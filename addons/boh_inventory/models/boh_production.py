@@ -97,7 +97,7 @@ class BohProduction(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Made By", required=True, default=lambda self: self.env.user
     )
-    lot_id = fields.Many2one("stock.lot", string="Lot", readonly=True, copy=False)
+    lot_id = fields.Many2one("stock.lot", readonly=True, copy=False)
     state = fields.Selection(
         [("draft", "Draft"), ("done", "Done"), ("cancel", "Cancelled")],
         default="draft",

@@ -351,7 +351,9 @@ class BohRequisition(models.Model):
                 damaged.append((product_id, None, [(lot, None, qty) for lot, qty in bad_parts]))
         transit = self._transit()
         if good:
-            self._post_picking(self.warehouse_id.in_type_id, transit, self.warehouse_id.lot_stock_id, good)
+            self._post_picking(
+                self.warehouse_id.in_type_id, transit, self.warehouse_id.lot_stock_id, good
+            )
         if damaged:
             scrap = self.env["boh.waste.line"]._scrap_locations(self.company_id)[self.company_id.id]
             self._post_picking(self.warehouse_id.in_type_id, transit, scrap, damaged)
@@ -403,33 +405,32 @@ class BohRequisition(models.Model):
             else product.with_company(self.company_id).standard_price
         )
         return {
-                    "name": self.name,
-                    "origin": self.name,
-                    "picking_id": picking.id,
-                    "product_id": product_id,
-                    "product_uom": product.uom_id.id,
-                    "product_uom_qty": qty,
-                    "company_id": self.company_id.id,
-                    "location_id": source.id,
-                    "location_dest_id": destination.id,
-                    "price_unit": price,
-                    "picked": True,
-                    "boh_requisition_id": self.id,
-                    "boh_transfer_kind": self.transfer_kind,
-                    "move_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": product_id,
-                                "product_uom_id": product.uom_id.id,
-                                "quantity": part_qty,
-                                "location_id": location or source.id,
-                                "location_dest_id": destination.id,
-                                "company_id": self.company_id.id,
-                                "lot_id": lot or False,
-                                "picking_id": picking.id,
-                            }
-                        )
-                        for lot, location, part_qty in parts
-                    ],
-                }
-
+            "name": self.name,
+            "origin": self.name,
+            "picking_id": picking.id,
+            "product_id": product_id,
+            "product_uom": product.uom_id.id,
+            "product_uom_qty": qty,
+            "company_id": self.company_id.id,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "price_unit": price,
+            "picked": True,
+            "boh_requisition_id": self.id,
+            "boh_transfer_kind": self.transfer_kind,
+            "move_line_ids": [
+                Command.create(
+                    {
+                        "product_id": product_id,
+                        "product_uom_id": product.uom_id.id,
+                        "quantity": part_qty,
+                        "location_id": location or source.id,
+                        "location_dest_id": destination.id,
+                        "company_id": self.company_id.id,
+                        "lot_id": lot or False,
+                        "picking_id": picking.id,
+                    }
+                )
+                for lot, location, part_qty in parts
+            ],
+        }

@@ -121,14 +121,18 @@ class ProductTemplate(models.Model):
         changing = self.filtered(lambda template: template.boh_stocked != bool(stocked))
         if not changing:
             return
-        rows = self.env["stock.quant"].sudo()._read_group(
-            [
-                ("product_id.product_tmpl_id", "in", changing.ids),
-                ("location_id.usage", "=", "internal"),
-                ("quantity", "!=", 0),
-            ],
-            ["product_id"],
-            ["quantity:sum"],
+        rows = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id.product_tmpl_id", "in", changing.ids),
+                    ("location_id.usage", "=", "internal"),
+                    ("quantity", "!=", 0),
+                ],
+                ["product_id"],
+                ["quantity:sum"],
+            )
         )
         for product, qty in rows:
             if not qty:

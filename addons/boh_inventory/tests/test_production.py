@@ -59,10 +59,18 @@ class BohKitchenCase(BohRecipeCase):
         )
         Lot = cls.env["stock.lot"]
         cls.basil_late = Lot.create(
-            {"name": "BASIL-LATE", "product_id": cls.basil.id, "expiration_date": datetime(2031, 5, 1)}
+            {
+                "name": "BASIL-LATE",
+                "product_id": cls.basil.id,
+                "expiration_date": datetime(2031, 5, 1),
+            }
         )
         cls.basil_early = Lot.create(
-            {"name": "BASIL-EARLY", "product_id": cls.basil.id, "expiration_date": datetime(2031, 4, 1)}
+            {
+                "name": "BASIL-EARLY",
+                "product_id": cls.basil.id,
+                "expiration_date": datetime(2031, 4, 1),
+            }
         )
         Quant = cls.env["stock.quant"]
         Quant._update_available_quantity(cls.basil, cls.kitchen_stock, 5.0, lot_id=cls.basil_late)
@@ -110,7 +118,6 @@ class BohKitchenCase(BohRecipeCase):
         return sum(self.env["stock.quant"].search(domain).mapped("quantity"))
 
 
-
 @tagged("post_install", "-at_install")
 class TestProduction(BohKitchenCase):
     """Stocked prep items end the explosion; production makes them into dated lots."""
@@ -123,9 +130,7 @@ class TestProduction(BohKitchenCase):
         self.assertNotIn(self.oil.id, used)
         self.assertAlmostEqual(used[self.beef.id], 0.3)
         # the cost still rolls up through the sauce's ingredients
-        self.assertAlmostEqual(
-            self.burger.sudo().cost_total, self.BURGER, places=2
-        )
+        self.assertAlmostEqual(self.burger.sudo().cost_total, self.BURGER, places=2)
 
     def test_waste_of_a_dish_takes_the_stocked_sauce(self):
         self.env["boh.waste.reason"]._create_defaults(self.company)
@@ -239,9 +244,9 @@ class TestProduction(BohKitchenCase):
             self._production(self.pesto, 1.0, user=self.store_cook)
         production = self._production(self.pesto, 1.0)
         self.assertFalse(
-            self.env["boh.production"].with_user(self.store_cook).search(
-                [("id", "=", production.id)]
-            )
+            self.env["boh.production"]
+            .with_user(self.store_cook)
+            .search([("id", "=", production.id)])
         )
         self.assertEqual(
             self.env["boh.production"].with_user(self.cook).search([("id", "=", production.id)]),
@@ -264,7 +269,9 @@ class TestProduction(BohKitchenCase):
                     Command.create(
                         {"product_id": self.sauce_product.id, "qty": 100, "uom_id": self.ml.id}
                     ),
-                    Command.create({"product_id": self.oil.id, "qty": 0.01, "uom_id": self.litre.id}),
+                    Command.create(
+                        {"product_id": self.oil.id, "qty": 0.01, "uom_id": self.litre.id}
+                    ),
                 ],
             }
         )

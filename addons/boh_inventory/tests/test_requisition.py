@@ -78,8 +78,9 @@ class TestRequisition(BohKitchenCase):
         self.assertEqual(set(moves.mapped("state")), {"done"})
         transit = self.company.internal_transit_location_id
         received = moves.filtered(
-            lambda m: m.product_id == self.sauce_product
-            and m.location_dest_id == self.store.lot_stock_id
+            lambda m: (
+                m.product_id == self.sauce_product and m.location_dest_id == self.store.lot_stock_id
+            )
         )
         self.assertEqual(received.location_id, transit)
         # at the lot's production cost, no markup
@@ -90,8 +91,11 @@ class TestRequisition(BohKitchenCase):
 
     def test_requisition_after_cutoff_in_the_stores_time_is_refused(self):
         requisition = self._requisition(user=self.store_cook)
-        with freeze_time(AFTER_CUTOFF), self.assertRaisesRegex(
-            UserError, r"past Test Central Kitchen's cut-off \(2031-03-10 14:00, Asia/Shanghai"
+        with (
+            freeze_time(AFTER_CUTOFF),
+            self.assertRaisesRegex(
+                UserError, r"past Test Central Kitchen's cut-off \(2031-03-10 14:00, Asia/Shanghai"
+            ),
         ):
             requisition.with_user(self.store_cook).action_submit()
         self.assertEqual(requisition.state, "draft")
