@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_is_zero
 
 from boh_core.errors import BohError
+from boh_core.labels import DateLabelCaptions, date_label, labels_pdf
 from boh_core.production import plan_consumption, use_by, yield_variance
 from boh_core.sales.lots import LotStock
 
@@ -221,6 +222,83 @@ class BohProduction(models.Model):
         action["domain"] = [("boh_production_id", "in", self.ids)]
         action["context"] = {"create": False}
         return action
+
+    def action_print_labels(self):
+        """Print the date labels of these batches, one 50 x 30 mm label each."""
+        return self._print_labels("roll")
+
+    def action_print_label_sheet(self):
+        """Print the date labels of these batches on A4 sheets (12 a page)."""
+        return self._print_labels("sheet")
+
+    # ------------------------------------------------------------------ labels
+    def _print_labels(self, layout):
+        """Render the labels, keep them as an attachment of the first batch, download."""
+        self.check_access("read")
+        pdf = self._labels_pdf(layout)
+        name = self.env._("labels-%(name)s.pdf", name=self[:1].name.replace("/", "-"))
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "raw": pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self[:1].id,
+                }
+            )
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    def _labels_pdf(self, layout):
+        """The PDF of these batches' date labels, in the user's language."""
+        not_done = self.filtered(lambda production: production.state != "done")
+        if not self or not_done:
+            raise UserError(
+                self.env._(
+                    "Only made batches have labels: %(productions)s has no lot yet.",
+                    productions=", ".join(not_done.mapped("name")) or "-",
+                )
+            )
+        try:
+            return labels_pdf(
+                self._date_labels(),
+                layout=layout,
+                title=self.env._("Date labels"),
+            )
+        except BohError as error:
+            raise UserError(str(error)) from error
+
+    def _date_labels(self):
+        """One :class:`PrintLabel` per batch, times in its site's time zone (one read)."""
+        times = self.warehouse_id._boh_store_time()
+        captions = DateLabelCaptions(
+            prepared=self.env._("Prepared"),
+            use_by=self.env._("Use by"),
+            made_by=self.env._("By"),
+            allergens=self.env._("Allergens"),
+            none=self.env._("none"),
+        )
+        base_url = self.get_base_url().rstrip("/")
+        return [
+            date_label(
+                production.product_id.display_name,
+                production.date,
+                production.expiration_date,
+                times[production.warehouse_id.id].tz,
+                production.user_id.name or "",
+                production.allergen_ids.mapped("name"),
+                f"{base_url}/odoo/stock.lot/{production.lot_id.id}",
+                captions,
+            )
+            for production in self
+        ]
 
     # ------------------------------------------------------------------ making
     def _make(self):

@@ -168,6 +168,8 @@ METHOD_POLICY = {
     "boh.stock.count.action_print_sheet": EVERY_BOH_USER,
     "boh.production.action_cancel": EVERY_BOH_USER,
     "boh.production.action_confirm": EVERY_BOH_USER,
+    "boh.production.action_print_label_sheet": EVERY_BOH_USER,
+    "boh.production.action_print_labels": EVERY_BOH_USER,
     "boh.production.action_view_moves": EVERY_BOH_USER,
     "boh.requisition.action_accept": EVERY_BOH_USER,
     "boh.requisition.action_cancel": EVERY_BOH_USER,

@@ -38,6 +38,7 @@ class BohKitchenCase(BohRecipeCase):
                 "uom_id": cls.kg.id,
                 "uom_po_id": cls.kg.id,
                 "standard_price": 20.0,
+                "boh_allergen_ids": [Command.set(cls.env.ref("boh_inventory.allergen_nuts").ids)],
             }
         )
         cls.pesto_product = cls.env["product.product"].create(
@@ -282,3 +283,42 @@ class TestProduction(BohKitchenCase):
         self.assertEqual(
             production.lot_id.expiration_date, datetime(2031, 3, 10, 8, 0) + timedelta(hours=12)
         )
+
+    # ------------------------------------------------------------------ labels
+    def test_labels_carry_the_dates_in_the_sites_time_zone(self):
+        self.kitchen.partner_id = self.env["res.partner"].create(
+            {"name": "Test Kitchen address", "tz": "Asia/Shanghai"}
+        )
+        production = self._production(
+            self.pesto, 1.0, user=self.cook, date=datetime(2031, 3, 10, 22, 30)
+        )
+        production.with_user(self.cook).action_confirm()
+        label = production.with_user(self.cook)._date_labels()[0]
+        texts = [line.text for line in label.lines]
+        self.assertEqual(texts[0], "Test Pesto")
+        # 22:30 UTC is 06:30 the next morning in Shanghai; 48 hours to use it
+        self.assertIn("2031-03-11 06:30", texts[1])
+        self.assertIn("2031-03-13 06:30", texts[2])
+        self.assertIn(self.cook.name, texts[3])
+        self.assertIn("Tree nuts", texts[4])
+        self.assertTrue(label.url.endswith(f"/odoo/stock.lot/{production.lot_id.id}"))
+        action = production.with_user(self.cook).action_print_labels()
+        attachment_id = int(action["url"].split("/")[-1].split("?")[0])
+        pdf = self.env["ir.attachment"].browse(attachment_id).raw
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        self.assertTrue(production.action_print_label_sheet()["url"].startswith("/web/content/"))
+
+    def test_labels_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["boh_inventory"], ["zh_CN"], overwrite=True
+        )
+        production = self._production(self.pesto, 1.0)
+        production.action_confirm()
+        label = production.with_context(lang="zh_CN")._date_labels()[0]
+        self.assertTrue(label.lines[2].text.startswith("食用期限"))
+
+    def test_a_draft_has_no_labels(self):
+        production = self._production(self.pesto, 1.0)
+        with self.assertRaisesRegex(UserError, "Only made batches have labels"):
+            production.action_print_labels()
