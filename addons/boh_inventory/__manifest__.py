@@ -42,6 +42,7 @@
         "demo/boh_demo_recipes.xml",
         "demo/boh_demo_harbour.xml",
         "demo/boh_demo_counts.xml",
+        "demo/boh_demo_kitchen.xml",
     ],
     "assets": {
         "web.assets_tests": [

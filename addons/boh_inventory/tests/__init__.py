@@ -14,3 +14,4 @@ from . import test_phone_tours
 from . import test_store_time
 from . import test_production
 from . import test_requisition
+from . import test_production_tour
