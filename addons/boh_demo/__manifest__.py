@@ -10,7 +10,6 @@
     "license": "LGPL-3",
     "depends": ["boh_forecast", "boh_maintenance", "boh_pos_bridge", "hr"],
     "external_dependencies": {"python": ["pandas", "holidays", "boh_core"]},
-    "data": [],
     "demo": [
         "demo/boh_demo_sites.xml",
         "demo/boh_demo_cron.xml",

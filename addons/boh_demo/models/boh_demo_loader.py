@@ -222,18 +222,15 @@ class BohDemoLoader(models.AbstractModel):
             used = {k: max(before.get(k, 0.0) - v, 0.0) for k, v in after.items()}
             if opening:
                 # The stores opened with what the first week needed, delivered on day one.
-                self._supply_from_kitchen(
-                    company, stores, used, after, sim.dates[day].date(), week=1.0 + COVER_WEEKS
+                self._restock(
+                    company, stores, used, after, sim.dates[day].date(), 1.0 + COVER_WEEKS
                 )
-                self._purchase(stores, used, after, sim.dates[day].date(), week=1.0 + COVER_WEEKS)
                 opening = False
                 after = self._on_hand(stores)
             sunday = sim.dates[week_end].date()
             if sim.dates[week_end].day_of_week == 6:
                 self._count(stores, used, sunday)
-                on_hand = self._on_hand(stores)
-                self._supply_from_kitchen(company, stores, used, on_hand, sunday, week=COVER_WEEKS)
-                self._purchase(stores, used, on_hand, sunday, week=COVER_WEEKS)
+                self._restock(company, stores, used, self._on_hand(stores), sunday, COVER_WEEKS)
             clock["stock"] += time_mod.perf_counter() - tick
             _logger.info(
                 "BOH demo: %s sales, purchases and counts loaded up to %s (%.0f s in sales, "
@@ -377,6 +374,12 @@ class BohDemoLoader(models.AbstractModel):
             picking.write({"date_done": arrived})
             picking.move_ids.write({"date": arrived})
             picking.move_ids.move_line_ids.write({"date": arrived})
+
+    def _restock(self, company, stores, used, on_hand, day, week):
+        """``week`` weeks of the last use: from the central kitchen what it supplies, the rest
+        from the vendors."""
+        self._supply_from_kitchen(company, stores, used, on_hand, day, week)
+        self._purchase(stores, used, on_hand, day, week)
 
     def _supply_from_kitchen(self, company, stores, used, on_hand, day, week):
         """What the central kitchen supplies: it buys the ingredients, makes one batch of each
