@@ -331,7 +331,10 @@ class TestReplenishmentFlow(BohForecastCase):
 @freeze_time(NOW)
 class TestKitchenSuppliedOrders(BohForecastCase):
     def test_the_forecasts_order_for_a_kitchen_supplied_item_becomes_a_requisition(self):
-        kitchen = self.env["stock.warehouse"].create(
+        # the company's one central kitchen (a demo database has its own: not this one)
+        Warehouse = self.env["stock.warehouse"]
+        Warehouse.search([("boh_store_type", "=", "central_kitchen")]).boh_store_type = "store"
+        kitchen = Warehouse.create(
             {"name": "FC Central Kitchen", "code": "FCCK", "boh_store_type": "central_kitchen"}
         )
         self.sauce_recipe.write({"stocked": True, "shelf_life_hours": 72.0})
