@@ -25,6 +25,7 @@ SERVER_FIELDS = frozenset(
         "yield_variance_pct",
         "cost",
         "unit_cost",
+        "move_ids",
     }
 )
 #: What a done production still lets change.

@@ -14,7 +14,20 @@ from boh_core.transfers import cutoff_deadline, split_receipt
 
 from ..tools.server_context import check_server_fields
 
-SERVER_FIELDS = frozenset({"name", "state", "submitted_date", "shipped_date", "received_date"})
+#: Recorded by the workflow (or derived), never by hand: the kind decides whether the
+#: kitchen's cut-off applies.
+SERVER_FIELDS = frozenset(
+    {
+        "name",
+        "state",
+        "submitted_date",
+        "shipped_date",
+        "received_date",
+        "transfer_kind",
+        "move_ids",
+        "suggested",
+    }
+)
 STATES = [
     ("draft", "Draft"),
     ("submitted", "Submitted"),
@@ -117,7 +130,7 @@ class BohRequisition(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """Number the requisitions; their state and dates are the workflow's."""
-        check_server_fields(self, vals_list, SERVER_FIELDS | {"suggested"})
+        check_server_fields(self, vals_list, SERVER_FIELDS)
         requisitions = super().create(vals_list)
         Sequence = self.env["ir.sequence"].sudo()
         for requisition in requisitions:
@@ -126,7 +139,7 @@ class BohRequisition(models.Model):
 
     def write(self, vals):
         """Only drafts change their store, supplier and day."""
-        check_server_fields(self, [vals], SERVER_FIELDS | {"suggested"})
+        check_server_fields(self, [vals], SERVER_FIELDS)
         header = {"warehouse_id", "supplier_id", "date_needed"} & set(vals)
         closed = self.filtered(lambda requisition: requisition.state != "draft")
         if header and closed:

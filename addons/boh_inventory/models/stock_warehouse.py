@@ -7,6 +7,8 @@ from odoo.exceptions import ValidationError
 
 from boh_core.maintenance.sla import ALWAYS, WorkingHours
 
+from ..tools.server_context import check_server_fields
+
 
 class StoreTime(NamedTuple):
     """Where a store is in time: its calendar (may be empty), its opening hours as boh_core
@@ -77,9 +79,15 @@ class StockWarehouse(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """A new store joins the scope of the users with *All Stores*: drop the cached rules."""
+        check_server_fields(self, vals_list, {"boh_central_kitchen"})
         warehouses = super().create(vals_list)
         self.env.registry.clear_cache()
         return warehouses
+
+    def write(self, vals):
+        """*Central Kitchen* follows the site type; it is not set by hand."""
+        check_server_fields(self, [vals], {"boh_central_kitchen"})
+        return super().write(vals)
 
     def _boh_store_time(self, now=None):
         """``{store id: StoreTime}`` for these stores, read in one go.

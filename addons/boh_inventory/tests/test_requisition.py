@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .test_production import BohKitchenCase
 
@@ -140,6 +140,19 @@ class TestRequisition(BohKitchenCase):
             requisition.line_ids[0].with_user(self.store_cook).qty = 9.0
         with self.assertRaises(AccessError):
             requisition.with_user(self.store_cook).write({"state": "received"})
+
+    def test_the_kind_and_the_kitchen_flag_are_not_set_by_hand(self):
+        requisition = self._requisition(user=self.store_cook)
+        # a requisition passed off as a store loan would skip the kitchen's cut-off
+        with self.assertRaises(AccessError):
+            requisition.with_user(self.store_cook).write({"transfer_kind": "store"})
+        manager = new_test_user(
+            self.env, login="boh_req_manager", groups="boh_inventory.group_boh_manager"
+        )
+        with self.assertRaises(AccessError):
+            self.store.with_user(manager).write({"boh_central_kitchen": True})
+        self.store.with_user(manager).sudo().boh_store_type = "central_kitchen"
+        self.assertTrue(self.store.boh_central_kitchen)
 
     def test_store_to_store_transfer_needs_no_cutoff(self):
         other = self.env["stock.warehouse"].create(
