@@ -107,3 +107,22 @@ def yield_variance(planned: float, actual: float) -> tuple[float, float]:
         )
     difference = actual - planned
     return difference, (difference / planned * 100.0 if planned else 0.0)
+
+
+def batches_to_make(
+    requested: Mapping[Hashable, float],
+    on_hand: Mapping[Hashable, float],
+    planned: Mapping[Hashable, float],
+    digits: int,
+) -> dict:
+    """What a kitchen still has to make of each item: what the stores asked, less what it
+    holds (never counted below zero) and what draft productions already plan; only items
+    with something left."""
+    result = {}
+    for item, qty in requested.items():
+        left = round_half_up(
+            qty - max(0.0, on_hand.get(item, 0.0)) - planned.get(item, 0.0), digits
+        )
+        if compare(left, 0.0, digits) > 0:
+            result[item] = left
+    return result

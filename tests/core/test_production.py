@@ -62,3 +62,16 @@ def test_yield_variance_in_units_and_percent() -> None:
     assert yield_variance(10.0, 9.0) == (pytest.approx(-1.0), pytest.approx(-10.0))
     with pytest.raises(BohError):
         yield_variance(10.0, 0.0)
+
+
+def test_batches_to_make_are_what_was_asked_beyond_stock_and_plans() -> None:
+    from boh_core.production import batches_to_make
+
+    made = batches_to_make(
+        {"sauce": 10.0, "dough": 4.0, "pesto": 2.0},
+        {"sauce": 3.0, "dough": 5.0, "pesto": -1.0},
+        {"sauce": 2.0},
+        2,
+    )
+    # negative stock counts as none: the pesto still needs its 2
+    assert made == {"sauce": 5.0, "pesto": 2.0}

@@ -9,7 +9,7 @@ from odoo.tools import float_is_zero
 
 from boh_core.errors import BohError
 from boh_core.labels import DateLabelCaptions, date_label, labels_pdf
-from boh_core.production import plan_consumption, use_by, yield_variance
+from boh_core.production import batches_to_make, plan_consumption, use_by, yield_variance
 from boh_core.sales.lots import LotStock
 
 from ..tools.server_context import check_server_fields
@@ -215,6 +215,79 @@ class BohProduction(models.Model):
             )
         self.sudo().write({"state": "cancel"})
         return True
+
+    @api.model
+    def action_plan_from_requisitions(self):
+        """Draft productions at the user's central kitchens for the stocked items that open
+        requisitions ask beyond the kitchen's stock and its draft productions."""
+        self.check_access("create")
+        user = self.env.user
+        kitchens = self.env["stock.warehouse"].search(
+            [("boh_central_kitchen", "=", True), ("company_id", "in", self.env.companies.ids)]
+        )
+        if not (self.env.su or user.boh_all_stores):
+            kitchens &= user.boh_store_ids
+        vals_list = []
+        for kitchen in kitchens:
+            vals_list += self._plan_kitchen(kitchen)
+        productions = self.create(vals_list)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "boh_inventory.action_boh_production"
+        )
+        action["domain"] = [("id", "in", productions.ids)]
+        return action
+
+    def _plan_kitchen(self, kitchen):
+        """Values of the draft productions a kitchen needs for its open requisitions."""
+        Line = self.env["boh.requisition.line"].sudo()
+        requested = {
+            product.id: qty
+            for product, qty in Line._read_group(
+                [
+                    ("supplier_id", "=", kitchen.id),
+                    ("requisition_id.state", "in", ("submitted", "accepted")),
+                    ("product_id.boh_stocked", "=", True),
+                ],
+                ["product_id"],
+                ["qty:sum"],
+            )
+        }
+        if not requested:
+            return []
+        on_hand = {
+            product.id: qty
+            for product, qty in self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id", "in", list(requested)),
+                    ("location_id", "child_of", kitchen.lot_stock_id.id),
+                ],
+                ["product_id"],
+                ["quantity:sum"],
+            )
+        }
+        planned = {
+            product.id: qty
+            for product, qty in self.sudo()._read_group(
+                [("warehouse_id", "=", kitchen.id), ("state", "=", "draft")],
+                ["product_id"],
+                ["qty:sum"],
+            )
+        }
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        to_make = batches_to_make(requested, on_hand, planned, digits)
+        recipes = self.env["boh.recipe"].search(
+            [("product_id", "in", list(to_make)), ("company_id", "=", kitchen.company_id.id)]
+        )
+        return [
+            {
+                "warehouse_id": kitchen.id,
+                "recipe_id": recipe.id,
+                "qty": to_make[recipe.product_id.id],
+            }
+            for recipe in recipes
+        ]
 
     def action_view_moves(self):
         """Show the stock moves of these productions."""

@@ -168,6 +168,7 @@ METHOD_POLICY = {
     "boh.stock.count.action_print_sheet": EVERY_BOH_USER,
     "boh.production.action_cancel": EVERY_BOH_USER,
     "boh.production.action_confirm": EVERY_BOH_USER,
+    "boh.production.action_plan_from_requisitions": EVERY_BOH_USER,
     "boh.production.action_print_label_sheet": EVERY_BOH_USER,
     "boh.production.action_print_labels": EVERY_BOH_USER,
     "boh.production.action_view_moves": EVERY_BOH_USER,

@@ -176,3 +176,26 @@ class TestRequisition(BohKitchenCase):
         self.assertAlmostEqual(self._on_hand(self.tomato, self.store), 3.0)
         self.assertAlmostEqual(self._on_hand(self.tomato, other), 2.0)
         self.assertEqual(set(requisition.move_ids.mapped("boh_transfer_kind")), {"store"})
+
+    def test_the_kitchen_plans_its_batches_from_the_requisitions(self):
+        # asked: 1 L + 3 L of sauce; the kitchen holds 1.8 L and already plans 1 L
+        first = self._requisition()
+        second = self._requisition()
+        second.line_ids[0].qty = 3.0
+        with freeze_time(BEFORE_CUTOFF):
+            (first | second).action_submit()
+        self.env["boh.production"].create(
+            {"warehouse_id": self.kitchen.id, "recipe_id": self.sauce.id, "qty": 1.0}
+        )
+        action = self.env["boh.production"].with_user(self.cook).action_plan_from_requisitions()
+        planned = self.env["boh.production"].search(action["domain"])
+        # tomatoes are not made: only the stocked sauce, 4 - 1.8 - 1 = 1.2 L
+        self.assertEqual(planned.product_id, self.sauce_product)
+        self.assertAlmostEqual(planned.qty, 1.2)
+        self.assertEqual(planned.state, "draft")
+        self.assertEqual(planned.warehouse_id, self.kitchen)
+        # the store's cook plans nothing: the kitchen is not theirs
+        action = (
+            self.env["boh.production"].with_user(self.store_cook).action_plan_from_requisitions()
+        )
+        self.assertFalse(self.env["boh.production"].search(action["domain"]))
