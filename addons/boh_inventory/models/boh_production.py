@@ -197,8 +197,14 @@ class BohProduction(models.Model):
                     productions=", ".join(not_draft.mapped("name")),
                 )
             )
+        # one recipe book per company for all the batches
+        books = {
+            company: self.env["boh.costing"].sudo()._load_book(company)
+            for company in self.company_id
+        }
         for production in self:
-            production._make()
+            book, _products, converter = books[production.company_id]
+            production._make(book, converter)
         return True
 
     def action_cancel(self):
@@ -375,7 +381,7 @@ class BohProduction(models.Model):
         ]
 
     # ------------------------------------------------------------------ making
-    def _make(self):
+    def _make(self, book, converter):
         """Post one production: check, consume, produce, record."""
         self.ensure_one()
         recipe = self.recipe_id
@@ -392,7 +398,7 @@ class BohProduction(models.Model):
             difference, difference_pct = yield_variance(self.qty, self.actual_qty)
         except BohError as error:
             raise ValidationError(str(error)) from error
-        plan = self._plan_consumption()
+        plan = self._plan_consumption(book, converter)
         production = self.sudo()
         consumed = production._consume(plan)
         cost = production._consumed_cost(consumed, plan)
@@ -410,11 +416,10 @@ class BohProduction(models.Model):
             }
         )
 
-    def _plan_consumption(self):
+    def _plan_consumption(self, book, converter):
         """What the batch takes, from which lots; refused when an ingredient is short."""
         recipe = self.recipe_id
         product = self.product_id
-        book, _products, converter = self.env["boh.costing"].sudo()._load_book(self.company_id)
         try:
             per_unit = book.ingredients_per_unit(recipe.id)
             batch = converter.convert(
