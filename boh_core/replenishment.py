@@ -120,10 +120,25 @@ def service_z(service_level: float) -> float:
     return NormalDist().inv_cdf(level / 100.0)
 
 
-def sigma_from_interval(lo: float, hi: float, level: float = 80.0) -> float:
-    """Daily forecast standard error implied by a central ``level``% interval."""
+def sigma_from_interval(lo, hi, level: float = 80.0):
+    """Daily forecast standard error implied by a central ``level``% interval.
+
+    Works on numbers and on arrays or pandas series (element-wise; an unknown bound stays
+    unknown there).
+    """
     z = NormalDist().inv_cdf(0.5 + _check_number("level", level) / 200.0)
-    return max(0.0, (hi - lo) / (2.0 * z))
+    if isinstance(lo, int | float) and isinstance(hi, int | float):
+        return max(0.0, (hi - lo) / (2.0 * z))
+    import numpy as np
+
+    width = np.asarray(hi, dtype=float) - np.asarray(lo, dtype=float)
+    # NaN stays NaN (np.maximum propagates it): no interval, no spread known
+    sigma = np.maximum(width, 0.0) / (2.0 * z)
+    if hasattr(hi, "index"):
+        import pandas as pd
+
+        return pd.Series(sigma, index=hi.index)
+    return sigma
 
 
 def safety_stock(sigma_daily: float, days: float, service_level: float) -> float:

@@ -8,7 +8,7 @@
     "author": "BOH Suite developers",
     "website": "https://github.com/boh-suite/boh-suite",
     "license": "LGPL-3",
-    "depends": ["stock", "purchase", "product_expiry"],
+    "depends": ["stock", "purchase_stock", "product_expiry"],
     "external_dependencies": {"python": ["boh_core"]},
     "data": [
         "security/boh_security.xml",

@@ -10,9 +10,10 @@ import pandas as pd
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from boh_core import ordering
 from boh_core import replenishment as rp
 from boh_core.errors import BohError
 from boh_core.forecast import backtest, forecast
@@ -31,7 +32,7 @@ RFQ_OPEN_STATES = ("draft", "sent", "to approve")
 # demand paths behind each line's expected waste and stockout risk; a product without an
 # expiration time is taken as keeping this long
 RISK_SAMPLES = 200
-NO_EXPIRY_DAYS = 3650
+NO_EXPIRY_DAYS = ordering.NO_EXPIRY_DAYS
 
 
 class BohForecastEngine(models.AbstractModel):
@@ -112,10 +113,12 @@ class BohForecastEngine(models.AbstractModel):
         done += 1
         self.env["ir.cron"]._notify_progress(done=done, remaining=steps - done)
 
-        orders = self._suggest_orders(company, warehouses, forecasts, now)
+        # one recipe book for the whole run: ordering and prep both explode through it
+        recipe_book = self.env["boh.costing"]._load_book(company)
+        orders = self._suggest_orders(company, warehouses, forecasts, now, recipe_book)
         done += 1
         self.env["ir.cron"]._notify_progress(done=done, remaining=steps - done)
-        self._plan_prep(company, warehouses, forecasts, today + timedelta(days=1))
+        self._plan_prep(company, warehouses, forecasts, today + timedelta(days=1), recipe_book)
         self._plan_labour(company, warehouses, forecasts, profiles, today)
         done += 1
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
@@ -249,7 +252,7 @@ class BohForecastEngine(models.AbstractModel):
         forecasts["warehouse_id"] = keys.str[0].astype(int)
         forecasts["product_id"] = pd.to_numeric(keys.str[1], errors="coerce").astype(float)
         forecasts["date"] = pd.to_datetime(forecasts.ds).dt.date
-        forecasts["sigma"] = (forecasts.yhat_hi - forecasts.yhat_lo).clip(lower=0) / (2 * rp.Z_80)
+        forecasts["sigma"] = ordering.forecast_sigma(forecasts, LEVEL)
         forecasts["price"] = forecasts.unique_id.map(prices).fillna(0.0)
         return forecasts
 
@@ -321,12 +324,12 @@ class BohForecastEngine(models.AbstractModel):
     # -- purchasing ---------------------------------------------------------------------------
 
     @api.model
-    def _ingredient_demand(self, company, forecasts):
+    def _ingredient_demand(self, forecasts, recipe_book):
         """Daily ingredient demand and its variance per location: one batched explosion."""
         items = forecasts[forecasts.product_id.notna()]
         if items.empty:
-            return pd.DataFrame(columns=["warehouse_id", "ingredient", "date", "qty", "var"])
-        book, products, _converter = self.env["boh.costing"]._load_book(company)
+            return pd.DataFrame(columns=ordering.DEMAND_COLUMNS)
+        book, products, _converter = recipe_book
         recipes = {recipe.product: recipe for recipe in book.recipes}
         # a set meal's components are sold (and forecast) as items of their own
         set_meals = {
@@ -340,10 +343,11 @@ class BohForecastEngine(models.AbstractModel):
             if int(pid) in recipes and int(pid) not in set_meals
         ]
         if not item_ids:
-            return pd.DataFrame(columns=["warehouse_id", "ingredient", "date", "qty", "var"])
-        vectors = self.env["boh.recipe"]._explode_each(
-            [(pid, 1.0, products[pid]["uom_id"]) for pid in item_ids], company
-        )
+            return pd.DataFrame(columns=ordering.DEMAND_COLUMNS)
+        try:
+            vectors = book.explode_each([(pid, 1.0, products[pid]["uom_id"]) for pid in item_ids])
+        except BohError as error:
+            raise ValidationError(str(error)) from error
         factors = pd.DataFrame(
             [
                 (pid, ingredient, amount)
@@ -352,25 +356,15 @@ class BohForecastEngine(models.AbstractModel):
             ],
             columns=["product_id", "ingredient", "factor"],
         )
-        merged = items.assign(product_id=items.product_id.astype(int)).merge(
-            factors, on="product_id"
-        )
-        # an override or a closed day may leave the spread unknown (None): no spread then
-        merged["qty"] = merged.yhat.astype(float).fillna(0.0) * merged.factor
-        merged["var"] = (merged.sigma.astype(float).fillna(0.0) * merged.factor) ** 2
-        return merged.groupby(["warehouse_id", "ingredient", "date"], as_index=False)[
-            ["qty", "var"]
-        ].sum()
+        return ordering.ingredient_demand(items, factors)
 
     @api.model
-    def _suggest_orders(self, company, warehouses, forecasts, now):
+    def _suggest_orders(self, company, warehouses, forecasts, now, recipe_book):
         """Draft purchase orders per vendor and location covering until the delivery after
         next, with each line's explanation. Replaces the suggestions still in draft.
 
-        Long because it is the engine's one ordering pass (what not to order, the store-by-store
-        loop, the grouping per vendor) and its reshaping belongs with moving the replenishment maths
-        into the core in one call for the whole frame (issue 11, item 2); parallel work on this file
-        comes first.
+        The quantities of every location x ingredient come from one ``boh_core.ordering``
+        call; this reads what it needs and writes the orders.
         """
         PO = self.env["purchase.order"]
         stale = PO.search(
@@ -382,9 +376,51 @@ class BohForecastEngine(models.AbstractModel):
         )
         stale.button_cancel()
         stale.unlink()
-        demand = self._ingredient_demand(company, forecasts)
+        demand = self._ingredient_demand(forecasts, recipe_book)
         if demand.empty:
             return PO
+        rows, terms = self._order_inputs(company, warehouses, demand, now)
+        service = company.boh_forecast_service_level or 95.0
+        demand = demand.set_index(["warehouse_id", "ingredient", "date"]).sort_index()
+        suggestions, errors = ordering.suggest_orders(now, rows, demand, service)
+        for index, error in errors.items():
+            product = terms[rows[index].product][0]
+            _logger.info("Forecast: %s skipped: %s", product.display_name, error)
+        grouped = defaultdict(list)
+        for suggestion in suggestions:
+            seller = terms[suggestion.product][1]
+            key = (seller.partner_id.id, suggestion.warehouse, suggestion.window.delivery)
+            grouped[key].append(suggestion)
+        # the risk's demand paths are drawn in this order: one vendor's order after another
+        risks = iter(self._attach_risks([s for group in grouped.values() for s in group], demand))
+        vals = []
+        for (partner_id, wh_id, delivery), group in grouped.items():
+            lines = []
+            for suggestion in group:
+                line = self._order_line(suggestion, *terms[suggestion.product])
+                line["boh_waste_qty"], line["boh_stockout_risk"] = next(risks)
+                lines.append(line)
+            warehouse = warehouses.browse(wh_id)
+            vals.append(
+                {
+                    "partner_id": partner_id,
+                    "company_id": company.id,
+                    "picking_type_id": warehouse.in_type_id.id,
+                    "boh_suggested": True,
+                    "origin": self.env._("BOH forecast %(store)s", store=warehouse.code),
+                    "date_planned": datetime.combine(delivery, time(12)),
+                    "order_line": [fields.Command.create(line) for line in lines],
+                }
+            )
+        return PO.create(vals)
+
+    @api.model
+    def _order_inputs(self, company, warehouses, demand, now):
+        """The location x ingredient rows to order for, as ``boh_core.ordering.OrderInput``,
+        and ``{product id: (product, vendor line, purchase unit)}``.
+
+        Ingredients Odoo's own reorder rules order, and those without a vendor, are left out.
+        """
         Product = self.env["product.product"].with_company(company)
         ingredients = Product.browse(demand.ingredient.unique().astype(int).tolist())
         ingredients = ingredients.filtered(
@@ -417,129 +453,74 @@ class BohForecastEngine(models.AbstractModel):
             ["product_uom_qty:sum"],
         ):
             open_rfqs[(order.picking_type_id.warehouse_id.id, product.id)] += qty
-        sellers = {
-            product.id: product._select_seller(
+        terms = {}
+        for product in ingredients:
+            seller = product._select_seller(
                 quantity=None, date=now.date(), uom_id=product.uom_po_id
             )
-            for product in ingredients
-        }
-        service = company.boh_forecast_service_level or 95.0
-        demand = demand.set_index(["warehouse_id", "ingredient", "date"]).sort_index()
-        orders = defaultdict(list)
+            if seller:
+                terms[product.id] = (product, seller, seller.product_uom or product.uom_po_id)
+        rows = []
         for warehouse in warehouses:
             stock = ingredients.with_context(warehouse_id=warehouse.id)
             levels = {p["id"]: p for p in stock.read(["qty_available", "incoming_qty"])}
             for product in ingredients:
-                seller = sellers[product.id]
-                key = (warehouse.id, product.id)
-                if not seller or key in ruled:
+                if product.id not in terms or (warehouse.id, product.id) in ruled:
                     continue
-                try:
-                    line = self._order_line(
-                        product, seller, demand, warehouse, now, service, levels, open_rfqs
-                    )
-                except BohError as error:
-                    _logger.info("Forecast: %s skipped: %s", product.display_name, error)
-                    continue
-                if line:
-                    orders[(seller.partner_id.id, warehouse.id, line.pop("_delivery"))].append(line)
-        self._attach_risks([line for lines in orders.values() for line in lines], demand)
-        vals = []
-        for (partner_id, wh_id, delivery), lines in orders.items():
-            warehouse = warehouses.browse(wh_id)
-            vals.append(
-                {
-                    "partner_id": partner_id,
-                    "company_id": company.id,
-                    "picking_type_id": warehouse.in_type_id.id,
-                    "boh_suggested": True,
-                    "origin": self.env._("BOH forecast %(store)s", store=warehouse.code),
-                    "date_planned": datetime.combine(delivery, time(12)),
-                    "order_line": [fields.Command.create(line) for line in lines],
-                }
-            )
-        return PO.create(vals)
+                rows.append(
+                    self._order_input(warehouse, terms[product.id], levels[product.id], open_rfqs)
+                )
+        return rows, terms
 
     @api.model
-    def _order_line(self, product, seller, demand, warehouse, now, service, levels, open_rfqs):
-        """Purchase order line values for one ingredient at one location, or None.
-
-        Long because it assembles every field of a suggested purchase line with its reasons in
-        one place."""
+    def _order_input(self, warehouse, product_terms, level, open_rfqs):
+        """One ``boh_core.ordering.OrderInput``: vendor terms, stock and units of a product."""
+        product, seller, po_uom = product_terms
         partner = seller.partner_id
-        window = rp.order_window(
-            now,
-            seller.delay,
-            partner._boh_delivery_weekdays(),
-            partner.boh_order_cutoff or None,
+        same_unit = po_uom == product.uom_id
+        return ordering.OrderInput(
+            warehouse=warehouse.id,
+            product=product.id,
+            lead_days=seller.delay,
+            weekdays=tuple(partner._boh_delivery_weekdays()),
+            cutoff_hour=partner.boh_order_cutoff or None,
+            shelf_days=self._shelf_days(product),
+            on_hand=level["qty_available"],
+            incoming=level["incoming_qty"] + open_rfqs.get((warehouse.id, product.id), 0.0),
+            moq=seller.min_qty or 0.0,
+            uom_factor=1.0 if same_unit else product.uom_id.factor,
+            po_uom_factor=1.0 if same_unit else po_uom.factor,
         )
-        shelf = self._shelf_days(product)
-        # stock bought for days after it expires is waste, never service: the cover stops at
-        # the last day the delivered lot can be used (boh_core.replenishment.shelf_capped_cover)
-        lead = (window.delivery - window.start).days
-        gap = (window.next_delivery - window.delivery).days
-        cover = int(rp.shelf_capped_cover(lead, gap, shelf or NO_EXPIRY_DAYS)) + 1
-        last_day = window.start + timedelta(days=cover - 1)
-        try:
-            rows = demand.loc[(warehouse.id, product.id)]
-        except KeyError:
-            return None
-        days = rows.loc[(rows.index >= window.start) & (rows.index <= last_day)]
-        if days.empty:
-            return None
-        # a window longer than the horizon: its last days at the average of the known ones
-        missing = cover - len(days)
-        need_qty = float(days.qty.sum()) + max(0, missing) * float(days.qty.mean())
-        sigma = math.sqrt(float(days["var"].mean()))
-        safety = rp.safety_stock(sigma, cover, service)
-        on_hand = max(0.0, levels[product.id]["qty_available"])
-        incoming = levels[product.id]["incoming_qty"] + open_rfqs.get(
-            (warehouse.id, product.id), 0.0
-        )
-        missing_qty = rp.order_up_to(need_qty, safety, on_hand, incoming)
-        po_uom = seller.product_uom or product.uom_po_id
-        need_po = product.uom_id._compute_quantity(missing_qty, po_uom, round=False)
-        qty = rp.round_order(need_po, 1.0, seller.min_qty or 0.0)
-        if not qty:
-            return None
-        uom = product.uom_id.name
+
+    @api.model
+    def _order_line(self, suggestion, product, seller, po_uom):
+        """Purchase order line values of one ``boh_core.ordering.OrderSuggestion``."""
         explanation = self.env._(
             "%(demand).2f demand until %(until)s + %(safety).2f safety - %(onhand).2f on hand "
             "- %(incoming).2f incoming = %(need).2f %(uom)s; rounded to whole %(po_uom)s, "
             "minimum %(moq)g",
-            demand=need_qty,
-            until=last_day,
-            safety=safety,
-            onhand=on_hand,
-            incoming=incoming,
-            need=missing_qty,
-            uom=uom,
+            demand=suggestion.demand,
+            until=suggestion.last_day,
+            safety=suggestion.safety,
+            onhand=suggestion.on_hand,
+            incoming=suggestion.incoming,
+            need=suggestion.need,
+            uom=product.uom_id.name,
             po_uom=po_uom.name,
             moq=seller.min_qty,
         )
         return {
             "product_id": product.id,
-            "product_qty": qty,
+            "product_qty": suggestion.qty,
             "product_uom": po_uom.id,
-            "date_planned": datetime.combine(window.delivery, time(12)),
-            "boh_demand_qty": need_qty,
-            "boh_safety_qty": safety,
-            "boh_onhand_qty": on_hand,
-            "boh_incoming_qty": incoming,
-            "boh_need_qty": missing_qty,
-            "boh_cover_until": last_day,
+            "date_planned": datetime.combine(suggestion.window.delivery, time(12)),
+            "boh_demand_qty": suggestion.demand,
+            "boh_safety_qty": suggestion.safety,
+            "boh_onhand_qty": suggestion.on_hand,
+            "boh_incoming_qty": suggestion.incoming,
+            "boh_need_qty": suggestion.need,
+            "boh_cover_until": suggestion.last_day,
             "boh_explanation": explanation,
-            "_delivery": window.delivery,
-            "_risk": {
-                "key": (warehouse.id, product.id),
-                "qty": po_uom._compute_quantity(qty, product.uom_id, round=False),
-                "on_hand": on_hand,
-                "incoming": max(0.0, incoming),
-                "start": window.start,
-                "delivery": (window.delivery - window.start).days,
-                "next_delivery": (window.next_delivery - window.start).days,
-                "shelf": shelf,
-            },
         }
 
     @staticmethod
@@ -550,64 +531,38 @@ class BohForecastEngine(models.AbstractModel):
         return 0
 
     @api.model
-    def _attach_risks(self, lines, demand):
-        """Expected waste and stockout risk of every suggested line: one boh_core call.
-
-        ``lines`` are the values of :meth:`_order_line`; their ``_risk`` key is replaced by
-        ``boh_waste_qty`` and ``boh_stockout_risk``.
-        """
-        if not lines:
-            return
-        info = [line.pop("_risk") for line in lines]
-        horizon = max(
-            1,
-            max(
-                (max(i["next_delivery"], i["delivery"] + (i["shelf"] or 1)) for i in info),
-                default=1,
-            ),
-        )
-        mean = np.zeros((len(info), horizon))
-        sd = np.zeros((len(info), horizon))
-        for k, item in enumerate(info):
-            rows = demand.loc[item["key"]]
-            offsets = np.array([(day - item["start"]).days for day in rows.index])
-            inside = (offsets >= 0) & (offsets < horizon)
-            # an unknown spread (no interval for that day) counts as none
-            qty = np.nan_to_num(rows.qty.to_numpy(dtype=float))
-            var = np.nan_to_num(rows["var"].to_numpy(dtype=float))
-            mean[k, offsets[inside]] = qty[inside]
-            sd[k, offsets[inside]] = np.sqrt(var[inside])
-            last = offsets[inside].max() + 1 if inside.any() else 0
-            # days past the forecast horizon at the average of the known ones
-            if 0 < last < horizon:
-                mean[k, last:] = mean[k, :last].mean()
-                sd[k, last:] = sd[k, :last].mean()
+    def _attach_risks(self, suggestions, demand):
+        """Expected waste and stockout risk of every suggestion, in order: one boh_core call."""
+        if not suggestions:
+            return []
+        mean, sd, delivery, next_delivery = ordering.risk_profiles(suggestions, demand)
         result = order_risk(
-            [i["qty"] for i in info],
-            [i["on_hand"] for i in info],
-            [i["incoming"] for i in info],
+            [s.qty_own_unit for s in suggestions],
+            [s.on_hand for s in suggestions],
+            [max(0.0, s.incoming) for s in suggestions],
             mean,
             sd,
-            [i["delivery"] for i in info],
-            [i["next_delivery"] for i in info],
-            [i["shelf"] or NO_EXPIRY_DAYS for i in info],
+            delivery,
+            next_delivery,
+            [s.shelf_days or NO_EXPIRY_DAYS for s in suggestions],
             samples=RISK_SAMPLES,
         )
-        for k, line in enumerate(lines):
-            line["boh_waste_qty"] = float(result["expected_waste"][k])
-            line["boh_stockout_risk"] = float(result["stockout_risk"][k])
+        return [
+            (float(result["expected_waste"][k]), float(result["stockout_risk"][k]))
+            for k in range(len(suggestions))
+        ]
 
     # -- kitchen and labour ---------------------------------------------------------------------
 
     @api.model
-    def _plan_prep(self, company, warehouses, forecasts, day):
+    def _plan_prep(self, company, warehouses, forecasts, day, recipe_book):
         """Batches of each prep recipe each location makes for ``day``."""
         Plan = self.env["boh.prep.plan"]
         Plan.search([("warehouse_id", "in", warehouses.ids), ("date", ">=", day)]).unlink()
         items = forecasts[forecasts.product_id.notna() & (forecasts.date == day)]
         if items.empty:
             return Plan
-        book, products, converter = self.env["boh.costing"]._load_book(company)
+        book, products, converter = recipe_book
         recipes = {recipe.product: recipe for recipe in book.recipes}
         preps = {pid for pid, info in products.items() if info.get("kind") == "prep"}
         vals = []

@@ -21,15 +21,15 @@ class BohForecastEngine(models.AbstractModel):
     _inherit = "boh.forecast.engine"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
-    def _suggest_orders(self, company, warehouses, forecasts, now):
+    def _suggest_orders(self, company, warehouses, forecasts, now, recipe_book):
         """Purchase orders as before, for everything but what the central kitchen supplies;
         that becomes one draft requisition per store to the kitchen."""
-        orders = super()._suggest_orders(company, warehouses, forecasts, now)
-        self._suggest_requisitions(company, warehouses, forecasts, now)
+        orders = super()._suggest_orders(company, warehouses, forecasts, now, recipe_book)
+        self._suggest_requisitions(company, warehouses, forecasts, now, recipe_book)
         return orders
 
     @api.model
-    def _suggest_requisitions(self, company, warehouses, forecasts, now):
+    def _suggest_requisitions(self, company, warehouses, forecasts, now, recipe_book):
         """Replace the stores' suggested draft requisitions with tonight's.
 
         Each covers the demand from today to the day it arrives (tomorrow when the kitchen's
@@ -48,7 +48,7 @@ class BohForecastEngine(models.AbstractModel):
             [("company_id", "=", company.id), ("boh_central_kitchen", "=", True)], limit=1
         )
         stores = warehouses.filtered(lambda warehouse: not warehouse.boh_central_kitchen)
-        demand = self._ingredient_demand(company, forecasts)
+        demand = self._ingredient_demand(forecasts, recipe_book)
         if not kitchen or not stores or demand.empty:
             return Requisition
         products = (

@@ -1,3 +1,4 @@
+from . import boh_inbox_mixin
 from . import res_company
 from . import res_config_settings
 from . import res_users

@@ -3,7 +3,9 @@ pass, write the results back in one statement per table."""
 
 import logging
 
-from odoo import api, fields, models
+from markupsafe import escape
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
@@ -12,9 +14,12 @@ from boh_core.food_cost import FoodCost, Tax, cost_impact, food_cost
 from boh_core.recipes import Ingredient, Recipe, RecipeBook, RecipeLine
 from boh_core.units import ProductConversion, Unit, UnitConverter
 
+from ..tools.orm_reader import field_sql
+
 _logger = logging.getLogger(__name__)
 
 RECOST_KEY = "boh_inventory.pending_recost"
+TRACKING_KEY = "boh_inventory.portion_cost_tracking"
 
 
 class BohCosting(models.AbstractModel):
@@ -24,10 +29,12 @@ class BohCosting(models.AbstractModel):
     # ------------------------------------------------------------------ loading
     def _load_converter(self, company):
         """All units of the database plus the company's ingredient conversions."""
+        # unit names appear in errors of boh_core: in English, as its other words
+        name = field_sql(self.env["uom.uom"].with_context(lang="en_US"), "uom_uom", "name")
         units = [
-            Unit(row[0], row[1], row[2], _uom_name(row[3]))
+            Unit(row[0], row[1], row[2], row[3] or "")
             for row in self.env.execute_query(
-                SQL("SELECT id, category_id, factor, name FROM uom_uom")
+                SQL("SELECT id, category_id, factor, %s FROM uom_uom", name)
             )
         ]
         self.env["boh.uom.conversion"].flush_model()
@@ -162,27 +169,31 @@ class BohCosting(models.AbstractModel):
         """uom, name, role, cost, list price, taxes, allergens and target of products.
 
         Plain SQL over product_product/product_template: going through the ORM's related
-        fields would cost a compute per product, and a price change re-costs thousands.
+        fields would cost a compute per product, and a price change re-costs thousands. The
+        name (translated) and the cost (per company) are read as the ORM reads them
+        (``tools.orm_reader``).
         """
         if not product_ids:
             return {}
         for model in ("product.product", "product.template"):
             self.env[model].flush_model()
         ids = list(product_ids)
+        lang = self.env.lang or "en_US"
         rows = self.env.execute_query_dict(
             SQL(
                 """
                 SELECT pp.id, pt.id AS tmpl_id, pt.uom_id, pt.list_price, pt.boh_kind,
                        pt.boh_stocked,
                        pt.boh_target_food_cost_pct AS target,
-                       COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS name,
-                       COALESCE((pp.standard_price->>%(company)s)::float8, 0.0) AS cost
+                       %(name)s AS name, %(cost)s AS cost
                   FROM product_product pp
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
                  WHERE pp.id = ANY(%(ids)s)
                 """,
-                lang=self.env.lang or "en_US",
-                company=str(company.id),
+                name=field_sql(self.env["product.template"].with_context(lang=lang), "pt", "name"),
+                cost=field_sql(
+                    self.env["product.product"].with_company(company), "pp", "standard_price"
+                ),
                 ids=ids,
             )
         )
@@ -375,6 +386,11 @@ class BohCosting(models.AbstractModel):
             self._write_costs({rid: new_rows[rid] for rid in changed})
             # a line's cost moves only with its recipe's: write the lines of those recipes
             self._write_line_costs(book, changed)
+            self._log_portion_costs(
+                {rid: old_rows[rid][2] for rid in changed if rid in old_food_costs},
+                {rid: new_rows[rid][2] for rid in changed},
+                cause,
+            )
         self._write_allergens(allergens)
         self._record_impacts(
             company, cause, old_food_costs, new_food_costs, changed, recipes, products
@@ -427,7 +443,8 @@ class BohCosting(models.AbstractModel):
                        cost_missing = v.cost_missing, net_price = v.net_price,
                        food_cost_pct = v.food_cost_pct, margin = v.margin,
                        target_food_cost_pct = v.target, over_target = v.over_target,
-                       cost_date = now() AT TIME ZONE 'UTC'
+                       cost_date = now() AT TIME ZONE 'UTC',
+                       write_date = now() AT TIME ZONE 'UTC', write_uid = %s
                   FROM unnest(%s::int[], %s::numeric[], %s::float8[], %s::numeric[], %s::bool[],
                               %s::varchar[], %s::numeric[], %s::float8[], %s::numeric[],
                               %s::float8[], %s::bool[])
@@ -435,6 +452,7 @@ class BohCosting(models.AbstractModel):
                             cost_missing, net_price, food_cost_pct, margin, target, over_target)
                  WHERE r.id = v.id
                 """,
+                self.env.uid,
                 ids,
                 *[list(column) for column in columns],
             )
@@ -450,15 +468,70 @@ class BohCosting(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE boh_recipe_line l SET cost = v.cost
+                UPDATE boh_recipe_line l
+                   SET cost = v.cost, write_date = now() AT TIME ZONE 'UTC', write_uid = %s
                   FROM unnest(%s::int[], %s::numeric[]) AS v(id, cost)
                  WHERE l.id = v.id AND l.cost IS DISTINCT FROM round(v.cost, 2)
                 """,
+                self.env.uid,
                 ids,
                 [line_costs[i] for i in ids],
             )
         )
-        self.env["boh.recipe.line"].browse(ids).invalidate_recordset(["cost"])
+        self.env["boh.recipe.line"].browse(ids).invalidate_recordset(
+            ["cost", "write_date", "write_uid"]
+        )
+
+    def _log_portion_costs(self, old_costs, new_costs, cause):
+        """Note the cost per portion of re-costed recipes for the chatter, posted once at the
+        end of the transaction (:meth:`_post_portion_costs`), as Odoo posts its tracking.
+
+        ``old_costs`` holds the recipes costed before: a first costing is no change.
+        """
+        pending = self.env.cr.precommit.data.setdefault(TRACKING_KEY, {})
+        if not pending:
+            self.env.cr.precommit.add(self.sudo()._post_portion_costs)
+        for rid, old in old_costs.items():
+            # several re-costs in one transaction: from the first cost to the last
+            entry = pending.setdefault(rid, {"old": old or 0.0, "causes": []})
+            entry["new"] = new_costs[rid]
+            if cause and cause not in entry["causes"]:
+                entry["causes"].append(cause)
+
+    def _post_portion_costs(self):
+        """A tracking message on each recipe whose cost per portion moved (by its currency's
+        rounding), all created in one batch; none for the others."""
+        pending = self.env.cr.precommit.data.pop(TRACKING_KEY, {})
+        recipes = self.env["boh.recipe"].browse(list(pending)).exists()
+        moved = recipes.filtered(
+            lambda r: r.currency_id.compare_amounts(pending[r.id]["old"], pending[r.id]["new"])
+        )
+        if not moved:
+            return
+        column = moved.fields_get(["portion_cost"], attributes=("string", "type", "currency_field"))
+        Tracking = self.env["mail.tracking.value"]
+        author_id, email_from = moved._message_compute_author(raise_on_email=False)
+        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        values = []
+        for recipe in moved:
+            entry = pending[recipe.id]
+            tracking = Tracking._create_tracking_values(
+                entry["old"], entry["new"], "portion_cost", column["portion_cost"], recipe
+            )
+            values.append(
+                {
+                    "author_id": author_id,
+                    "email_from": email_from,
+                    "model": moved._name,
+                    "res_id": recipe.id,
+                    "message_type": "notification",
+                    "subtype_id": note,
+                    "is_internal": True,
+                    "body": escape("; ".join(entry["causes"])[:250]),
+                    "tracking_value_ids": [Command.create(tracking)],
+                }
+            )
+        moved._message_create(values)
 
     def _write_allergens(self, allergens):
         """Replace the rolled-up allergens of recipes whose set changed."""
@@ -534,13 +607,6 @@ class BohCosting(models.AbstractModel):
             return book.explode(demand)
         except BohError as error:
             raise ValidationError(str(error)) from error
-
-
-def _uom_name(value):
-    """uom names are translated (jsonb): take English, else any."""
-    if isinstance(value, dict):
-        return value.get("en_US") or next(iter(value.values()), "")
-    return value or ""
 
 
 def _plain_taxes(taxes):

@@ -26,6 +26,7 @@ SERVER_FIELDS = frozenset(
         "transfer_kind",
         "move_ids",
         "suggested",
+        "site_ids",
     }
 )
 STATES = [
@@ -68,6 +69,16 @@ class BohRequisition(models.Model):
     company_id = fields.Many2one(
         related="warehouse_id.company_id", store=True, index=True, precompute=True
     )
+    site_ids = fields.Many2many(
+        "stock.warehouse",
+        "boh_requisition_site_rel",
+        "requisition_id",
+        "warehouse_id",
+        string="Sites",
+        compute="_compute_site_ids",
+        store=True,
+        help="The ordering store and its supplier: the staff of either see the requisition.",
+    )
     transfer_kind = fields.Selection(
         [("requisition", "From the central kitchen"), ("store", "Store to store")],
         compute="_compute_transfer_kind",
@@ -103,6 +114,11 @@ class BohRequisition(models.Model):
             [("company_id", "=", self.env.company.id), ("boh_central_kitchen", "=", True)],
             limit=1,
         )
+
+    @api.depends("warehouse_id", "supplier_id")
+    def _compute_site_ids(self):
+        for requisition in self:
+            requisition.site_ids = requisition.warehouse_id | requisition.supplier_id
 
     @api.depends("supplier_id.boh_central_kitchen")
     def _compute_transfer_kind(self):

@@ -5,10 +5,12 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_is_zero
 from odoo.tools.sql import create_index
 
-from ..tools.server_context import server_switches
+from ..tools.server_context import check_server_fields, server_switches
 
 #: Header fields that stay writable once a count is approved (besides the chatter's own).
 WRITABLE_WHEN_APPROVED = frozenset({"note"})
+#: Shown read-only and changed only by the count's actions (approve, cancel, reset).
+SERVER_FIELDS = ("state", "approved_uid", "approved_date")
 
 
 class BohStockCount(models.Model):
@@ -209,6 +211,7 @@ class BohStockCount(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """Create the counts, each named after its store and business day."""
+        check_server_fields(self, vals_list, SERVER_FIELDS)
         counts = super().create(vals_list)
         counts.filtered(lambda count: not count.name)._assign_names()
         if any(counts.mapped("is_blind")):
@@ -216,7 +219,9 @@ class BohStockCount(models.Model):
         return counts
 
     def write(self, vals):
-        """Refuse changes to approved counts, except their note and chatter."""
+        """Refuse changes to approved counts, except their note and chatter; the state and
+        the approval are changed by the actions only."""
+        check_server_fields(self, [vals], SERVER_FIELDS)
         if any(
             fname not in WRITABLE_WHEN_APPROVED and not fname.startswith(("message_", "activity_"))
             for fname in vals
@@ -374,7 +379,7 @@ class BohStockCount(models.Model):
             lines._post_adjustments()
             for line in lines:
                 line.unit_cost = line.product_id.with_company(line.company_id).standard_price
-            self.write(
+            self.sudo().write(
                 {
                     "state": "approved",
                     "approved_uid": self.env.uid,
@@ -387,14 +392,14 @@ class BohStockCount(models.Model):
         """Drop draft counts without applying them."""
         self.check_access("write")
         self._check_state("draft", self.env._("Cancel"))
-        self.write({"state": "cancel"})
+        self.sudo().write({"state": "cancel"})
         return True
 
     def action_draft(self):
         """Reopen cancelled counts."""
         self.check_access("write")
         self._check_state("cancel", self.env._("Reset to Draft"))
-        self.write({"state": "draft"})
+        self.sudo().write({"state": "draft"})
         return True
 
     def action_view_moves(self):

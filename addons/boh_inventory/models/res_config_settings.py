@@ -27,6 +27,15 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.boh_use_first_days", readonly=False, string="Use First Within (days)"
     )
 
+    boh_inbox_keep_days = fields.Integer(
+        string="Keep Processed Payloads (days)",
+        config_parameter="boh_inventory.inbox_keep_days",
+        default=90,
+        help="Raw POS and sensor pushes and repair-report photos are deleted this many days "
+        "after they were processed (what became of them stays); failed ones are kept until "
+        "they are retried. 0 keeps them for ever.",
+    )
+
     def set_values(self):
         """Re-cost the company's recipes: the basis or the default target may have changed.
 

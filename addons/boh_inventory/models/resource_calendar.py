@@ -1,9 +1,8 @@
 from odoo import api, fields, models, tools
 
 from boh_core.errors import BohError
+from boh_core.hours import weekly_shifts
 from boh_core.maintenance.sla import ALWAYS, WorkingHours
-
-_DAY = 24 * 60
 
 
 class ResourceCalendar(models.Model):
@@ -38,32 +37,21 @@ class ResourceCalendar(models.Model):
         today = self.env.context.get("boh_today") or fields.Date.context_today(self)
         result = {}
         for calendar in self:
-            by_day = {}
-            for line in calendar.attendance_ids:
-                if (
+            lines = [
+                (int(line.dayofweek), line.hour_from, line.hour_to)
+                for line in calendar.attendance_ids
+                if not (
                     line.display_type
                     or line.day_period == "lunch"
                     or line.resource_id
                     or (calendar.two_weeks_calendar and line.week_type != "0")
                     or (line.date_from and line.date_from > today)
                     or (line.date_to and line.date_to < today)
-                    or line.hour_to <= line.hour_from
-                ):
-                    continue
-                start = max(0, min(_DAY - 1, round(line.hour_from * 60)))
-                end = max(start + 1, min(_DAY, round(line.hour_to * 60)))
-                by_day.setdefault(int(line.dayofweek), []).append((start, end))
-            shifts = []
-            for day, spans in sorted(by_day.items()):
-                merged = []
-                for start, end in sorted(spans):
-                    if merged and start <= merged[-1][1]:
-                        merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-                    else:
-                        merged.append((start, end))
-                shifts += [(day, start, end) for start, end in merged]
+                )
+            ]
+            shifts = weekly_shifts(lines)
             try:
-                hours = WorkingHours(tz=calendar.tz or "UTC", shifts=tuple(shifts))
+                hours = WorkingHours(tz=calendar.tz or "UTC", shifts=shifts)
             except BohError:
                 hours = ALWAYS
             result[calendar.id] = hours

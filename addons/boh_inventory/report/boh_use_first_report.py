@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.orm_reader import company_field_sql
+
 
 class BohUseFirstReport(models.Model):
     """What to use first: stock with an expiry date in the stores, soonest first, valued.
@@ -52,17 +54,18 @@ class BohUseFirstReport(models.Model):
 
     @property
     def _table_query(self):
+        # the cost of the quant's company, read as the ORM reads it (tools.orm_reader)
+        cost = company_field_sql(
+            self.env["product.product"], "pp", "standard_price", SQL("q.company_id")
+        )
         return SQL(
             """
             SELECT q.id, q.company_id, l.warehouse_id, q.location_id, q.product_id, q.lot_id,
                    q.expiration_date,
                    (q.expiration_date::date - (now() AT TIME ZONE 'UTC')::date) AS days_left,
                    q.quantity, pt.uom_id,
-                   COALESCE((pp.standard_price ->> q.company_id::text)::float8, 0.0)
-                       AS unit_cost,
-                   q.quantity
-                       * COALESCE((pp.standard_price ->> q.company_id::text)::float8, 0.0)
-                       AS value
+                   %(cost)s AS unit_cost,
+                   q.quantity * %(cost)s AS value
               FROM stock_quant q
               JOIN stock_location l ON l.id = q.location_id
               JOIN product_product pp ON pp.id = q.product_id
@@ -71,7 +74,8 @@ class BohUseFirstReport(models.Model):
                AND l.warehouse_id IS NOT NULL
                AND q.expiration_date IS NOT NULL
                AND q.quantity > 0
-            """
+            """,
+            cost=cost,
         )
 
     @api.model

@@ -1,5 +1,6 @@
 from . import test_costing
 from . import test_cost_impact
+from . import test_costing_records
 from . import test_access
 from . import test_recipe_tour
 from . import test_stock_count
@@ -15,3 +16,4 @@ from . import test_store_time
 from . import test_production
 from . import test_requisition
 from . import test_production_tour
+from . import test_store_scope_stock

@@ -51,6 +51,7 @@ MODEL_POLICY = {
     "boh.cost.impact": _managers("rwcu"),
     "boh.costing": {},
     "boh.integration.wizard": {},  # administrators only
+    "boh.inbox.mixin": {},  # abstract: the inboxes below
     "boh.recipe": _managers("rwcu", kitchen="r"),
     "boh.recipe.line": _managers("rwcu", kitchen="r"),
     "boh.sales.fact": _managers("r", kitchen="r"),  # written by the sales feed only
@@ -144,6 +145,8 @@ METHOD_POLICY = {
     "boh.integration.wizard.action_rotate_key": NOBODY,
     "boh.integration.wizard.action_save_scope": NOBODY,
     "boh.maintenance.intake.report.action_retry": MANAGERS,
+    # the inbox's retry, as each inbox above has it; on the abstract mixin itself, nobody
+    "boh.inbox.mixin.action_retry": NOBODY,
     "boh.maintenance.intake.settings.action_save": MANAGERS,
     "boh.maintenance.label.wizard.action_print": MANAGERS,
     "boh.maintenance.reliability.report.action_open_report": MANAGERS,
@@ -207,4 +210,78 @@ METHOD_POLICY = {
     "boh.labour.week.grid_data": EVERY_BOH_USER,
     "boh.labour.week.grid_save_shift": MANAGERS,
     "boh.labour.week.grid_delete_shift": MANAGERS,
+}
+
+#: Record scope of every stored BOH model: (path to its company, path to its store), None
+#: where it has none. A company path means a global company rule; a store path a store rule
+#: for the BOH groups (``test_every_model_holds_its_records_in_company_and_store``).
+RECORD_SCOPE = {
+    # boh_inventory
+    "boh.change.log": ("company_id", "warehouse_id"),
+    "boh.cost.impact": ("company_id", None),  # a company's price changes
+    "boh.count.area": ("company_id", "warehouse_id"),
+    "boh.count.area.product": ("company_id", "area_id.warehouse_id"),
+    "boh.production": ("company_id", "warehouse_id"),
+    "boh.recipe": ("company_id", None),  # the company's menu
+    "boh.recipe.line": ("company_id", None),
+    # the ordering store's and the supplying kitchen's (or lending store's) staff
+    "boh.requisition": ("company_id", "site_ids"),
+    "boh.requisition.line": ("company_id", "requisition_id.site_ids"),
+    "boh.sales.fact": ("company_id", "warehouse_id"),
+    "boh.stock.count": ("company_id", "warehouse_id"),
+    "boh.stock.count.line": ("company_id", "count_id.warehouse_id"),
+    "boh.uom.conversion": ("company_id", None),
+    "boh.use.first.report": ("company_id", "warehouse_id"),
+    "boh.waste.entry": ("company_id", "warehouse_id"),
+    "boh.waste.line": ("company_id", "warehouse_id"),
+    "boh.waste.reason": ("company_id", None),
+    # boh_pos_bridge
+    "boh.pos.availability": ("company_id", "warehouse_id"),
+    "boh.pos.batch": ("company_id", "warehouse_id"),
+    "boh.pos.consumption": ("company_id", "warehouse_id"),
+    "boh.pos.depletion.todo": ("company_id", "warehouse_id"),
+    "boh.pos.item.map": ("company_id", None),  # a POS's codes, for every store
+    "boh.pos.modifier.map": ("company_id", None),
+    "boh.pos.modifier.map.line": ("modifier_id.company_id", None),
+    "boh.pos.order": ("company_id", "warehouse_id"),
+    "boh.pos.order.line": ("order_id.company_id", "order_id.warehouse_id"),
+    "boh.pos.unmapped": ("company_id", None),
+    # boh_forecast
+    "boh.forecast": ("company_id", "warehouse_id"),
+    "boh.forecast.closure": ("company_id", "warehouse_id"),
+    "boh.forecast.event": ("company_id", "warehouse_id"),
+    "boh.forecast.override": ("company_id", "warehouse_id"),
+    "boh.forecast.promotion": ("company_id", "warehouse_id"),
+    "boh.forecast.report": ("company_id", "warehouse_id"),
+    "boh.forecast.series": ("company_id", "warehouse_id"),
+    "boh.forecast.weather": ("company_id", "warehouse_id"),
+    "boh.labour.plan": ("company_id", "warehouse_id"),
+    "boh.labour.standard": ("company_id", "warehouse_id"),
+    "boh.prep.plan": ("company_id", "warehouse_id"),
+    # boh_labour
+    "boh.labour.attendance.report": ("company_id", "warehouse_id"),
+    "boh.labour.availability": ("company_id", "employee_id.boh_warehouse_ids"),
+    "boh.labour.gap": ("company_id", "warehouse_id"),
+    "boh.labour.kpi.report": ("company_id", "warehouse_id"),
+    "boh.labour.shift": ("company_id", "warehouse_id"),
+    "boh.labour.week": ("company_id", "warehouse_id"),
+    # boh_maintenance
+    "boh.maintenance.intake.report": ("company_id", "equipment_id.boh_store_id"),
+    "boh.maintenance.part.line": ("company_id", "request_id.boh_store_id"),
+    "boh.maintenance.reliability.report": ("company_id", "store_id"),
+    "boh.maintenance.sla": ("company_id", None),  # the company's response times
+    "boh.sensor.batch": ("company_id", None),  # a gateway's raw push, for several stores
+    "boh.sensor.episode": ("company_id", "equipment_id.boh_store_id"),
+    "boh.sensor.haccp.day": ("company_id", "equipment_id.boh_store_id"),
+    "boh.sensor.reading": ("company_id", "equipment_id.boh_store_id"),
+    "boh.sensor.threshold": ("company_id", "equipment_id.boh_store_id"),
+    "boh.stock.review": ("company_id", "store_id"),
+    "boh.stock.review.line": ("company_id", "review_id.store_id"),
+}
+
+#: Stored BOH models without business data of a company, and why.
+NO_RECORD_SCOPE = {
+    "boh.allergen": "the fourteen declared allergens, the same for every company",
+    "boh.sensor.metric": "the kinds of reading (temperature, humidity), shared",
+    "boh.maintenance.intake.hit": "the public page's rate counters, read by no user",
 }

@@ -18,7 +18,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .access_policy import METHOD_POLICY, MODEL_POLICY, ROLES
+from .access_policy import METHOD_POLICY, MODEL_POLICY, NO_RECORD_SCOPE, RECORD_SCOPE, ROLES
 
 _logger = logging.getLogger(__name__)
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
@@ -163,6 +163,74 @@ class TestAccessPolicy(TransactionCase):
         if undeclared or problems:
             _logger.info("method policy as the database has it:\n%s", pprint.pformat(actual))
         self.assertFalse(undeclared, "public methods missing from METHOD_POLICY")
+        self.assertFalse(problems, "\n".join(problems))
+
+    def _stored_models(self):
+        """The BOH models with records in the database (tables and SQL views)."""
+        return [
+            name
+            for name in boh_models(self.env)
+            if not self.env[name]._abstract and not self.env[name]._transient
+        ]
+
+    def test_every_model_declares_its_record_scope_and_has_its_rules(self):
+        """Each stored BOH model says where its company and store are, and has a global
+        company rule and a store rule for the BOH groups on those paths."""
+        boh_groups = self.env.ref("boh_inventory.group_boh_user") | self.env.ref(
+            "boh_inventory.group_boh_manager"
+        )
+        problems = []
+        for model in self._stored_models():
+            if model in NO_RECORD_SCOPE:
+                continue
+            if model not in RECORD_SCOPE:
+                problems.append(f"{model}: missing from RECORD_SCOPE and NO_RECORD_SCOPE")
+                continue
+            company, store = RECORD_SCOPE[model]
+            rules = self.env["ir.rule"].search([("model_id.model", "=", model)])
+            if not rules.filtered(
+                lambda r, c=company: r["global"] and f"('{c}', 'in', company_ids" in r.domain_force
+            ):
+                problems.append(f"{model}: no global rule on {company} in company_ids")
+            if store and not rules.filtered(
+                lambda r, s=store: (
+                    r.groups & boh_groups
+                    and f"('{s}', 'in', user.boh_store_ids.ids" in r.domain_force
+                )
+            ):
+                problems.append(f"{model}: no BOH store rule on {store}")
+        self.assertFalse(problems, "\n".join(problems))
+
+    def test_every_model_holds_its_records_in_company_and_store(self):
+        """What each role reads of every stored BOH model lies in its companies and stores:
+        the other company's manager reads nothing of this company, the store manager and the
+        kitchen user nothing of another store. Checked on the records the database holds."""
+        company = self.env.company
+        problems, checked = [], 0
+        for model in self._stored_models():
+            if model not in RECORD_SCOPE:
+                continue
+            company_path, store_path = RECORD_SCOPE[model]
+            for role in ("other_company_manager", "store_manager", "kitchen"):
+                user = self.users.get(role)
+                Model = self.env[model].with_user(user)
+                if user is None or not Model.has_access("read"):
+                    continue
+                seen = Model.search([], limit=500).sudo()
+                checked += len(seen)
+                if role == "other_company_manager":
+                    wrong = seen.filtered(lambda r, p=company_path: company in r.mapped(p))
+                elif store_path:
+                    wrong = seen.filtered(
+                        lambda r, p=store_path: r.mapped(p) and self.store not in r.mapped(p)
+                    )
+                else:  # shared records (no company) are everyone's
+                    wrong = seen.filtered(
+                        lambda r, p=company_path: r.mapped(p) and company not in r.mapped(p)
+                    )
+                if wrong:
+                    problems.append(f"{model} as {role}: reads {len(wrong)} records out of scope")
+        _logger.info("record scope: %s records read across roles, all checked", checked)
         self.assertFalse(problems, "\n".join(problems))
 
     def test_the_table_is_counted(self):

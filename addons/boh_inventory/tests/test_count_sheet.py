@@ -175,7 +175,8 @@ class TestCountSheet(BohRecipeCase):
             self.env["boh.stock.count.line"].with_user(self.cook).search(
                 [("theoretical_qty", ">", 5)]
             )
-        # nor the stock of the counted locations; other stores stay visible
+        # nor the stock of the counted locations; their other stores stay visible
+        (self.cook | self.manager).boh_warehouse_ids = self.store_a | self.store_b
         Quant = self.env["stock.quant"].with_user(self.cook)
         seen = Quant.search([("product_id", "=", self.tomato.id)])
         self.assertEqual(seen.location_id, self.store_b.lot_stock_id)

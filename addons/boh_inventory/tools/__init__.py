@@ -1,3 +1,4 @@
 from . import bulk
 from . import server_context
 from . import migration
+from . import orm_reader

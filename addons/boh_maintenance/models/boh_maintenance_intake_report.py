@@ -4,6 +4,7 @@ import base64
 import logging
 
 from odoo import api, fields, models
+from odoo.addons.boh_inventory.tools.server_context import check_server_fields
 from odoo.tools import SQL, plaintext2html
 
 _logger = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ class BohMaintenanceIntakeReport(models.Model):
     """
 
     _name = "boh.maintenance.intake.report"
+    _inherit = ["boh.inbox.mixin"]
     _description = "Repair Report from a QR Label"
     _order = "id desc"
     _rec_name = "reference"
@@ -36,7 +38,7 @@ class BohMaintenanceIntakeReport(models.Model):
         ondelete="cascade",
         index=True,
     )
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    company_id = fields.Many2one(required=True)
     reported_at = fields.Datetime(required=True, readonly=True)
     title = fields.Char(required=True, readonly=True)
     description = fields.Text(required=True, readonly=True, help="As typed, plain text.")
@@ -50,14 +52,6 @@ class BohMaintenanceIntakeReport(models.Model):
         attachment=False,
         help="Cleaned JPEG, until it moves to the request.",
     )
-    state = fields.Selection(
-        [("queued", "Waiting"), ("filed", "Filed"), ("failed", "Failed")],
-        required=True,
-        default="queued",
-        readonly=True,
-        index=True,
-    )
-    error = fields.Text(readonly=True)
     request_id = fields.Many2one(
         "maintenance.request",
         string="Repair Request",
@@ -68,6 +62,12 @@ class BohMaintenanceIntakeReport(models.Model):
     _sql_constraints = [
         ("reference_unique", "unique(reference)", "A report reference is used once."),
     ]
+
+    def write(self, vals):
+        """A report is what the cook sent and what the filing job made of it: every field is
+        the server's (managers retry a failed one with *Retry*)."""
+        check_server_fields(self, [vals], [name for name in vals if name in self._fields])
+        return super().write(vals)
 
     # ------------------------------------------------------------------ the public page
     @api.model
@@ -95,7 +95,7 @@ class BohMaintenanceIntakeReport(models.Model):
                         create_uid, write_uid, create_date, write_date)
                 VALUES (%(reference)s, %(equipment)s, %(company)s, %(now)s, %(title)s,
                         %(description)s, %(urgency)s, %(name)s, %(phone)s, %(photo)s,
-                        'queued', %(uid)s, %(uid)s, %(now)s, %(now)s)
+                        'received', %(uid)s, %(uid)s, %(now)s, %(now)s)
                 """,
                 reference=reference,
                 equipment=equipment.id,
@@ -156,7 +156,7 @@ class BohMaintenanceIntakeReport(models.Model):
                 SQL(
                     """
                     SELECT id FROM boh_maintenance_intake_report
-                     WHERE state = 'queued' ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
+                     WHERE state = 'received' ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
                     """,
                     FILING_BATCH,
                 )
@@ -167,7 +167,7 @@ class BohMaintenanceIntakeReport(models.Model):
             reports._file()
             if self.env.registry.in_test_mode():
                 continue
-            remaining = self.search_count([("state", "=", "queued")])
+            remaining = self.search_count([("state", "=", "received")])
             self.env["ir.cron"]._notify_progress(done=len(reports), remaining=remaining)
             # a filed batch is kept even if a later batch of this run fails
             self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -194,14 +194,11 @@ class BohMaintenanceIntakeReport(models.Model):
 
     def _fail(self):
         _logger.warning("Repair report %s could not be filed", self.reference, exc_info=True)
-        self.write(
-            {
-                "state": "failed",
-                "error": self.env._(
-                    "This report could not be filed as a repair request. Check the equipment "
-                    "and its maintenance team, then press Retry."
-                ),
-            }
+        self._inbox_failed(
+            self.env._(
+                "This report could not be filed as a repair request. Check the equipment "
+                "and its maintenance team, then press Retry."
+            )
         )
 
     def _create_requests(self):
@@ -219,14 +216,8 @@ class BohMaintenanceIntakeReport(models.Model):
             .create([report._request_vals(tz_of[report.equipment_id]) for report in self])
         )
         for report, repair in zip(self, requests, strict=True):
-            report.write(
-                {
-                    "state": "filed",
-                    "request_id": repair.id,
-                    "photo": False,
-                    "error": False,
-                }
-            )
+            # the photo moved to the request; the report keeps what the cook typed
+            report._inbox_done(repair.boh_reference, request_id=repair.id, photo=False)
 
     def _request_vals(self, tz):
         """The repair request of this report; ``tz`` is its store's time zone."""
@@ -255,9 +246,8 @@ class BohMaintenanceIntakeReport(models.Model):
             vals["boh_photo"] = self.photo
         return vals
 
-    def action_retry(self):
-        """File these failed reports again."""
-        self.check_access("write")
-        self.filtered(lambda r: r.state == "failed").write({"state": "queued", "error": False})
+    def _inbox_retry(self):
+        """File these failed reports again (the filing job takes them at once)."""
+        self.sudo().write({"state": "received", "error": False})
         self._wake_filing_job()
         return True

@@ -1,4 +1,8 @@
 from odoo import Command, api, fields, models
+from odoo.addons.boh_inventory.tools.server_context import check_server_fields
+
+#: What a person may change on a review by hand: the decision. The rest is the server's.
+WRITABLE = frozenset({"note"})
 
 
 class BohStockReview(models.Model):
@@ -28,6 +32,7 @@ class BohStockReview(models.Model):
         [("to_review", "To Review"), ("reviewed", "Reviewed")],
         default="to_review",
         required=True,
+        readonly=True,
         tracking=True,
         index=True,
     )
@@ -35,10 +40,22 @@ class BohStockReview(models.Model):
     reviewed_at = fields.Datetime(readonly=True)
     note = fields.Html("Decision", help="What was kept or thrown away, and why.")
 
+    def write(self, vals):
+        """People write the decision (and the chatter); *Mark Reviewed* records who and when."""
+        server = [
+            name
+            for name in vals
+            if name in self._fields
+            and name not in WRITABLE
+            and not name.startswith(("message_", "activity_"))
+        ]
+        check_server_fields(self, [vals], server)
+        return super().write(vals)
+
     def action_mark_reviewed(self):
         """Record that a person checked the stock of these reviews."""
         self.check_access("write")
-        self.write(
+        self.sudo().write(
             {
                 "state": "reviewed",
                 "reviewed_by_id": self.env.uid,

@@ -2,6 +2,8 @@ import math
 
 from odoo import api, fields, models
 
+from boh_core.hours import availability_pct
+
 SCOPES = [
     ("category", "By Category"),
     ("store", "By Store"),
@@ -85,7 +87,6 @@ class BohMaintenanceReliabilityReport(models.Model):
                     store = int(row.get("store_id", 0))
                     if (scope == "category" and not category) or (scope == "store" and not store):
                         continue
-                    total = row["operating_hours"] + row["downtime_hours"]
                     vals_list.append(
                         {
                             "scope": scope,
@@ -98,9 +99,9 @@ class BohMaintenanceReliabilityReport(models.Model):
                             "mttr_hours": _number(row["mttr_hours"]),
                             "mtbf_hours": _number(row["mtbf_hours"]),
                             "downtime_hours": row["downtime_hours"],
-                            "availability_pct": 100.0 * row["operating_hours"] / total
-                            if total
-                            else 100.0,
+                            "availability_pct": availability_pct(
+                                row["operating_hours"], row["downtime_hours"]
+                            ),
                             "period_start": start,
                             "period_end": end,
                         }

@@ -112,7 +112,7 @@ class TestRepairIntake(IntakeCase):
         response = self._post({"description": "Oil cold"})
         self.assertEqual(response.status_code, 200, response.text)
         report = self._reports()
-        self.assertEqual(report.state, "queued")
+        self.assertEqual(report.state, "received")
         self.assertIn(report.reference, response.text)
         self.assertFalse(
             self.env["maintenance.request"].search([("equipment_id", "=", self.fryer.id)])
@@ -123,7 +123,7 @@ class TestRepairIntake(IntakeCase):
         self._post({"description": "Still cold"})
         self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), 1)
         self.env["boh.maintenance.intake.report"]._cron_file_reports()
-        self.assertEqual(set(self._reports().mapped("state")), {"filed"})
+        self.assertEqual(set(self._reports().mapped("state")), {"done"})
         repair = report.request_id
         self.assertEqual(repair.boh_reference, report.reference)
         self.assertEqual(repair.boh_reported_at, report.reported_at)
@@ -171,13 +171,13 @@ class TestRepairIntake(IntakeCase):
             self._reports().filtered(lambda r, t=t: r.title == t)
             for t in ("Good report", "Bad report")
         )
-        self.assertEqual((good.state, bad.state), ("filed", "failed"))
+        self.assertEqual((good.state, bad.state), ("done", "failed"))
         self.assertTrue(bad.error)
         self.assertFalse(bad.request_id)
         bad.action_retry()
-        self.assertEqual(bad.state, "queued")
+        self.assertEqual(bad.state, "received")
         self.env["boh.maintenance.intake.report"]._cron_file_reports()
-        self.assertEqual(bad.state, "filed")
+        self.assertEqual(bad.state, "done")
         self.assertEqual(bad.request_id.name, "Bad report")
 
     def test_description_required(self):

@@ -131,33 +131,27 @@ class TestSensorStorage(SensorCase):
         self.assertEqual((kept.state, kept.stored_count, kept.error_count), ("done", 1, 1))
 
     def test_purge_keeps_failed_batches_and_recent_ones(self):
+        """The inbox purge deletes the payloads of batches processed long enough ago; what
+        became of them stays, and failed ones keep everything until they are retried."""
         old, recent, failed = self.Batch.create(
             [
-                {"payload": "[]", "state": "done"},
-                {"payload": "[]", "state": "done"},
+                {"payload": "[]", "result": "{}", "state": "done"},
+                {"payload": "[]", "result": "{}", "state": "done"},
                 {"payload": "[]", "state": "failed"},
             ]
         )
         long_ago = datetime.now() - timedelta(days=200)
-        self.env.cr.execute(
-            SQL(
-                "UPDATE boh_sensor_batch SET create_date = %s WHERE id IN %s",
-                long_ago,
-                (old.id, failed.id),
-            )
-        )
-        self.Batch.invalidate_model(["create_date"])
-        self.Batch._cron_purge_batches()
-        self.assertFalse(old.exists())
-        self.assertTrue(recent.exists())
-        self.assertTrue(failed.exists(), "a failed push is kept until it is retried")
-        self.env["ir.config_parameter"].set_param("boh_maintenance.sensor_batch_keep_days", "0")
-        self.env.cr.execute(
-            SQL("UPDATE boh_sensor_batch SET create_date = %s WHERE id = %s", long_ago, recent.id)
-        )
-        self.Batch.invalidate_model(["create_date"])
-        self.Batch._cron_purge_batches()
-        self.assertTrue(recent.exists(), "0 days keeps processed batches for ever")
+        (old | failed).write({"processed_date": long_ago})
+        recent.processed_date = datetime.now()
+        self.Batch._cron_purge_processed()
+        self.assertEqual((old.payload, old.result, old.payload_purged), (False, False, True))
+        self.assertEqual((old.state, old.exists()), ("done", old))
+        self.assertEqual(recent.payload, "[]")
+        self.assertEqual(failed.payload, "[]", "a failed push is kept until it is retried")
+        self.env["ir.config_parameter"].set_param("boh_inventory.inbox_keep_days", "0")
+        recent.processed_date = long_ago
+        self.Batch._cron_purge_processed()
+        self.assertEqual(recent.payload, "[]", "0 days keeps processed payloads for ever")
 
 
 @tagged("post_install", "-at_install")

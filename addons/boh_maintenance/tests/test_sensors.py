@@ -141,8 +141,9 @@ class TestSensors(SensorCase):
             self.assertEqual(stored.stored_count, 1)
             reading = self.Reading.search([("equipment_id", "=", self.cold_room.id)])
             self.assertEqual(reading.value, 2.0)
-            stored.action_retry()
-            self.assertEqual(stored.duplicate_count, 1, "a second retry changes nothing")
+            # processed: like every inbox item, only a failed batch is retried
+            with self.assertRaisesRegex(UserError, "Only a failed item can be retried"):
+                stored.action_retry()
         self.assertEqual(len(self.Reading.search([("equipment_id", "=", self.cold_room.id)])), 1)
 
     @freeze_time("2026-11-25 12:00:00")

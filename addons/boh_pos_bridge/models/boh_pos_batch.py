@@ -1,19 +1,20 @@
 import json
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 #: How much of a raw payload the form shows (a push may hold 1,000 orders of 500 lines).
 PREVIEW_CHARS = 100_000
 
 
 class BohPosBatch(models.Model):
-    """One raw push, stored before anything else so that nothing is ever lost."""
+    """One raw push, stored before anything else so that nothing is ever lost (an item of
+    the suite's inbox, ``boh.inbox.mixin``)."""
 
     _name = "boh.pos.batch"
     _description = "POS Sales Batch"
-    _inherit = ["mail.thread"]
+    _inherit = ["boh.inbox.mixin", "mail.thread"]
     _order = "id desc"
+    _inbox_purged_states = ("done", "superseded")
 
     name = fields.Char(compute="_compute_name", string="Batch")
     source = fields.Char(index=True, readonly=True)
@@ -23,32 +24,31 @@ class BohPosBatch(models.Model):
         default="xmlrpc",
         readonly=True,
     )
-    payload = fields.Text(readonly=True, help="The payload exactly as received (JSON).")
     payload_preview = fields.Text(
         string="Raw Payload",
         compute="_compute_payload_preview",
         help="The beginning of the payload as received; the whole of it is kept and used by Retry.",
     )
     user_id = fields.Many2one("res.users", string="Sent By", readonly=True)
-    state = fields.Selection(
-        [
-            ("received", "Received"),
-            ("done", "Processed"),
-            ("failed", "Failed"),
-            ("superseded", "Retried"),
-        ],
-        default="received",
-        required=True,
-        tracking=True,
+    company_id = fields.Many2one(help="The company of the stores the push is for.")
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        string="Store",
+        readonly=True,
         index=True,
+        help="The store of every order in the push; empty when the push is for several stores "
+        "(then only managers of all stores read it).",
     )
-    error = fields.Text(readonly=True)
+    state = fields.Selection(
+        selection_add=[("superseded", "Retried")],
+        ondelete={"superseded": "set default"},
+        tracking=True,
+    )
     order_count = fields.Integer(string="Orders", readonly=True)
     created_count = fields.Integer(string="Created", readonly=True)
     duplicate_count = fields.Integer(string="Duplicates", readonly=True)
     amended_count = fields.Integer(string="Amended", readonly=True)
     error_count = fields.Integer(string="Errors", readonly=True)
-    result = fields.Text(readonly=True, help="The answer sent back (JSON).")
 
     @api.depends("payload")
     def _compute_payload_preview(self):
@@ -67,20 +67,9 @@ class BohPosBatch(models.Model):
         for batch in self:
             batch.name = f"#{batch.id} {batch.source or ''}".strip()
 
-    def action_retry(self):
-        """Process a failed push again: orders already in are answered as duplicates, and an
+    def _inbox_retry(self):
+        """Process failed pushes again: orders already in are answered as duplicates, and an
         order that a later push changed is left as it is."""
-        # managers read batches and nothing more; the retry itself writes as superuser
-        self.check_access("read")
-        done = self.filtered(lambda batch: batch.state == "done")
-        if done:
-            raise UserError(
-                self.env._(
-                    "Batch %(batches)s was processed already; only a failed push can be retried.",
-                    batches=", ".join(done.mapped("name")),
-                )
-            )
-        # the stored push is processed as the user who retries it (their stores, their rights)
         feed = self.env["boh.pos.feed"].sudo()
         for batch in self:
             try:
@@ -96,15 +85,11 @@ class BohPosBatch(models.Model):
         counts = {"created": 0, "duplicate": 0, "amended": 0, "error": 0}
         for order in answer.get("orders", []):
             counts[order["status"]] = counts.get(order["status"], 0) + 1
-        self.write(
-            {
-                "state": "done",
-                "error": False,
-                "order_count": len(answer.get("orders", [])),
-                "created_count": counts["created"],
-                "duplicate_count": counts["duplicate"],
-                "amended_count": counts["amended"],
-                "error_count": counts["error"],
-                "result": json.dumps(answer, ensure_ascii=False)[:1_000_000],
-            }
+        self._inbox_done(
+            answer,
+            order_count=len(answer.get("orders", [])),
+            created_count=counts["created"],
+            duplicate_count=counts["duplicate"],
+            amended_count=counts["amended"],
+            error_count=counts["error"],
         )

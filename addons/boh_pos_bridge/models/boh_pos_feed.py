@@ -14,13 +14,12 @@ addons extend a model across files:
 An order travels through them as a ``FeedEntry`` (``tools/feed_entry.py``).
 """
 
-import json
 import logging
 from functools import partial
 
 from psycopg2 import errors as pg_errors
 
-from odoo import SUPERUSER_ID, api, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
@@ -67,18 +66,16 @@ class BohPosFeed(models.AbstractModel):
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             self._mark_batch(
                 batch_id,
-                {
-                    "state": "superseded",
-                    "error": self.env._("A concurrent push touched the same data; retried."),
-                },
+                "superseded",
+                self.env._("A concurrent push touched the same data; retried."),
             )
             raise
         except (UserError, ValidationError) as error:
-            self._mark_batch(batch_id, {"state": "failed", "error": str(error)})
+            self._mark_batch(batch_id, "failed", str(error))
             raise
         except Exception as error:
             _logger.exception("POS batch %s could not be processed", batch_id)
-            self._mark_batch(batch_id, {"state": "failed", "error": repr(error)[:2000]})
+            self._mark_batch(batch_id, "failed", repr(error)[:2000])
             raise UserError(
                 self.env._(
                     "Batch %(batch)s was stored but could not be processed; a manager can "
@@ -153,16 +150,14 @@ class BohPosFeed(models.AbstractModel):
 
     def _store_raw_batch(self, payload, channel):
         """Write the raw payload in its own transaction, committed before any processing."""
-        try:
-            text = json.dumps(payload, ensure_ascii=False, default=repr)
-        except (TypeError, ValueError, RecursionError):
-            text = repr(payload)
+        text = self.env["boh.pos.batch"]._inbox_text(payload, limit=None)
         source = external = ""
         if isinstance(payload, dict):
             if isinstance(payload.get("source"), str | int):
                 source = str(payload["source"])[:128]
             if isinstance(payload.get("batch_id"), str | int):
                 external = str(payload["batch_id"])[:128]
+        company, warehouse = self._batch_scope(payload)
         with self.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             batch = env["boh.pos.batch"].create(
@@ -173,15 +168,44 @@ class BohPosFeed(models.AbstractModel):
                     # whole: Retry processes it again (the form shows its beginning)
                     "payload": text,
                     "user_id": self.env.uid,
+                    "company_id": company.id,
+                    "warehouse_id": warehouse.id,
                 }
             )
             return batch.id
 
-    def _mark_batch(self, batch_id, vals):
-        """Record a batch's state in its own transaction (the caller's may roll back)."""
+    def _batch_scope(self, payload):
+        """The company and store a raw push belongs to, for the batch's record rules.
+
+        The company is the one of the stores its orders name (the pushing user's own when
+        they name none of the user's stores, or stores of several companies); the store is
+        set only when every order names the same one of the user's stores, so that a push
+        for several stores is read only by managers of all stores.
+        """
+        orders = payload.get("orders") if isinstance(payload, dict) else None
+        codes = set()
+        if isinstance(orders, list):
+            codes = {o.get("location") for o in orders if isinstance(o, dict)}
+        found = self._find_warehouses(sorted(c for c in codes if isinstance(c, str)))
+        warehouses = self.env["stock.warehouse"].sudo().browse({w.id for w in found.values()})
+        company = self.env.user.company_id
+        if len(warehouses.company_id) == 1:
+            company = warehouses.company_id
+        single = len(codes) == 1 and len(warehouses) == 1
+        return company, warehouses if single else self.env["stock.warehouse"]
+
+    def _mark_batch(self, batch_id, state, error):
+        """Record that a batch failed (or was superseded by the sender's retry of a
+        concurrent push), in its own transaction: the caller's rolls back."""
         with self.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            env["boh.pos.batch"].browse(batch_id).write(vals)
+            batch = env["boh.pos.batch"].browse(batch_id)
+            if state == "failed":
+                batch._inbox_failed(error)
+            else:
+                batch.write(
+                    {"state": state, "error": error, "processed_date": fields.Datetime.now()}
+                )
 
     def _mark_batch_done(self, batch_id, answer):
         with self.env.registry.cursor() as cr:

@@ -17,9 +17,15 @@ from ..tools.feed_entry import DepletionDelta
 
 _logger = logging.getLogger(__name__)
 
-TODO_COLUMNS = (("warehouse_id", "int"), ("date", "date"), ("state", "varchar"))
+TODO_COLUMNS = (
+    ("warehouse_id", "int"),
+    ("company_id", "int"),
+    ("date", "date"),
+    ("state", "varchar"),
+)
 FAILED_COLUMNS = (
     ("warehouse_id", "int"),
+    ("company_id", "int"),
     ("date", "date"),
     ("state", "varchar"),
     ("error", "text"),
@@ -52,10 +58,16 @@ class BohPosFeed(models.AbstractModel):
             return
         # stamped when the push is written (clock time, close to its commit), not when its
         # transaction began: a long push must not look quiet already when it commits
-        rows = [(warehouse_id, day, "queued") for warehouse_id, day in sorted(keys)]
+        companies = self._store_companies({warehouse_id for warehouse_id, _day in keys})
+        rows = [(w, companies[w], day, "received") for w, day in sorted(keys)]
         bulk_insert(self.env, "boh_pos_depletion_todo", TODO_COLUMNS, rows, clock=True)
         # now, not later: only a due trigger wakes the cron threads at once
         self.env.ref("boh_pos_bridge.ir_cron_boh_post_depletion")._trigger()
+
+    def _store_companies(self, warehouse_ids):
+        """``{warehouse id: company id}`` of these stores, in one read."""
+        warehouses = self.env["stock.warehouse"].sudo().browse(sorted(warehouse_ids))
+        return {w.id: w.company_id.id for w in warehouses}
 
     def _depletion_quiet_seconds(self):
         """How long a store-day must go without pushes before its queued depletion is posted
@@ -289,8 +301,9 @@ class BohPosFeed(models.AbstractModel):
                 SQL(
                     """
                     UPDATE boh_pos_depletion_todo todo
-                       SET state = 'posted', write_uid = %s,
-                           write_date = clock_timestamp() at time zone 'UTC'
+                       SET state = 'done', write_uid = %s,
+                           write_date = clock_timestamp() at time zone 'UTC',
+                           processed_date = clock_timestamp() at time zone 'UTC'
                       FROM unnest(%s::int[], %s::date[]) AS posted(warehouse_id, date)
                      WHERE todo.state = 'failed'
                        AND todo.warehouse_id = posted.warehouse_id
@@ -302,7 +315,11 @@ class BohPosFeed(models.AbstractModel):
                 )
             )
         if failures:
-            rows = [(w, d, "failed", reason, 1) for (w, d), reason in sorted(failures.items())]
+            companies = self._store_companies({w for w, _day in failures})
+            rows = [
+                (w, companies[w], d, "failed", reason, 1)
+                for (w, d), reason in sorted(failures.items())
+            ]
             self.env.cr.execute(
                 insert_query(
                     "boh_pos_depletion_todo",
@@ -330,7 +347,7 @@ class BohPosFeed(models.AbstractModel):
                 """
                 DELETE FROM boh_pos_depletion_todo todo
                  USING unnest(%s::int[], %s::date[]) AS taken(warehouse_id, date)
-                 WHERE todo.state = 'queued'
+                 WHERE todo.state = 'received'
                    AND todo.warehouse_id = taken.warehouse_id AND todo.date = taken.date
                 """,
                 *params,
@@ -397,7 +414,7 @@ class BohPosFeed(models.AbstractModel):
             self.env.cr.execute(
                 SQL(
                     "SELECT max(create_date), clock_timestamp() at time zone 'UTC' "
-                    "FROM boh_pos_depletion_todo WHERE state = 'queued'"
+                    "FROM boh_pos_depletion_todo WHERE state = 'received'"
                 )
             )
             latest, now = self.env.cr.fetchone()
@@ -429,7 +446,7 @@ class BohPosFeed(models.AbstractModel):
                 """
                 DELETE FROM boh_pos_depletion_todo todo
                  USING unnest(%s::int[], %s::date[]) AS upto(warehouse_id, date)
-                 WHERE todo.state = 'queued'
+                 WHERE todo.state = 'received'
                    AND todo.warehouse_id = upto.warehouse_id AND todo.date <= upto.date
              RETURNING todo.warehouse_id, todo.date
                 """,
@@ -449,14 +466,14 @@ class BohPosFeed(models.AbstractModel):
                 WITH ready AS (
                     SELECT warehouse_id, date
                       FROM boh_pos_depletion_todo
-                     WHERE state = 'queued'
+                     WHERE state = 'received'
                      GROUP BY warehouse_id, date
                     HAVING max(create_date)
                            <= (clock_timestamp() at time zone 'UTC') - make_interval(secs => %s)
                 )
                 DELETE FROM boh_pos_depletion_todo todo
                  USING ready
-                 WHERE todo.state = 'queued'
+                 WHERE todo.state = 'received'
                    AND todo.warehouse_id = ready.warehouse_id AND todo.date = ready.date
              RETURNING todo.warehouse_id, todo.date
                 """,

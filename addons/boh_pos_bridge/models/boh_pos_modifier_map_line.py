@@ -6,6 +6,7 @@ class BohPosModifierMapLine(models.Model):
     _description = "POS Modifier Effect"
 
     modifier_id = fields.Many2one("boh.pos.modifier.map", required=True, ondelete="cascade")
+    company_id = fields.Many2one(related="modifier_id.company_id")
     product_id = fields.Many2one("product.product", string="Ingredient", required=True)
     qty = fields.Float(
         string="Quantity", required=True, digits="Product Unit of Measure", default=1.0

@@ -7,6 +7,8 @@ class BohPosOrderLine(models.Model):
     _order = "order_id, id"
 
     order_id = fields.Many2one("boh.pos.order", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="order_id.company_id")
+    warehouse_id = fields.Many2one(related="order_id.warehouse_id", string="Store")
     line_ref = fields.Char(required=True)
     item_code = fields.Char(required=True)
     product_id = fields.Many2one("product.product", string="Menu Item")

@@ -13,3 +13,4 @@ from . import test_pos_lots_counts
 from . import test_pos_trust
 from . import test_pos_depletion_isolation
 from . import test_pos_stocked_prep
+from . import test_pos_inbox

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -63,3 +64,47 @@ class TestPosAccess(BohPosCase):
         manager.boh_all_stores = True
         facts = env["boh.sales.fact"].search([("order_ref", "in", ["H1", "L1"])])
         self.assertEqual(sorted(facts.mapped("order_ref")), ["H1", "L1"])
+
+    def test_raw_pushes_and_their_lines_stay_in_their_stores_and_company(self):
+        """Batches, order lines and consumption follow their orders' store and company."""
+        one_store = self.push(self.order("B1", [self.line("1", "BURGER")]))
+        both = self.push(
+            self.order("B2", [self.line("1", "BURGER")]),
+            self.order("B3", [self.line("1", "BURGER")], location="TSTL"),
+        )
+        one, several = (self.env["boh.pos.batch"].browse(a["batch"]) for a in (one_store, both))
+        self.assertEqual(one.warehouse_id, self.store)
+        self.assertFalse(several.warehouse_id)
+        self.assertEqual((one | several).company_id, self.env.company)
+        manager = new_test_user(
+            self.env, login="test_boh_batch_mgr", groups="boh_inventory.group_boh_manager"
+        )
+        manager.boh_warehouse_ids = self.store
+        env = self.env(user=manager)
+        refs = [("order_id.order_ref", "in", ["B1", "B2", "B3"])]
+        self.assertEqual(env["boh.pos.batch"].search([("id", "in", (one | several).ids)]), one)
+        lines = env["boh.pos.order.line"].search(refs)
+        self.assertEqual(sorted(lines.order_id.mapped("order_ref")), ["B1", "B2"])
+        self.assertEqual(env["boh.pos.consumption"].search(refs).warehouse_id, self.store)
+        manager.boh_all_stores = True
+        self.assertEqual(
+            env["boh.pos.batch"].search([("id", "in", (one | several).ids)]), one | several
+        )
+        other_company = self.env["res.company"].create({"name": "Batch Test Group B"})
+        outsider = new_test_user(
+            self.env,
+            login="test_boh_batch_outsider",
+            groups="boh_inventory.group_boh_manager",
+            company_id=other_company.id,
+            company_ids=[Command.set(other_company.ids)],
+        )
+        outsider.boh_all_stores = True
+        env = self.env(user=outsider)
+        for model, domain in (
+            ("boh.pos.batch", [("id", "in", (one | several).ids)]),
+            ("boh.pos.order.line", refs),
+            ("boh.pos.consumption", refs),
+            ("boh.pos.modifier.map.line", []),
+            ("boh.pos.depletion.todo", []),
+        ):
+            self.assertFalse(env[model].search(domain), model)

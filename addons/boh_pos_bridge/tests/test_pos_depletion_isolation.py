@@ -90,7 +90,7 @@ class TestDepletionFailureIsolation(BohPosCase):
         )
         self.assertIn("Test Beef", failed.error)
         self.assertEqual(failed.attempt_count, 1)
-        self.assertFalse(self.rows("queued"), "every store-day was taken off the queue")
+        self.assertFalse(self.rows("received"), "every store-day was taken off the queue")
 
         # the next cron run tries it again, alone: still failing, counted, nothing else moves
         moves_before = self.env["stock.move"].search_count([])
@@ -106,14 +106,14 @@ class TestDepletionFailureIsolation(BohPosCase):
             feed._cron_post_depletion(quiet_seconds=0)
         self.assertEqual(self.rows("failed"), failed)
         self.assertEqual(failed.attempt_count, 3)
-        self.assertFalse(self.rows("queued"))
+        self.assertFalse(self.rows("received"))
 
         # kitchen staff may not retry; the store manager may, once the data is fixed
         with self.assertRaises(AccessError):
             failed.with_user(self.cook).action_retry()
         self.beef.tracking = "none"
         failed.with_user(self.manager).action_retry()
-        self.assertEqual(failed.state, "posted")
+        self.assertEqual(failed.state, "done")
         self.assertIn("Test Beef", failed.error, "the reason stays as the record of it")
         taken = self.taken(self.other_store, self.day)
         self.assertAlmostEqual(taken[self.beef], 3 * 0.15, places=6)
@@ -139,7 +139,7 @@ class TestDepletionFailureIsolation(BohPosCase):
         # the hourly cron posts it once it can
         self.beef.tracking = "none"
         self.env["boh.pos.feed"]._cron_post_depletion(quiet_seconds=0)
-        self.assertEqual(failed.state, "posted")
+        self.assertEqual(failed.state, "done")
         self.assertAlmostEqual(self.taken(self.other_store, self.day)[self.beef], 0.3, places=6)
         self.assertFalse(self.rows("failed"))
 
@@ -157,5 +157,5 @@ class TestDepletionFailureIsolation(BohPosCase):
         self.env["boh.pos.feed"].sudo()._post_queued_depletion_until(
             {self.other_store.id: self.day}
         )
-        self.assertEqual(failed.state, "posted")
+        self.assertEqual(failed.state, "done")
         self.assertAlmostEqual(self.taken(self.other_store, self.day)[self.bun], 2.0, places=6)

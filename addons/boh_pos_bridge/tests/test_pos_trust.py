@@ -2,8 +2,11 @@
 retries, context switches sent from outside, and answers without internals."""
 
 import json
+from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import fields
+from odoo.addons.boh_inventory.tools.migration import make_integration_users_portal
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -100,7 +103,7 @@ class TestFeedTrust(BohPosCase):
         batch = self._failed_batch([self.order("R2", [self.line("1", "BURGER")])])
         batch.action_retry()
         self.assertEqual(batch.state, "done")
-        with self.assertRaisesRegex(UserError, "only a failed push can be retried"):
+        with self.assertRaisesRegex(UserError, "Only a failed item can be retried"):
             batch.action_retry()
 
     def test_a_server_problem_is_answered_without_its_internals(self):
@@ -215,3 +218,40 @@ class TestIntegrationAccess(BohPosCase):
         self.assertIsInstance(feed.get_availability("TSTH"), list)
         with self.assertRaisesRegex(ValidationError, "not one of your stores"):
             feed.get_availability("TSTL")
+
+    def test_the_upgrade_makes_an_internal_integration_user_a_portal_user(self):
+        """The README once said to create integrations as internal users; the 18.0.1.1.0
+        migration turns them into portal users (their key still signs in) and takes a
+        person with back-office rights out of the integration group instead."""
+        integration = self.env.ref("boh_pos_bridge.group_boh_integration")
+        internal = self.env.ref("base.group_user")
+        old_style = new_test_user(self.env, login="old-style-pos", groups="base.group_user")
+        person = new_test_user(
+            self.env, login="old-style-manager", groups="boh_inventory.group_boh_manager"
+        )
+        # what Odoo's update leaves behind: the group (and the portal group it now implies)
+        # added to internal users by SQL, past the one-user-type check
+        portal = self.env.ref("base.group_portal")
+        for user in old_style | person:
+            for group in integration | portal:
+                self.env.cr.execute(
+                    "INSERT INTO res_groups_users_rel (gid, uid) VALUES (%s, %s)",
+                    (group.id, user.id),
+                )
+        self.env.invalidate_all()
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(old_style)
+            ._generate("rpc", "old key", fields.Datetime.now() + timedelta(days=30))
+        )
+        make_integration_users_portal(self.env, ["boh_pos_bridge.group_boh_integration"])
+        self.env.invalidate_all()
+        self.assertTrue(old_style.share)
+        self.assertEqual(
+            old_style.groups_id & (internal | integration | portal), integration | portal
+        )
+        Keys = self.env["res.users.apikeys"]
+        self.assertEqual(Keys._check_credentials(scope="rpc", key=key), old_style.id)
+        self.assertFalse(person.share)
+        self.assertTrue(person.has_group("boh_inventory.group_boh_manager"))
+        self.assertNotIn(integration, person.groups_id)

@@ -13,7 +13,7 @@ RENAMED = {
     ),
     "boh_maintenance.ir_cron_boh_purge_sensor_batches": (
         "model._cron_boh_purge_batches()",
-        "model._cron_purge_batches()",
+        "model._cron_purge_processed()",
     ),
 }
 
