@@ -7,6 +7,12 @@ usable (85: 10 kg raw give 8.5 kg; 260: 1 kg of rice gives 2.6 kg cooked). Each 
 and stocked in its own unit) or the product of another recipe (a sub-recipe, to any depth, used
 in the sub-recipe's output unit). A set meal is a recipe whose lines are menu items.
 
+A *stocked* prep item (a sauce made ahead at the central kitchen or in a store, with stock of
+its own) ends the explosion: sales, waste and demand use the item itself, and only its
+production uses its ingredients. The book takes the stocked products and the unit each is
+stocked in (``stocked``); ``explode`` and ``explode_each`` stop there unless told otherwise
+(``stop_at``), while costing still rolls up through them.
+
 Recipes form a directed acyclic graph. ``RecipeBook`` walks it once in post-order and memoises
 per-recipe results (cost, "ingredients per output unit" vectors, allergens), so a sauce used by
 a thousand dishes is costed once and a hundred thousand sold items explode in well under a
@@ -17,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from boh_core.errors import BohError
@@ -86,8 +92,12 @@ class RecipeBook:
         recipes: Iterable[Recipe],
         ingredients: Iterable[Ingredient],
         converter: UnitConverter,
+        stocked: Mapping[Key, Key] | None = None,
     ) -> None:
         """Index recipes by id and product, and ingredients by product.
+
+        ``stocked`` maps the products of stocked prep recipes to the unit they are stocked
+        in: the default place where ``explode`` stops (costing is not affected).
 
         Raises ``BohError`` when a product has two recipes (field ``product``), a recipe id is
         repeated (field ``id``), an ingredient cost is not a finite number (field
@@ -112,7 +122,9 @@ class RecipeBook:
         # recipe id -> ((component, gross qty in the component's unit per batch), ...).
         self._gross: dict[Key, tuple[tuple[Key, float], ...]] = {}
         self._costs: dict[Key, RecipeCost] = {}
-        self._vectors: dict[Key, dict[Key, float]] = {}
+        # stop set -> recipe id -> ingredients (or stocked items) per usable output unit
+        self._vectors_by_stop: dict[frozenset, dict[Key, dict[Key, float]]] = {}
+        self._stocked: dict[Key, Key] = dict(stocked or {})
         self._allergens: dict[Key, frozenset] = {}
 
     def _index_recipes(self, recipes: Iterable[Recipe]) -> None:
@@ -235,37 +247,67 @@ class RecipeBook:
                 self._costs[rid] = self._cost_one(rid)
         return {rid: self._costs[rid] for rid in roots}
 
-    def explode(self, demand: Iterable[tuple[Key, float, Key]]) -> dict[Key, float]:
+    def explode(
+        self,
+        demand: Iterable[tuple[Key, float, Key]],
+        stop_at: Mapping[Key, Key] | None = None,
+    ) -> dict[Key, float]:
         """Total quantity of each ingredient, in its own unit, needed by ``demand``.
 
         ``demand`` rows are ``(product, qty, unit)``: a recipe product exploded through every
         level with yield and waste applied, or an ingredient passed through (converted to its
-        unit). Negative quantities (refunds) subtract.
+        unit). Negative quantities (refunds) subtract. The explosion stops at the products of
+        ``stop_at`` (product -> the unit it is stocked in; the book's ``stocked`` when None,
+        ``{}`` to explode everything): they are used as such, in that unit.
         """
+        stops = self._stops(stop_at)
         # Sum the demand per (product, unit) first so each distinct item is exploded once,
         # whatever the number of rows.
         summed: dict[tuple[Key, Key], float] = defaultdict(float)
         for index, row in enumerate(demand):
             product, qty, unit = self._check_row(index, row)
             summed[(product, unit)] += qty
-        self._prepare_vectors(product for product, _unit in summed)
+        vectors = self._prepare_vectors((product for product, _unit in summed), stops)
+        stop_units = dict(stops)
         totals: dict[Key, float] = defaultdict(float)
         for (product, unit), qty in summed.items():
-            for ingredient, amount in self._explode_one(product, qty, unit).items():
+            used = self._explode_one(product, qty, unit, vectors, stop_units)
+            for ingredient, amount in used.items():
                 totals[ingredient] += amount
         return dict(totals)
 
-    def explode_each(self, demand: Sequence[tuple[Key, float, Key]]) -> list[dict[Key, float]]:
+    def explode_each(
+        self,
+        demand: Sequence[tuple[Key, float, Key]],
+        stop_at: Mapping[Key, Key] | None = None,
+    ) -> list[dict[Key, float]]:
         """Like ``explode``, one dict per demand row, in order (for per-order depletion)."""
+        stops = self._stops(stop_at)
         rows = [self._check_row(index, row) for index, row in enumerate(demand)]
-        self._prepare_vectors(product for product, _qty, _unit in rows)
-        return [self._explode_one(product, qty, unit) for product, qty, unit in rows]
+        vectors = self._prepare_vectors((product for product, _qty, _unit in rows), stops)
+        stop_units = dict(stops)
+        return [
+            self._explode_one(product, qty, unit, vectors, stop_units)
+            for product, qty, unit in rows
+        ]
 
-    def ingredients_per_unit(self, recipe_id: Key) -> dict[Key, float]:
-        """Ingredient quantities (own units) per one usable ``output_unit`` of the recipe."""
+    def ingredients_per_unit(
+        self, recipe_id: Key, stop_at: Mapping[Key, Key] | None = None
+    ) -> dict[Key, float]:
+        """Ingredient quantities (own units) per one usable ``output_unit`` of the recipe.
+
+        Stocked sub-recipes (``stop_at``, as for ``explode``) are used as such, in their
+        stock unit; the recipe itself is always opened: this is what producing it uses.
+        """
         recipe = self.recipe(recipe_id)
-        self._prepare_vectors([recipe.product])
-        return dict(self._vectors[recipe_id])
+        stops = self._stops(stop_at)
+        vectors = self._prepare_vectors([recipe.product], stops, open_roots=True)
+        return dict(vectors[recipe_id])
+
+    @property
+    def stocked(self) -> dict[Key, Key]:
+        """The stocked products the explosion stops at by default, with their stock unit."""
+        return dict(self._stocked)
 
     def allergens(self, recipe_ids: Iterable[Key] | None = None) -> dict[Key, frozenset]:
         """Union of the allergens of every ingredient each recipe uses, at any depth."""
@@ -525,28 +567,68 @@ class RecipeBook:
             missing=tuple(sorted(missing, key=repr)),
         )
 
-    def _prepare_vectors(self, products: Iterable[Key]) -> None:
+    def _stops(self, stop_at: Mapping[Key, Key] | None) -> frozenset:
+        """The stop set as a hashable key; every stopped product must have a recipe."""
+        stops = self._stocked if stop_at is None else stop_at
+        for product, unit in stops.items():
+            if product not in self._by_product:
+                raise BohError(
+                    "stocked",
+                    product,
+                    f"Product {self._component_label(product)} is marked stocked but has no "
+                    f"recipe; a stocked prep item needs the recipe its production follows.",
+                )
+            self._converter.unit(unit)
+        return frozenset(stops.items())
+
+    def _prepare_vectors(
+        self, products: Iterable[Key], stops: frozenset, open_roots: bool = False
+    ) -> dict[Key, dict[Key, float]]:
+        """Per-unit vectors of the recipes making ``products`` under ``stops`` (memoised).
+
+        A stocked product demanded itself needs no vector (it is used as such) unless
+        ``open_roots`` asks for what producing it takes.
+        """
+        vectors = self._vectors_by_stop.setdefault(stops, {})
+        stop_units = dict(stops)
         roots = []
         for product in dict.fromkeys(products):
             recipe = self._by_product.get(product)
-            if recipe is not None and recipe.id not in self._vectors:
-                roots.append(recipe.id)
-        if not roots:
-            return
-        for rid in self._validated_order(roots):
-            if rid in self._vectors:
+            if recipe is None or recipe.id in vectors:
                 continue
-            usable = self._usable(self._recipes[rid])
-            vector: dict[Key, float] = defaultdict(float)
-            for component, gross in self._gross[rid]:
-                per_output = gross / usable
-                sub = self._by_product.get(component)
-                if sub is None:
-                    vector[component] += per_output
-                else:
-                    for ingredient, amount in self._vectors[sub.id].items():
-                        vector[ingredient] += per_output * amount
-            self._vectors[rid] = dict(vector)
+            if product in stop_units and not open_roots:
+                continue
+            roots.append(recipe.id)
+        if not roots:
+            return vectors
+        for rid in self._validated_order(roots):
+            if rid not in vectors:
+                vectors[rid] = self._vector_of(rid, vectors, stop_units)
+        return vectors
+
+    def _vector_of(
+        self, rid: Key, vectors: dict[Key, dict[Key, float]], stop_units: dict[Key, Key]
+    ) -> dict[Key, float]:
+        """One recipe's vector; its sub-recipes' vectors are already in ``vectors``."""
+        usable = self._usable(self._recipes[rid])
+        vector: dict[Key, float] = defaultdict(float)
+        for component, gross in self._gross[rid]:
+            per_output = gross / usable
+            sub = self._by_product.get(component)
+            if sub is None:
+                vector[component] += per_output
+            elif component in stop_units:
+                factor = self._converter.factor(
+                    sub.output_unit,
+                    stop_units[component],
+                    component,
+                    self._component_name(component),
+                )
+                vector[component] += per_output * factor
+            else:
+                for ingredient, amount in vectors[sub.id].items():
+                    vector[ingredient] += per_output * amount
+        return dict(vector)
 
     def _check_row(self, index: int, row: tuple[Key, float, Key]) -> tuple[Key, float, Key]:
         try:
@@ -577,13 +659,21 @@ class RecipeBook:
             )
         return product, qty, unit
 
-    def _explode_one(self, product: Key, qty: float, unit: Key) -> dict[Key, float]:
+    def _explode_one(
+        self,
+        product: Key,
+        qty: float,
+        unit: Key,
+        vectors: dict[Key, dict[Key, float]],
+        stop_units: Mapping[Key, Key],
+    ) -> dict[Key, float]:
         recipe = self._by_product.get(product)
         name = self._component_name(product)
+        if product in stop_units:
+            target = stop_units[product]
+            return {product: self._converter.convert(qty, unit, target, product, name)}
         if recipe is None:
             target = self._ingredients[product].unit
             return {product: self._converter.convert(qty, unit, target, product, name)}
         scale = self._converter.convert(qty, unit, recipe.output_unit, product, name)
-        return {
-            ingredient: scale * amount for ingredient, amount in self._vectors[recipe.id].items()
-        }
+        return {ingredient: scale * amount for ingredient, amount in vectors[recipe.id].items()}

@@ -17,6 +17,7 @@
         "data/uom_data.xml",
         "data/boh_allergen_data.xml",
         "data/boh_waste_data.xml",
+        "data/boh_production_data.xml",
         "views/boh_allergen_views.xml",
         "views/boh_recipe_views.xml",
         "views/boh_cost_impact_views.xml",
@@ -26,6 +27,8 @@
         "views/res_config_settings_views.xml",
         "views/boh_stock_count_views.xml",
         "views/boh_waste_views.xml",
+        "views/boh_production_views.xml",
+        "views/boh_requisition_views.xml",
         "report/boh_count_sheet_report.xml",
         "views/boh_use_first_views.xml",
         "views/boh_change_log_views.xml",
@@ -42,6 +45,7 @@
         "demo/boh_demo_recipes.xml",
         "demo/boh_demo_harbour.xml",
         "demo/boh_demo_counts.xml",
+        "demo/boh_demo_kitchen.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -7,78 +7,31 @@ the token out of whatever URL the label carries, whichever host or base path it 
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import numpy as np
-import qrcode
 from PIL import Image, ImageFilter, ImageOps
 
 from boh_core.errors import BohError
+from boh_core.labels import MAX_QR_DATA, LabelLine, PrintLabel, labels_pdf, qr_png
+
+__all__ = [
+    "MAX_QR_DATA",
+    "Label",
+    "decode_qr",
+    "extract_token_from_url",
+    "label_sheet_pdf",
+    "qr_png",
+]
 
 from .images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, open_checked_image
 from .tokens import is_well_formed_token
 
-_ERROR_CORRECTION = {
-    "L": qrcode.constants.ERROR_CORRECT_L,
-    "M": qrcode.constants.ERROR_CORRECT_M,
-    "Q": qrcode.constants.ERROR_CORRECT_Q,
-    "H": qrcode.constants.ERROR_CORRECT_H,
-}
-#: Longest text accepted in a QR payload; a label URL is well under 200 characters.
-MAX_QR_DATA = 2000
 # Greedy prefix: whatever base path comes first, the last /boh/repair/<token> segment counts.
 _REPAIR_PATH_RE = re.compile(r".*/boh/repair/([^/]+)/?", re.S)
-_MM = 72 / 25.4  # PDF points per millimetre
-
-
-def _qr_matrix(data: str, error_correction: str, border: int) -> list[list[bool]]:
-    """Encode ``data`` and return its module matrix, quiet zone included."""
-    if not isinstance(data, str) or not data:
-        raise BohError("data", data, f"The QR content {data!r} must be non-empty text.")
-    if len(data) > MAX_QR_DATA:
-        raise BohError(
-            "data",
-            len(data),
-            f"The QR content is {len(data)} characters, more than the {MAX_QR_DATA} allowed.",
-        )
-    if error_correction not in _ERROR_CORRECTION:
-        raise BohError(
-            "error_correction",
-            error_correction,
-            f"The error correction level {error_correction!r} must be one of L, M, Q or H.",
-        )
-    if isinstance(border, bool) or not isinstance(border, int) or not 0 <= border <= 20:
-        raise BohError("border", border, f"The QR border {border!r} must be 0 to 20 modules.")
-    code = qrcode.QRCode(
-        error_correction=_ERROR_CORRECTION[error_correction], box_size=1, border=border
-    )
-    code.add_data(data)
-    code.make(fit=True)
-    return code.get_matrix()
-
-
-def qr_png(data: str, box_size: int = 10, border: int = 4, error_correction: str = "M") -> bytes:
-    """Return a black-on-white PNG of a QR code for ``data``.
-
-    ``box_size`` is the size of one module in pixels, ``border`` the quiet zone in modules
-    (4 is what the standard asks for), ``error_correction`` one of ``L M Q H``.
-    """
-    if isinstance(box_size, bool) or not isinstance(box_size, int) or not 1 <= box_size <= 100:
-        raise BohError(
-            "box_size", box_size, f"The QR box size {box_size!r} must be 1 to 100 pixels."
-        )
-    matrix = np.array(_qr_matrix(data, error_correction, border), dtype=bool)
-    # Scaling the boolean matrix with np.kron avoids drawing module by module.
-    pixels = np.kron(~matrix, np.ones((box_size, box_size), dtype=bool))
-    out = io.BytesIO()
-    Image.fromarray(pixels.astype(np.uint8) * 255, mode="L").convert("1").save(
-        out, format="PNG", optimize=True
-    )
-    return out.getvalue()
 
 
 def _otsu(gray: Image.Image) -> Image.Image:
@@ -212,85 +165,6 @@ class Label:
     url: str
 
 
-def _register_fonts() -> tuple[str, str, str]:
-    """Return (regular, bold, cjk) font names, registering the CJK one once."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    # STSong-Light is one of the Adobe CID fonts that PDF readers supply themselves, so
-    # Chinese names print without embedding a font file.
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "Helvetica", "Helvetica-Bold", "STSong-Light"
-
-
-def _font_for(text: str, latin: str, cjk: str) -> str:
-    """Pick the Latin font when the text fits its encoding, else the CJK one."""
-    try:
-        text.encode("cp1252")
-    except UnicodeEncodeError:
-        return cjk
-    return latin
-
-
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """Shorten ``text`` with an ellipsis until it fits ``width`` points."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…"
-
-
-def _wrap(text: str, font: str, size: float, width: float, max_lines: int = 2) -> list[str]:
-    """Break ``text`` into at most ``max_lines`` lines of ``width`` points, at spaces if any.
-
-    Chinese text has no spaces and breaks between characters; the last line is shortened
-    with an ellipsis when the text still does not fit.
-    """
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    lines: list[str] = []
-    rest = text.strip()
-    while rest and len(lines) < max_lines - 1:
-        if stringWidth(rest, font, size) <= width:
-            break
-        cut = 1
-        while cut < len(rest) and stringWidth(rest[: cut + 1], font, size) <= width:
-            cut += 1
-        space = rest.rfind(" ", 0, cut + 1)
-        if space > 0:
-            cut = space
-        lines.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        lines.append(_fit(rest, font, size, width))
-    return lines
-
-
-def _draw_qr(canvas, data: str, x: float, y: float, size: float) -> None:
-    """Draw ``data`` as a vector QR code in the square at (x, y) of side ``size`` points."""
-    matrix = _qr_matrix(data, "M", 4)
-    module = size / len(matrix)
-    path = canvas.beginPath()
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + 1) * module
-        col = 0
-        # One rectangle per horizontal run of dark modules keeps the PDF small.
-        while col < len(row):
-            if row[col]:
-                start = col
-                while col < len(row) and row[col]:
-                    col += 1
-                path.rect(x + start * module, top, (col - start) * module, module)
-            else:
-                col += 1
-    canvas.setFillGray(0)
-    canvas.drawPath(path, stroke=0, fill=1)
-
-
 def _check_sheet(labels: Sequence[Label], columns: int, rows: int, margin_mm: float) -> None:
     """Refuse a sheet :func:`label_sheet_pdf` cannot print, naming the field."""
     if not labels:
@@ -310,28 +184,6 @@ def _check_sheet(labels: Sequence[Label], columns: int, rows: int, margin_mm: fl
             raise BohError("url", label.url, f"Label {index} ({label.name}) has no URL.")
 
 
-def _label_lines(label: Label, caption: str | None, fonts: tuple[str, str, str], width: float):
-    """The ``(text, font, size)`` lines of a label: its name wrapped, store, code, caption."""
-    regular, bold, cjk = fonts
-    name_font = _font_for(label.name, bold, cjk)
-    lines = [(line, name_font, 11) for line in _wrap(label.name, name_font, 11, width)]
-    lines += [
-        (label.store, _font_for(label.store, regular, cjk), 9),
-        (label.code, _font_for(label.code, "Courier-Bold", cjk), 16),
-    ]
-    if caption:
-        lines.append((caption, _font_for(caption, regular, cjk), 7))
-    return lines
-
-
-def _draw_lines(canvas, lines, x: float, top: float, width: float) -> None:
-    """Draw ``lines`` down from ``top``, each cut to ``width``."""
-    for text, font, size in lines:
-        top -= size * 1.35
-        canvas.setFont(font, size)
-        canvas.drawString(x, top, _fit(text, font, size, width))
-
-
 def label_sheet_pdf(
     labels: Sequence[Label],
     *,
@@ -345,40 +197,27 @@ def label_sheet_pdf(
     Each label shows the QR code of its URL, the equipment name, the store, the short code
     in large type and, when given, ``caption`` (already translated, e.g. "Scan to report
     a problem"). Light grey cut lines frame each label. Chinese text is set in the
-    STSong-Light CID font. Output is deterministic for the same input. Needs reportlab.
+    STSong-Light CID font. Output is deterministic for the same input. Needs reportlab;
+    drawn by the suite's one label renderer (:func:`boh_core.labels.labels_pdf`).
     """
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen.canvas import Canvas
-
     _check_sheet(labels, columns, rows, margin_mm)
-
-    regular, bold, cjk = _register_fonts()
-    page_w, page_h = A4
-    margin = margin_mm * _MM
-    cell_w = (page_w - 2 * margin) / columns
-    cell_h = (page_h - 2 * margin) / rows
-    pad = 3 * _MM
-    qr_size = min(cell_h - 2 * pad, cell_w * 0.5)
-    out = io.BytesIO()
-    canvas = Canvas(out, pagesize=A4, invariant=1)
-    canvas.setTitle("Equipment labels")
-    per_page = columns * rows
-    for index, label in enumerate(labels):
-        if index and index % per_page == 0:
-            canvas.showPage()
-        slot = index % per_page
-        x = margin + (slot % columns) * cell_w
-        y = page_h - margin - (slot // columns + 1) * cell_h
-        canvas.setStrokeGray(0.8)
-        canvas.setLineWidth(0.3)
-        canvas.setDash(2, 2)
-        canvas.rect(x, y, cell_w, cell_h, stroke=1, fill=0)
-        canvas.setDash()
-        _draw_qr(canvas, label.url, x + pad, y + (cell_h - qr_size) / 2, qr_size)
-
-        text_w = cell_w - 3 * pad - qr_size
-        canvas.setFillGray(0)
-        lines = _label_lines(label, caption, (regular, bold, cjk), text_w)
-        _draw_lines(canvas, lines, x + 2 * pad + qr_size, y + cell_h - pad, text_w)
-    canvas.save()
-    return out.getvalue()
+    printed = [
+        PrintLabel(
+            url=label.url,
+            lines=(
+                LabelLine(label.name, size=11, bold=True, wrap=2),
+                LabelLine(label.store, size=9),
+                LabelLine(label.code, size=16, mono=True),
+                LabelLine(caption or "", size=7),
+            ),
+        )
+        for label in labels
+    ]
+    return labels_pdf(
+        printed,
+        layout="sheet",
+        columns=columns,
+        rows=rows,
+        margin_mm=margin_mm,
+        title="Equipment labels",
+    )

@@ -603,3 +603,60 @@ def test_line_costs_include_waste_and_sub_recipes() -> None:
     assert line_costs[3] == pytest.approx(0.5 * 3.0)  # sauce costs 3.0 per kg
     assert line_costs[4] is None
     assert book.cost(["dish"])["dish"].total == pytest.approx(0.2 + 1.5)
+
+
+# -- stocked prep items end the explosion -------------------------------------------------
+
+
+def test_stocked_sauce_is_depleted_not_its_ingredients() -> None:
+    book = RecipeBook(ALL, INGREDIENTS, CONVERTER, stocked={"sauce": "L"})
+    used = book.explode([("burger", 2, "each")])
+    # 2 burgers x 30 ml of stocked sauce, in litres; beef and bun as before; no mayo or milk
+    assert used == {
+        "beef": pytest.approx(0.3),
+        "bun": pytest.approx(2.0),
+        "sauce": pytest.approx(0.06),
+    }
+
+
+def test_stop_at_empty_explodes_through_stocked_items() -> None:
+    book = RecipeBook(ALL, INGREDIENTS, CONVERTER, stocked={"sauce": "L"})
+    plain = RecipeBook(ALL, INGREDIENTS, CONVERTER)
+    assert book.explode([("burger", 2, "each")], stop_at={}) == pytest.approx(
+        plain.explode([("burger", 2, "each")])
+    )
+
+
+def test_stocked_item_demanded_itself_is_used_as_such_in_its_stock_unit() -> None:
+    book = make_book(MAYO, SAUCE)
+    assert book.explode([("sauce", 500, "ml")], stop_at={"sauce": "L"}) == {
+        "sauce": pytest.approx(0.5)
+    }
+    assert book.explode_each([("sauce", 1, "L"), ("mayo", 1, "L")], stop_at={"sauce": "ml"}) == [
+        {"sauce": pytest.approx(1000.0)},
+        {"egg": pytest.approx(2.0), "oil": pytest.approx(0.8)},
+    ]
+
+
+def test_production_opens_the_stocked_recipe_but_stops_at_stocked_sub_recipes() -> None:
+    book = RecipeBook([MAYO, SAUCE], INGREDIENTS, CONVERTER, stocked={"sauce": "L", "mayo": "L"})
+    # 2 L batch at 90% gives 1.8 L: 1.5 L mayo and 0.5 L milk per 1.8 L
+    assert book.ingredients_per_unit("r_sauce") == {
+        "mayo": pytest.approx(1.5 / 1.8),
+        "milk": pytest.approx(0.5 / 1.8),
+    }
+    # the same recipe, every level opened
+    per_unit = book.ingredients_per_unit("r_sauce", stop_at={})
+    assert per_unit["egg"] == pytest.approx(2 * 1.5 / 1.8)
+    # the cost still rolls up through the stocked mayo
+    assert book.cost(["r_sauce"])["r_sauce"].total == pytest.approx(
+        make_book(MAYO, SAUCE).cost(["r_sauce"])["r_sauce"].total
+    )
+
+
+def test_stocked_product_without_recipe_is_refused() -> None:
+    book = RecipeBook(ALL, INGREDIENTS, CONVERTER, stocked={"beef": "kg"})
+    with pytest.raises(BohError) as caught:
+        book.explode([("burger", 1, "each")])
+    assert caught.value.field == "stocked"
+    assert "Beef mince" in str(caught.value)

@@ -222,14 +222,16 @@ class BohDemoLoader(models.AbstractModel):
             used = {k: max(before.get(k, 0.0) - v, 0.0) for k, v in after.items()}
             if opening:
                 # The stores opened with what the first week needed, delivered on day one.
-                self._purchase(stores, used, after, sim.dates[day].date(), week=1.0 + COVER_WEEKS)
+                self._restock(
+                    company, stores, used, after, sim.dates[day].date(), 1.0 + COVER_WEEKS
+                )
                 opening = False
                 after = self._on_hand(stores)
             sunday = sim.dates[week_end].date()
             if sim.dates[week_end].day_of_week == 6:
                 self._count(stores, used, sunday)
                 self._store_periods(stores, sunday)
-                self._purchase(stores, used, self._on_hand(stores), sunday, week=COVER_WEEKS)
+                self._restock(company, stores, used, self._on_hand(stores), sunday, COVER_WEEKS)
             clock["stock"] += time_mod.perf_counter() - tick
             _logger.info(
                 "BOH demo: %s sales, purchases and counts loaded up to %s (%.0f s in sales, "
@@ -317,6 +319,8 @@ class BohDemoLoader(models.AbstractModel):
                 if wh_id != store.id or qty <= 0:
                     continue
                 product = Product.browse(product_id)
+                if product.boh_supplied_by_kitchen:
+                    continue  # the central kitchen makes and ships it (_supply_from_kitchen)
                 need = qty * week - on_hand.get((wh_id, product_id), 0.0)
                 if need <= 0:
                     continue
@@ -371,6 +375,99 @@ class BohDemoLoader(models.AbstractModel):
             picking.write({"date_done": arrived})
             picking.move_ids.write({"date": arrived})
             picking.move_ids.move_line_ids.write({"date": arrived})
+
+    def _restock(self, company, stores, used, on_hand, day, week):
+        """``week`` weeks of the last use: from the central kitchen what it supplies, the rest
+        from the vendors."""
+        self._supply_from_kitchen(company, stores, used, on_hand, day, week)
+        self._purchase(stores, used, on_hand, day, week)
+
+    def _supply_from_kitchen(self, company, stores, used, on_hand, day, week):
+        """What the central kitchen supplies: it buys the ingredients, makes one batch of each
+        item for all the stores the day before, and ships every store its share, received the
+        next morning."""
+        kitchen = self._kitchens(company)[:1]
+        Product = self.env["product.product"]
+        needs = {}
+        for (wh_id, product_id), qty in used.items():
+            if qty <= 0 or not Product.browse(product_id).boh_supplied_by_kitchen:
+                continue
+            need = qty * week - on_hand.get((wh_id, product_id), 0.0)
+            if need > 0 and wh_id in stores.ids:
+                needs[(wh_id, product_id)] = float_round(
+                    need, precision_digits=1, rounding_method="UP"
+                )
+        if not kitchen or not needs:
+            return
+        totals = {}
+        for (_wh_id, product_id), qty in needs.items():
+            totals[product_id] = totals.get(product_id, 0.0) + qty
+        recipes = self.env["boh.recipe"].search(
+            [("product_id", "in", list(totals)), ("company_id", "=", company.id)]
+        )
+        made_at = datetime.combine(day - timedelta(1), time(7))
+        self._buy_for_batches(kitchen, recipes, totals, day - timedelta(2))
+        productions = self.env["boh.production"].create(
+            [
+                {
+                    "warehouse_id": kitchen.id,
+                    "recipe_id": recipe.id,
+                    "qty": totals[recipe.product_id.id],
+                    "date": made_at,
+                }
+                for recipe in recipes
+            ]
+        )
+        productions.action_confirm()
+        made = {recipe.product_id.id for recipe in recipes}
+        self._ship_to_stores(kitchen, stores, needs, made, day)
+
+    def _buy_for_batches(self, kitchen, recipes, totals, day):
+        """Buy at the kitchen what the batches take beyond its stock (received ``day`` + 1),
+        a fifth more: a delivery may come short."""
+        book, _products, converter = self.env["boh.costing"]._load_book(kitchen.company_id)
+        used = {}
+        for recipe in recipes:
+            product = recipe.product_id
+            batch = converter.convert(
+                totals[product.id], product.uom_id.id, recipe.output_uom_id.id, product.id
+            )
+            for ingredient, per_unit in book.ingredients_per_unit(recipe.id).items():
+                key = (kitchen.id, ingredient)
+                used[key] = used.get(key, 0.0) + per_unit * batch * 1.2
+        self._purchase(kitchen, used, self._on_hand(kitchen), day, week=1.0)
+
+    def _ship_to_stores(self, kitchen, stores, needs, made, day):
+        """One requisition per store, shipped in full and received the morning of ``day``."""
+        vals_list = []
+        for store in stores:
+            lines = [
+                Command.create({"product_id": product_id, "qty": qty})
+                for (wh_id, product_id), qty in needs.items()
+                if wh_id == store.id and product_id in made
+            ]
+            if lines:
+                vals_list.append(
+                    {
+                        "warehouse_id": store.id,
+                        "supplier_id": kitchen.id,
+                        "date_needed": day,
+                        "line_ids": lines,
+                    }
+                )
+        if not vals_list:
+            return
+        requisitions = self.env["boh.requisition"].create(vals_list)
+        # sent before the cut-off, back then: the history skips the check of today's clock
+        requisitions.write({"state": "accepted"})
+        for line in requisitions.line_ids:
+            line.qty_shipped = line.qty
+        requisitions.action_ship()
+        requisitions.action_receive()
+        moves = requisitions.move_ids
+        received = datetime.combine(day, time(8))
+        moves.write({"date": received})
+        moves.move_line_ids.write({"date": received})
 
     def _count(self, stores, used, day):
         """A count of every store on ``day``: on-hand less the week's unrecorded loss, approved."""

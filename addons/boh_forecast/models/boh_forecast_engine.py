@@ -424,7 +424,13 @@ class BohForecastEngine(models.AbstractModel):
         Product = self.env["product.product"].with_company(company)
         ingredients = Product.browse(demand.ingredient.unique().astype(int).tolist())
         ingredients = ingredients.filtered(
-            lambda p: p.purchase_ok and p.is_storable and not p.boh_forecast_excluded
+            lambda p: (
+                p.purchase_ok
+                and p.is_storable
+                and not p.boh_forecast_excluded
+                # the central kitchen supplies these: requisitions, not purchases
+                and not p.boh_supplied_by_kitchen
+            )
         )
         # Odoo's own reorder rules order these: never order them twice
         auto_rules = self.env["stock.warehouse.orderpoint"]._read_group(

@@ -325,3 +325,39 @@ class TestReplenishmentFlow(BohForecastCase):
         self.assertTrue(prep)
         with self.assertRaises(AccessError):
             prep.write({"batches": 9})
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestKitchenSuppliedOrders(BohForecastCase):
+    def test_the_forecasts_order_for_a_kitchen_supplied_item_becomes_a_requisition(self):
+        # the company's one central kitchen (a demo database has its own: not this one)
+        Warehouse = self.env["stock.warehouse"]
+        Warehouse.search([("boh_store_type", "=", "central_kitchen")]).boh_store_type = "store"
+        kitchen = Warehouse.create(
+            {"name": "FC Central Kitchen", "code": "FCCK", "boh_store_type": "central_kitchen"}
+        )
+        self.sauce_recipe.write({"stocked": True, "shelf_life_hours": 72.0})
+        self.sauce.boh_supplied_by_kitchen = True
+        self.tomato.write(
+            {"seller_ids": [Command.create({"partner_id": self.vendor.id, "price": 2.0})]}
+        )
+        orders = self.run_store()
+        # the burger's sauce comes from the kitchen: no tomatoes bought for it at the store
+        self.assertNotIn(self.tomato, orders.order_line.product_id)
+        self.assertNotIn(self.sauce, orders.order_line.product_id)
+        requisition = self.env["boh.requisition"].search([("warehouse_id", "=", self.store.id)])
+        self.assertEqual(len(requisition), 1)
+        self.assertTrue(requisition.suggested)
+        self.assertEqual(requisition.state, "draft")
+        self.assertEqual(requisition.supplier_id, kitchen)
+        # Monday 09:00, before the 14:00 cut-off: for Tuesday; Monday and Tuesday's
+        # 8 + 10 burgers x 0.1 L of sauce, plus safety stock
+        self.assertEqual(requisition.date_needed, date(2026, 11, 24))
+        self.assertEqual(requisition.line_ids.product_id, self.sauce)
+        self.assertGreaterEqual(requisition.line_ids.qty, 1.8 - 0.2)
+        # a second run replaces the suggestion, it does not add one
+        self.run_store()
+        self.assertEqual(
+            self.env["boh.requisition"].search_count([("warehouse_id", "=", self.store.id)]), 1
+        )

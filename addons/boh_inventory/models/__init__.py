@@ -34,3 +34,7 @@ from . import boh_kpi_dashboard
 from . import boh_menu_engineering_line
 from . import boh_stock_count_period
 from . import boh_waste_entry_period
+from . import boh_production
+from . import stock_lot
+from . import boh_requisition
+from . import boh_requisition_line

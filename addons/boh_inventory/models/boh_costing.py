@@ -127,7 +127,10 @@ class BohCosting(models.AbstractModel):
             for pid in ingredient_ids
             if pid in products
         ]
-        book = RecipeBook(recipes, ingredients, converter)
+        stocked = {
+            pid: products[pid]["uom_id"] for pid in made if products.get(pid, {}).get("stocked")
+        }
+        book = RecipeBook(recipes, ingredients, converter, stocked=stocked)
         return book, products, converter
 
     def _read_product_allergens(self, ids):
@@ -180,6 +183,7 @@ class BohCosting(models.AbstractModel):
             SQL(
                 """
                 SELECT pp.id, pt.id AS tmpl_id, pt.uom_id, pt.list_price, pt.boh_kind,
+                       pt.boh_stocked,
                        pt.boh_target_food_cost_pct AS target,
                        %(name)s AS name, %(cost)s AS cost
                   FROM product_product pp
@@ -204,6 +208,7 @@ class BohCosting(models.AbstractModel):
                 "uom_id": row["uom_id"],
                 "name": row["name"],
                 "kind": row["boh_kind"],
+                "stocked": row["boh_stocked"],
                 "standard_price": row["cost"],
                 "list_price": row["list_price"] or 0.0,
                 "taxes": taxes_by_template.get(row["tmpl_id"], no_tax),

@@ -60,6 +60,18 @@ class BohRecipe(models.Model):
         help="Usable output as a percentage of the batch size: 85 when 10 kg trimmed and "
         "cooked gives 8.5 kg, 260 when 1 kg of rice gives 2.6 kg cooked.",
     )
+    stocked = fields.Boolean(
+        related="product_id.boh_stocked",
+        readonly=False,
+        help="A prep item made ahead and kept in stock in lots: sales, waste and the "
+        "forecast use the item itself; only its production uses these ingredients.",
+    )
+    shelf_life_hours = fields.Float(
+        string="Shelf Life (hours)",
+        tracking=True,
+        help="How long a batch keeps once made: its lot's use-by date is the production "
+        "time plus this. Production refuses a stocked recipe without one.",
+    )
     line_ids = fields.One2many("boh.recipe.line", "recipe_id", string="Ingredients", copy=True)
     instructions = fields.Html(translate=True)
     currency_id = fields.Many2one(related="company_id.currency_id")

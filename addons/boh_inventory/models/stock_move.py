@@ -36,3 +36,32 @@ class StockMove(models.Model):
         check_company=True,
         help="The waste entry this move takes out of stock.",
     )
+    boh_production_id = fields.Many2one(
+        "boh.production",
+        string="Production",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        check_company=True,
+        help="The production this move consumes an ingredient for (stock to production "
+        "location) or brings the made item into stock for (production location to stock).",
+    )
+    boh_transfer_kind = fields.Selection(
+        [("requisition", "Requisition from the central kitchen"), ("store", "Store to store")],
+        string="BOH Transfer",
+        readonly=True,
+        copy=False,
+        help="Set on the moves of an inter-warehouse transfer: a store's requisition "
+        "shipped by the central kitchen, or stock lent by one store to another.",
+    )
+    boh_requisition_id = fields.Many2one(
+        "boh.requisition",
+        string="Requisition",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        check_company=True,
+        help="The requisition or store-to-store transfer this move ships or receives.",
+    )

@@ -3,8 +3,11 @@ from typing import NamedTuple
 import pytz
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from boh_core.maintenance.sla import ALWAYS, WorkingHours
+
+from ..tools.server_context import check_server_fields
 
 
 class StoreTime(NamedTuple):
@@ -26,6 +29,19 @@ class StockWarehouse(models.Model):
         help="Stores sell to guests; a central kitchen prepares for the stores. "
         "Integrators name a store by the warehouse's short name (code).",
     )
+    boh_central_kitchen = fields.Boolean(
+        string="Central Kitchen",
+        compute="_compute_boh_central_kitchen",
+        store=True,
+        help="This site prepares for the stores: they send it requisitions before its "
+        "cut-off and it ships them what it made or holds.",
+    )
+    boh_requisition_cutoff = fields.Float(
+        string="Requisition Cut-off",
+        default=14.0,
+        help="Time of day, in the ordering store's time zone, until which a store may send "
+        "a requisition for delivery the next day (or later).",
+    )
     boh_blind_count = fields.Boolean(
         string="Blind Counts",
         help="Counters of this store see neither the quantity the system expects nor the "
@@ -43,12 +59,35 @@ class StockWarehouse(models.Model):
         "opening hours apply.",
     )
 
+    @api.depends("boh_store_type")
+    def _compute_boh_central_kitchen(self):
+        for warehouse in self:
+            warehouse.boh_central_kitchen = warehouse.boh_store_type == "central_kitchen"
+
+    @api.constrains("boh_requisition_cutoff")
+    def _check_boh_requisition_cutoff(self):
+        for warehouse in self:
+            if not 0 <= warehouse.boh_requisition_cutoff < 24:
+                raise ValidationError(
+                    self.env._(
+                        "Requisition Cut-off: %(value)s is not a time of day; enter a time "
+                        "from 00:00 to 23:59.",
+                        value=warehouse.boh_requisition_cutoff,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         """A new store joins the scope of the users with *All Stores*: drop the cached rules."""
+        check_server_fields(self, vals_list, {"boh_central_kitchen"})
         warehouses = super().create(vals_list)
         self.env.registry.clear_cache()
         return warehouses
+
+    def write(self, vals):
+        """*Central Kitchen* follows the site type; it is not set by hand."""
+        check_server_fields(self, [vals], {"boh_central_kitchen"})
+        return super().write(vals)
 
     def _boh_store_time(self, now=None):
         """``{store id: StoreTime}`` for these stores, read in one go.

@@ -13,6 +13,9 @@ from . import test_use_first
 from . import test_audit
 from . import test_phone_tours
 from . import test_store_time
+from . import test_production
+from . import test_requisition
+from . import test_production_tour
 from . import test_store_scope_stock
 from . import test_avt
 from . import test_supplier_scorecard

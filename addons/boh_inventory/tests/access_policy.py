@@ -67,11 +67,12 @@ MODEL_POLICY = {
     "boh.change.log": _managers("r", kitchen="r"),  # written by the suite only
     "boh.kpi.dashboard": {},
     "boh.supplier.scorecard": _managers("r"),
-    "boh.menu.engineering.line": _managers(
-        "r"
-    ),  # margins: managers only  # an API: get_dashboard_data checks its caller
+    "boh.menu.engineering.line": _managers("r"),  # margins: managers only
     "boh.store.period": _managers("rwcu", kitchen="r"),  # costs: manager-only fields
     "boh.store.period.line": _managers("r", kitchen="r"),  # written by the computation
+    "boh.production": _managers("rwcu", kitchen="rwc"),
+    "boh.requisition": _managers("rwcu", kitchen="rwc"),
+    "boh.requisition.line": _managers("rwcu", kitchen="rwcu"),
     # boh_pos_bridge: what the feed records is read-only for everyone
     "boh.pos.availability": _managers("r", kitchen="r"),
     "boh.pos.batch": _managers("r"),
@@ -173,6 +174,18 @@ METHOD_POLICY = {
     "boh.stock.count.action_open_sheet": EVERY_BOH_USER,
     "boh.stock.count.action_review_differences": MANAGERS,
     "boh.stock.count.action_print_sheet": EVERY_BOH_USER,
+    "boh.production.action_cancel": EVERY_BOH_USER,
+    "boh.production.action_confirm": EVERY_BOH_USER,
+    "boh.production.action_plan_from_requisitions": EVERY_BOH_USER,
+    "boh.production.action_print_label_sheet": EVERY_BOH_USER,
+    "boh.production.action_print_labels": EVERY_BOH_USER,
+    "boh.production.action_view_moves": EVERY_BOH_USER,
+    "boh.requisition.action_accept": EVERY_BOH_USER,
+    "boh.requisition.action_cancel": EVERY_BOH_USER,
+    "boh.requisition.action_receive": EVERY_BOH_USER,
+    "boh.requisition.action_ship": EVERY_BOH_USER,
+    "boh.requisition.action_submit": EVERY_BOH_USER,
+    "boh.requisition.action_view_pickings": EVERY_BOH_USER,
     "boh.waste.entry.action_approve": MANAGERS,
     "boh.waste.entry.action_reject": MANAGERS,
     "boh.waste.entry.action_view_moves": EVERY_BOH_USER,
@@ -220,8 +233,12 @@ RECORD_SCOPE = {
     "boh.cost.impact": ("company_id", None),  # a company's price changes
     "boh.count.area": ("company_id", "warehouse_id"),
     "boh.count.area.product": ("company_id", "area_id.warehouse_id"),
+    "boh.production": ("company_id", "warehouse_id"),
     "boh.recipe": ("company_id", None),  # the company's menu
     "boh.recipe.line": ("company_id", None),
+    # the ordering store's and the supplying kitchen's (or lending store's) staff
+    "boh.requisition": ("company_id", "site_ids"),
+    "boh.requisition.line": ("company_id", "requisition_id.site_ids"),
     "boh.sales.fact": ("company_id", "warehouse_id"),
     "boh.stock.count": ("company_id", "warehouse_id"),
     "boh.stock.count.line": ("company_id", "count_id.warehouse_id"),

@@ -12,5 +12,6 @@ from . import test_pos_unmapped
 from . import test_pos_lots_counts
 from . import test_pos_trust
 from . import test_pos_depletion_isolation
+from . import test_pos_stocked_prep
 from . import test_pos_inbox
 from . import test_pos_avt
