@@ -20,6 +20,7 @@ from . import boh_sales_fact
 from . import stock_move
 from . import boh_stock_count
 from . import boh_stock_count_line
+from . import boh_stock_count_line_moves
 from . import boh_waste_reason
 from . import boh_waste_entry
 from . import boh_waste_line
