@@ -17,7 +17,7 @@ import numpy as np
 import qrcode
 from PIL import Image, ImageFilter, ImageOps
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 from .images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, open_checked_image
 from .tokens import is_well_formed_token
@@ -38,21 +38,25 @@ _MM = 72 / 25.4  # PDF points per millimetre
 def _qr_matrix(data: str, error_correction: str, border: int) -> list[list[bool]]:
     """Encode ``data`` and return its module matrix, quiet zone included."""
     if not isinstance(data, str) or not data:
-        raise BohError("data", data, f"The QR content {data!r} must be non-empty text.")
+        raise BohError("data", data, msg("maintenance.qr.data.qr_content_non", data=data))
     if len(data) > MAX_QR_DATA:
         raise BohError(
             "data",
             len(data),
-            f"The QR content is {len(data)} characters, more than the {MAX_QR_DATA} allowed.",
+            msg(
+                "maintenance.qr.data.qr_content_characters",
+                n_data=len(data),
+                max_qr_data=MAX_QR_DATA,
+            ),
         )
     if error_correction not in _ERROR_CORRECTION:
         raise BohError(
             "error_correction",
             error_correction,
-            f"The error correction level {error_correction!r} must be one of L, M, Q or H.",
+            msg("maintenance.qr.error_correction.level_l_m", error_correction=error_correction),
         )
     if isinstance(border, bool) or not isinstance(border, int) or not 0 <= border <= 20:
-        raise BohError("border", border, f"The QR border {border!r} must be 0 to 20 modules.")
+        raise BohError("border", border, msg("maintenance.qr.border.qr_modules", border=border))
     code = qrcode.QRCode(
         error_correction=_ERROR_CORRECTION[error_correction], box_size=1, border=border
     )
@@ -69,7 +73,7 @@ def qr_png(data: str, box_size: int = 10, border: int = 4, error_correction: str
     """
     if isinstance(box_size, bool) or not isinstance(box_size, int) or not 1 <= box_size <= 100:
         raise BohError(
-            "box_size", box_size, f"The QR box size {box_size!r} must be 1 to 100 pixels."
+            "box_size", box_size, msg("maintenance.qr.box_size.qr_pixels", box_size=box_size)
         )
     matrix = np.array(_qr_matrix(data, error_correction, border), dtype=bool)
     # Scaling the boolean matrix with np.kron avoids drawing module by module.
@@ -171,7 +175,9 @@ def decode_qr(
     except Exception as exc:
         # Hostile bytes can make a decoder (or the EXIF parser) raise nearly anything.
         raise BohError(
-            "photo", image.format, f"The photo cannot be decoded as {image.format} ({exc})."
+            "photo",
+            image.format,
+            msg("maintenance.qr.photo.cannot_decoded", format=image.format, exc=exc),
         ) from None
     for candidate in _candidates(gray):
         found = zbar_decode(candidate, symbols=[ZBarSymbol.QRCODE])
@@ -294,20 +300,36 @@ def _draw_qr(canvas, data: str, x: float, y: float, size: float) -> None:
 def _check_sheet(labels: Sequence[Label], columns: int, rows: int, margin_mm: float) -> None:
     """Refuse a sheet :func:`label_sheet_pdf` cannot print, naming the field."""
     if not labels:
-        raise BohError("labels", 0, "There are no labels to print; select at least one.")
+        raise BohError("labels", 0, msg("maintenance.qr.labels.there_print_select"))
     for field, value, low, high in (("columns", columns, 1, 4), ("rows", rows, 1, 12)):
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise BohError(field, value, f"The {field} {value!r} must be from {low} to {high}.")
+            raise BohError(
+                field,
+                value,
+                msg("maintenance.qr.from", field=field, value=value, low=low, high=high),
+            )
     if not 0 <= margin_mm <= 30:
-        raise BohError("margin_mm", margin_mm, f"The margin {margin_mm!r} mm must be 0 to 30.")
+        raise BohError(
+            "margin_mm", margin_mm, msg("maintenance.qr.margin_mm.invalid", margin_mm=margin_mm)
+        )
     for index, label in enumerate(labels):
         if not isinstance(label, Label):
-            raise BohError("labels", index, f"Label {index} is a {type(label).__name__}.")
+            raise BohError(
+                "labels",
+                index,
+                msg("maintenance.qr.labels.label", index=index, name=type(label).__name__),
+            )
         for field in ("name", "store", "code", "url"):
             if not isinstance(getattr(label, field), str):
-                raise BohError(field, getattr(label, field), f"Label {index}: {field} is not text.")
+                raise BohError(
+                    field,
+                    getattr(label, field),
+                    msg("maintenance.qr.label_text", index=index, field=field),
+                )
         if not label.url:
-            raise BohError("url", label.url, f"Label {index} ({label.name}) has no URL.")
+            raise BohError(
+                "url", label.url, msg("maintenance.qr.url.label_has", index=index, name=label.name)
+            )
 
 
 def _label_lines(label: Label, caption: str | None, fonts: tuple[str, str, str], width: float):
