@@ -14,3 +14,4 @@ from . import test_audit
 from . import test_phone_tours
 from . import test_store_time
 from . import test_store_scope_stock
+from . import test_core_messages

@@ -30,7 +30,7 @@ class BohPosFeed(models.AbstractModel):
         """Validate, classify, compute and write every order of one push."""
         result = validate_push(payload)
         if result.error is not None:
-            raise ValidationError(str(result.error))
+            raise ValidationError(translate_core_error(self.env, result.error))
         if result.source == ODOO_POS_SOURCE and not switched_on(self.env, "boh_odoo_pos_feed"):
             raise ValidationError(
                 self.env._(
