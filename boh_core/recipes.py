@@ -458,7 +458,11 @@ class RecipeBook:
         self._gross[recipe.id] = tuple(gross)
 
     def _validate_line(self, recipe: Recipe, line: RecipeLine) -> float:
-        """Check one line and return its gross quantity in the component's own unit."""
+        """Check one line and return its gross quantity in the component's own unit.
+
+        Long because it reads the line field by field, each refusal (a message code with its
+        parameters) next to its own check; helpers would move the messages away from them.
+        """
         label = self._label(recipe)
         component = self._component_label(line.component)
         qty = line.qty

@@ -88,6 +88,9 @@ def open_checked_image(
     Returns a lazily loaded Pillow image (JPEG, PNG or WebP by content). Raises
     :class:`BohError` naming ``field`` when the bytes are not such an image, are larger
     than ``max_bytes``, or declare more than ``max_pixels`` pixels (a decompression bomb).
+
+    Long because it checks untrusted bytes step by step, each refusal next to the check that
+    makes it (with its message code and parameters); helpers would hide the order of the checks.
     """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise BohError(

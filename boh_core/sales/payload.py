@@ -433,9 +433,14 @@ def _line_label(line_ref: str, position: int) -> Message:
 
 
 def _read_modifiers(
-    raw: Any, line_ref: str, label: str, issues: _Collector, max_str_len: int
+    raw: Any, line_ref: str, label: Message, issues: _Collector, max_str_len: int
 ) -> tuple[Modifier, ...]:
-    """Read a line's modifiers; every problem goes to ``issues``."""
+    """Read a line's modifiers; every problem goes to ``issues``.
+
+    Long because it reads its input field by field in the order the problems are reported, each
+    check next to its own message; helpers would only move the messages away from the checks they
+    explain.
+    """
     if raw is None:
         return ()
     if not isinstance(raw, list | tuple):
@@ -897,7 +902,7 @@ def validate_push(
     elif now.tzinfo is None:
         raise TypeError("now must be an aware datetime")
 
-    def fail(field_name: str, value: Any, message: str) -> PushValidation:
+    def fail(field_name: str, value: Any, message: Message) -> PushValidation:
         return PushValidation("", "", (), BohError(field_name, describe(value), message))
 
     if not isinstance(payload, dict):

@@ -295,7 +295,7 @@ class TestPosFeed(BohPosCase):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.integrator.lang = "zh_CN"
         # over XML-RPC the call carries no context: the API user's own language applies
-        chinese = self.feed.with_context({}).push_sales(
+        chinese = self.feed.with_context(lang=None).push_sales(
             {"source": SOURCE, "batch_id": "c", "orders": [order]}
         )["orders"][0]["errors"]
         self.assertEqual(len(chinese), 1)
@@ -308,6 +308,6 @@ class TestPosFeed(BohPosCase):
         self.assertIn("超出范围", chinese[0]["message"])
         # a payload that cannot be read at all is refused in the same language
         with self.assertRaises(ValidationError) as refused:
-            self.feed.with_context({}).push_sales({"source": "x", "orders": "all"})
+            self.feed.with_context(lang=None).push_sales({"source": "x", "orders": "all"})
         self.assertIn("orders", str(refused.exception))
         self.assertRegex(str(refused.exception), "[\u4e00-\u9fff]")
