@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 #: Longest text a count entry may be (a line of a count sheet, not a document).
 MAX_ENTRY_LENGTH = 200
@@ -50,19 +50,25 @@ def parse_count(
     """
     what = f" of {product_name}" if product_name else ""
     if not isinstance(text, str):
-        raise BohError("counted_entry", text, f"The count{what} must be text such as '3 case + 4'.")
+        raise BohError(
+            "counted_entry", text, msg("counting.counted_entry.count_text_such", what=what)
+        )
     if len(text) > MAX_ENTRY_LENGTH:
         raise BohError(
             "counted_entry",
             text[:40] + "...",
-            f"The count{what} is {len(text)} characters long; at most {MAX_ENTRY_LENGTH} are "
-            f"accepted.",
+            msg(
+                "counting.counted_entry.count_characters_long",
+                what=what,
+                n_text=len(text),
+                max_entry_length=MAX_ENTRY_LENGTH,
+            ),
         )
     names = sorted({normalise_unit_name(n) for n in unit_names} - {""}, key=len, reverse=True)
     stripped = " ".join(_LETTER_DOT.sub(" ", text.lower()).split())
     if not stripped:
         raise BohError(
-            "counted_entry", text, f"The count{what} is empty; type a quantity such as 7."
+            "counted_entry", text, msg("counting.counted_entry.count_empty_type", what=what)
         )
     terms: list[CountTerm] = []
     pos = 0
@@ -72,8 +78,12 @@ def parse_count(
             raise BohError(
                 "counted_entry",
                 text,
-                f"The count{what} '{text}' is not understood at '{stripped[pos:]}': type "
-                f"numbers with their units, such as '3 case + 4' or '2.5 kg'.",
+                msg(
+                    "counting.counted_entry.count_understood_type",
+                    what=what,
+                    text=text,
+                    stripped=stripped[pos:],
+                ),
             )
         qty = Fraction(number.group(1).replace(",", "."))
         pos = number.end()
@@ -122,8 +132,13 @@ def count_total(
             raise BohError(
                 "counted_entry",
                 term.unit,
-                f"Unit '{term.unit}' in '{text}' is not a unit{what} is counted in; use one of: "
-                f"{known}.",
+                msg(
+                    "counting.counted_entry.unit_unit_use",
+                    unit=term.unit,
+                    text=text,
+                    what=what,
+                    known=known,
+                ),
             )
         total += term.qty * factor
     return total

@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 from boh_core.units import Key, _is_number
 
 
@@ -61,7 +61,9 @@ class CostImpact:
 
 def _finite(field: str, value: object, what: str, rule: str = "") -> float:
     if not _is_number(value) or not math.isfinite(value):
-        raise BohError(field, value, f"{what} is {value!r}, which is not a finite number{rule}.")
+        raise BohError(
+            field, value, msg("food_cost.which_finite_number", what=what, value=value, rule=rule)
+        )
     return float(value)
 
 
@@ -76,8 +78,7 @@ def net_of_tax(price: float, taxes: Sequence[Tax] = ()) -> float:
         raise BohError(
             "price",
             price,
-            f"The price is {_fmt_money(price)}, which is negative; enter the menu price, tax "
-            f"included, as 0 or more.",
+            msg("food_cost.price.which_negative_enter", price=_fmt_money(price)),
         )
     fixed = 0.0
     percent = 0.0
@@ -91,15 +92,13 @@ def net_of_tax(price: float, taxes: Sequence[Tax] = ()) -> float:
             raise BohError(
                 "amount_type",
                 tax.amount_type,
-                f"The tax type {tax.amount_type!r} is not supported; use 'percent' or "
-                f"'fixed' (an amount per unit).",
+                msg("food_cost.amount_type.tax_supported_use", amount_type=tax.amount_type),
             )
     if percent <= -100:
         raise BohError(
             "amount",
             percent,
-            f"The included taxes add up to {percent:g}%, which would make the net price "
-            f"infinite or negative; check the tax rates.",
+            msg("food_cost.amount.included_taxes_add", percent=f"{percent:g}"),
         )
     return (price - fixed) / (1.0 + percent / 100.0)
 
@@ -128,8 +127,7 @@ def food_cost(
             raise BohError(
                 "target_pct",
                 target_pct,
-                f"The target food cost is {target_pct:g}%, which is negative; enter a "
-                f"percentage like 30.",
+                msg("food_cost.target_pct.food_cost_which", target_pct=f"{target_pct:g}"),
             )
     net = net_of_tax(price, taxes)
     pct = 100.0 * cost / net if net > 0 else None
@@ -160,7 +158,10 @@ def cost_impact(
         raise BohError(
             "min_change_pct",
             min_change_pct,
-            f"The minimum change is {min_change_pct:g} points, which is negative; enter 0 or more.",
+            msg(
+                "food_cost.min_change_pct.minimum_points_which",
+                min_change_pct=f"{min_change_pct:g}",
+            ),
         )
     impacts: list[tuple[tuple, CostImpact]] = []
     for key, before in old.items():

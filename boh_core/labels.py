@@ -22,7 +22,7 @@ import pytz
 import qrcode
 from PIL import Image
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 _ERROR_CORRECTION = {
     "L": qrcode.constants.ERROR_CORRECT_L,
@@ -40,21 +40,25 @@ ROLL_SIZES = {(50, 30), (60, 40), (100, 50)}
 def _qr_matrix(data: str, error_correction: str, border: int) -> list[list[bool]]:
     """Encode ``data`` and return its module matrix, quiet zone included."""
     if not isinstance(data, str) or not data:
-        raise BohError("data", data, f"The QR content {data!r} must be non-empty text.")
+        raise BohError("data", data, msg("maintenance.qr.data.qr_content_non", data=data))
     if len(data) > MAX_QR_DATA:
         raise BohError(
             "data",
             len(data),
-            f"The QR content is {len(data)} characters, more than the {MAX_QR_DATA} allowed.",
+            msg(
+                "maintenance.qr.data.qr_content_characters",
+                n_data=len(data),
+                max_qr_data=MAX_QR_DATA,
+            ),
         )
     if error_correction not in _ERROR_CORRECTION:
         raise BohError(
             "error_correction",
             error_correction,
-            f"The error correction level {error_correction!r} must be one of L, M, Q or H.",
+            msg("maintenance.qr.error_correction.level_l_m", error_correction=error_correction),
         )
     if isinstance(border, bool) or not isinstance(border, int) or not 0 <= border <= 20:
-        raise BohError("border", border, f"The QR border {border!r} must be 0 to 20 modules.")
+        raise BohError("border", border, msg("maintenance.qr.border.qr_modules", border=border))
     code = qrcode.QRCode(
         error_correction=_ERROR_CORRECTION[error_correction], box_size=1, border=border
     )
@@ -71,7 +75,7 @@ def qr_png(data: str, box_size: int = 10, border: int = 4, error_correction: str
     """
     if isinstance(box_size, bool) or not isinstance(box_size, int) or not 1 <= box_size <= 100:
         raise BohError(
-            "box_size", box_size, f"The QR box size {box_size!r} must be 1 to 100 pixels."
+            "box_size", box_size, msg("maintenance.qr.box_size.qr_pixels", box_size=box_size)
         )
     matrix = np.array(_qr_matrix(data, error_correction, border), dtype=bool)
     # Scaling the boolean matrix with np.kron avoids drawing module by module.
@@ -223,15 +227,21 @@ def _draw_label(
 def check_labels(labels: Sequence[PrintLabel]) -> None:
     """Refuse labels :func:`labels_pdf` cannot print, naming the field."""
     if not labels:
-        raise BohError("labels", 0, "There are no labels to print; select at least one.")
+        raise BohError("labels", 0, msg("maintenance.qr.labels.there_print_select"))
     for index, label in enumerate(labels):
         if not isinstance(label, PrintLabel):
-            raise BohError("labels", index, f"Label {index} is a {type(label).__name__}.")
+            raise BohError(
+                "labels",
+                index,
+                msg("maintenance.qr.labels.label", index=index, name=type(label).__name__),
+            )
         if not isinstance(label.url, str) or not label.url:
-            raise BohError("url", label.url, f"Label {index} has no URL.")
+            raise BohError("url", label.url, msg("labels.url.missing", index=index))
         for line in label.lines:
             if not isinstance(line.text, str):
-                raise BohError("text", line.text, f"Label {index}: {line.text!r} is not text.")
+                raise BohError(
+                    "text", line.text, msg("labels.text.not_text", index=index, text=line.text)
+                )
 
 
 def labels_pdf(
@@ -255,10 +265,12 @@ def labels_pdf(
 
     check_labels(labels)
     if layout not in ("sheet", "roll"):
-        raise BohError("layout", layout, f"The layout {layout!r} must be 'sheet' or 'roll'.")
+        raise BohError("layout", layout, msg("labels.layout.sheet_or_roll", layout=layout))
     if layout == "roll" and tuple(size_mm) not in ROLL_SIZES:
         sizes = ", ".join(f"{w}x{h}" for w, h in sorted(ROLL_SIZES))
-        raise BohError("size_mm", size_mm, f"The label size {size_mm!r} mm must be one of {sizes}.")
+        raise BohError(
+            "size_mm", size_mm, msg("labels.size_mm.one_of", size_mm=size_mm, sizes=sizes)
+        )
     fonts = _register_fonts()
     out = io.BytesIO()
     if layout == "roll":
@@ -315,9 +327,7 @@ def local_time(moment: datetime, tz: str) -> datetime:
     try:
         zone = pytz.timezone(tz)
     except pytz.UnknownTimeZoneError:
-        raise BohError(
-            "tz", tz, f"The time zone {tz!r} is unknown; set the store's time zone."
-        ) from None
+        raise BohError("tz", tz, msg("labels.tz.unknown", tz=tz)) from None
     return pytz.utc.localize(moment).astimezone(zone).replace(tzinfo=None)
 
 

@@ -20,7 +20,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 from boh_core.rounding import compare, is_zero, round_half_up
 from boh_core.sales.lots import LotStock
 
@@ -55,7 +55,7 @@ def plan_consumption(
     whose pool holds less than it needs is listed in ``short`` (and takes what there is).
     """
     if not isinstance(qty, int | float) or not math.isfinite(qty) or qty <= 0:
-        raise BohError("qty", qty, f"A batch of {qty!r} cannot be made; enter a quantity above 0.")
+        raise BohError("qty", qty, msg("production.qty.not_positive", qty=qty))
     needed: dict = {}
     parts: dict = {}
     short = []
@@ -91,8 +91,11 @@ def use_by(produced_at: datetime, shelf_life_hours: float, name: str = "") -> da
         raise BohError(
             "shelf_life_hours",
             shelf_life_hours,
-            f"The shelf life of {label} is {shelf_life_hours!r} hours; a stocked prep item "
-            f"needs a shelf life above 0 hours to date its batches.",
+            msg(
+                "production.shelf_life_hours.not_positive",
+                label=label,
+                shelf_life_hours=shelf_life_hours,
+            ),
         )
     return produced_at + timedelta(hours=shelf_life_hours)
 
@@ -103,7 +106,7 @@ def yield_variance(planned: float, actual: float) -> tuple[float, float]:
         raise BohError(
             "actual_qty",
             actual,
-            f"The actual yield is {actual!r}; enter the quantity the batch gave, above 0.",
+            msg("production.actual_qty.not_positive", actual=actual),
         )
     difference = actual - planned
     return difference, (difference / planned * 100.0 if planned else 0.0)

@@ -26,7 +26,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 from boh_core.units import Key, UnitConverter, _fmt, _is_number
 
 
@@ -134,18 +134,24 @@ class RecipeBook:
                 raise BohError(
                     "id",
                     recipe.id,
-                    f"Recipe id {_fmt_id(recipe.id)} is used by two recipes "
-                    f"({self._label(self._recipes[recipe.id])} and {self._label(recipe)}); "
-                    f"each recipe needs its own id.",
+                    msg(
+                        "recipes.id.recipe_used_two",
+                        id=_fmt_id(recipe.id),
+                        recipes=self._label(self._recipes[recipe.id]),
+                        recipe=self._label(recipe),
+                    ),
                 )
             other = self._by_product.get(recipe.product)
             if other is not None:
                 raise BohError(
                     "product",
                     recipe.product,
-                    f"Product {_fmt_id(recipe.product)} has two recipes, "
-                    f"{self._label(other)} and {self._label(recipe)}; a product may have at "
-                    f"most one recipe, so archive or merge one of them.",
+                    msg(
+                        "recipes.product.has_two_recipes",
+                        product=_fmt_id(recipe.product),
+                        other=self._label(other),
+                        recipe=self._label(recipe),
+                    ),
                 )
             self._recipes[recipe.id] = recipe
             self._by_product[recipe.product] = recipe
@@ -162,9 +168,11 @@ class RecipeBook:
                     raise BohError(
                         "component",
                         line.component,
-                        f"Recipe {self._label(recipe)} uses product "
-                        f"{_fmt_id(line.component)}, which is neither an ingredient nor made "
-                        f"by a recipe; add it as an ingredient or create its recipe.",
+                        msg(
+                            "recipes.component.recipe_uses_product",
+                            recipe=self._label(recipe),
+                            component=_fmt_id(line.component),
+                        ),
                     )
                 self._users[line.component].add(recipe.id)
             self._children[recipe.id] = tuple(children)
@@ -212,7 +220,7 @@ class RecipeBook:
             raise BohError(
                 "recipe",
                 recipe_id,
-                f"Recipe {_fmt_id(recipe_id)} is unknown; pass the id of an existing recipe.",
+                msg("recipes.recipe.unknown_pass_id", recipe_id=_fmt_id(recipe_id)),
             ) from None
 
     # -- validation -----------------------------------------------------------------------
@@ -421,8 +429,7 @@ class RecipeBook:
         return BohError(
             "lines",
             cycle,
-            f"The recipes form a cycle ({chain}): {detail}; remove one of these lines so "
-            f"that no recipe needs itself.",
+            msg("recipes.lines.recipes_form_cycle", chain=chain, detail=detail),
         )
 
     def _validated_order(self, roots: list[Key]) -> list[Key]:
@@ -444,15 +451,14 @@ class RecipeBook:
             raise BohError(
                 "unit_cost",
                 cost,
-                f"Ingredient {name} has cost {cost!r}, which is not a finite number; enter "
-                f"its cost per unit or leave it empty.",
+                msg("recipes.unit_cost.ingredient_has_which", name=name, cost=cost),
             )
         known = self._ingredients.get(ingredient.product)
         if known is not None and known != ingredient:
             raise BohError(
                 "product",
                 ingredient.product,
-                f"Ingredient {name} is listed twice with different data; list each product once.",
+                msg("recipes.product.ingredient_listed_twice", name=name),
             )
 
     def _validate_one(self, recipe: Recipe) -> None:
@@ -462,17 +468,19 @@ class RecipeBook:
             raise BohError(
                 "yield_pct",
                 yield_pct,
-                f"Recipe {label} has a yield of {yield_pct!r}%; the yield must be a number "
-                f"greater than 0 (85 means 15% is lost, 260 means the output grows 2.6 times).",
+                msg("recipes.yield_pct.recipe_has_number", label=label, yield_pct=yield_pct),
             )
         output_qty = recipe.output_qty
         if not _is_number(output_qty) or not math.isfinite(output_qty) or output_qty <= 0:
             raise BohError(
                 "output_qty",
                 output_qty,
-                f"Recipe {label} makes {output_qty!r} "
-                f"{self._converter.unit_name(recipe.output_unit)}; the output quantity must be "
-                f"a number greater than 0.",
+                msg(
+                    "recipes.output_qty.recipe_makes_quantity",
+                    label=label,
+                    output_qty=output_qty,
+                    output_unit=self._converter.unit_name(recipe.output_unit),
+                ),
             )
         try:
             self._converter.unit(recipe.output_unit)
@@ -480,8 +488,11 @@ class RecipeBook:
             raise BohError(
                 "uom",
                 recipe.output_unit,
-                f"Recipe {label} has output unit {_fmt_id(recipe.output_unit)}, which is "
-                f"unknown; pick an existing unit.",
+                msg(
+                    "recipes.uom.recipe_has_output",
+                    label=label,
+                    output_unit=_fmt_id(recipe.output_unit),
+                ),
             ) from error
         gross: list[tuple[Key, float]] = []
         for line in recipe.lines:
@@ -489,7 +500,11 @@ class RecipeBook:
         self._gross[recipe.id] = tuple(gross)
 
     def _validate_line(self, recipe: Recipe, line: RecipeLine) -> float:
-        """Check one line and return its gross quantity in the component's own unit."""
+        """Check one line and return its gross quantity in the component's own unit.
+
+        Long because it reads the line field by field, each refusal (a message code with its
+        parameters) next to its own check; helpers would move the messages away from them.
+        """
         label = self._label(recipe)
         component = self._component_label(line.component)
         qty = line.qty
@@ -497,16 +512,25 @@ class RecipeBook:
             raise BohError(
                 "qty",
                 qty,
-                f"Recipe {label} uses {qty!r} {self._converter.unit_name(line.unit)} of "
-                f"{component}; the quantity must be a number of 0 or more.",
+                msg(
+                    "recipes.qty.recipe_uses_quantity",
+                    label=label,
+                    qty=qty,
+                    unit=self._converter.unit_name(line.unit),
+                    component=component,
+                ),
             )
         waste = line.waste_pct
         if not _is_number(waste) or not math.isfinite(waste) or not 0 <= waste < 100:
             raise BohError(
                 "waste_pct",
                 waste,
-                f"Recipe {label} has a waste of {waste!r}% on {component}; the waste must be "
-                f"at least 0 and below 100 percent.",
+                msg(
+                    "recipes.waste_pct.recipe_has_least",
+                    label=label,
+                    waste=waste,
+                    component=component,
+                ),
             )
         target = self._component_unit(line.component)
         for unit_id in (line.unit, target):
@@ -516,8 +540,12 @@ class RecipeBook:
                 raise BohError(
                     "uom",
                     unit_id,
-                    f"Recipe {label} uses {component} in unit {_fmt_id(unit_id)}, which is "
-                    f"unknown; pick an existing unit.",
+                    msg(
+                        "recipes.uom.recipe_uses_unit",
+                        label=label,
+                        component=component,
+                        unit_id=_fmt_id(unit_id),
+                    ),
                 ) from error
         try:
             factor = self._converter.factor(
@@ -530,13 +558,17 @@ class RecipeBook:
             raise BohError(
                 "uom",
                 qty,
-                f"Recipe {label} uses {_fmt(qty)} {self._converter.unit_name(line.unit)} of "
-                f"{component}, but {component} is {how} in "
-                f"{self._converter.unit_name(target)} and {source.category!r} units do not "
-                f"convert to {goal.category!r} units for it; add a conversion such as "
-                f"'1 {self._converter.unit_name(line.unit)} = ... "
-                f"{self._converter.unit_name(target)}' for {component} or use a "
-                f"{goal.category!r} unit on this line.",
+                msg(
+                    "recipes.uom.recipe_uses_but",
+                    label=label,
+                    qty=_fmt(qty),
+                    unit=self._converter.unit_name(line.unit),
+                    component=component,
+                    how=how,
+                    target=self._converter.unit_name(target),
+                    category=source.category,
+                    category_2=goal.category,
+                ),
             ) from error
         return qty / (1.0 - waste / 100.0) * factor
 
@@ -575,8 +607,7 @@ class RecipeBook:
                 raise BohError(
                     "stocked",
                     product,
-                    f"Product {self._component_label(product)} is marked stocked but has no "
-                    f"recipe; a stocked prep item needs the recipe its production follows.",
+                    msg("recipes.stocked.no_recipe", product=self._component_label(product)),
                 )
             self._converter.unit(unit)
         return frozenset(stops.items())
@@ -637,14 +668,18 @@ class RecipeBook:
             raise BohError(
                 "demand",
                 row,
-                f"Demand row {index + 1} is {row!r}; each row must be (product, quantity, unit).",
+                msg("recipes.demand.row_each_row", index=index + 1, row=row),
             ) from None
         if not _is_number(qty) or not math.isfinite(qty):
             raise BohError(
                 "qty",
                 qty,
-                f"Demand row {index + 1} asks for {qty!r} of {self._component_label(product)}; "
-                f"the quantity must be a finite number.",
+                msg(
+                    "recipes.qty.demand_row_asks",
+                    index=index + 1,
+                    qty=qty,
+                    product=self._component_label(product),
+                ),
             )
         try:
             known = product in self._by_product or product in self._ingredients
@@ -654,8 +689,7 @@ class RecipeBook:
             raise BohError(
                 "product",
                 product,
-                f"Demand row {index + 1} names product {_fmt_id(product)}, which has no recipe "
-                f"and is not an ingredient; map it to a menu item or ingredient.",
+                msg("recipes.product.demand_row_names", index=index + 1, product=_fmt_id(product)),
             )
         return product, qty, unit
 

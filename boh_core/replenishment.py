@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import NormalDist
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 from boh_core.recipes import Recipe
 from boh_core.units import Key, UnitConverter
 
@@ -40,9 +40,13 @@ def _hours_of(part: str) -> list[int]:
 
 def _check_number(field: str, value: object, minimum: float = 0.0) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise BohError(field, value, f"{field} must be a finite number, not {value!r}.")
+        raise BohError(field, value, msg("replenishment.finite_number", field=field, value=value))
     if value < minimum:
-        raise BohError(field, value, f"{field} must be at least {minimum:g}, not {value!r}.")
+        raise BohError(
+            field,
+            value,
+            msg("replenishment.least", field=field, minimum=f"{minimum:g}", value=value),
+        )
     return float(value)
 
 
@@ -91,12 +95,14 @@ def order_window(
     days = frozenset(int(day) for day in weekdays) or frozenset(range(7))
     bad = sorted(day for day in days if not 0 <= day <= 6)
     if bad:
-        raise BohError("weekdays", bad, f"Delivery weekdays must be 0 to 6, not {bad}.")
+        raise BohError("weekdays", bad, msg("replenishment.weekdays.delivery", bad=bad))
     if cutoff_hour is not None:
         cutoff_hour = _check_number("cutoff_hour", cutoff_hour)
         if cutoff_hour > 24:
             raise BohError(
-                "cutoff_hour", cutoff_hour, f"The cut-off must be 0 to 24 h, not {cutoff_hour}."
+                "cutoff_hour",
+                cutoff_hour,
+                msg("replenishment.cutoff_hour.cut_off_h", cutoff_hour=cutoff_hour),
             )
     today = now.date()
     past_cutoff = cutoff_hour is not None and now.hour + now.minute / 60.0 >= cutoff_hour
@@ -115,7 +121,7 @@ def service_z(service_level: float) -> float:
         raise BohError(
             "service_level",
             service_level,
-            f"The service level must be at least 50% and below 100%, not {service_level}%.",
+            msg("replenishment.service_level.least_below", service_level=service_level),
         )
     return NormalDist().inv_cdf(level / 100.0)
 
@@ -163,7 +169,7 @@ def round_order(need: float, pack: float = 1.0, moq: float = 0.0) -> float:
     pack = _check_number("pack", pack)
     moq = _check_number("moq", moq)
     if pack <= 0:
-        raise BohError("pack", pack, f"The pack size must be above 0, not {pack}.")
+        raise BohError("pack", pack, msg("replenishment.pack.size_above", pack=pack))
     if need <= EPSILON:
         return 0.0
     packs = math.ceil(need / pack - EPSILON)
@@ -192,7 +198,9 @@ def labour_hours(driver: float, per_labour_hour: float) -> float:
     rate = _check_number("per_labour_hour", per_labour_hour)
     if rate <= 0:
         raise BohError(
-            "per_labour_hour", rate, f"Productivity must be above 0 per hour, not {rate}."
+            "per_labour_hour",
+            rate,
+            msg("replenishment.per_labour_hour.productivity_above", rate=rate),
         )
     return max(0.0, driver) / rate
 
@@ -235,7 +243,7 @@ def prep_requirements(
             break
         pending = following
     else:
-        raise BohError("recipes", max_depth, "Prep recipes nest too deep (a cycle?).")
+        raise BohError("recipes", max_depth, msg("replenishment.recipes.prep_nest_too"))
     return dict(totals)
 
 
@@ -243,7 +251,7 @@ def batches_needed(qty: float, batch_size: float, yield_pct: float = 100.0) -> i
     """Whole batches to make ``qty`` of usable output from batches of ``batch_size``."""
     usable = _check_number("batch_size", batch_size) * _check_number("yield_pct", yield_pct) / 100
     if usable <= 0:
-        raise BohError("batch_size", batch_size, "A batch must make more than nothing.")
+        raise BohError("batch_size", batch_size, msg("replenishment.batch_size.make_more_nothing"))
     if qty <= EPSILON:
         return 0
     return math.ceil(qty / usable - EPSILON)
@@ -282,8 +290,10 @@ def newsvendor_service_level(
         raise BohError(
             "stockout_cost_ratio",
             stockout_cost_ratio,
-            f"The stockout cost must be a positive multiple of the unit price, "
-            f"not {stockout_cost_ratio!r}.",
+            msg(
+                "replenishment.stockout_cost_ratio.positive_multiple_unit",
+                stockout_cost_ratio=stockout_cost_ratio,
+            ),
         )
     over = expiry_overage_share(cover_days, shelf_days)
     return np.clip(100.0 * under / (under + over), floor, ceiling)

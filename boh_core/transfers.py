@@ -13,7 +13,7 @@ import math
 from collections.abc import Hashable, Sequence
 from datetime import date, datetime, time, timedelta
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 from boh_core.rounding import compare, is_zero, round_half_up
 
 
@@ -24,7 +24,7 @@ def cutoff_deadline(needed: date, cutoff_hours: float) -> datetime:
         raise BohError(
             "cutoff",
             cutoff_hours,
-            f"The cut-off {cutoff_hours!r} is not a time of day; use 0 to 23.99 hours.",
+            msg("transfers.cutoff.not_time", cutoff_hours=cutoff_hours),
         )
     minutes = round(cutoff_hours * 60)
     return datetime.combine(needed - timedelta(days=1), time(minutes // 60, minutes % 60))
@@ -47,17 +47,18 @@ def split_receipt(
     label = f"'{name}'" if name else "this item"
     for field, value in (("qty_received", received), ("qty_damaged", damaged)):
         if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-            raise BohError(
-                field, value, f"{value!r} of {label} cannot be received; enter 0 or more."
-            )
+            raise BohError(field, value, msg("transfers.qty.negative", value=value, label=label))
     total = round_half_up(sum(qty for _lot, qty in shipped), digits)
     if compare(received + damaged, total, digits) > 0:
         raise BohError(
             "qty_received",
             received,
-            f"{_fmt(received + damaged)} of {label} received (damaged included) but only "
-            f"{_fmt(total)} was shipped; receive at most what was shipped, and report the rest "
-            f"to the sender.",
+            msg(
+                "transfers.qty_received.more_than_shipped",
+                received=_fmt(received + damaged),
+                label=label,
+                shipped=_fmt(total),
+            ),
         )
     pool = [[lot, qty] for lot, qty in shipped]
     good = _take(pool, received, digits)

@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 Key = Hashable
 
@@ -77,17 +77,14 @@ class UnitConverter:
                 raise BohError(
                     "factor",
                     factor,
-                    f"Unit {self._label(unit)} has factor {factor!r}; the factor must be a "
-                    f"number greater than 0 (how many {self._label(unit)} make one reference "
-                    f"unit of its category).",
+                    msg("units.factor.unit_has_number", unit=self._label(unit), factor=factor),
                 )
             known = self._units.get(unit.id)
             if known is not None and known != unit:
                 raise BohError(
                     "uom",
                     unit.id,
-                    f"Unit id {unit.id!r} is defined twice with different data "
-                    f"({known!r} and {unit!r}); give each unit a single definition.",
+                    msg("units.uom.unit_id_defined", id=unit.id, known=known, unit=unit),
                 )
             self._units[unit.id] = unit
         # (product, category_from, category_to) -> reference units of category_to per
@@ -137,8 +134,11 @@ class UnitConverter:
             raise BohError(
                 "qty",
                 qty,
-                f"Quantity {qty!r} of {self._product_label(product, product_name)} is not a "
-                f"finite number; enter a number such as 1.5.",
+                msg(
+                    "units.qty.quantity_finite_number",
+                    qty=qty,
+                    product_label=self._product_label(product, product_name),
+                ),
             )
         return qty * self._factor(from_unit, to_unit, product, product_name, qty)
 
@@ -169,8 +169,11 @@ class UnitConverter:
             raise BohError(
                 "uom",
                 unit_id,
-                f"Unit {unit_id!r} used for {self._product_label(product, product_name)} is "
-                f"unknown; define it or pick an existing unit.",
+                msg(
+                    "units.uom.unit_used_unknown",
+                    unit_id=unit_id,
+                    product_label=self._product_label(product, product_name),
+                ),
             ) from None
 
     def _add_bridge(self, conversion: ProductConversion) -> None:
@@ -183,18 +186,30 @@ class UnitConverter:
                 raise BohError(
                     field,
                     qty,
-                    f"The conversion {_fmt(conversion.from_qty)} {self._label(source)} = "
-                    f"{_fmt(conversion.to_qty)} {self._label(target)} for {label} has "
-                    f"{field} {qty!r}; both quantities must be numbers greater than 0.",
+                    msg(
+                        "units.conversion_has_both",
+                        from_qty=_fmt(conversion.from_qty),
+                        source=self._label(source),
+                        to_qty=_fmt(conversion.to_qty),
+                        target=self._label(target),
+                        label=label,
+                        field=field,
+                        qty=qty,
+                    ),
                 )
         if source.category == target.category:
             raise BohError(
                 "uom",
                 (conversion.from_unit, conversion.to_unit),
-                f"The conversion {_fmt(conversion.from_qty)} {self._label(source)} = "
-                f"{_fmt(conversion.to_qty)} {self._label(target)} for {label} links two units "
-                f"of the same category {source.category!r}, which already convert by their "
-                f"factors; remove it or change the unit factors.",
+                msg(
+                    "units.uom.conversion_links_two",
+                    from_qty=_fmt(conversion.from_qty),
+                    source=self._label(source),
+                    to_qty=_fmt(conversion.to_qty),
+                    target=self._label(target),
+                    label=label,
+                    category=source.category,
+                ),
             )
         ratio = (conversion.to_qty / target.factor) / (conversion.from_qty / source.factor)
         key = (product, source.category, target.category)
@@ -203,10 +218,17 @@ class UnitConverter:
             raise BohError(
                 "uom",
                 (conversion.from_unit, conversion.to_unit),
-                f"{label[0].upper()}{label[1:]} has two different conversions between "
-                f"categories {source.category!r} and {target.category!r} (the latest says "
-                f"{_fmt(conversion.from_qty)} {self._label(source)} = "
-                f"{_fmt(conversion.to_qty)} {self._label(target)}); keep only one.",
+                msg(
+                    "units.uom.has_two_different",
+                    upper=label[0].upper(),
+                    label=label[1:],
+                    category=source.category,
+                    category_2=target.category,
+                    from_qty=_fmt(conversion.from_qty),
+                    source=self._label(source),
+                    to_qty=_fmt(conversion.to_qty),
+                    target=self._label(target),
+                ),
             )
         self._bridges[key] = ratio
         self._bridges[(product, target.category, source.category)] = 1.0 / ratio
@@ -280,9 +302,13 @@ class UnitConverter:
         raise BohError(
             "uom",
             qty if qty is not None else (from_unit, to_unit),
-            f"Cannot convert {amount}{self._label(source)} of {what} to "
-            f"{self._label(target)}: {self._label(source)} (category {source.category!r}) "
-            f"and {self._label(target)} (category {target.category!r}) have no conversion "
-            f"for this product; add one such as '1 {self._label(source)} = ... "
-            f"{self._label(target)}' or use a unit of category {target.category!r}.",
+            msg(
+                "units.uom.cannot_convert_category",
+                amount=amount,
+                source=self._label(source),
+                what=what,
+                target=self._label(target),
+                category=source.category,
+                category_2=target.category,
+            ),
         )

@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 from .calendar import check_country
 from .core import predict_panel
@@ -36,14 +36,14 @@ def _check_time_budget(value: object) -> float | None:
         raise BohError(
             "time_budget",
             value,
-            f"time_budget must be a positive number of seconds (or None), not {value!r}.",
+            msg("forecast.api.time_budget.positive_number_seconds", value=value),
         )
     return float(value)
 
 
 def _check_seed(seed: object) -> int:
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise BohError("seed", seed, f"seed must be a non-negative whole number, not {seed!r}.")
+        raise BohError("seed", seed, msg("forecast.api.seed.non_negative_whole", seed=seed))
     return int(seed)
 
 
@@ -87,7 +87,7 @@ class Forecaster:
     def predict(self, future_exog: pd.DataFrame | None = None) -> pd.DataFrame:
         """Forecast every series over the horizon (see :func:`forecast` for the result)."""
         if not hasattr(self, "panel_"):
-            raise BohError("Forecaster", None, "Call fit(history) before predict().")
+            raise BohError("Forecaster", None, msg("forecast.api.forecaster.call_fit_history"))
         panel = attach_future(self.panel_, self.exog_cols_, future_exog)
         result = predict_panel(
             panel, self.level_, self.country_, self.seed_, time_budget=self.time_budget_
@@ -146,20 +146,26 @@ def _origins(n_days: int, horizon: int, windows: object) -> np.ndarray:
         raise BohError(
             "windows",
             windows,
-            f"windows must be a whole number of backtest windows, not {windows!r}.",
+            msg("forecast.api.windows.whole_number_backtest", windows=windows),
         )
     if not 1 <= int(windows) <= MAX_WINDOWS:
         raise BohError(
-            "windows", windows, f"windows must be from 1 to {MAX_WINDOWS}, not {windows}."
+            "windows",
+            windows,
+            msg("forecast.api.windows.from", max_windows=MAX_WINDOWS, windows=windows),
         )
     origins = n_days - horizon * np.arange(int(windows), 0, -1)
     if origins[0] < 1:
         raise BohError(
             "history",
             n_days,
-            f"History covers {n_days} day(s), too few for {windows} backtest window(s) of "
-            f"{horizon} day(s); give at least {horizon * int(windows) + 1} days or fewer "
-            f"windows.",
+            msg(
+                "forecast.api.history.covers_day_s",
+                n_days=n_days,
+                windows=windows,
+                horizon=horizon,
+                horizon_2=horizon * int(windows) + 1,
+            ),
         )
     return origins
 

@@ -6,7 +6,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 # Days to/since a holiday are capped: beyond two weeks a holiday no longer moves demand.
 HOLIDAY_REACH = 14
@@ -23,8 +23,7 @@ def _holiday_table(country: str, years: list[int]) -> dict:
         raise BohError(
             "country",
             country,
-            f"Country {country!r} has no holiday calendar; give an ISO 3166 code such as "
-            f"'CN', 'DE' or 'US', optionally with a subdivision as in 'DE-BY' ({exc}).",
+            msg("forecast.calendar.country.has_holiday_calendar", country=country, exc=exc),
         ) from exc
 
 
@@ -42,7 +41,7 @@ def check_country(country: object) -> str | None:
         return None
     if not isinstance(country, str) or not country.strip():
         raise BohError(
-            "country", country, f"country must be an ISO code such as 'CN', not {country!r}."
+            "country", country, msg("forecast.calendar.country.iso_code_such", country=country)
         )
     _holiday_table(country.strip(), [2020])
     return country.strip()

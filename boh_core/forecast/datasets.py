@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 # Exogenous columns, by their name in the source files, and the name they get here.
 EXOG = {
@@ -50,9 +50,13 @@ def package_folder(package: str, *parts: str) -> Path:
         raise BohError(
             "package",
             package,
-            f"The package {package} is not installed: install it with pip "
-            f"({'pip install --no-deps ddop2' if package == 'ddop2' else 'pip install ' + package})"
-            ".",
+            msg(
+                "forecast.datasets.package.installed_install_pip",
+                package=package,
+                value="pip install --no-deps ddop2"
+                if package == "ddop2"
+                else "pip install " + package,
+            ),
         )
     return Path(next(iter(spec.submodule_search_locations))).joinpath(*parts)
 
@@ -89,9 +93,14 @@ def wuerzbaeck_dates(month: pd.Series, year: pd.Series) -> pd.DatetimeIndex:
         raise BohError(
             "month",
             f"{month.iloc[row]} {year.iloc[row]}",
-            f"Row {row} of the wuerzbaeck data says {month.iloc[row]} {year.iloc[row]}, but "
-            f"consecutive days from {WUERZBAECK_START.date()} put it on {ds[row].date()}: "
-            "the file is not the one this loader knows.",
+            msg(
+                "forecast.datasets.month.row_wuerzbaeck_data",
+                row=row,
+                iloc=month.iloc[row],
+                iloc_2=year.iloc[row],
+                date=WUERZBAECK_START.date(),
+                date_2=ds[row].date(),
+            ),
         )
     return ds
 
@@ -106,7 +115,11 @@ def load_wuerzbaeck(folder: str | Path | None = None) -> pd.DataFrame:
         raise BohError(
             "wuerzbaeck_target.csv",
             len(target),
-            f"The wuerzbaeck target has {len(target)} rows and its features {len(data)}.",
+            msg(
+                "forecast.datasets.wuerzbaeck_target_csv.has_rows_features",
+                n_target=len(target),
+                n_data=len(data),
+            ),
         )
     ds = wuerzbaeck_dates(data["month"], data["year"])
     exog = _exog(data)

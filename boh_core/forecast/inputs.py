@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 CREDIBLE_DAYS = 28
 PRICE_BAND = 0.25
@@ -43,7 +43,7 @@ def _dates(frame: pd.DataFrame, column: str, required: bool = True) -> pd.Series
     bad = values.isna() & frame[column].notna()
     if bad.any() or (required and values.isna().any()):
         value = frame.loc[bad | values.isna(), column].iloc[0]
-        raise BohError(column, value, f"{column} {value!r} is not a date.")
+        raise BohError(column, value, msg("forecast.inputs.date", column=column, value=value))
     return values.dt.normalize()
 
 
@@ -65,8 +65,12 @@ def _spans(frame: pd.DataFrame, key: str, last: pd.Timestamp) -> tuple[pd.DataFr
         raise BohError(
             "date_to",
             str(end.iloc[k].date()),
-            f"{frame[key].iloc[k]}: the end {end.iloc[k].date()} is before the start "
-            f"{start.iloc[k].date()}.",
+            msg(
+                "forecast.inputs.date_to.end_before_start",
+                iloc=frame[key].iloc[k],
+                date=end.iloc[k].date(),
+                date_2=start.iloc[k].date(),
+            ),
         )
     length = (end - start).dt.days.to_numpy() + 1
     rows = np.repeat(np.arange(len(frame)), length)
@@ -81,13 +85,13 @@ def closure_columns(
 ) -> pd.DataFrame:
     """``store``, ``ds``, ``is_closed``, ``open_share`` for every day a closure touches."""
     if opening_hours <= 0:
-        raise BohError("opening_hours", opening_hours, "A store's opening hours must be > 0.")
+        raise BohError("opening_hours", opening_hours, msg("forecast.inputs.opening_hours.store_s"))
     if closures.empty:
         return pd.DataFrame(columns=["store", "ds", "is_closed", "open_share"])
     hours = pd.to_numeric(closures["closed_hours"], errors="coerce")
     if hours.isna().any() or (hours < 0).any():
         value = closures["closed_hours"][hours.isna() | (hours < 0)].iloc[0]
-        raise BohError("closed_hours", value, f"Closed hours must be 0 or more, not {value!r}.")
+        raise BohError("closed_hours", value, msg("forecast.inputs.closed_hours.more", value=value))
     days, _ = _spans(closures.assign(closed_hours=hours), "store", last)
     whole = (days["closed_hours"] == 0) | (days["closed_hours"] >= opening_hours)
     days["is_closed"] = whole.astype(float)
@@ -149,7 +153,9 @@ def apply_overrides(
     qty = pd.to_numeric(overrides["quantity"], errors="coerce")
     if qty.isna().any() or (qty < 0).any():
         value = overrides["quantity"][qty.isna() | (qty < 0)].iloc[0]
-        raise BohError("quantity", value, f"An override must be 0 or more, not {value!r}.")
+        raise BohError(
+            "quantity", value, msg("forecast.inputs.quantity.override_more", value=value)
+        )
     wanted = overrides.assign(quantity=qty, ds=_dates(overrides, "ds"))
     wanted["reason"] = ""
     if closed is not None and not closed.empty:

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 MAX_HORIZON = 366
 # Three years keeps yearly lags (two seasons back) while bounding memory for 15,000 series.
@@ -115,13 +115,15 @@ def check_horizon(horizon: object) -> int:
         raise BohError(
             "horizon",
             horizon,
-            f"The horizon must be a whole number of days from 1 to {MAX_HORIZON}, not {horizon!r}.",
+            msg(
+                "forecast.panel.horizon.whole_number_days", max_horizon=MAX_HORIZON, horizon=horizon
+            ),
         )
     if not 1 <= int(horizon) <= MAX_HORIZON:
         raise BohError(
             "horizon",
             horizon,
-            f"The horizon must be from 1 to {MAX_HORIZON} days, not {int(horizon)}.",
+            msg("forecast.panel.horizon.from_days", max_horizon=MAX_HORIZON, horizon=int(horizon)),
         )
     return int(horizon)
 
@@ -133,7 +135,7 @@ def check_level(level: object) -> float:
         raise BohError(
             "level",
             level,
-            f"The interval level must be a percentage strictly between 0 and 100, not {level!r}.",
+            msg("forecast.panel.level.interval_percentage_strictly", level=level),
         )
     return float(level)
 
@@ -141,19 +143,25 @@ def check_level(level: object) -> float:
 def _check_frame(frame: object, name: str, required: tuple[str, ...]) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
         raise BohError(
-            name, type(frame).__name__, f"{name} must be a pandas DataFrame, not {type(frame)}."
+            name,
+            type(frame).__name__,
+            msg("forecast.panel.pandas_dataframe", name=name, frame=type(frame)),
         )
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise BohError(
             name,
             missing,
-            f"{name} lacks the required column(s) {', '.join(missing)}; "
-            f"it has {', '.join(map(str, frame.columns))}.",
+            msg(
+                "forecast.panel.lacks_required_column",
+                name=name,
+                missing=", ".join(missing),
+                map=", ".join(map(str, frame.columns)),
+            ),
         )
     if frame.columns.duplicated().any():
         dup = list(frame.columns[frame.columns.duplicated()])
-        raise BohError(name, dup, f"{name} has duplicate column name(s) {dup}.")
+        raise BohError(name, dup, msg("forecast.panel.has_duplicate_column", name=name, dup=dup))
     return frame
 
 
@@ -163,14 +171,14 @@ def _to_days(ds: pd.Series, name: str) -> np.ndarray:
         parsed = pd.to_datetime(ds)
     except (ValueError, TypeError, OverflowError) as exc:
         raise BohError(
-            f"{name}.ds", None, f"Column ds of {name} holds values that are not dates ({exc})."
+            f"{name}.ds", None, msg("forecast.panel.column_ds_holds", name=name, exc=exc)
         ) from exc
     if parsed.isna().any():
         row = int(np.flatnonzero(parsed.isna().to_numpy())[0])
         raise BohError(
             f"{name}.ds",
             ds.iloc[row],
-            f"Column ds of {name} is empty or not a date at row {row} ({ds.iloc[row]!r}).",
+            msg("forecast.panel.column_ds_empty", name=name, row=row, iloc=ds.iloc[row]),
         )
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
@@ -183,7 +191,7 @@ def _check_ids(ids: pd.Series, name: str) -> None:
     if ids.isna().any():
         row = int(np.flatnonzero(ids.isna().to_numpy())[0])
         raise BohError(
-            f"{name}.unique_id", None, f"Column unique_id of {name} is empty at row {row}."
+            f"{name}.unique_id", None, msg("forecast.panel.column_unique_id", name=name, row=row)
         )
 
 
@@ -196,8 +204,13 @@ def _numeric(values: pd.Series, column: str, name: str) -> np.ndarray:
         raise BohError(
             f"{name}.{column}",
             None,
-            f"Column {column} of {name} must be numeric (or boolean); it holds {values.dtype} "
-            f"values that are not numbers ({exc}).",
+            msg(
+                "forecast.panel.column_numeric_boolean",
+                column=column,
+                name=name,
+                dtype=values.dtype,
+                exc=exc,
+            ),
         ) from exc
 
 
@@ -210,9 +223,13 @@ def _check_y(frame: pd.DataFrame, y: np.ndarray, days: np.ndarray) -> np.ndarray
         raise BohError(
             "history.y",
             {"unique_id": series, "ds": str(day)},
-            f"Sales y of series {series!r} on {day} is {y[row]!r}; give a number "
-            f"(0 for no sales, or omit the day) for every row of history "
-            f"({int(bad.sum())} such row(s)).",
+            msg(
+                "forecast.panel.history_y.sales_series_give",
+                series=series,
+                day=day,
+                y=y[row],
+                sum=int(bad.sum()),
+            ),
         )
     # Refunds are booked as negative sales; demand cannot be negative.
     return np.clip(y, 0.0, None)
@@ -251,7 +268,7 @@ def prepare_history(
     """
     _check_frame(history, "history", REQUIRED)
     if history.empty:
-        raise BohError("history", 0, "history has no rows; give at least one day of sales.")
+        raise BohError("history", 0, msg("forecast.panel.history.has_rows_give"))
     _check_ids(history["unique_id"], "history")
     days = _to_days(history["ds"], "history")
     y = _check_y(history, _numeric(history["y"], "y", "history"), days)
@@ -265,8 +282,7 @@ def prepare_history(
         raise BohError(
             "history.ds",
             str(b),
-            f"History jumps from {a} to {b} with no date in between; a date is probably "
-            f"mistyped (the horizon starts the day after the latest date, {distinct[-1]}).",
+            msg("forecast.panel.history_ds.jumps_from_date", a=a, b=b, distinct=distinct[-1]),
         )
     last = int(distinct[-1])
     first_day = max(int(distinct[0]), last - max_days + 1)
@@ -318,8 +334,7 @@ def attach_future(
             raise BohError(
                 "future_exog",
                 None,
-                f"history has exogenous column(s) {', '.join(needed)}, so future_exog must give "
-                f"them for every series and every day of the horizon.",
+                msg("forecast.panel.future_exog.history_has_exogenous", needed=", ".join(needed)),
             )
         return _with_future(panel, {}, np.zeros((n, h), dtype=bool))
     _check_frame(future_exog, "future_exog", ("unique_id", "ds", *needed))
@@ -328,8 +343,7 @@ def attach_future(
         raise BohError(
             "future_exog",
             extra,
-            f"future_exog has column(s) {', '.join(map(str, extra))} that history lacks; the "
-            f"model cannot learn their effect. Add them to history or drop them.",
+            msg("forecast.panel.future_exog.has_column_s", map=", ".join(map(str, extra))),
         )
     _check_ids(future_exog["unique_id"], "future_exog")
     days = _to_days(future_exog["ds"], "future_exog")
@@ -348,9 +362,12 @@ def attach_future(
             raise BohError(
                 f"future_exog.{c}",
                 None,
-                f"Column {c} of future_exog is empty for series "
-                f"{future_exog['unique_id'].iloc[row]!r} on "
-                f"{pd.Timestamp(int(days[row]), unit='D').date()}.",
+                msg(
+                    "forecast.panel.column_future_exog",
+                    c=c,
+                    iloc=future_exog["unique_id"].iloc[row],
+                    date=pd.Timestamp(int(days[row]), unit="D").date(),
+                ),
             )
         future[c] = values[order].reshape(n, h)
     closed = future.pop(CLOSED, np.zeros((n, h))) > 0.5
@@ -366,8 +383,12 @@ def _check_cover(panel: Panel, counts: np.ndarray, future_exog: pd.DataFrame) ->
         raise BohError(
             "future_exog",
             {"unique_id": panel.ids[i], "ds": str(day)},
-            f"future_exog has {counts[i, j]} rows for series {panel.ids[i]!r} on {day}; give "
-            f"exactly one row per series and day.",
+            msg(
+                "forecast.panel.future_exog.has_rows_series",
+                counts=counts[i, j],
+                ids=panel.ids[i],
+                day=day,
+            ),
         )
     if (counts == 0).any():
         i, j = np.argwhere(counts == 0)[0]
@@ -376,9 +397,14 @@ def _check_cover(panel: Panel, counts: np.ndarray, future_exog: pd.DataFrame) ->
         raise BohError(
             "future_exog",
             {"unique_id": panel.ids[i], "ds": str(day)},
-            f"future_exog does not cover the horizon: series {panel.ids[i]!r} has no row for "
-            f"{day} ({int((counts == 0).sum())} (series, day) pair(s) missing). It must give "
-            f"every series every day from {dates[panel.n_days].date()} to {dates[-1].date()}.",
+            msg(
+                "forecast.panel.future_exog.does_cover_horizon",
+                ids=panel.ids[i],
+                day=day,
+                sum=int((counts == 0).sum()),
+                date=dates[panel.n_days].date(),
+                date_2=dates[-1].date(),
+            ),
         )
 
 

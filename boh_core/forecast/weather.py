@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 WEATHER_COLUMNS = ("temperature", "rain")
 PROVIDER_DAYS = 16
@@ -62,7 +62,7 @@ class HorizonWeather:
 def _check_coordinate(name: str, value: object, bound: float) -> float:
     ok = isinstance(value, int | float) and not isinstance(value, bool)
     if not ok or not math.isfinite(float(value)) or abs(float(value)) > bound:
-        raise BohError(name, value, f"The store's {name} must be a number within +-{bound}.")
+        raise BohError(name, value, msg("forecast.weather.store_s_number", name=name, bound=bound))
     return float(value)
 
 
@@ -170,14 +170,15 @@ def parse_weather_csv(text: str) -> pd.DataFrame:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         records = list(reader)
     except csv.Error as err:
-        raise BohError("weather_csv", str(err), f"The weather file is not CSV: {err}.") from err
+        raise BohError(
+            "weather_csv", str(err), msg("forecast.weather.weather_csv.file", err=err)
+        ) from err
     missing = [c for c in ("date", *WEATHER_COLUMNS) if c not in (reader.fieldnames or [])]
     if missing:
         raise BohError(
             "weather_csv",
             ",".join(reader.fieldnames or []),
-            f"The weather file needs the columns date, temperature and rain; missing: "
-            f"{', '.join(missing)}.",
+            msg("forecast.weather.weather_csv.file_needs_columns", missing=", ".join(missing)),
         )
     rows = []
     lo, hi = TEMPERATURE_RANGE
@@ -188,7 +189,9 @@ def parse_weather_csv(text: str) -> pd.DataFrame:
                 raise ValueError(row["date"])
         except (ValueError, TypeError) as err:
             raise BohError(
-                "date", row["date"], f"Line {line}: {row['date']!r} is not a YYYY-MM-DD date."
+                "date",
+                row["date"],
+                msg("forecast.weather.date.line_yyyy_mm", line=line, date=row["date"]),
             ) from err
         values = {}
         for column, (a, b) in (("temperature", (lo, hi)), ("rain", (0.0, MAX_RAIN_MM))):
@@ -196,11 +199,22 @@ def parse_weather_csv(text: str) -> pd.DataFrame:
                 value = float(str(row[column]).strip())
             except ValueError as err:
                 raise BohError(
-                    column, row[column], f"Line {line}: {column} {row[column]!r} is not a number."
+                    column,
+                    row[column],
+                    msg("forecast.weather.line_number", line=line, column=column, row=row[column]),
                 ) from err
             if not math.isfinite(value) or not a <= value <= b:
                 raise BohError(
-                    column, value, f"Line {line}: {column} {value} is outside {a:g}..{b:g}."
+                    column,
+                    value,
+                    msg(
+                        "forecast.weather.line_outside",
+                        line=line,
+                        column=column,
+                        value=value,
+                        a=f"{a:g}",
+                        b=f"{b:g}",
+                    ),
                 )
             values[column] = value
         rows.append({"ds": day.normalize(), **values})
@@ -208,7 +222,7 @@ def parse_weather_csv(text: str) -> pd.DataFrame:
     twice = frame["ds"].duplicated()
     if twice.any():
         day = frame.loc[twice, "ds"].iloc[0].date()
-        raise BohError("date", str(day), f"The weather file gives {day} twice.")
+        raise BohError("date", str(day), msg("forecast.weather.date.weather_file_gives", day=day))
     return frame.sort_values("ds", ignore_index=True)
 
 

@@ -9,7 +9,7 @@ from datetime import date
 
 import numpy as np
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 from boh_core.labour.timeline import Timeline
 
 
@@ -26,14 +26,20 @@ class RoleStandard:
         value = self.per_hour
         if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
             raise BohError(
-                "per_hour", value, f"Productivity of {self.role} must be above 0 per hour."
+                "per_hour", value, msg("labour.demand.per_hour.productivity_above", role=self.role)
             )
         if not math.isfinite(value):
-            raise BohError("per_hour", value, f"Productivity of {self.role} must be finite.")
+            raise BohError(
+                "per_hour", value, msg("labour.demand.per_hour.productivity_finite", role=self.role)
+            )
         if isinstance(self.min_staff, bool) or not isinstance(self.min_staff, int):
-            raise BohError("min_staff", self.min_staff, "The minimum staff is a whole number.")
+            raise BohError(
+                "min_staff", self.min_staff, msg("labour.demand.min_staff.minimum_whole_number")
+            )
         if self.min_staff < 0:
-            raise BohError("min_staff", self.min_staff, "The minimum staff cannot be negative.")
+            raise BohError(
+                "min_staff", self.min_staff, msg("labour.demand.min_staff.minimum_cannot_negative")
+            )
 
 
 def open_slots(
@@ -98,7 +104,9 @@ def slot_need(
             daily = drivers.get((standard.role, timeline.day(d)), 0.0) or 0.0
             if not math.isfinite(daily) or daily < 0:
                 raise BohError(
-                    "drivers", daily, f"The forecast of {standard.role} must be a number ≥ 0."
+                    "drivers",
+                    daily,
+                    msg("labour.demand.drivers.forecast_number", role=standard.role),
                 )
             day_open = open_mask[first:last]
             if not daily or not day_open.any():

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 from boh_core.labour.timeline import Timeline
 
 _DAY = 24 * 60
@@ -19,9 +19,18 @@ _DAY = 24 * 60
 
 def _number(name: str, value: Any, minimum: float = 0.0, maximum: float = math.inf) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise BohError(name, value, f"{name} must be a finite number, not {value!r}.")
+        raise BohError(name, value, msg("labour.problem.finite_number", name=name, value=value))
     if not minimum <= value <= maximum:
-        raise BohError(name, value, f"{name} must lie between {minimum:g} and {maximum:g}.")
+        raise BohError(
+            name,
+            value,
+            msg(
+                "labour.problem.lie_between",
+                name=name,
+                minimum=f"{minimum:g}",
+                maximum=f"{maximum:g}",
+            ),
+        )
     return float(value)
 
 
@@ -150,11 +159,17 @@ class Employee:
         for weekday, start, end in self.recurring:
             if not (0 <= weekday <= 6 and 0 <= start < end <= 2 * _DAY):
                 raise BohError(
-                    "recurring", (weekday, start, end), f"Availability of {label} is not valid."
+                    "recurring",
+                    (weekday, start, end),
+                    msg("labour.problem.recurring.availability_valid", label=label),
                 )
         for span in (*self.time_off, *self.booked):
             if len(span) != 2 or not all(isinstance(x, datetime) for x in span):
-                raise BohError("time_off", span, f"A period of {label} is not two instants.")
+                raise BohError(
+                    "time_off",
+                    span,
+                    msg("labour.problem.time_off.period_two_instants", label=label),
+                )
 
 
 @dataclass(frozen=True)
@@ -237,17 +252,17 @@ class Problem:
         need = np.asarray(self.need)
         shape = (len(self.roles), self.timeline.n_slots)
         if need.shape != shape:
-            raise BohError("need", need.shape, f"The need must have shape {shape}.")
+            raise BohError("need", need.shape, msg("labour.problem.need.have_shape", shape=shape))
         if need.size and (need.min() < 0 or not np.issubdtype(need.dtype, np.integer)):
-            raise BohError("need", "negative", "The need must hold whole numbers of people ≥ 0.")
+            raise BohError("need", "negative", msg("labour.problem.need.hold_whole_numbers"))
         object.__setattr__(self, "need", need.astype(np.int64))
         mask = np.asarray(self.open_mask, dtype=bool)
         if mask.shape != (self.timeline.n_slots,):
-            raise BohError("open_mask", mask.shape, "The open mask must have one flag per slot.")
+            raise BohError("open_mask", mask.shape, msg("labour.problem.open_mask.have_flag_per"))
         object.__setattr__(self, "open_mask", mask)
         ids = [employee.id for employee in self.employees]
         if len(set(ids)) != len(ids):
-            raise BohError("employees", ids, "Each employee may appear only once.")
+            raise BohError("employees", ids, msg("labour.problem.employees.each_employee_may"))
         if self.budget is not None:
             _number("budget", self.budget, 0)
 

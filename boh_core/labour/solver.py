@@ -16,7 +16,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 from boh_core.labour.explain import proposal_from
 from boh_core.labour.greedy import greedy_assign, trim
 from boh_core.labour.problem import Problem, Proposal
@@ -45,9 +45,9 @@ def solve(
     (status ``heuristic``).
     """
     if cp_model is None:  # pragma: no cover
-        raise BohError("ortools", None, "OR-Tools is not installed (pip install ortools).")
+        raise BohError("ortools", None, msg("labour.solver.ortools.tools_installed_pip"))
     if not time_limit > 0:
-        raise BohError("time_limit", time_limit, "The time limit must be above 0 seconds.")
+        raise BohError("time_limit", time_limit, msg("labour.solver.time_limit.above_seconds"))
     began = time.monotonic()
     templates = build_templates(problem)
     allowed = [eligible(problem, templates, e) for e in problem.employees]

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 _SLOT_SIZES = (5, 10, 15, 20, 30, 60)
 
@@ -32,20 +32,28 @@ class Timeline:
 
     def __post_init__(self) -> None:
         if not isinstance(self.start, date) or isinstance(self.start, datetime):
-            raise BohError("start", self.start, f"The first day {self.start!r} must be a date.")
+            raise BohError(
+                "start", self.start, msg("labour.timeline.start.first_day_date", start=self.start)
+            )
         try:
             zone = ZoneInfo(self.tz)
         except (ZoneInfoNotFoundError, ValueError, TypeError):
-            raise BohError("tz", self.tz, f"The time zone {self.tz!r} is not known.") from None
+            raise BohError(
+                "tz", self.tz, msg("labour.timeline.tz.time_zone_known", tz=self.tz)
+            ) from None
         if self.slot_minutes not in _SLOT_SIZES:
             raise BohError(
                 "slot_minutes",
                 self.slot_minutes,
-                f"Slots must last one of {_SLOT_SIZES} minutes, not {self.slot_minutes!r}.",
+                msg(
+                    "labour.timeline.slot_minutes.slots_last",
+                    slot_sizes=_SLOT_SIZES,
+                    slot_minutes=self.slot_minutes,
+                ),
             )
         if isinstance(self.days, bool) or not isinstance(self.days, int) or not 1 <= self.days:
             raise BohError(
-                "days", self.days, f"A timeline needs at least one day, not {self.days}."
+                "days", self.days, msg("labour.timeline.days.timeline_needs_least", days=self.days)
             )
         object.__setattr__(self, "zone", zone)
 

@@ -12,7 +12,7 @@ import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,21 @@ def _number(value: object, field_name: str, owner: object) -> float:
     """Accept a finite number of 0 or more, else raise naming the technician."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise BohError(
-            field_name, value, f"The {field_name} {value!r} of {owner!r} is not a finite number."
+            field_name,
+            value,
+            msg(
+                "maintenance.dispatch.finite_number",
+                field_name=field_name,
+                value=value,
+                owner=owner,
+            ),
         )
     if value < 0:
-        raise BohError(field_name, value, f"The {field_name} {value!r} of {owner!r} is negative.")
+        raise BohError(
+            field_name,
+            value,
+            msg("maintenance.dispatch.negative", field_name=field_name, value=value, owner=owner),
+        )
     return float(value)
 
 
@@ -53,8 +64,11 @@ def _weight(priority: str, priority_weights: Mapping[str, float]) -> float:
         raise BohError(
             "priority",
             priority,
-            f"The priority {priority!r} has no weight; known: "
-            f"{', '.join(map(str, priority_weights))}.",
+            msg(
+                "maintenance.dispatch.priority.has_weight_known",
+                priority=priority,
+                map=", ".join(map(str, priority_weights)),
+            ),
         )
     return _number(priority_weights[priority], "priority weight", priority)
 
@@ -90,7 +104,11 @@ def _index(technicians: Sequence[Technician]) -> dict[Hashable, frozenset]:
     skills: dict[Hashable, frozenset] = {}
     for tech in technicians:
         if tech.id in skills:
-            raise BohError("technicians", tech.id, f"The technician {tech.id!r} is listed twice.")
+            raise BohError(
+                "technicians",
+                tech.id,
+                msg("maintenance.dispatch.technicians.technician_listed_twice", id=tech.id),
+            )
         skills[tech.id] = _skills(tech.skills)
     return skills
 
@@ -128,7 +146,11 @@ def assign_batch(
     seen: set[Hashable] = set()
     for request in requests:
         if request.id in seen:
-            raise BohError("requests", request.id, f"The request {request.id!r} is listed twice.")
+            raise BohError(
+                "requests",
+                request.id,
+                msg("maintenance.dispatch.requests.request_listed_twice", id=request.id),
+            )
         seen.add(request.id)
     # sorted() is stable, so requests of equal weight keep their input order.
     order = sorted(range(len(requests)), key=lambda i: -weights[i])

@@ -12,7 +12,7 @@ import io
 
 from PIL import Image
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 #: Formats accepted by content, with the Pillow plugin that reads each.
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
@@ -88,24 +88,34 @@ def open_checked_image(
     Returns a lazily loaded Pillow image (JPEG, PNG or WebP by content). Raises
     :class:`BohError` naming ``field`` when the bytes are not such an image, are larger
     than ``max_bytes``, or declare more than ``max_pixels`` pixels (a decompression bomb).
+
+    Long because it checks untrusted bytes step by step, each refusal next to the check that
+    makes it (with its message code and parameters); helpers would hide the order of the checks.
     """
     if not isinstance(data, bytes | bytearray | memoryview):
-        raise BohError(field, type(data).__name__, f"The {field} must be file content (bytes).")
+        raise BohError(
+            field, type(data).__name__, msg("maintenance.images.file_content_bytes", field=field)
+        )
     data = bytes(data)
     if not data:
-        raise BohError(field, 0, f"The {field} is empty (0 bytes).")
+        raise BohError(field, 0, msg("maintenance.images.empty_bytes", field=field))
     if len(data) > max_bytes:
         raise BohError(
             field,
             len(data),
-            f"The {field} is {len(data)} bytes, more than the {max_bytes} bytes allowed.",
+            msg(
+                "maintenance.images.bytes_more_bytes",
+                field=field,
+                n_data=len(data),
+                max_bytes=max_bytes,
+            ),
         )
     kind = _sniff(data)
     if kind is None:
         raise BohError(
             field,
             _describe(data),
-            f"The {field} is {_describe(data)}; only JPEG, PNG and WebP photos are accepted.",
+            msg("maintenance.images.only_jpeg_png", field=field, data=_describe(data)),
         )
     try:
         # Limiting the plugins to the sniffed one stops Pillow from guessing another format.
@@ -118,14 +128,22 @@ def open_checked_image(
             raise BohError(
                 field,
                 f"{width}x{height}",
-                f"The {field} is {width} x {height} pixels, more than the {limit} pixels allowed.",
+                msg(
+                    "maintenance.images.x_pixels_more",
+                    field=field,
+                    width=width,
+                    height=height,
+                    limit=limit,
+                ),
             )
         probe.verify()
         image = Image.open(io.BytesIO(data), formats=[kind])
     except Image.DecompressionBombError as exc:
         # Pillow's own guard fires inside open() for the largest headers.
         raise BohError(
-            field, "decompression bomb", f"The {field} declares far too many pixels: {exc}"
+            field,
+            "decompression bomb",
+            msg("maintenance.images.declares_far_too", field=field, exc=exc),
         ) from None
     except BohError:
         raise
@@ -133,7 +151,9 @@ def open_checked_image(
         # Hostile bytes can make a decoder raise nearly anything (struct.error, IndexError...);
         # all of it means the same to the uploader.
         raise BohError(
-            field, kind, f"The {field} claims to be {kind} but is damaged or truncated ({exc})."
+            field,
+            kind,
+            msg("maintenance.images.claims_but_damaged", field=field, kind=kind, exc=exc),
         ) from None
     return image
 
@@ -190,7 +210,7 @@ def sanitize_photo(
         raise BohError(
             "photo",
             image.format,
-            f"The photo claims to be {image.format} but cannot be decoded ({exc}).",
+            msg("maintenance.images.photo.claims_but_cannot", format=image.format, exc=exc),
         ) from None
     return out.getvalue(), "image/jpeg"
 

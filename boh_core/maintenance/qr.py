@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 from boh_core.labels import MAX_QR_DATA, LabelLine, PrintLabel, labels_pdf, qr_png
 
 __all__ = [
@@ -124,7 +124,9 @@ def decode_qr(
     except Exception as exc:
         # Hostile bytes can make a decoder (or the EXIF parser) raise nearly anything.
         raise BohError(
-            "photo", image.format, f"The photo cannot be decoded as {image.format} ({exc})."
+            "photo",
+            image.format,
+            msg("maintenance.qr.photo.cannot_decoded", format=image.format, exc=exc),
         ) from None
     for candidate in _candidates(gray):
         found = zbar_decode(candidate, symbols=[ZBarSymbol.QRCODE])
@@ -168,20 +170,36 @@ class Label:
 def _check_sheet(labels: Sequence[Label], columns: int, rows: int, margin_mm: float) -> None:
     """Refuse a sheet :func:`label_sheet_pdf` cannot print, naming the field."""
     if not labels:
-        raise BohError("labels", 0, "There are no labels to print; select at least one.")
+        raise BohError("labels", 0, msg("maintenance.qr.labels.there_print_select"))
     for field, value, low, high in (("columns", columns, 1, 4), ("rows", rows, 1, 12)):
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise BohError(field, value, f"The {field} {value!r} must be from {low} to {high}.")
+            raise BohError(
+                field,
+                value,
+                msg("maintenance.qr.from", field=field, value=value, low=low, high=high),
+            )
     if not 0 <= margin_mm <= 30:
-        raise BohError("margin_mm", margin_mm, f"The margin {margin_mm!r} mm must be 0 to 30.")
+        raise BohError(
+            "margin_mm", margin_mm, msg("maintenance.qr.margin_mm.invalid", margin_mm=margin_mm)
+        )
     for index, label in enumerate(labels):
         if not isinstance(label, Label):
-            raise BohError("labels", index, f"Label {index} is a {type(label).__name__}.")
+            raise BohError(
+                "labels",
+                index,
+                msg("maintenance.qr.labels.label", index=index, name=type(label).__name__),
+            )
         for field in ("name", "store", "code", "url"):
             if not isinstance(getattr(label, field), str):
-                raise BohError(field, getattr(label, field), f"Label {index}: {field} is not text.")
+                raise BohError(
+                    field,
+                    getattr(label, field),
+                    msg("maintenance.qr.label_text", index=index, field=field),
+                )
         if not label.url:
-            raise BohError("url", label.url, f"Label {index} ({label.name}) has no URL.")
+            raise BohError(
+                "url", label.url, msg("maintenance.qr.url.label_has", index=index, name=label.name)
+            )
 
 
 def label_sheet_pdf(

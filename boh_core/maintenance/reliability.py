@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 REQUEST_COLUMNS = ("equipment_id", "category_id", "store_id", "kind", "request_dt", "close_dt")
 KINDS = ("corrective", "preventive")
@@ -40,7 +40,9 @@ def _naive_utc(values: pd.Series, field: str) -> pd.Series:
         values = pd.to_datetime(values, utc=True, format="ISO8601")
     except (ValueError, TypeError) as exc:
         raise BohError(
-            field, str(values.dtype), f"The column {field} does not hold datetimes ({exc})."
+            field,
+            str(values.dtype),
+            msg("maintenance.reliability.column_does_hold", field=field, exc=exc),
         ) from None
     # The arithmetic reads the raw integers, so fix the unit (pandas 2 keeps s/ms/us).
     return values.dt.tz_localize(None).astype("datetime64[ns]")
@@ -53,7 +55,9 @@ def _timestamp(value: object, field: str) -> pd.Timestamp:
     except (ValueError, TypeError):
         stamp = pd.NaT
     if stamp is pd.NaT:
-        raise BohError(field, value, f"The {field} {value!r} is not a date and time.")
+        raise BohError(
+            field, value, msg("maintenance.reliability.date_time", field=field, value=value)
+        )
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert("UTC").tz_localize(None)
     return stamp
@@ -62,11 +66,15 @@ def _timestamp(value: object, field: str) -> pd.Timestamp:
 def _prepare(requests: pd.DataFrame) -> pd.DataFrame:
     """Check the request columns and values; return a copy with naive UTC datetimes."""
     if not isinstance(requests, pd.DataFrame):
-        raise BohError("requests", type(requests).__name__, "The requests must be a DataFrame.")
+        raise BohError(
+            "requests", type(requests).__name__, msg("maintenance.reliability.requests.dataframe")
+        )
     missing = [column for column in REQUEST_COLUMNS if column not in requests.columns]
     if missing:
         raise BohError(
-            "requests", missing, f"The requests lack the column(s) {', '.join(missing)}."
+            "requests",
+            missing,
+            msg("maintenance.reliability.requests.lack_column_s", missing=", ".join(missing)),
         )
     df = requests.loc[:, list(REQUEST_COLUMNS)].copy()
     df["request_dt"] = _naive_utc(df["request_dt"], "request_dt")
@@ -75,18 +83,26 @@ def _prepare(requests: pd.DataFrame) -> pd.DataFrame:
     if bad_kind.any():
         value = df.loc[bad_kind, "kind"].iloc[0]
         raise BohError(
-            "kind", value, f"The request kind {value!r} must be 'corrective' or 'preventive'."
+            "kind",
+            value,
+            msg("maintenance.reliability.kind.request_corrective_preventive", value=value),
         )
     if df["request_dt"].isna().any():
-        raise BohError("request_dt", None, "Every request needs a request_dt; one is empty.")
+        raise BohError(
+            "request_dt", None, msg("maintenance.reliability.request_dt.every_needs_empty")
+        )
     backwards = df["close_dt"] < df["request_dt"]
     if backwards.any():
         row = df.loc[backwards].iloc[0]
         raise BohError(
             "close_dt",
             str(row["close_dt"]),
-            f"Equipment {row['equipment_id']!r} has a request closed at {row['close_dt']}, "
-            f"before it was made at {row['request_dt']}.",
+            msg(
+                "maintenance.reliability.close_dt.equipment_has_request",
+                equipment_id=row["equipment_id"],
+                close_dt=row["close_dt"],
+                request_dt=row["request_dt"],
+            ),
         )
     return df
 
@@ -96,7 +112,13 @@ def _group_keys(by: str | Sequence[str]) -> list[str]:
     wrong = [key for key in keys if key not in GROUP_COLUMNS]
     if not keys or wrong:
         raise BohError(
-            "by", by, f"Group by {by!r} is not possible; use {', '.join(GROUP_COLUMNS)}."
+            "by",
+            by,
+            msg(
+                "maintenance.reliability.by.group_possible_use",
+                by=by,
+                group_columns=", ".join(GROUP_COLUMNS),
+            ),
         )
     return keys
 
@@ -108,7 +130,9 @@ def _fleet(df: pd.DataFrame, equipment: pd.DataFrame | None) -> pd.DataFrame:
         missing = [c for c in GROUP_COLUMNS if c not in getattr(equipment, "columns", ())]
         if missing:
             raise BohError(
-                "equipment", missing, f"The equipment lack the column(s) {', '.join(missing)}."
+                "equipment",
+                missing,
+                msg("maintenance.reliability.equipment.lack_column_s", missing=", ".join(missing)),
             )
         fleet = pd.concat([equipment.loc[:, list(GROUP_COLUMNS)], fleet], ignore_index=True)
     return fleet.drop_duplicates("equipment_id", keep="first").set_index("equipment_id")
@@ -187,7 +211,9 @@ def mttr_mtbf(
     end = _timestamp(period_end, "period_end")
     if end <= start:
         raise BohError(
-            "period_end", str(end), f"The period end {end} is not after its start {start}."
+            "period_end",
+            str(end),
+            msg("maintenance.reliability.period_end.after_start", end=end, start=start),
         )
     df = _prepare(requests)
     fleet = _fleet(df, equipment)
@@ -238,9 +264,9 @@ def repeat_failures(requests: pd.DataFrame, n: int, days: float) -> pd.DataFrame
     sorted by ``failures_in_window`` descending then ``equipment_id``.
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise BohError("n", n, f"The repeat threshold {n!r} must be a whole number of 2 or more.")
+        raise BohError("n", n, msg("maintenance.reliability.n.repeat_threshold_whole", n=n))
     if isinstance(days, bool) or not isinstance(days, int | float) or not 0 < days <= 3660:
-        raise BohError("days", days, f"The window {days!r} days must be from 0 to 3660 days.")
+        raise BohError("days", days, msg("maintenance.reliability.days.window_from", days=days))
     df = _prepare(requests)
     columns = [*GROUP_COLUMNS, "failures_in_window", "window_start", "window_end"]
     failures = df.loc[df["kind"].to_numpy() == "corrective"].sort_values(
@@ -287,7 +313,11 @@ def repair_cost_ratio(
     needed = ("equipment_id", "parts_cost", "labour_cost")
     missing = [c for c in needed if c not in getattr(repairs, "columns", ())]
     if missing:
-        raise BohError("repairs", missing, f"The repairs lack the column(s) {', '.join(missing)}.")
+        raise BohError(
+            "repairs",
+            missing,
+            msg("maintenance.reliability.repairs.lack_column_s", missing=", ".join(missing)),
+        )
     costs = repairs.loc[:, list(needed)].copy()
     for column in ("parts_cost", "labour_cost"):
         values = pd.to_numeric(costs[column], errors="coerce")
@@ -295,7 +325,9 @@ def repair_cost_ratio(
         if bad.any():
             value = costs.loc[bad, column].iloc[0]
             raise BohError(
-                column, value, f"The {column} {value!r} must be a finite amount of 0 or more."
+                column,
+                value,
+                msg("maintenance.reliability.finite_amount_more", column=column, value=value),
             )
         costs[column] = values.fillna(0.0)
     summed = costs.groupby("equipment_id")[["parts_cost", "labour_cost"]].sum()

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 from .tokens import parse_short_code
 
@@ -99,21 +99,22 @@ def validate_reading(
     explain.
     """
     if not isinstance(now, datetime) or now.tzinfo is None:
-        raise BohError("now", now, "The current time must be a timezone-aware datetime.")
+        raise BohError("now", now, msg("maintenance.sensors.now.current_time_timezone"))
     if not isinstance(data, Mapping):
         return None, [
             BohError(
                 "reading",
                 type(data).__name__,
-                f"A reading must be an object with equipment, metric, value and at, "
-                f"not {type(data).__name__}.",
+                msg(
+                    "maintenance.sensors.reading.object_equipment_metric", name=type(data).__name__
+                ),
             )
         ]
     errors: list[BohError] = []
     clean: dict[str, Any] = {}
     for key in READING_COLUMNS:
         if key not in data or data[key] is None:
-            errors.append(BohError(key, None, f"The reading has no {key}."))
+            errors.append(BohError(key, None, msg("maintenance.sensors.reading_has", key=key)))
     raw = data.get("equipment")
     if raw is not None:
         try:
@@ -122,7 +123,9 @@ def validate_reading(
         except BohError:
             errors.append(
                 BohError(
-                    "equipment", raw, f"The equipment {_show(raw)} is not a code like FRY-0042."
+                    "equipment",
+                    raw,
+                    msg("maintenance.sensors.equipment.code_like_fry", raw=_show(raw)),
                 )
             )
     raw = data.get("metric")
@@ -134,21 +137,33 @@ def validate_reading(
                 BohError(
                     "metric",
                     raw,
-                    f"The metric {_show(raw)} is not one of {', '.join(sorted(metrics))}.",
+                    msg(
+                        "maintenance.sensors.metric.invalid",
+                        raw=_show(raw),
+                        metrics=", ".join(sorted(metrics)),
+                    ),
                 )
             )
     raw = data.get("value")
     if raw is not None:
         value = _parse_value(raw)
         if value is None:
-            errors.append(BohError("value", raw, f"The value {_show(raw)} is not a finite number."))
+            errors.append(
+                BohError(
+                    "value", raw, msg("maintenance.sensors.value.finite_number", raw=_show(raw))
+                )
+            )
         else:
             clean["value"] = value
     raw = data.get("at")
     if raw is not None:
         moment, problem = _parse_at(raw, now.astimezone(timezone.utc), max_future)
         if moment is None:
-            errors.append(BohError("at", raw, f"The time {_show(raw)} {problem}."))
+            errors.append(
+                BohError(
+                    "at", raw, msg("maintenance.sensors.at.time", raw=_show(raw), problem=problem)
+                )
+            )
         else:
             clean["at"] = moment
     if errors:
@@ -161,18 +176,28 @@ def _prepare_readings(readings: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in READING_COLUMNS if c not in getattr(readings, "columns", ())]
     if missing:
         raise BohError(
-            "readings", missing, f"The readings lack the column(s) {', '.join(missing)}."
+            "readings",
+            missing,
+            msg("maintenance.sensors.readings.lack_column_s", missing=", ".join(missing)),
         )
     df = readings.loc[:, list(READING_COLUMNS)].copy()
     try:
         # Odoo hands over naive UTC; anything aware (even mixed offsets) is brought to UTC.
         df["at"] = pd.to_datetime(df["at"], utc=True, format="ISO8601")
     except (ValueError, TypeError) as exc:
-        raise BohError("at", None, f"The column at does not hold datetimes ({exc}).") from None
+        raise BohError(
+            "at", None, msg("maintenance.sensors.at.column_does_hold", exc=exc)
+        ) from None
     if df["at"].isna().any():
         row = df.loc[df["at"].isna()].iloc[0]
         raise BohError(
-            "at", None, f"A reading of {row['equipment']!r} {row['metric']!r} has no time."
+            "at",
+            None,
+            msg(
+                "maintenance.sensors.at.reading_has_time",
+                equipment=row["equipment"],
+                metric=row["metric"],
+            ),
         )
     values = pd.to_numeric(df["value"], errors="coerce").astype(np.float64)
     bad = ~np.isfinite(values.to_numpy())
@@ -181,8 +206,13 @@ def _prepare_readings(readings: pd.DataFrame) -> pd.DataFrame:
         raise BohError(
             "value",
             row["value"],
-            f"The reading of {row['equipment']!r} {row['metric']!r} at {row['at']} has the "
-            f"value {_show(row['value'])}, not a finite number.",
+            msg(
+                "maintenance.sensors.value.reading_has_finite",
+                equipment=row["equipment"],
+                metric=row["metric"],
+                at=row["at"],
+                value=_show(row["value"]),
+            ),
         )
     df["value"] = values
     return df.sort_values(["equipment", "metric", "at"], kind="stable").reset_index(drop=True)
@@ -194,7 +224,9 @@ def _threshold_frame(thresholds: Mapping[tuple[str, str], Any]) -> pd.DataFrame:
     for key, raw in thresholds.items():
         if not (isinstance(key, tuple) and len(key) == 2):
             raise BohError(
-                "thresholds", key, f"The threshold key {key!r} is not (equipment, metric)."
+                "thresholds",
+                key,
+                msg("maintenance.sensors.thresholds.threshold_key_equipment", key=key),
             )
         try:
             limit = Threshold(*raw)
@@ -203,7 +235,7 @@ def _threshold_frame(thresholds: Mapping[tuple[str, str], Any]) -> pd.DataFrame:
             minutes = float(limit.min_duration_minutes or 0.0)
         except (TypeError, ValueError):
             raise BohError(
-                "thresholds", raw, f"The threshold of {key!r} is not (min, max, minutes)."
+                "thresholds", raw, msg("maintenance.sensors.thresholds.threshold_min_max", key=key)
             ) from None
         if (
             low > high
@@ -214,8 +246,7 @@ def _threshold_frame(thresholds: Mapping[tuple[str, str], Any]) -> pd.DataFrame:
             raise BohError(
                 "thresholds",
                 raw,
-                f"The threshold {raw!r} of {key!r} needs min <= max, at least one of them, "
-                "and a duration of 0 minutes or more.",
+                msg("maintenance.sensors.thresholds.threshold_needs_min", raw=raw, key=key),
             )
         rows.append((key[0], key[1], low, high, minutes))
     frame = pd.DataFrame(rows, columns=["equipment", "metric", "low", "high", "min_minutes"])
@@ -360,7 +391,9 @@ def _known_frame(known: pd.DataFrame | None) -> pd.DataFrame:
     missing = [c for c in KNOWN_COLUMNS if c not in known.columns]
     if missing:
         raise BohError(
-            "known", missing, f"The recorded episodes lack the column(s) {', '.join(missing)}."
+            "known",
+            missing,
+            msg("maintenance.sensors.known.recorded_episodes_lack", missing=", ".join(missing)),
         )
     known = known.loc[:, list(KNOWN_COLUMNS)].reset_index(drop=True)
     for column in ("start", "last_out", "end"):
@@ -543,12 +576,15 @@ def daily_temperature_log(
     try:
         pd.Timestamp("2024-01-01", tz=tz)
     except Exception:
-        raise BohError("tz", tz, f"The time zone {tz!r} is not known.") from None
+        raise BohError("tz", tz, msg("maintenance.sensors.tz.time_zone_known", tz=tz)) from None
     if not 0 < max_gap_minutes <= 720:
         raise BohError(
             "max_gap_minutes",
             max_gap_minutes,
-            f"The longest gap {max_gap_minutes!r} minutes must be more than 0 and at most 720.",
+            msg(
+                "maintenance.sensors.max_gap_minutes.longest_more_most",
+                max_gap_minutes=max_gap_minutes,
+            ),
         )
     columns = ["equipment", "day", "min", "max", "mean", "count", "out_count", "minutes_out"]
     df = _prepare_readings(readings)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 _WEEK_MINUTES = 7 * 24 * 60
 _DAY_MINUTES = 24 * 60
@@ -30,9 +30,7 @@ def _parse_clock(text: str, field_name: str) -> int:
     except (AttributeError, ValueError):
         valid = False
     if not valid:
-        raise BohError(
-            field_name, text, f"The time {text!r} must be written HH:MM, from 00:00 to 24:00."
-        )
+        raise BohError(field_name, text, msg("maintenance.sla.time_written_hh", text=text))
     return value
 
 
@@ -53,9 +51,13 @@ class WorkingHours:
         try:
             ZoneInfo(self.tz)
         except (ZoneInfoNotFoundError, ValueError, TypeError):
-            raise BohError("tz", self.tz, f"The time zone {self.tz!r} is not known.") from None
+            raise BohError(
+                "tz", self.tz, msg("maintenance.sla.tz.time_zone_known", tz=self.tz)
+            ) from None
         if not self.shifts:
-            raise BohError("shifts", self.shifts, "The working hours contain no shift at all.")
+            raise BohError(
+                "shifts", self.shifts, msg("maintenance.sla.shifts.working_hours_contain")
+            )
         spans = []
         for shift in self.shifts:
             if not (
@@ -64,20 +66,26 @@ class WorkingHours:
                 and all(isinstance(part, int) and not isinstance(part, bool) for part in shift)
             ):
                 raise BohError(
-                    "shifts", shift, f"The shift {shift!r} is not (weekday, start, end) minutes."
+                    "shifts", shift, msg("maintenance.sla.shifts.shift_weekday_start", shift=shift)
                 )
             weekday, start, end = shift
             if not (0 <= weekday <= 6 and 0 <= start < _DAY_MINUTES and start < end):
-                raise BohError("shifts", shift, f"The shift {shift!r} is not a valid shift.")
+                raise BohError(
+                    "shifts", shift, msg("maintenance.sla.shifts.shift_valid_shift", shift=shift)
+                )
             if end - start > _DAY_MINUTES:
-                raise BohError("shifts", shift, f"The shift {shift!r} lasts more than 24 hours.")
+                raise BohError(
+                    "shifts", shift, msg("maintenance.sla.shifts.shift_lasts_more", shift=shift)
+                )
             spans.append((weekday * _DAY_MINUTES + start, weekday * _DAY_MINUTES + end))
         spans.sort()
         # The week wraps around: Sunday night's shift may run into Monday morning.
         following = spans[1:] + [(spans[0][0] + _WEEK_MINUTES, 0)]
         for (_, end), (next_start, _) in zip(spans, following, strict=True):
             if end > next_start:
-                raise BohError("shifts", self.shifts, "Two shifts of the working hours overlap.")
+                raise BohError(
+                    "shifts", self.shifts, msg("maintenance.sla.shifts.two_working_hours")
+                )
 
     @classmethod
     def every_day(
@@ -98,13 +106,13 @@ class WorkingHours:
         for weekday, periods in sorted(schedule.items()):
             if isinstance(weekday, bool) or not isinstance(weekday, int) or not 0 <= weekday <= 6:
                 raise BohError(
-                    "weekday", weekday, f"The weekday {weekday!r} must be 0 (Monday) to 6."
+                    "weekday", weekday, msg("maintenance.sla.weekday.monday", weekday=weekday)
                 )
             for start_text, end_text in periods:
                 start = _parse_clock(start_text, "start")
                 end = _parse_clock(end_text, "end")
                 if start == _DAY_MINUTES:
-                    raise BohError("start", start_text, "A shift cannot start at 24:00.")
+                    raise BohError("start", start_text, msg("maintenance.sla.start.shift_cannot"))
                 if end <= start:
                     end += _DAY_MINUTES
                 shifts.append((weekday, start, end))
@@ -138,12 +146,14 @@ ALWAYS = WorkingHours()
 def _utc(value: datetime, field_name: str) -> datetime:
     """Check a datetime is timezone-aware and return it in UTC."""
     if not isinstance(value, datetime):
-        raise BohError(field_name, value, f"The {field_name} {value!r} is not a date and time.")
+        raise BohError(
+            field_name, value, msg("maintenance.sla.date_time", field_name=field_name, value=value)
+        )
     if value.tzinfo is None or value.utcoffset() is None:
         raise BohError(
             field_name,
             value.isoformat(),
-            f"The {field_name} {value.isoformat()} has no time zone; give an aware datetime.",
+            msg("maintenance.sla.has_time_zone", field_name=field_name, value=value.isoformat()),
         )
     return value.astimezone(timezone.utc)
 
@@ -182,7 +192,7 @@ def add_business_hours(start: datetime, hours: float, calendar: WorkingHours = A
     """
     start = _utc(start, "start")
     if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 <= hours < 1e5:
-        raise BohError("hours", hours, f"The SLA target {hours!r} hours must be 0 or more.")
+        raise BohError("hours", hours, msg("maintenance.sla.hours.sla_target_more", hours=hours))
     if hours == 0 or calendar.always_open:
         return start + timedelta(hours=hours)
     remaining = timedelta(hours=hours)
@@ -199,7 +209,7 @@ def add_business_hours(start: datetime, hours: float, calendar: WorkingHours = A
                 return begin + remaining
             remaining -= finish - begin
         day += timedelta(days=1)
-    raise BohError("hours", hours, f"No deadline found for {hours} working hours.")
+    raise BohError("hours", hours, msg("maintenance.sla.hours.deadline_found_working", hours=hours))
 
 
 @dataclass(frozen=True)
@@ -237,7 +247,11 @@ def _target_of(priority: str, targets: Mapping[str, SlaTarget | tuple[float, flo
         raise BohError(
             "priority",
             priority,
-            f"The priority {priority!r} has no SLA target; known: {', '.join(map(str, targets))}.",
+            msg(
+                "maintenance.sla.priority.has_sla_target",
+                priority=priority,
+                map=", ".join(map(str, targets)),
+            ),
         )
     target = targets[priority]
     if not isinstance(target, SlaTarget):
@@ -247,8 +261,9 @@ def _target_of(priority: str, targets: Mapping[str, SlaTarget | tuple[float, flo
             raise BohError(
                 "targets",
                 target,
-                f"The SLA target {target!r} of priority {priority!r} is not "
-                "(response hours, resolution hours).",
+                msg(
+                    "maintenance.sla.targets.sla_target_priority", target=target, priority=priority
+                ),
             ) from None
     return target
 
@@ -263,8 +278,12 @@ def _events(created: datetime, **events: datetime | None) -> dict[str, datetime 
                 raise BohError(
                     name,
                     value.isoformat(),
-                    f"The {name} time {value.isoformat()} is before the request was created "
-                    f"({created.isoformat()}).",
+                    msg(
+                        "maintenance.sla.time_before_request",
+                        name=name,
+                        value=value.isoformat(),
+                        created=created.isoformat(),
+                    ),
                 )
         result[name] = value
     return result

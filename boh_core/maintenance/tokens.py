@@ -12,7 +12,7 @@ import hmac
 import re
 import secrets
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 #: Characters that ``secrets.token_urlsafe`` produces (RFC 4648 base64url, no padding).
 TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -32,13 +32,18 @@ def new_token(nbytes: int = 24) -> str:
     rate-limited public page.
     """
     if isinstance(nbytes, bool) or not isinstance(nbytes, int):
-        raise BohError("nbytes", nbytes, f"The token size {nbytes!r} must be an integer.")
+        raise BohError(
+            "nbytes", nbytes, msg("maintenance.tokens.nbytes.token_size_integer", nbytes=nbytes)
+        )
     if not TOKEN_MIN_BYTES <= nbytes <= 64:
         raise BohError(
             "nbytes",
             nbytes,
-            f"The token size {nbytes} bytes is outside the allowed range "
-            f"{TOKEN_MIN_BYTES} to 64 bytes.",
+            msg(
+                "maintenance.tokens.nbytes.token_size_bytes",
+                nbytes=nbytes,
+                token_min_bytes=TOKEN_MIN_BYTES,
+            ),
         )
     return secrets.token_urlsafe(nbytes)
 
@@ -59,7 +64,9 @@ def is_well_formed_token(s: object) -> bool:
 def token_digest(token: str) -> str:
     """Return the SHA-256 hex digest of ``token``, the form the database stores."""
     if not isinstance(token, str) or not token:
-        raise BohError("token", token, f"The token {token!r} must be a non-empty string.")
+        raise BohError(
+            "token", token, msg("maintenance.tokens.token.non_empty_string", token=token)
+        )
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -80,13 +87,13 @@ def short_code(prefix: str, number: int) -> str:
         raise BohError(
             "prefix",
             prefix,
-            f"The code prefix {prefix!r} must be 2 to 6 letters or digits starting with a letter.",
+            msg("maintenance.tokens.prefix.code_letters_digits", prefix=prefix),
         )
     if isinstance(number, bool) or not isinstance(number, int) or not 0 < number < 10**9:
         raise BohError(
             "number",
             number,
-            f"The code number {number!r} must be a whole number from 1 to 999999999.",
+            msg("maintenance.tokens.number.code_whole_from", number=number),
         )
     return f"{prefix.upper()}-{number:04d}"
 
@@ -99,13 +106,13 @@ def parse_short_code(code: str) -> tuple[str, int]:
     ``parse_short_code(" fry-0042 ") == ("FRY", 42)``.
     """
     if not isinstance(code, str):
-        raise BohError("code", code, f"The equipment code {code!r} must be text like FRY-0042.")
+        raise BohError("code", code, msg("maintenance.tokens.code.equipment_text_like", code=code))
     match = _SHORT_CODE_RE.fullmatch(code.strip().upper())
     # Only the canonical padding is accepted, so one equipment never has two spellings.
     if not match or int(match.group(2)) == 0 or f"{int(match.group(2)):04d}" != match.group(2):
         raise BohError(
             "code",
             code,
-            f"The equipment code {code!r} is not of the form PREFIX-0000, for example FRY-0042.",
+            msg("maintenance.tokens.code.equipment_form_prefix", code=code),
         )
     return match.group(1), int(match.group(2))

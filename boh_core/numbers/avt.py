@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def avt_line(flows: IngredientFlows) -> AvtLine:
         raise BohError(
             "unit_cost",
             flows.unit_cost,
-            f"Unit cost: an ingredient's cost cannot be negative (got {flows.unit_cost}).",
+            msg("numbers.unit_cost.negative", unit_cost=flows.unit_cost),
         )
     actual = actual_usage(flows)
     variance = actual - flows.theoretical

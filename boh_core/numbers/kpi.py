@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def kpis(totals: PeriodTotals) -> Kpis:
         raise BohError(
             "days",
             totals.days,
-            f"Period: a period lasts at least one business day (got {totals.days}).",
+            msg("numbers.days.too_few", days=totals.days),
         )
     sales = totals.net_sales
     checks = totals.orders or totals.covers

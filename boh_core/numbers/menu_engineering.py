@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 FAIR_SHARE_FACTOR = 0.7
 
@@ -52,7 +52,7 @@ def classify(items: list[MenuItemSales]) -> list[MenuItemClass]:
             raise BohError(
                 "qty",
                 item.qty,
-                f"Quantity: sales of menu item {item.key} cannot be negative (got {item.qty}).",
+                msg("numbers.qty.negative", item=item.key, qty=item.qty),
             )
     by_category = defaultdict(list)
     for item in items:

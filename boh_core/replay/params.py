@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_LEAD_DAYS = 28
@@ -95,7 +95,9 @@ def _whole(column: str, uid: object, value: object, low: int, high: int) -> int:
         number = int(number)
     if isinstance(number, bool) or not isinstance(number, numbers.Integral):
         raise BohError(
-            column, value, f"{column} of {uid} must be a whole number of days, not {value!r}."
+            column,
+            value,
+            msg("replay.params.whole_number_days", column=column, uid=uid, value=value),
         )
     if not low <= int(number) <= high:
         why = {
@@ -105,7 +107,15 @@ def _whole(column: str, uid: object, value: object, low: int, high: int) -> int:
         raise BohError(
             column,
             value,
-            f"{column} of {uid} must be from {low} to {high}, not {value!r} ({why}).",
+            msg(
+                "replay.params.from",
+                column=column,
+                uid=uid,
+                low=low,
+                high=high,
+                value=value,
+                why=why,
+            ),
         )
     return int(number)
 
@@ -119,7 +129,11 @@ def _amount(column: str, uid: object, value: object, positive: bool) -> float:
     )
     if not ok:
         bound = "above 0" if positive else "0 or more"
-        raise BohError(column, value, f"{column} of {uid} must be a number {bound}, not {value!r}.")
+        raise BohError(
+            column,
+            value,
+            msg("replay.params.number", column=column, uid=uid, bound=bound, value=value),
+        )
     return float(value)
 
 
@@ -144,7 +158,7 @@ def parse_delivery_days(uid: object, value: object) -> np.ndarray:
             raise BohError(
                 "delivery_days",
                 value,
-                f"delivery_days of {uid} must name weekdays (Mon .. Sun or 0 .. 6), not {token!r}.",
+                msg("replay.params.delivery_days.name_weekdays_mon", uid=uid, token=token),
             )
     if not days.any():
         days[:] = True
@@ -155,11 +169,13 @@ def ingredient_table(rows: pd.DataFrame | Iterable[Mapping]) -> IngredientTable:
     """Check the parameter table and turn it into arrays (see the module docstring)."""
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     if "unique_id" not in frame.columns or frame.empty:
-        raise BohError("unique_id", None, "The parameter table needs a unique_id per row.")
+        raise BohError("unique_id", None, msg("replay.params.unique_id.parameter_table_needs"))
     duplicated = frame["unique_id"][frame["unique_id"].duplicated()].tolist()
     if duplicated:
         raise BohError(
-            "unique_id", duplicated[0], f"unique_id {duplicated[0]!r} appears more than once."
+            "unique_id",
+            duplicated[0],
+            msg("replay.params.unique_id.appears_more_once", duplicated=duplicated[0]),
         )
     lead, delivers, pack, shelf, cost = [], [], [], [], []
     for record in frame.to_dict("records"):

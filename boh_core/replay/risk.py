@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 from .lots import Lots
 
@@ -29,7 +29,7 @@ MAX_DAYS = 120
 def _array(name: str, value, n: int, dtype=float) -> np.ndarray:
     out = np.broadcast_to(np.asarray(value, dtype=dtype), (n,)).copy()
     if not np.isfinite(out.astype(float)).all() or (out < 0).any():
-        raise BohError(name, value, f"{name} must be finite and not negative, not {value!r}.")
+        raise BohError(name, value, msg("replay.risk.finite_negative", name=name, value=value))
     return out
 
 
@@ -61,9 +61,9 @@ def order_risk(
     sd = np.atleast_2d(np.asarray(sd, dtype=float))
     n = mean.shape[0]
     if sd.shape != mean.shape or not mean.shape[1]:
-        raise BohError("sd", sd.shape, f"sd must have the shape of mean {mean.shape}.")
+        raise BohError("sd", sd.shape, msg("replay.risk.sd.have_shape_mean", shape=mean.shape))
     if not (np.isfinite(mean).all() and np.isfinite(sd).all()) or (mean < 0).any():
-        raise BohError("mean", None, "The forecast must be finite and not negative.")
+        raise BohError("mean", None, msg("replay.risk.mean.forecast_finite_negative"))
     qty = _array("qty", qty, n)
     on_hand = _array("on_hand", on_hand, n)
     incoming = _array("incoming", incoming, n)
@@ -71,10 +71,10 @@ def order_risk(
     following = _array("next_delivery_day", next_delivery_day, n, np.int64)
     shelf = _array("shelf_days", shelf_days, n, np.int64)
     if (shelf < 1).any():
-        raise BohError("shelf_days", shelf_days, "shelf_days must be at least 1 day.")
+        raise BohError("shelf_days", shelf_days, msg("replay.risk.shelf_days.least_day"))
     if (following <= delivery).any():
         raise BohError(
-            "next_delivery_day", next_delivery_day, "The next delivery must come after this one."
+            "next_delivery_day", next_delivery_day, msg("replay.risk.next_delivery_day.come_after")
         )
     left = np.maximum(1, np.ceil(shelf / 2)).astype(np.int64)
     if on_hand_days_left is not None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 from .lots import EPSILON, Lots
 from .params import IngredientTable
@@ -38,7 +38,7 @@ class ForecastBook:
         """The newest forecast known at the end of day ``t``: (origin, mean, sd)."""
         k = int(np.searchsorted(self.origins, t, side="right")) - 1
         if k < 0:
-            raise BohError("t", t, f"No forecast was made on or before day {t}.")
+            raise BohError("t", t, msg("replay.simulate.t.forecast_was_made", t=t))
         return int(self.origins[k]), self.mean[k], self.sd[k]
 
 
@@ -107,13 +107,15 @@ def replay(
     demand = np.asarray(demand, dtype=float)
     if demand.ndim != 2 or demand.shape[0] != table.n:
         raise BohError(
-            "demand", demand.shape, f"Demand must be {table.n} series x days, not {demand.shape}."
+            "demand",
+            demand.shape,
+            msg("replay.simulate.demand.series_x_days", n=table.n, shape=demand.shape),
         )
     if not np.isfinite(demand).all() or (demand < 0).any():
-        raise BohError("demand", None, "Demand must be finite and not negative.")
+        raise BohError("demand", None, msg("replay.simulate.demand.finite_negative"))
     n, total = demand.shape
     if not 0 <= start < total:
-        raise BohError("start", start, f"start must be a day of the demand (0 .. {total - 1}).")
+        raise BohError("start", start, msg("replay.simulate.start.day_demand", total=total - 1))
     days = total - start
     lead_max = int(table.lead.max())
     lots = Lots(table.shelf)

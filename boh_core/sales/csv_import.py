@@ -47,7 +47,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 #: Our column names, in the documented order.
 CSV_FIELDS = (
@@ -100,10 +100,14 @@ class CsvImportError(BohError):
 
     def __init__(self, errors: list[BohError], total: int | None = None):
         total = len(errors) if total is None else total
-        shown = "\n".join(f"  {e.message}" for e in errors[:10])
-        more = f"\n  ... and {total - 10} more problems." if total > 10 else ""
-        noun = "problem" if total == 1 else "problems"
-        message = f"The file has {total} {noun}:\n{shown}{more}"
+        shown = [
+            msg("sales.csv_import.file.listed", problem=e.detail or e.message) for e in errors[:10]
+        ]
+        more = msg("sales.csv_import.file.more", more=total - 10) if total > 10 else ""
+        if total == 1:
+            message = msg("sales.csv_import.file.one_problem", total=total, shown=shown, more=more)
+        else:
+            message = msg("sales.csv_import.file.problems", total=total, shown=shown, more=more)
         first = errors[0] if errors else BohError("file", "", message)
         super().__init__(first.field, first.value, message)
         self.errors = errors
@@ -190,8 +194,12 @@ def _resolve_header(
             errors.add(
                 "column_map",
                 ours,
-                f"The column map sends {theirs!r} to {ours!r}, which is not one of our "
-                f"columns ({', '.join(CSV_FIELDS)}).",
+                msg(
+                    "sales.csv_import.column_map.sends_which_our",
+                    theirs=theirs,
+                    ours=ours,
+                    csv_fields=", ".join(CSV_FIELDS),
+                ),
             )
     positions: dict[str, int] = {}
     for pos, raw_name in enumerate(header):
@@ -205,8 +213,12 @@ def _resolve_header(
             errors.add(
                 ours,
                 name,
-                f"Row 1: columns {header[positions[ours]].strip()!r} and {name!r} both give "
-                f"{ours!r}; keep one of them.",
+                msg(
+                    "sales.csv_import.row_columns_both",
+                    strip=header[positions[ours]].strip(),
+                    name=name,
+                    ours=ours,
+                ),
             )
             continue
         positions[ours] = pos
@@ -215,8 +227,7 @@ def _resolve_header(
         errors.add(
             missing[0],
             "",
-            f"Row 1: the header has no column for {', '.join(missing)}; rename the columns "
-            "or give a column map (their header -> our field).",
+            msg("sales.csv_import.row_header_has", missing=", ".join(missing)),
         )
     return positions
 
@@ -234,7 +245,7 @@ def _resolve_columns(
             errors.add(
                 "columns",
                 ours,
-                f"{ours!r} is not one of our columns ({', '.join(CSV_FIELDS)}).",
+                msg("sales.csv_import.columns.our", ours=ours, csv_fields=", ".join(CSV_FIELDS)),
             )
             continue
         if theirs is None or theirs == "":
@@ -247,8 +258,12 @@ def _resolve_columns(
             errors.add(
                 ours,
                 theirs,
-                f"The column {theirs!r} chosen for {ours!r} is not in the file, whose header "
-                f"is: {', '.join(repr(h.strip()) for h in header)}.",
+                msg(
+                    "sales.csv_import.column_chosen_file",
+                    theirs=theirs,
+                    ours=ours,
+                    value=", ".join(repr(h.strip()) for h in header),
+                ),
             )
             continue
         positions[ours] = pos
@@ -257,8 +272,7 @@ def _resolve_columns(
             errors.add(
                 ours,
                 "",
-                f"No column is chosen for the required field {ours!r}; choose the column of "
-                "the file that holds it.",
+                msg("sales.csv_import.column_chosen_required", ours=ours),
             )
     return positions
 
@@ -271,16 +285,16 @@ def read_csv_header(text: str, *, delimiter: str | None = None) -> list[str]:
     """
     text = text.removeprefix("\ufeff")
     if not text.strip():
-        raise BohError("file", "", "The file is empty; it needs a header row.")
+        raise BohError("file", "", msg("sales.csv_import.file.empty_needs_header"))
     if delimiter is None:
         delimiter = _sniff_delimiter(text.split("\n", 1)[0])
     try:
         header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
     except csv.Error as exc:
-        raise BohError("file", "", f"The CSV file cannot be read: {exc}.") from None
+        raise BohError("file", "", msg("sales.csv_import.file.csv_cannot_read", exc=exc)) from None
     header = [cell.strip() for cell in header]
     if not any(header):
-        raise BohError("file", "", "The first row of the file is empty; it must be the header.")
+        raise BohError("file", "", msg("sales.csv_import.file.first_row_empty"))
     return header
 
 
@@ -323,7 +337,13 @@ class _Row:
         self.errors.add(
             column,
             value,
-            f"Row {self.rownum}, column {column!r}: value {_short(value)} {message}",
+            msg(
+                "sales.csv_import.row_column_value",
+                rownum=self.rownum,
+                column=column,
+                value=_short(value),
+                message=message,
+            ),
         )
 
     def line(self) -> dict[str, Any]:
@@ -331,7 +351,7 @@ class _Row:
         cells = self.cells
         for name in _LINE_REQUIRED:
             if not cells.get(name):
-                self.fail(name, "is empty; this column is required on every row.")
+                self.fail(name, msg("sales.csv_import.empty_column_required"))
         line: dict[str, Any] = {
             "line_ref": cells.get("line_ref", ""),
             "item_code": cells.get("item_code", ""),
@@ -341,18 +361,19 @@ class _Row:
                 try:
                     line[name] = _number(cells[name])
                 except ValueError:
-                    self.fail(name, "is not a number; write it like 12.50 or -1.")
+                    self.fail(name, msg("sales.csv_import.number_write_like"))
         for name in ("void", "restock"):
             try:
                 line[name] = _flag(cells.get(name, ""))
             except ValueError:
-                self.fail(name, "is not a yes/no value; write 1 or 0, true or false.")
+                self.fail(name, msg("sales.csv_import.yes_value_write"))
         if cells.get("modifiers"):
             try:
                 line["modifiers"] = _modifiers(cells["modifiers"])
             except ValueError as exc:
                 self.fail(
-                    "modifiers", f"has a bad part {_short(str(exc))}; write CODE:qty;CODE:qty."
+                    "modifiers",
+                    msg("sales.csv_import.modifiers.has_bad_part", exc=_short(str(exc))),
                 )
         if cells.get("parent_line_ref"):
             line["parent_line_ref"] = cells["parent_line_ref"]
@@ -364,7 +385,7 @@ class _Row:
             return None
         if _INTEGER.fullmatch(text) and len(text) < 10:
             return int(text)
-        self.fail("covers", "is not a whole number.")
+        self.fail("covers", msg("sales.csv_import.covers.whole_number"))
         return None
 
 
@@ -384,7 +405,7 @@ class _Grouper:
         row = _Row(rownum, cells, names, self.errors)
         source = cells.get("source") or self.default_source
         if not source:
-            row.fail("source", "is empty and no default source was given; add --source.")
+            row.fail("source", msg("sales.csv_import.source.empty_default_was"))
         line = row.line()
         covers = row.covers()
         if row.bad:
@@ -410,8 +431,12 @@ class _Grouper:
             elif order[name] != value:
                 row.fail(
                     name,
-                    f"differs from {order[name]!r} given for the same order on row "
-                    f"{self.first_row[(*key, name)]}; an order has one {name}.",
+                    msg(
+                        "sales.csv_import.differs_from_given",
+                        order=order[name],
+                        first_row=self.first_row[(*key, name)],
+                        name=name,
+                    ),
                 )
         order["lines"].append(line)
 
@@ -426,9 +451,13 @@ class _Grouper:
                     self.errors.add(
                         column,
                         "",
-                        f"Row {self.first_row[key]}, column {column!r}: value '' is empty on "
-                        f"every row of order {order_ref!r} at {location!r}; give it on at "
-                        "least one row.",
+                        msg(
+                            "sales.csv_import.row_column_value_2",
+                            first_row=self.first_row[key],
+                            column=column,
+                            order_ref=order_ref,
+                            location=location,
+                        ),
                     )
             by_source.setdefault(source, []).append(order)
         return [{"source": s, "orders": orders} for s, orders in by_source.items()]
@@ -462,21 +491,21 @@ def read_sales_csv(
     without a column names that field), or :class:`BohError` when the file cannot be read.
     """
     if columns is not None and column_map:
-        raise BohError("columns", "", "Give either a column map or chosen columns, not both.")
+        raise BohError("columns", "", msg("sales.csv_import.columns.give_either_column"))
     stream, owned = _open_text(source_file)
     try:
         try:
             text = stream.read()
         except UnicodeDecodeError as exc:
             raise BohError(
-                "file", str(source_file), f"The file is not UTF-8 text ({exc.reason})."
+                "file", str(source_file), msg("sales.csv_import.file.utf_text", reason=exc.reason)
             ) from None
     finally:
         if owned:
             stream.close()
     text = text.removeprefix("\ufeff")
     if not text.strip():
-        raise BohError("file", str(source_file), "The file is empty; it needs a header row.")
+        raise BohError("file", str(source_file), msg("sales.csv_import.file.empty_needs_header"))
     if delimiter is None:
         delimiter = _sniff_delimiter(text.split("\n", 1)[0])
     return _parse_rows(
@@ -505,7 +534,9 @@ def _parse_rows(
         names = {ours: header[pos].strip() for ours, pos in positions.items()}
         for rownum, row in enumerate(rows, start=2):
             if rownum - 1 > max_rows:
-                errors.add("file", rownum, f"The file has more than {max_rows} rows; split it.")
+                errors.add(
+                    "file", rownum, msg("sales.csv_import.file.has_more_rows", max_rows=max_rows)
+                )
                 break
             if not any(cell.strip() for cell in row):
                 continue  # blank lines are common at the end of exports
@@ -513,8 +544,12 @@ def _parse_rows(
                 errors.add(
                     "file",
                     rownum,
-                    f"Row {rownum} has {len(row)} cells but the header has {len(header)}; "
-                    "check the quoting of that row.",
+                    msg(
+                        "sales.csv_import.file.row_has_cells",
+                        rownum=rownum,
+                        n_row=len(row),
+                        n_header=len(header),
+                    ),
                 )
                 continue
             cells = {
@@ -522,9 +557,9 @@ def _parse_rows(
             }
             grouper.add_row(rownum, cells, names)
     except csv.Error as exc:
-        errors.add("file", "", f"The CSV file cannot be read: {exc}.")
+        errors.add("file", "", msg("sales.csv_import.file.csv_cannot_read", exc=exc))
     except StopIteration:
-        raise BohError("file", "", "The file is empty; it needs a header row.") from None
+        raise BohError("file", "", msg("sales.csv_import.file.empty_needs_header")) from None
     payloads = grouper.payloads()
     errors.raise_if_any()
     return payloads
@@ -550,7 +585,9 @@ def load_sales_json(
     try:
         data = json.load(stream, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BohError("file", str(source_file), f"The file is not valid JSON: {exc}.") from None
+        raise BohError(
+            "file", str(source_file), msg("sales.csv_import.file.valid_json", exc=exc)
+        ) from None
     finally:
         if owned:
             stream.close()
@@ -562,15 +599,14 @@ def load_sales_json(
         raise BohError(
             "file",
             str(source_file),
-            'The JSON file must hold a payload {"source": ..., "orders": [...]} or a list of '
-            "orders.",
+            msg("sales.csv_import.file.json_hold_payload"),
         )
     chosen = file_source if file_source not in (None, "") else source
     if chosen in (None, ""):
         raise BohError(
             "source",
             "",
-            "The JSON file names no source; add a source to the file or pass --source.",
+            msg("sales.csv_import.source.json_file_names"),
         )
     payload: dict[str, Any] = {"source": chosen, "orders": orders}
     if isinstance(data, dict) and data.get("batch_id") not in (None, ""):
@@ -607,7 +643,9 @@ def load_column_map(path: str | os.PathLike[str]) -> dict[str, str]:
             data = json.load(fh)
     except (OSError, ValueError) as exc:
         raise BohError(
-            "map_file", str(path), f"The column map {str(path)!r} cannot be read: {exc}."
+            "map_file",
+            str(path),
+            msg("sales.csv_import.map_file.column_cannot_read", path=str(path), exc=exc),
         ) from None
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
@@ -615,16 +653,19 @@ def load_column_map(path: str | os.PathLike[str]) -> dict[str, str]:
         raise BohError(
             "map_file",
             str(path),
-            f"The column map {str(path)!r} must be a JSON object of their header -> our field, "
-            'such as {"Ticket": "order_ref"}.',
+            msg("sales.csv_import.map_file.column_json_object", path=str(path)),
         )
     bad = [v for v in data.values() if v not in CSV_FIELDS]
     if bad:
         raise BohError(
             "map_file",
             bad[0],
-            f"The column map {str(path)!r} names {bad[0]!r}, which is not one of our columns "
-            f"({', '.join(CSV_FIELDS)}).",
+            msg(
+                "sales.csv_import.map_file.column_names_which",
+                path=str(path),
+                bad=bad[0],
+                csv_fields=", ".join(CSV_FIELDS),
+            ),
         )
     return data
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 from .payload import Line, Order
 
@@ -78,13 +78,17 @@ class DemandRow:
 def _as_decimal(value: Any, what: str) -> Decimal:
     """Mapping deltas come from configuration: accept int, float, Decimal or numeric str."""
     if isinstance(value, bool):
-        raise BohError(what, value, f"The {what} {value!r} is a boolean, not a quantity.")
+        raise BohError(what, value, msg("sales.modifiers.boolean_quantity", what=what, value=value))
     try:
         result = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     except (ArithmeticError, TypeError, ValueError):
-        raise BohError(what, repr(value), f"The {what} {value!r} is not a number.") from None
+        raise BohError(
+            what, repr(value), msg("sales.modifiers.number", what=what, value=value)
+        ) from None
     if not result.is_finite():
-        raise BohError(what, repr(value), f"The {what} {value!r} is not a finite number.")
+        raise BohError(
+            what, repr(value), msg("sales.modifiers.finite_number", what=what, value=value)
+        )
     return result
 
 
@@ -94,8 +98,7 @@ def _item_target(target: Any, item_code: str) -> tuple[Any, str]:
             raise BohError(
                 "item_map",
                 item_code,
-                f"The item map entry for {item_code!r} must be a product key or a "
-                "(product, unit) pair.",
+                msg("sales.modifiers.item_map.entry_product_key", item_code=item_code),
             )
         return target[0], str(target[1])
     return target, ITEM_UNIT
@@ -152,8 +155,7 @@ def demand_rows(
                     raise BohError(
                         "modifier_map",
                         mod.code,
-                        f"The modifier map entry for {mod.code!r} must be a list of "
-                        "(product, qty delta, unit) triples.",
+                        msg("sales.modifiers.modifier_map.entry_list_product", code=mod.code),
                     ) from None
                 amount = qty * mod.qty * _as_decimal(delta, "qty delta")
                 if amount:

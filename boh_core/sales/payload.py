@@ -41,6 +41,7 @@ Decisions this module makes (the contract leaves them open):
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -51,7 +52,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, Message, msg
 
 #: Most orders accepted in one push; the client sends batches of 500 by default.
 MAX_ORDERS = 1000
@@ -159,10 +160,22 @@ class Issue:
     field: str
     value: Any
     message: str
+    #: The message as a code and parameters, for rendering it in another language.
+    detail: Message | None = dataclasses.field(default=None, compare=False)
+
+    @property
+    def code(self) -> str:
+        """The stable code of the problem."""
+        return self.detail.code if self.detail is not None else "error"
 
     def as_dict(self) -> dict[str, Any]:
         """The answer form of the contract, safe to marshal over XML-RPC."""
-        return {"line_ref": self.line_ref, "field": self.field, "message": self.message}
+        return {
+            "line_ref": self.line_ref,
+            "field": self.field,
+            "code": self.code,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True)
@@ -239,57 +252,73 @@ def describe(value: Any, limit: int = 60) -> str:
 class _Problem(Exception):
     """Internal: one field could not be read; carries the sentence to report."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
+    def __init__(self, message: Message):
+        super().__init__(str(message))
         self.message = message
 
 
 def _read_ref(value: Any, label: str, max_len: int) -> str:
     """Read a ref or code: a non-empty string or integer, stripped, bounded."""
     if value is None:
-        raise _Problem(f"{label} is missing; it is required.")
+        raise _Problem(msg("payload.field.missing", label=label))
     if isinstance(value, bool):
-        raise _Problem(f"{label} {describe(value)} is not valid; send a text or integer code.")
+        raise _Problem(msg("payload.ref.invalid", label=label, value=describe(value)))
     if isinstance(value, int):
         if abs(value) >= _MAX_INT_REF:
-            raise _Problem(f"{label} {describe(value)} is too large to be a code.")
+            raise _Problem(msg("payload.ref.too_large", label=label, value=describe(value)))
         return str(value)
     if not isinstance(value, str):
-        raise _Problem(f"{label} {describe(value)} is not valid; send a text or integer code.")
+        raise _Problem(msg("payload.ref.invalid", label=label, value=describe(value)))
     if len(value) > max_len * 4:
         # Cheap refusal before stripping a huge string.
-        raise _Problem(f"{label} {describe(value)} is longer than {max_len} characters.")
+        raise _Problem(
+            msg(
+                "payload.ref.too_long",
+                label=label,
+                value=describe(value),
+                max_len=max_len,
+            )
+        )
     text = value.strip()
     if not text:
-        raise _Problem(f"{label} {describe(value)} is empty; it is required.")
+        raise _Problem(msg("payload.ref.empty", label=label, value=describe(value)))
     if len(text) > max_len:
-        raise _Problem(f"{label} {describe(value)} is longer than {max_len} characters.")
+        raise _Problem(
+            msg(
+                "payload.ref.too_long",
+                label=label,
+                value=describe(value),
+                max_len=max_len,
+            )
+        )
     if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
-        raise _Problem(f"{label} {describe(value)} contains control characters.")
+        raise _Problem(msg("payload.ref.control_characters", label=label, value=describe(value)))
     return text
 
 
 def _read_decimal(value: Any, label: str) -> Decimal:
     """Read a number sent as int, float or decimal string; refuse booleans, NaN, inf."""
     if value is None:
-        raise _Problem(f"{label} is missing; it is required.")
+        raise _Problem(msg("payload.field.missing", label=label))
     if isinstance(value, bool):
-        raise _Problem(f"{label} {describe(value)} is a boolean; send a number.")
+        raise _Problem(msg("payload.number.boolean", label=label, value=describe(value)))
     if isinstance(value, int):
         # Compared before building a Decimal so 10**5000 costs nothing.
         if abs(value) > 10**15:
-            raise _Problem(f"{label} {describe(value)} is out of range.")
+            raise _Problem(msg("payload.number.out_of_range", label=label, value=describe(value)))
         return Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise _Problem(f"{label} {describe(value)} is not a finite number.")
+            raise _Problem(msg("payload.number.not_finite", label=label, value=describe(value)))
         if abs(value) > 1e15:
-            raise _Problem(f"{label} {describe(value)} is out of range.")
+            raise _Problem(msg("payload.number.out_of_range", label=label, value=describe(value)))
         # repr gives the shortest text that round-trips: 12.5 -> "12.5", not its binary.
         return Decimal(repr(value))
     if isinstance(value, Decimal):
         if not value.is_finite() or abs(value) > 10**15:
-            raise _Problem(f"{label} {describe(value)} is not a finite number in range.")
+            raise _Problem(
+                msg("payload.number.not_finite_in_range", label=label, value=describe(value))
+            )
         return value
     if isinstance(value, str):
         text = value.strip()
@@ -298,11 +327,8 @@ def _read_decimal(value: Any, label: str) -> Decimal:
                 return Decimal(text)
             except InvalidOperation:  # pragma: no cover - the pattern rules this out
                 pass
-        raise _Problem(
-            f"{label} {describe(value)} is not a number; send a number or a decimal "
-            'string such as "12.50".'
-        )
-    raise _Problem(f"{label} {describe(value)} is not a number.")
+        raise _Problem(msg("payload.number.not_a_number", label=label, value=describe(value)))
+    raise _Problem(msg("payload.number.invalid", label=label, value=describe(value)))
 
 
 def _read_bool(value: Any, label: str) -> bool:
@@ -311,45 +337,38 @@ def _read_bool(value: Any, label: str) -> bool:
         return False
     if isinstance(value, bool):
         return value
-    raise _Problem(f"{label} {describe(value)} is not a boolean; send true or false.")
+    raise _Problem(msg("payload.boolean.invalid", label=label, value=describe(value)))
 
 
 def _read_date(value: Any, label: str) -> date:
     """Read ``YYYY-MM-DD`` into a real calendar date."""
     if value is None:
-        raise _Problem(f"{label} is missing; it is required.")
+        raise _Problem(msg("payload.field.missing", label=label))
     if not isinstance(value, str) or len(value) > 32:
-        raise _Problem(f"{label} {describe(value)} is not a date; send it as YYYY-MM-DD.")
+        raise _Problem(msg("payload.date.invalid", label=label, value=describe(value)))
     match = _DATE_STR.fullmatch(value.strip())
     if not match:
-        raise _Problem(f"{label} {describe(value)} is not a date; send it as YYYY-MM-DD.")
+        raise _Problem(msg("payload.date.invalid", label=label, value=describe(value)))
     try:
         return date(*(int(g) for g in match.groups()))
     except ValueError:
-        raise _Problem(f"{label} {describe(value)} is not a real calendar date.") from None
+        raise _Problem(
+            msg("payload.date.not_a_calendar_date", label=label, value=describe(value))
+        ) from None
 
 
 def _read_datetime(value: Any, label: str) -> datetime:
     """Read an ISO 8601 timestamp that carries a time-zone offset."""
     if value is None:
-        raise _Problem(f"{label} is missing; it is required.")
+        raise _Problem(msg("payload.field.missing", label=label))
     if not isinstance(value, str) or len(value) > 64:
-        raise _Problem(
-            f"{label} {describe(value)} is not a timestamp; send ISO 8601 with an offset, "
-            "such as 2026-11-25T12:31:05+08:00."
-        )
+        raise _Problem(msg("payload.datetime.invalid", label=label, value=describe(value)))
     text = value.strip()
     match = _DATETIME_STR.fullmatch(text)
     if not match:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?", text):
-            raise _Problem(
-                f"{label} {describe(value)} has no time-zone offset; add one, such as "
-                "+08:00 or Z, so the time is not ambiguous."
-            )
-        raise _Problem(
-            f"{label} {describe(value)} is not a timestamp; send ISO 8601 with an offset, "
-            "such as 2026-11-25T12:31:05+08:00."
-        )
+            raise _Problem(msg("payload.datetime.no_offset", label=label, value=describe(value)))
+        raise _Problem(msg("payload.datetime.invalid", label=label, value=describe(value)))
     year, month, day, hour, minute, second, frac, offset = match.groups()
     if offset in ("Z", "z"):
         tz = timezone.utc
@@ -357,7 +376,9 @@ def _read_datetime(value: Any, label: str) -> datetime:
         sign = -1 if offset[0] == "-" else 1
         off_h, off_m = int(offset[1:3]), int(offset[4:6])
         if off_m >= 60 or off_h * 60 + off_m > MAX_UTC_OFFSET_HOURS * 60:
-            raise _Problem(f"{label} {describe(value)} has an impossible time-zone offset.")
+            raise _Problem(
+                msg("payload.datetime.impossible_offset", label=label, value=describe(value))
+            )
         tz = timezone(sign * timedelta(hours=off_h, minutes=off_m))
     try:
         return datetime(
@@ -371,7 +392,9 @@ def _read_datetime(value: Any, label: str) -> datetime:
             tzinfo=tz,
         )
     except ValueError:
-        raise _Problem(f"{label} {describe(value)} is not a real date and time.") from None
+        raise _Problem(
+            msg("payload.datetime.not_a_real_time", label=label, value=describe(value))
+        ) from None
 
 
 def _round(value: Decimal, quantum: Decimal) -> Decimal:
@@ -388,33 +411,36 @@ class _Collector:
         self.issues: list[Issue] = []
         self.dropped = 0
 
-    def add(self, line_ref: str, field_name: str, value: Any, message: str) -> None:
+    def add(self, line_ref: str, field_name: str, value: Any, message: Message) -> None:
         if len(self.issues) < MAX_ISSUES_PER_ORDER - 1:
-            self.issues.append(Issue(line_ref, field_name, describe(value), message))
+            issue = Issue(line_ref, field_name, describe(value), message.render(), message)
+            self.issues.append(issue)
         else:
             self.dropped += 1
 
     def done(self) -> tuple[Issue, ...]:
         if self.dropped:
-            more = Issue(
-                "",
-                "order",
-                self.dropped,
-                f"The order has {self.dropped} more problems that are not listed; fix the "
-                "ones above and send it again.",
-            )
+            detail = msg("payload.order.more_problems", dropped=self.dropped)
+            more = Issue("", "order", self.dropped, detail.render(), detail)
             return (*self.issues, more)
         return tuple(self.issues)
 
 
-def _line_label(line_ref: str, position: int) -> str:
-    return f"Line {line_ref!r}" if line_ref else f"The line at position {position + 1}"
+def _line_label(line_ref: str, position: int) -> Message:
+    if line_ref:
+        return msg("payload.label.line", line_ref=line_ref)
+    return msg("payload.label.line_at_position", position=position + 1)
 
 
 def _read_modifiers(
-    raw: Any, line_ref: str, label: str, issues: _Collector, max_str_len: int
+    raw: Any, line_ref: str, label: Message, issues: _Collector, max_str_len: int
 ) -> tuple[Modifier, ...]:
-    """Read a line's modifiers; every problem goes to ``issues``."""
+    """Read a line's modifiers; every problem goes to ``issues``.
+
+    Long because it reads its input field by field in the order the problems are reported, each
+    check next to its own message; helpers would only move the messages away from the checks they
+    explain.
+    """
     if raw is None:
         return ()
     if not isinstance(raw, list | tuple):
@@ -422,8 +448,7 @@ def _read_modifiers(
             line_ref,
             "modifiers",
             raw,
-            f"{label}: modifiers {describe(raw)} is not a list; send a list of "
-            '{"code": ..., "qty": ...} objects.',
+            msg("payload.modifiers.not_a_list", label=label, raw=describe(raw)),
         )
         return ()
     if len(raw) > MAX_MODIFIERS_PER_LINE:
@@ -431,37 +456,54 @@ def _read_modifiers(
             line_ref,
             "modifiers",
             raw,
-            f"{label}: modifiers has {len(raw)} entries; at most {MAX_MODIFIERS_PER_LINE} "
-            "are allowed.",
+            msg(
+                "payload.modifiers.too_many",
+                label=label,
+                n_raw=len(raw),
+                max_modifiers_per_line=MAX_MODIFIERS_PER_LINE,
+            ),
         )
         return ()
     result = []
     for pos, mod in enumerate(raw):
-        where = f"{label}, modifier {pos + 1}"
+        where = msg("payload.label.modifier", line=label, position=pos + 1)
         if not isinstance(mod, dict):
             issues.add(
                 line_ref,
                 "modifiers",
                 mod,
-                f'{where}: {describe(mod)} is not an object with "code" and "qty".',
+                msg("payload.modifier.not_an_object", where=where, mod=describe(mod)),
             )
             continue
         code = qty = None
         try:
             code = _read_ref(mod.get("code"), "code", max_str_len)
         except _Problem as exc:
-            issues.add(line_ref, "modifiers.code", mod.get("code"), f"{where}: {exc.message}")
+            issues.add(
+                line_ref,
+                "modifiers.code",
+                mod.get("code"),
+                msg("payload.in_context", where=where, message=exc.message),
+            )
         raw_qty = mod.get("qty", 1)
         try:
             qty = _round(_read_decimal(raw_qty, "qty"), _QTY_QUANTUM)
             if not 0 < qty <= MAX_MODIFIER_QTY:
                 raise _Problem(
-                    f"qty {describe(raw_qty)} is out of range; it must be more than 0 and "
-                    f"at most {MAX_MODIFIER_QTY} per unit of the line."
+                    msg(
+                        "payload.modifier.qty_out_of_range",
+                        raw_qty=describe(raw_qty),
+                        max_modifier_qty=MAX_MODIFIER_QTY,
+                    )
                 )
         except _Problem as exc:
             qty = None
-            issues.add(line_ref, "modifiers.qty", raw_qty, f"{where}: {exc.message}")
+            issues.add(
+                line_ref,
+                "modifiers.qty",
+                raw_qty,
+                msg("payload.in_context", where=where, message=exc.message),
+            )
         if code is not None and qty is not None:
             result.append(Modifier(code, qty))
     return tuple(result)
@@ -481,7 +523,7 @@ def _read_line(
             "",
             "lines",
             raw,
-            f"The line at position {position + 1} is {describe(raw)}, not an object.",
+            msg("payload.line.not_an_object", position=position + 1, raw=describe(raw)),
         )
         return "", None
     ok = True
@@ -494,7 +536,7 @@ def _read_line(
             "",
             "line_ref",
             raw.get("line_ref"),
-            f"The line at position {position + 1}: {exc.message}",
+            msg("payload.line.at_position", position=position + 1, message=exc.message),
         )
     label = _line_label(line_ref, position)
 
@@ -504,7 +546,12 @@ def _read_line(
             return reader(raw.get(name), name, *args)
         except _Problem as exc:
             ok = False
-            issues.add(line_ref, name, raw.get(name), f"{label}: {exc.message}")
+            issues.add(
+                line_ref,
+                name,
+                raw.get(name),
+                msg("payload.in_context_line", label=label, message=exc.message),
+            )
             return None
 
     item_code = read("item_code", _read_ref, max_str_len)
@@ -517,9 +564,12 @@ def _read_line(
                 line_ref,
                 "qty",
                 raw.get("qty"),
-                f"{label}: qty {describe(raw.get('qty'))} is out of range; it must be "
-                f"between -{MAX_LINE_QTY} and {MAX_LINE_QTY} and not zero (send "
-                '"void": true for a line that was not prepared).',
+                msg(
+                    "payload.qty.out_of_range",
+                    label=label,
+                    value=describe(raw.get("qty")),
+                    max_line_qty=MAX_LINE_QTY,
+                ),
             )
     price = read("unit_price", _read_decimal)
     if price is not None:
@@ -530,9 +580,12 @@ def _read_line(
                 line_ref,
                 "unit_price",
                 raw.get("unit_price"),
-                f"{label}: unit_price {describe(raw.get('unit_price'))} is out of range; it "
-                f"must be between 0 and {MAX_UNIT_PRICE} (a refund has a negative qty, not "
-                "a negative price).",
+                msg(
+                    "payload.unit_price.out_of_range",
+                    label=label,
+                    value=describe(raw.get("unit_price")),
+                    max_unit_price=MAX_UNIT_PRICE,
+                ),
             )
     void = read("void", _read_bool)
     restock = read("restock", _read_bool)
@@ -542,8 +595,11 @@ def _read_line(
             line_ref,
             "restock",
             True,
-            f"{label}: restock true is only allowed on a refund line (negative qty), and "
-            f"qty is {describe(raw.get('qty'))}.",
+            msg(
+                "payload.restock.not_a_refund",
+                label=label,
+                value=describe(raw.get("qty")),
+            ),
         )
     raw_parent = raw.get("parent_line_ref")
     parent = None
@@ -587,14 +643,14 @@ def _check_parents(lines: list[Line], all_refs: set[str] | None, issues: _Collec
                 line.line_ref,
                 "parent_line_ref",
                 parent_ref,
-                f"{label}: parent_line_ref {parent_ref!r} names the line itself.",
+                msg("payload.parent_line_ref.itself", label=label, parent_ref=parent_ref),
             )
         elif all_refs is not None and parent_ref not in all_refs:
             issues.add(
                 line.line_ref,
                 "parent_line_ref",
                 parent_ref,
-                f"{label}: parent_line_ref {parent_ref!r} is not a line_ref of this order.",
+                msg("payload.parent_line_ref.unknown", label=label, parent_ref=parent_ref),
             )
         elif parent is None:
             continue  # the parent line is broken and already reported
@@ -603,16 +659,24 @@ def _check_parents(lines: list[Line], all_refs: set[str] | None, issues: _Collec
                 line.line_ref,
                 "parent_line_ref",
                 parent_ref,
-                f"{label}: parent_line_ref {parent_ref!r} names a line that is itself a "
-                "component; set meals are one level deep.",
+                msg(
+                    "payload.parent_line_ref.nested",
+                    label=label,
+                    parent_ref=parent_ref,
+                ),
             )
         elif (parent.qty < 0) != (line.qty < 0):
             issues.add(
                 line.line_ref,
                 "qty",
                 str(line.qty),
-                f"{label}: qty {line.qty} has the opposite sign of its parent line "
-                f"{parent_ref!r} (qty {parent.qty}); a set meal is refunded with its parts.",
+                msg(
+                    "payload.qty.sign_differs_from_parent",
+                    label=label,
+                    qty=line.qty,
+                    parent_ref=parent_ref,
+                    qty_2=parent.qty,
+                ),
             )
 
 
@@ -626,16 +690,24 @@ def _check_dates(
             "",
             "business_date",
             raw.get("business_date"),
-            f"business_date {describe(raw.get('business_date'))} is out of range; it must be "
-            f"between {MIN_DATE.isoformat()} and {latest.date().isoformat()}.",
+            msg(
+                "payload.business_date.out_of_range",
+                value=describe(raw.get("business_date")),
+                min_date=MIN_DATE.isoformat(),
+                date=latest.date().isoformat(),
+            ),
         )
     if closed_at.date() < MIN_DATE or closed_at > latest:
         issues.add(
             "",
             "closed_at",
             raw.get("closed_at"),
-            f"closed_at {describe(raw.get('closed_at'))} is out of range; it must be between "
-            f"{MIN_DATE.isoformat()} and {latest.isoformat(timespec='seconds')}.",
+            msg(
+                "payload.closed_at.out_of_range",
+                value=describe(raw.get("closed_at")),
+                min_date=MIN_DATE.isoformat(),
+                latest=latest.isoformat(timespec="seconds"),
+            ),
         )
     gap = (business_date - closed_at.date()).days
     if abs(gap) > MAX_BUSINESS_DATE_SKEW_DAYS:
@@ -643,9 +715,13 @@ def _check_dates(
             "",
             "business_date",
             raw.get("business_date"),
-            f"business_date {describe(raw.get('business_date'))} is {abs(gap)} days away from "
-            f"the local date of closed_at {describe(raw.get('closed_at'))}; at most "
-            f"{MAX_BUSINESS_DATE_SKEW_DAYS} days are allowed.",
+            msg(
+                "payload.business_date.far_from_closed_at",
+                value=describe(raw.get("business_date")),
+                gap=abs(gap),
+                value_2=describe(raw.get("closed_at")),
+                max_business_date_skew_days=MAX_BUSINESS_DATE_SKEW_DAYS,
+            ),
         )
 
 
@@ -678,8 +754,11 @@ def _read_covers(raw_covers: Any, issues: _Collector) -> int:
         "",
         "covers",
         raw_covers,
-        f"covers {describe(raw_covers)} is not valid; send a whole number between 0 "
-        f"and {MAX_COVERS}.",
+        msg(
+            "payload.covers.invalid",
+            raw_covers=describe(raw_covers),
+            max_covers=MAX_COVERS,
+        ),
     )
     return 0
 
@@ -692,7 +771,7 @@ def _read_lines(raw_lines: Any, issues: _Collector, max_lines: int, max_str_len:
             "",
             "lines",
             raw_lines,
-            f"lines {describe(raw_lines)} is not valid; send a non-empty list of lines.",
+            msg("payload.lines.invalid", raw_lines=describe(raw_lines)),
         )
         return lines
     if len(raw_lines) > max_lines:
@@ -700,8 +779,11 @@ def _read_lines(raw_lines: Any, issues: _Collector, max_lines: int, max_str_len:
             "",
             "lines",
             raw_lines,
-            f"lines has {len(raw_lines)} entries; at most {max_lines} lines are allowed in "
-            "one order.",
+            msg(
+                "payload.lines.too_many",
+                n_raw_lines=len(raw_lines),
+                max_lines=max_lines,
+            ),
         )
         return lines
     refs: set[str] = set()
@@ -716,8 +798,7 @@ def _read_lines(raw_lines: Any, issues: _Collector, max_lines: int, max_str_len:
                     line_ref,
                     "line_ref",
                     line_ref,
-                    f"line_ref {line_ref!r} appears more than once in this order; each "
-                    "line needs its own ref.",
+                    msg("payload.line_ref.duplicate", line_ref=line_ref),
                 )
                 line = None
             refs.add(line_ref)
@@ -749,7 +830,7 @@ def _validate_order(
             "",
             "order",
             raw,
-            f"The order at position {index + 1} is {describe(raw)}, not an object.",
+            msg("payload.order.not_an_object", index=index + 1, raw=describe(raw)),
         )
         return OrderResult(index, ref_for_answer, None, issues.done())
 
@@ -772,8 +853,11 @@ def _validate_order(
                 "",
                 "order_ref",
                 order_ref,
-                f"order_ref {order_ref!r} at location {location!r} appears more than once in "
-                "this batch; send each order once per batch.",
+                msg(
+                    "payload.order_ref.duplicate",
+                    order_ref=order_ref,
+                    location=location,
+                ),
             )
         seen.add((location, order_ref))
 
@@ -818,15 +902,14 @@ def validate_push(
     elif now.tzinfo is None:
         raise TypeError("now must be an aware datetime")
 
-    def fail(field_name: str, value: Any, message: str) -> PushValidation:
+    def fail(field_name: str, value: Any, message: Message) -> PushValidation:
         return PushValidation("", "", (), BohError(field_name, describe(value), message))
 
     if not isinstance(payload, dict):
         return fail(
             "payload",
             payload,
-            f"The payload {describe(payload)} is not an object; send "
-            '{"source": ..., "batch_id": ..., "orders": [...]}.',
+            msg("payload.not_an_object", payload=describe(payload)),
         )
     try:
         source = _read_ref(payload.get("source"), "source", max_str_len)
@@ -843,14 +926,13 @@ def validate_push(
         return fail(
             "orders",
             orders,
-            f"orders {describe(orders)} is not valid; send a list of orders.",
+            msg("payload.orders.invalid", orders=describe(orders)),
         )
     if len(orders) > max_orders:
         return fail(
             "orders",
             orders,
-            f"orders has {len(orders)} entries; at most {max_orders} orders are allowed in one "
-            "push, so split it into batches.",
+            msg("payload.orders.too_many", n_orders=len(orders), max_orders=max_orders),
         )
     seen: set[tuple[str, str]] = set()
     results = tuple(

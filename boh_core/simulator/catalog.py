@@ -261,9 +261,13 @@ def default_group(stores: int = 3, *, with_kitchen: bool = True) -> Group:
     Long because it declares the demo group's stores, menu and recipes as data.
     """
     if not 1 <= stores <= len(_STORES):
-        from boh_core.errors import BohError
+        from boh_core.errors import BohError, msg
 
-        raise BohError("stores", stores, f"stores must be from 1 to {len(_STORES)}, not {stores}.")
+        raise BohError(
+            "stores",
+            stores,
+            msg("simulator.catalog.stores.from", n_stores=len(_STORES), stores=stores),
+        )
     sites = [Site(code, name, zh, "store", size) for code, name, zh, size in _STORES[:stores]]
     if with_kitchen:
         sites.insert(

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 from .demand import Demand, simulate_demand
 from .equipment import SensorEpisode, simulate_failures, simulate_sensors
@@ -121,10 +121,14 @@ class Simulation:
 def _check_int(name: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise BohError(
-            name, value, f"{name} must be a whole number from {low} to {high}, not {value!r}."
+            name,
+            value,
+            msg("simulator.core.whole_number_from", name=name, low=low, high=high, value=value),
         )
     if not low <= int(value) <= high:
-        raise BohError(name, value, f"{name} must be from {low} to {high}, not {value}.")
+        raise BohError(
+            name, value, msg("simulator.core.from", name=name, low=low, high=high, value=value)
+        )
     return int(value)
 
 
@@ -156,13 +160,16 @@ def simulate(
         raise BohError(
             "orders_per_day",
             orders_per_day,
-            "orders_per_day must be a number above "
-            f"0 and at most {MAX_ORDERS_PER_DAY}, not {orders_per_day!r}.",
+            msg(
+                "simulator.core.orders_per_day.number_above_most",
+                max_orders_per_day=MAX_ORDERS_PER_DAY,
+                orders_per_day=orders_per_day,
+            ),
         )
     if end is None:
         end = date.today() - timedelta(days=1)
     if not isinstance(end, date):
-        raise BohError("end", end, f"end must be a date, not {end!r}.")
+        raise BohError("end", end, msg("simulator.core.end.date", end=end))
     dates = pd.date_range(end=pd.Timestamp(end), periods=days, freq="D")
     # Independent streams per part: adding sensors never changes the sales of a seed.
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]

@@ -12,7 +12,7 @@ from dataclasses import MISSING, dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from boh_core.errors import BohError
+from boh_core.errors import BohError, msg
 
 SITE_KINDS = ("store", "central_kitchen")
 ROLES = ("cook", "prep", "server", "dishwasher", "manager", "driver")
@@ -148,9 +148,9 @@ class Group:
     def check(self) -> Group:
         """Return the group if it is coherent, else raise :class:`BohError` naming the problem."""
         if not self.stores:
-            raise BohError("sites", len(self.sites), "The group needs at least one store.")
+            raise BohError("sites", len(self.sites), msg("simulator.model.sites.group_needs_least"))
         if not self.items:
-            raise BohError("items", 0, "The group needs at least one menu item.")
+            raise BohError("items", 0, msg("simulator.model.items.group_needs_least"))
         _unique("sites", [s.code for s in self.sites])
         _unique("items", [i.code for i in self.items])
         _unique("ingredients", [i.code for i in self.ingredients])
@@ -167,8 +167,12 @@ class Group:
                         raise BohError(
                             where,
                             code,
-                            f"{where}[{key!r}] uses ingredient "
-                            f"{code!r}, which is not in the group's ingredients.",
+                            msg(
+                                "simulator.model.uses_ingredient_which",
+                                where=where,
+                                key=key,
+                                code=code,
+                            ),
                         )
         sites = {s.code for s in self.sites}
         for thing in (*self.equipment, *self.employees):
@@ -176,15 +180,19 @@ class Group:
                 raise BohError(
                     "site",
                     thing.site,
-                    f"{thing.code} is at site {thing.site!r}, "
-                    "which is not one of the group's sites.",
+                    msg("simulator.model.site.which_group_s", code=thing.code, site=thing.site),
                 )
         for emp in self.employees:
             if emp.role not in ROLES:
                 raise BohError(
                     "role",
                     emp.role,
-                    f"Employee {emp.code}: role {emp.role!r} is not one of {', '.join(ROLES)}.",
+                    msg(
+                        "simulator.model.role.employee",
+                        code=emp.code,
+                        role=emp.role,
+                        roles=", ".join(ROLES),
+                    ),
                 )
         return self
 
@@ -195,33 +203,45 @@ class Group:
                 raise BohError(
                     "kind",
                     site.kind,
-                    f"Site {site.code}: kind {site.kind!r} is not one of {', '.join(SITE_KINDS)}.",
+                    msg(
+                        "simulator.model.kind.site",
+                        code=site.code,
+                        kind=site.kind,
+                        site_kinds=", ".join(SITE_KINDS),
+                    ),
                 )
             if not 0 < site.size <= 50:
                 raise BohError(
-                    "size", site.size, f"Site {site.code}: size must be above 0 and at most 50."
+                    "size", site.size, msg("simulator.model.size.site_above_most", code=site.code)
                 )
             if not 0 <= site.open_hour < site.close_hour <= 24:
                 raise BohError(
                     "open_hour",
                     site.open_hour,
-                    f"Site {site.code}: opening hours "
-                    f"{site.open_hour}-{site.close_hour} are not a day's span.",
+                    msg(
+                        "simulator.model.open_hour.site_opening_hours",
+                        code=site.code,
+                        open_hour=site.open_hour,
+                        close_hour=site.close_hour,
+                    ),
                 )
         for item in self.items:
             if not 0 <= item.price <= 1e6 or not 0 < item.popularity <= 1e6:
                 raise BohError(
                     "price",
                     item.price,
-                    f"Item {item.code}: price must be from 0 to 1000000 and popularity above 0 "
-                    "(at most 1000000).",
+                    msg("simulator.model.price.item_from_popularity", code=item.code),
                 )
             for mod in item.modifiers:
                 if not 0 <= mod.share <= 1:
                     raise BohError(
                         "share",
                         mod.share,
-                        f"Item {item.code}: modifier {mod.code} share must be between 0 and 1.",
+                        msg(
+                            "simulator.model.share.item_modifier_between",
+                            code=item.code,
+                            code_2=mod.code,
+                        ),
                     )
 
 
@@ -229,9 +249,11 @@ def _unique(what: str, codes: list[str]) -> None:
     seen: set[str] = set()
     for code in codes:
         if not isinstance(code, str) or not code.strip():
-            raise BohError(what, code, f"Every entry of {what} needs a non-empty code.")
+            raise BohError(what, code, msg("simulator.model.every_entry_needs", what=what))
         if code in seen:
-            raise BohError(what, code, f"The code {code!r} appears twice in {what}.")
+            raise BohError(
+                what, code, msg("simulator.model.code_appears_twice", code=code, what=what)
+            )
         seen.add(code)
 
 
@@ -259,15 +281,19 @@ _TYPE_CHECKS = {
 
 def _build(cls: type, raw: Any, what: str) -> Any:
     if not isinstance(raw, dict):
-        raise BohError(what, raw, f"Each entry of {what} must be an object, not {raw!r}.")
+        raise BohError(what, raw, msg("simulator.model.each_entry_object", what=what, raw=raw))
     fields = cls.__dataclass_fields__
     unknown = sorted(str(k) for k in set(raw) - set(fields))
     if unknown:
         raise BohError(
             what,
             unknown,
-            f"{what} entry has unknown key(s) {', '.join(unknown)}; "
-            f"known: {', '.join(sorted(fields))}.",
+            msg(
+                "simulator.model.entry_has_unknown",
+                what=what,
+                unknown=", ".join(unknown),
+                fields=", ".join(sorted(fields)),
+            ),
         )
     missing = sorted(
         name
@@ -275,11 +301,17 @@ def _build(cls: type, raw: Any, what: str) -> Any:
         if name not in raw and f.default is MISSING and f.default_factory is MISSING
     )
     if missing:
-        raise BohError(what, missing, f"{what} entry lacks {', '.join(missing)}.")
+        raise BohError(
+            what, missing, msg("simulator.model.entry_lacks", what=what, missing=", ".join(missing))
+        )
     for name, value in raw.items():
         check = _TYPE_CHECKS.get(str(fields[name].type))
         if check is not None and not check[0](value):
-            raise BohError(name, value, f"{what}: {name} must be {check[1]}, not {value!r}.")
+            raise BohError(
+                name,
+                value,
+                msg("simulator.model.invalid", what=what, name=name, check=check[1], value=value),
+            )
     return cls(**raw)
 
 
@@ -288,7 +320,7 @@ def _entries(raw: dict, key: str) -> list:
     if value is None:
         return []
     if not isinstance(value, list | tuple):
-        raise BohError(key, value, f"{key} must be a list, not {value!r}.")
+        raise BohError(key, value, msg("simulator.model.list", key=key, value=value))
     return list(value)
 
 
@@ -297,13 +329,15 @@ def _table(raw: dict, key: str) -> dict[str, dict[str, float]]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise BohError(key, value, f"{key} must be an object of objects, not {value!r}.")
+        raise BohError(key, value, msg("simulator.model.object_objects", key=key, value=value))
     out = {}
     for code, lines in value.items():
         if not isinstance(lines, dict) or not all(
             isinstance(k, str) and _is_number(v) for k, v in lines.items()
         ):
-            raise BohError(key, code, f"{key}[{code!r}] must map ingredient codes to quantities.")
+            raise BohError(
+                key, code, msg("simulator.model.map_ingredient_codes", key=key, code=code)
+            )
         out[str(code)] = {k: float(v) for k, v in lines.items()}
     return out
 
@@ -311,7 +345,7 @@ def _table(raw: dict, key: str) -> dict[str, dict[str, float]]:
 def group_from_dict(raw: Any) -> Group:
     """A :class:`Group` from plain data (as read from JSON), checked."""
     if not isinstance(raw, dict):
-        raise BohError("group", raw, "The group must be an object with sites and items.")
+        raise BohError("group", raw, msg("simulator.model.group.object_sites_items"))
     items = []
     for entry in _entries(raw, "items"):
         if isinstance(entry, dict) and "modifiers" in entry:
@@ -334,12 +368,14 @@ def group_from_dict(raw: Any) -> Group:
     for key in ("country", "source"):
         if key in raw:
             if not _TYPE_CHECKS["str"][0](raw[key]):
-                raise BohError(key, raw[key], f"{key} must be a text, not {raw[key]!r}.")
+                raise BohError(key, raw[key], msg("simulator.model.text", key=key, raw=raw[key]))
             kwargs[key] = raw[key]
     if "closed_holidays" in raw:
         names = _entries(raw, "closed_holidays")
         if not all(isinstance(n, str) for n in names):
-            raise BohError("closed_holidays", names, "closed_holidays must be a list of texts.")
+            raise BohError(
+                "closed_holidays", names, msg("simulator.model.closed_holidays.list_texts")
+            )
         kwargs["closed_holidays"] = tuple(names)
     group = Group(**kwargs).check()
     from boh_core.forecast.calendar import check_country
@@ -352,6 +388,6 @@ def group_from_dict(raw: Any) -> Group:
             raise BohError(
                 "tz",
                 site.tz,
-                f"Site {site.code}: {site.tz!r} is not a time zone such as 'Asia/Shanghai'.",
+                msg("simulator.model.tz.site_time_zone", code=site.code, tz=site.tz),
             ) from None
     return group

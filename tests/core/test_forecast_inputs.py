@@ -187,4 +187,10 @@ def test_backtest_needs_enough_history_and_sane_windows():
 def test_error_is_plain_data_for_xmlrpc():
     with pytest.raises(BohError) as err:
         forecast(_history(), 0)
-    assert err.value.as_dict() == {"field": "horizon", "value": 0, "message": str(err.value)}
+    assert err.value.as_dict() == {
+        "code": err.value.code,
+        "field": "horizon",
+        "value": 0,
+        "message": str(err.value),
+    }
+    assert err.value.code.startswith("forecast.")

@@ -10,6 +10,7 @@ import pandas as pd
 import pytz
 
 from odoo import api, fields, models
+from odoo.addons.boh_inventory.tools.core_messages import translate_core_error
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -347,7 +348,7 @@ class BohForecastEngine(models.AbstractModel):
         try:
             vectors = book.explode_each([(pid, 1.0, products[pid]["uom_id"]) for pid in item_ids])
         except BohError as error:
-            raise ValidationError(str(error)) from error
+            raise ValidationError(translate_core_error(self.env, error)) from error
         factors = pd.DataFrame(
             [
                 (pid, ingredient, amount)

@@ -2,6 +2,7 @@ import base64
 import binascii
 
 from odoo import fields, models
+from odoo.addons.boh_inventory.tools.core_messages import translate_core_error
 from odoo.exceptions import AccessError, UserError
 
 from boh_core.errors import BohError
@@ -54,7 +55,7 @@ class BohForecastWeatherUpload(models.TransientModel):
         except UnicodeDecodeError as err:
             raise UserError(self.env._("The file is not UTF-8 text.")) from err
         except BohError as err:
-            raise UserError(str(err)) from err
+            raise UserError(translate_core_error(self.env, err)) from err
         if frame.empty:
             raise UserError(self.env._("The file has no weather rows."))
         self.env["boh.forecast.weather"]._put(self.warehouse_id, frame, "upload")

@@ -14,6 +14,7 @@ from boh_core.food_cost import FoodCost, Tax, cost_impact, food_cost
 from boh_core.recipes import Ingredient, Recipe, RecipeBook, RecipeLine
 from boh_core.units import ProductConversion, Unit, UnitConverter
 
+from ..tools.core_messages import translate_core_error
 from ..tools.orm_reader import field_sql
 
 _logger = logging.getLogger(__name__)
@@ -296,7 +297,7 @@ class BohCosting(models.AbstractModel):
                             product_name=recipe.product_id.display_name,
                         )
             except BohError as error:
-                raise ValidationError(str(error)) from error
+                raise ValidationError(translate_core_error(self.env, error)) from error
 
     # ------------------------------------------------------------------ costing
     @api.model
@@ -349,7 +350,7 @@ class BohCosting(models.AbstractModel):
         try:
             costs = book.cost()
         except BohError as error:
-            raise ValidationError(str(error)) from error
+            raise ValidationError(translate_core_error(self.env, error)) from error
         allergens = book.allergens()
         recipes = {recipe.id: recipe for recipe in book.recipes}
         new_rows = {}
@@ -607,7 +608,7 @@ class BohCosting(models.AbstractModel):
                 return book.explode_each(list(demand))
             return book.explode(demand)
         except BohError as error:
-            raise ValidationError(str(error)) from error
+            raise ValidationError(translate_core_error(self.env, error)) from error
 
 
 def _plain_taxes(taxes):

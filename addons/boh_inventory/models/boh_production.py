@@ -12,6 +12,7 @@ from boh_core.labels import DateLabelCaptions, date_label, labels_pdf
 from boh_core.production import batches_to_make, plan_consumption, use_by, yield_variance
 from boh_core.sales.lots import LotStock
 
+from ..tools.core_messages import translate_core_error
 from ..tools.server_context import check_server_fields
 
 #: Recorded by the confirmation, never by hand.
@@ -353,7 +354,7 @@ class BohProduction(models.Model):
                 title=self.env._("Date labels"),
             )
         except BohError as error:
-            raise UserError(str(error)) from error
+            raise UserError(translate_core_error(self.env, error)) from error
 
     def _date_labels(self):
         """One :class:`PrintLabel` per batch, times in its site's time zone (one read)."""
@@ -397,7 +398,7 @@ class BohProduction(models.Model):
             expiry = use_by(self.date, recipe.shelf_life_hours, recipe.display_name)
             difference, difference_pct = yield_variance(self.qty, self.actual_qty)
         except BohError as error:
-            raise ValidationError(str(error)) from error
+            raise ValidationError(translate_core_error(self.env, error)) from error
         plan = self._plan_consumption(book, converter)
         production = self.sudo()
         consumed = production._consume(plan)
@@ -430,13 +431,13 @@ class BohProduction(models.Model):
                 product_name=product.display_name,
             )
         except BohError as error:
-            raise ValidationError(str(error)) from error
+            raise ValidationError(translate_core_error(self.env, error)) from error
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         pools = self._stock_pools_at(self.warehouse_id.lot_stock_id, list(per_unit))
         try:
             plan = plan_consumption(per_unit, batch, pools, digits)
         except BohError as error:
-            raise ValidationError(str(error)) from error
+            raise ValidationError(translate_core_error(self.env, error)) from error
         if plan.short:
             products = self.env["product.product"].browse([s.product for s in plan.short])
             by_id = {p.id: p for p in products}

@@ -12,6 +12,7 @@ from boh_core.errors import BohError
 from boh_core.production import plan_consumption
 from boh_core.transfers import cutoff_deadline, split_receipt
 
+from ..tools.core_messages import translate_core_error
 from ..tools.server_context import check_server_fields
 
 #: Recorded by the workflow (or derived), never by hand: the kind decides whether the
@@ -280,7 +281,7 @@ class BohRequisition(models.Model):
                     requisition.date_needed, requisition.supplier_id.boh_requisition_cutoff
                 )
             except BohError as error:
-                raise ValidationError(str(error)) from error
+                raise ValidationError(translate_core_error(self.env, error)) from error
             if local_now > deadline:
                 raise UserError(
                     self.env._(
@@ -373,7 +374,7 @@ class BohRequisition(models.Model):
                     line["name"],
                 )
             except BohError as error:
-                raise ValidationError(str(error)) from error
+                raise ValidationError(translate_core_error(self.env, error)) from error
             if good_parts:
                 good.append((product_id, None, [(lot, None, qty) for lot, qty in good_parts]))
             if bad_parts:

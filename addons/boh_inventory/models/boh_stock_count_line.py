@@ -7,6 +7,7 @@ from odoo.tools import float_compare, float_is_zero, float_round
 from boh_core.counting import count_total
 from boh_core.errors import BohError
 
+from ..tools.core_messages import translate_core_error
 from ..tools.server_context import switched_on
 
 #: Fields of a count line whose changes are kept in the change history.
@@ -455,7 +456,9 @@ class BohStockCountLine(models.Model):
             try:
                 total = count_total(text, tables[product.id], product.display_name)
             except BohError as error:
-                raise ValidationError(self.env._("Count: %(error)s", error=str(error))) from error
+                raise ValidationError(
+                    self.env._("Count: %(error)s", error=translate_core_error(self.env, error))
+                ) from error
             result[line] = float_round(float(total), precision_rounding=product.uom_id.rounding)
         return result
 

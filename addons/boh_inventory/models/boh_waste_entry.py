@@ -6,6 +6,8 @@ from odoo.tools import float_compare, float_is_zero
 
 from boh_core.errors import BohError
 
+from ..tools.core_messages import translate_core_error
+
 #: Fields that decide what an entry takes out of stock: changing them explodes it again.
 EXPLOSION_FIELDS = frozenset({"product_id", "qty", "uom_id", "lot_id", "location_id", "company_id"})
 #: Fields that stay writable once an entry is posted or rejected (besides the chatter's own).
@@ -342,7 +344,7 @@ class BohWasteEntry(models.Model):
                 exploded.append({product.id: qty})
                 by_recipe.append(entry)
         except BohError as error:
-            raise ValidationError(str(error)) from error
+            raise ValidationError(translate_core_error(self.env, error)) from error
         ingredients = self.env["product.product"].browse(
             {pid for quantities in exploded for pid in quantities}
         )

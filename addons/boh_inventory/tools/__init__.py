@@ -2,3 +2,4 @@ from . import bulk
 from . import server_context
 from . import migration
 from . import orm_reader
+from . import core_messages

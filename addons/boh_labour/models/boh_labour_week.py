@@ -4,6 +4,7 @@ import numpy as np
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.addons.boh_inventory.tools.core_messages import translate_core_error
 from odoo.exceptions import UserError, ValidationError
 
 from boh_core.errors import BohError
@@ -100,7 +101,7 @@ class BohLabourWeek(models.Model):
             try:
                 self.env["boh.labour.planner"]._propose(week)
             except BohError as error:
-                raise UserError(str(error)) from error
+                raise UserError(translate_core_error(self.env, error)) from error
         return True
 
     def action_draft(self):

@@ -5,6 +5,7 @@ import pandas as pd
 
 from odoo import api, fields, models
 from odoo.addons.boh_inventory.tools.bulk import insert_query
+from odoo.addons.boh_inventory.tools.core_messages import translated_dict
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
@@ -211,7 +212,7 @@ class BohSensorReading(models.Model):
                 results[index] = {
                     "index": index,
                     "status": "error",
-                    "errors": [error.as_dict() for error in errors],
+                    "errors": [translated_dict(self.env, error) for error in errors],
                 }
             else:
                 clean.append((index, reading))
@@ -227,7 +228,12 @@ class BohSensorReading(models.Model):
                     "index": index,
                     "status": "error",
                     "errors": [
-                        {"field": "equipment", "value": reading["equipment"], "message": message}
+                        {
+                            "code": "sensor.equipment.unknown",
+                            "field": "equipment",
+                            "value": reading["equipment"],
+                            "message": message,
+                        }
                     ],
                 }
                 continue

@@ -116,3 +116,25 @@ class TestSensorIntegration(SensorCase):
             )
         self.assertEqual(self.env["boh.sensor.batch"].search_count([]), before, "nothing kept")
         self.assertFalse(self.Reading.search([("equipment_id", "=", self.cold_room.id)]))
+
+    @freeze_time("2026-11-25 12:00:00")
+    def test_a_gateway_that_reads_chinese_gets_chinese_errors_with_the_same_code(self):
+        bad = self._reading("2026-11-25T10:00:00Z", 9.0)
+        bad["value"] = "hot"
+        english = self.Reading.with_user(self.gateway).push_readings([bad])["readings"][0]
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.gateway.lang = "zh_CN"
+        # over XML-RPC the call carries no context: the API user's own language applies
+        answer = self.Reading.with_user(self.gateway).with_context(lang=None).push_readings([bad])
+        chinese = answer["readings"][0]
+        self.assertEqual(chinese["status"], "error")
+        self.assertEqual(len(chinese["errors"]), len(english["errors"]))
+        for mine, theirs in zip(chinese["errors"], english["errors"], strict=True):
+            self.assertEqual(
+                (mine["code"], mine["field"], mine["value"]),
+                (theirs["code"], theirs["field"], theirs["value"]),
+            )
+            self.assertRegex(mine["message"], "[\u4e00-\u9fff]")
+            self.assertNotEqual(mine["message"], theirs["message"])
+        self.assertEqual(chinese["errors"][0]["field"], "value")
+        self.assertIn("hot", chinese["errors"][0]["message"])

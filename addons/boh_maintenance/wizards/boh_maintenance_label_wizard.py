@@ -1,6 +1,7 @@
 import base64
 
 from odoo import fields, models
+from odoo.addons.boh_inventory.tools.core_messages import translate_core_error
 from odoo.exceptions import UserError
 
 from boh_core.errors import BohError
@@ -56,7 +57,7 @@ class BohMaintenanceLabelWizard(models.TransientModel):
                 caption=self.env._("Scan to report a problem"),
             )
         except BohError as error:
-            raise UserError(str(error)) from None
+            raise UserError(translate_core_error(self.env, error)) from None
         self.write({"pdf_file": base64.b64encode(pdf)})
         return {
             "type": "ir.actions.act_url",

@@ -9,6 +9,7 @@ import pytz
 
 from odoo import models
 from odoo.addons.boh_inventory.models.boh_costing import _plain_taxes
+from odoo.addons.boh_inventory.tools.core_messages import translate_core_error, translated_dict
 from odoo.addons.boh_inventory.tools.server_context import switched_on
 from odoo.exceptions import ValidationError
 
@@ -29,7 +30,7 @@ class BohPosFeed(models.AbstractModel):
         """Validate, classify, compute and write every order of one push."""
         result = validate_push(payload)
         if result.error is not None:
-            raise ValidationError(str(result.error))
+            raise ValidationError(translate_core_error(self.env, result.error))
         if result.source == ODOO_POS_SOURCE and not switched_on(self.env, "boh_odoo_pos_feed"):
             raise ValidationError(
                 self.env._(
@@ -57,7 +58,7 @@ class BohPosFeed(models.AbstractModel):
             answer = {"order_ref": res.order_ref, "status": "error", "errors": []}
             answers.append(answer)
             if not res.ok:
-                answer["errors"] = [issue.as_dict() for issue in res.issues]
+                answer["errors"] = [translated_dict(self.env, issue) for issue in res.issues]
                 continue
             order = res.order
             warehouse = warehouses.get(order.location)
@@ -126,7 +127,12 @@ class BohPosFeed(models.AbstractModel):
                 "manager may change it.",
                 ref=repr(stored.order_ref),
             )
-            return {"line_ref": "", "field": "order_ref", "message": message}
+            return {
+                "line_ref": "",
+                "field": "order_ref",
+                "code": "feed.order.other_sender",
+                "message": message,
+            }
         if batch and stored.batch_id and stored.batch_id.id > batch.id:
             message = self.env._(
                 "order %(ref)s was changed by a later push (batch %(later)s) after batch "
@@ -135,13 +141,19 @@ class BohPosFeed(models.AbstractModel):
                 later=stored.batch_id.id,
                 batch=batch.id,
             )
-            return {"line_ref": "", "field": "order_ref", "message": message}
+            return {
+                "line_ref": "",
+                "field": "order_ref",
+                "code": "feed.order.changed_later",
+                "message": message,
+            }
         return None
 
     def _not_your_store_error(self, code):
         return {
             "line_ref": "",
             "field": "location",
+            "code": "feed.location.not_allowed",
             "message": self.env._(
                 "location %(code)s is not one of the stores you may send sales for (your "
                 "user's BOH Stores).",
@@ -153,6 +165,7 @@ class BohPosFeed(models.AbstractModel):
         return {
             "line_ref": "",
             "field": "location",
+            "code": "feed.location.unknown",
             "message": self.env._(
                 "location %(code)s is not a known location (the code of a warehouse).",
                 code=repr(code),
@@ -243,7 +256,7 @@ class BohPosFeed(models.AbstractModel):
             try:
                 rows, unmapped = demand_rows(order, item_maps[order.source], mod_maps[order.source])
             except BohError as error:
-                entry.refuse(str(error), error.field)
+                entry.refuse(translate_core_error(self.env, error), error.field, code=error.code)
                 continue
             entry.item_map = item_maps[order.source]
             if unmapped:
@@ -280,7 +293,9 @@ class BohPosFeed(models.AbstractModel):
                         [(row.product, float(row.qty), int(row.unit)) for row in entry_rows]
                     )
                 except BohError as error:
-                    entry.refuse(str(error), error.field)
+                    entry.refuse(
+                        translate_core_error(self.env, error), error.field, code=error.code
+                    )
                     continue
                 for row, ingredients in zip(entry_rows, part, strict=True):
                     _add_consumption(entry, row.kind, ingredients)
@@ -308,7 +323,12 @@ class BohPosFeed(models.AbstractModel):
             qty = float(row.qty)
             if uom and uom != product.uom_id:
                 if uom.category_id != product.uom_id.category_id:
-                    entry.refuse(self._unit_error(uom, product), "modifiers", row.line_ref)
+                    entry.refuse(
+                        self._unit_error(uom, product),
+                        "modifiers",
+                        row.line_ref,
+                        code="feed.modifier.unit_mismatch",
+                    )
                     continue
                 qty = uom._compute_quantity(qty, product.uom_id, round=False)
             _add_consumption(entry, row.kind, {product.id: qty})

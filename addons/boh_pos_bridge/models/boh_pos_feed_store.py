@@ -100,7 +100,7 @@ class BohPosFeed(models.AbstractModel):
                 # a message written for people: it names the field and the value
                 _logger.info("POS order %s refused: %s", entry.order.order_ref, error)
                 message = self.env._("The order could not be stored: %(error)s", error=error)
-                entry.refuse(message, "order")
+                entry.refuse(message, "order", code="feed.order.not_stored")
                 entry.answer.update(status="error", errors=entry.errors)
             except Exception:  # noqa: BLE001 - answered as data, without internals
                 # database or program text stays in the server log, never in the answer
@@ -113,6 +113,7 @@ class BohPosFeed(models.AbstractModel):
                         "log has the details. Send it again later or ask the BOH manager."
                     ),
                     "order",
+                    code="feed.order.server_problem",
                 )
                 entry.answer.update(status="error", errors=entry.errors)
         return keys

@@ -223,7 +223,7 @@ class TestPosFeed(BohPosCase):
         for order in answer["orders"]:
             self.assertTrue(order["errors"])
             self.assertTrue(
-                all(set(e) == {"line_ref", "field", "message"} for e in order["errors"])
+                all(set(e) == {"line_ref", "field", "code", "message"} for e in order["errors"])
             )
         # every push is stored first, even a refused one, which keeps its error
         self.assertTrue(self.env["boh.pos.batch"].browse(answer["batch"]).payload)
@@ -288,3 +288,26 @@ class TestPosFeed(BohPosCase):
         fact = self.facts("TZ1")
         self.assertEqual(fact.hour, 1)
         self.assertEqual(fact.date, self.day)
+
+    def test_an_integrator_who_reads_chinese_gets_chinese_errors_with_the_same_code(self):
+        order = self.order("Z1", [self.line("1", "BURGER", 99999)])
+        english = self.push(order)["orders"][0]["errors"]
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.integrator.lang = "zh_CN"
+        # over XML-RPC the call carries no context: the API user's own language applies
+        chinese = self.feed.with_context(lang=None).push_sales(
+            {"source": SOURCE, "batch_id": "c", "orders": [order]}
+        )["orders"][0]["errors"]
+        self.assertEqual(len(chinese), 1)
+        self.assertEqual(chinese[0]["code"], "payload.qty.out_of_range")
+        for key in ("code", "field", "line_ref"):
+            self.assertEqual(chinese[0][key], english[0][key])
+        self.assertEqual(chinese[0]["field"], "qty")
+        self.assertNotEqual(chinese[0]["message"], english[0]["message"])
+        self.assertIn("99999", chinese[0]["message"])
+        self.assertIn("超出范围", chinese[0]["message"])
+        # a payload that cannot be read at all is refused in the same language
+        with self.assertRaises(ValidationError) as refused:
+            self.feed.with_context(lang=None).push_sales({"source": "x", "orders": "all"})
+        self.assertIn("orders", str(refused.exception))
+        self.assertRegex(str(refused.exception), "[\u4e00-\u9fff]")

@@ -54,9 +54,12 @@ class FeedEntry:
     #: the approved ``boh.stock.count`` that already covers its store and day (an id)
     late_count_id: int | bool = False
 
-    def refuse(self, message, field_name="", line_ref=""):
-        """Refuse the order with one error (the last refusal wins, as it replaces all)."""
-        self.errors = [{"line_ref": line_ref, "field": field_name, "message": message}]
+    def refuse(self, message, field_name="", line_ref="", code="error"):
+        """Refuse the order with one error (the last refusal wins, as it replaces all);
+        ``code`` is the stable code of the answer (a core error's own code)."""
+        self.errors = [
+            {"line_ref": line_ref, "field": field_name, "code": code, "message": message}
+        ]
 
     @property
     def key(self):

@@ -3,6 +3,7 @@ import binascii
 import io
 
 from odoo import Command, fields, models
+from odoo.addons.boh_inventory.tools.core_messages import translate_core_error
 from odoo.exceptions import UserError
 
 from boh_core.errors import BohError
@@ -183,7 +184,7 @@ class BohPosCsvImport(models.TransientModel):
         try:
             return read_csv_header(self._read_text())
         except BohError as error:
-            raise UserError(str(error)) from None
+            raise UserError(translate_core_error(self.env, error)) from None
 
     def _chosen_columns(self):
         """Our field -> position of the chosen column; a required field left out is an error."""
@@ -216,4 +217,4 @@ class BohPosCsvImport(models.TransientModel):
                 io.StringIO(self._read_text()), source=self.source, columns=columns
             )
         except BohError as error:
-            raise UserError(str(error)) from None
+            raise UserError(translate_core_error(self.env, error)) from None
