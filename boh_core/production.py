@@ -129,3 +129,25 @@ def batches_to_make(
         if compare(left, 0.0, digits) > 0:
             result[item] = left
     return result
+
+
+def kitchen_needs(
+    requested: Mapping[Hashable, float],
+    requested_on_day: Mapping[Hashable, float],
+    prep_plan: Mapping[Hashable, float],
+) -> dict:
+    """What a central kitchen needs of each item: its open requisitions and its prep plan
+    for the day, each need counted once.
+
+    ``requested`` is every open requisition (any day), ``requested_on_day`` the part of it
+    needed on the plan's day, ``prep_plan`` the stores' forecast demand for that day. The
+    requisitions for the day already cover part of that demand, so an item needs
+    ``requested - requested_on_day + max(requested_on_day, prep_plan)``: the plan adds only
+    what the stores are expected to use beyond what they asked for.
+    """
+    needs = {item: qty for item, qty in requested.items()}
+    for item, qty in prep_plan.items():
+        beyond = qty - max(0.0, requested_on_day.get(item, 0.0))
+        if beyond > 0:
+            needs[item] = needs.get(item, 0.0) + beyond
+    return needs

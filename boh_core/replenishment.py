@@ -205,6 +205,15 @@ def labour_hours(driver: float, per_labour_hour: float) -> float:
     return max(0.0, driver) / rate
 
 
+@dataclass(frozen=True)
+class PrepSplit:
+    """A site's prep plan: ``made`` what it makes itself, ``supplied`` what it gets of the
+    items another site (the central kitchen) makes, both in each recipe's output unit."""
+
+    made: dict
+    supplied: dict
+
+
 def prep_requirements(
     recipes: Iterable[Recipe],
     demand: Iterable[tuple[Key, float, Key]],
@@ -217,12 +226,30 @@ def prep_requirements(
     ``demand`` rows are ``(product, qty, unit)`` of sold items; prep items used by other prep
     items are counted through every level, with yield and waste applied.
     """
+    return split_prep_requirements(recipes, demand, prep_products, converter, (), max_depth).made
+
+
+def split_prep_requirements(
+    recipes: Iterable[Recipe],
+    demand: Iterable[tuple[Key, float, Key]],
+    prep_products: Iterable[Key],
+    converter: UnitConverter,
+    supplied: Iterable[Key] = (),
+    max_depth: int = 20,
+) -> PrepSplit:
+    """:func:`prep_requirements` of a site that gets the ``supplied`` items from elsewhere.
+
+    A supplied item ends the walk: it is not in what the site makes, and neither is what
+    only it is made of; its quantity goes to ``supplied``.
+    """
     by_product = {recipe.product: recipe for recipe in recipes}
     preps = set(prep_products)
+    bought = set(supplied)
     pending: dict[tuple[Key, Key], float] = defaultdict(float)
     for product, qty, unit in demand:
         pending[(product, unit)] += qty
     totals: dict[Key, float] = defaultdict(float)
+    received: dict[Key, float] = defaultdict(float)
     for _depth in range(max_depth):
         following: dict[tuple[Key, Key], float] = defaultdict(float)
         for (product, unit), qty in pending.items():
@@ -237,6 +264,9 @@ def prep_requirements(
                 sub = by_product[line.component]
                 gross = line.qty * batches / (1.0 - line.waste_pct / 100.0)
                 amount = converter.convert(gross, line.unit, sub.output_unit, line.component)
+                if line.component in bought:
+                    received[line.component] += amount
+                    continue
                 totals[line.component] += amount
                 following[(line.component, sub.output_unit)] += amount
         if not following:
@@ -244,6 +274,33 @@ def prep_requirements(
         pending = following
     else:
         raise BohError("recipes", max_depth, msg("replenishment.recipes.prep_nest_too"))
+    return PrepSplit(made=dict(totals), supplied=dict(received))
+
+
+def kitchen_prep_requirements(
+    recipes: Iterable[Recipe],
+    own_demand: Iterable[tuple[Key, float, Key]],
+    store_needs: Iterable[Mapping[Key, float]],
+    prep_products: Iterable[Key],
+    converter: UnitConverter,
+) -> dict[Key, float]:
+    """The central kitchen's prep plan: the sum of the stores' needs of the items it
+    supplies (``store_needs``, one :attr:`PrepSplit.supplied` a store), the prep items those
+    are made of, and what its own sales (``own_demand``, usually none) need."""
+    recipes = list(recipes)
+    by_product = {recipe.product: recipe for recipe in recipes}
+    preps = set(prep_products)
+    totals: dict[Key, float] = defaultdict(float)
+    for needs in store_needs:
+        for item, qty in needs.items():
+            totals[item] += qty
+    inner = [(item, qty, by_product[item].output_unit) for item, qty in totals.items()]
+    for part in (
+        prep_requirements(recipes, inner, preps, converter),
+        prep_requirements(recipes, own_demand, preps, converter),
+    ):
+        for item, qty in part.items():
+            totals[item] += qty
     return dict(totals)
 
 

@@ -7,7 +7,13 @@ from datetime import datetime
 import pytest
 
 from boh_core.errors import BohError
-from boh_core.production import Shortage, plan_consumption, use_by, yield_variance
+from boh_core.production import (
+    Shortage,
+    kitchen_needs,
+    plan_consumption,
+    use_by,
+    yield_variance,
+)
 from boh_core.sales.lots import LotStock
 
 
@@ -75,3 +81,22 @@ def test_batches_to_make_are_what_was_asked_beyond_stock_and_plans() -> None:
     )
     # negative stock counts as none: the pesto still needs its 2
     assert made == {"sauce": 5.0, "pesto": 2.0}
+
+
+def test_the_kitchen_makes_the_larger_of_the_days_requisitions_and_prep_plan():
+    # sauce: asked 3 L for the day, the stores' forecast says 5 L: 5 L, not 8
+    # dough: asked 4 for the day, forecast 2: the requisition wins
+    # pesto: only forecast; stock: only asked, for another day
+    needs = kitchen_needs(
+        requested={"sauce": 3.0, "dough": 4.0, "stock": 2.0},
+        requested_on_day={"sauce": 3.0, "dough": 4.0},
+        prep_plan={"sauce": 5.0, "dough": 2.0, "pesto": 1.5},
+    )
+    assert needs == {"sauce": 5.0, "dough": 4.0, "stock": 2.0, "pesto": 1.5}
+
+
+def test_requisitions_of_other_days_add_to_the_days_plan():
+    # 1 L asked for the day after: made on top of the day's 5 L forecast
+    needs = kitchen_needs({"sauce": 4.0}, {"sauce": 3.0}, {"sauce": 5.0})
+    assert needs == {"sauce": pytest.approx(6.0)}
+    assert kitchen_needs({}, {}, {"sauce": 0.0}) == {}

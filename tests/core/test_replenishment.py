@@ -14,6 +14,7 @@ from boh_core.recipes import Recipe, RecipeLine
 from boh_core.replenishment import (
     DAY_PARTS,
     batches_needed,
+    kitchen_prep_requirements,
     labour_hours,
     order_up_to,
     order_window,
@@ -22,6 +23,7 @@ from boh_core.replenishment import (
     safety_stock,
     service_z,
     sigma_from_interval,
+    split_prep_requirements,
     spread_day_parts,
 )
 from boh_core.units import Unit, UnitConverter
@@ -189,3 +191,72 @@ def test_prep_requirements_through_nested_preps():
     assert batches_needed(1.8, 2.0, 90.0) == 1
     assert batches_needed(0.0, 2.0) == 0
     assert math.isclose(sum(need.values()), 4.0)
+
+
+def _kitchen_world():
+    converter = UnitConverter(
+        [
+            Unit("kg", "weight", 1.0, "kg"),
+            Unit("g", "weight", 1000.0, "g"),
+            Unit("L", "volume", 1.0, "L"),
+            Unit("ml", "volume", 1000.0, "ml"),
+            Unit("each", "count", 1.0, "Units"),
+        ]
+    )
+    # the kitchen's sauce is made with a roux (not stocked); the stores make their dough
+    roux = Recipe("r_roux", "roux", 1.0, "kg", 100.0, (RecipeLine("flour", 1.0, "kg"),))
+    sauce = Recipe(
+        "r_sauce",
+        "sauce",
+        2.0,
+        "L",
+        80.0,
+        (RecipeLine("tomato", 2.0, "kg"), RecipeLine("roux", 400, "g")),
+    )
+    dough = Recipe("r_dough", "dough", 1.0, "kg", 100.0, (RecipeLine("flour", 1.0, "kg"),))
+    pizza = Recipe(
+        "r_pizza",
+        "pizza",
+        1.0,
+        "each",
+        100.0,
+        (RecipeLine("dough", 250, "g"), RecipeLine("sauce", 100, "ml", 20.0)),
+    )
+    return [roux, sauce, dough, pizza], {"roux", "sauce", "dough"}, converter
+
+
+def test_a_store_leaves_out_what_the_kitchen_supplies_and_what_only_it_is_made_of():
+    recipes, preps, converter = _kitchen_world()
+    split = split_prep_requirements(
+        recipes, [("pizza", 8, "each")], preps, converter, supplied={"sauce"}
+    )
+    # 8 pizzas: 2 kg dough; 0.8 L sauce / 0.8 (20% waste) = 1 L sauce, from the kitchen
+    assert split.made == {"dough": pytest.approx(2.0)}
+    assert split.supplied == {"sauce": pytest.approx(1.0)}
+    # nothing supplied: the store makes it all, as prep_requirements says
+    whole = split_prep_requirements(recipes, [("pizza", 8, "each")], preps, converter)
+    assert whole.supplied == {}
+    assert whole.made == pytest.approx(
+        prep_requirements(recipes, [("pizza", 8, "each")], preps, converter)
+    )
+    assert whole.made["roux"] == pytest.approx(0.25)
+
+
+def test_the_kitchens_plan_is_the_sum_of_the_stores_needs_through_the_recipes():
+    recipes, preps, converter = _kitchen_world()
+    needs = [
+        split_prep_requirements(recipes, [("pizza", n, "each")], preps, converter, {"sauce"})
+        for n in (8, 16)
+    ]
+    plan = kitchen_prep_requirements(
+        recipes, [], [split.supplied for split in needs], preps, converter
+    )
+    # 1 L + 2 L of sauce; 3 L at 80% yield is 1.875 batches of 400 g roux = 0.75 kg
+    assert plan == {"sauce": pytest.approx(3.0), "roux": pytest.approx(0.75)}
+    # a kitchen that also sells pizzas makes its own dough and sauce on top
+    own = kitchen_prep_requirements(
+        recipes, [("pizza", 8, "each")], [needs[0].supplied], preps, converter
+    )
+    assert own["sauce"] == pytest.approx(2.0)
+    assert own["dough"] == pytest.approx(2.0)
+    assert kitchen_prep_requirements(recipes, [], [], preps, converter) == {}

@@ -13,6 +13,7 @@ from . import (
     boh_labour_plan,
     boh_labour_standard,
     boh_prep_plan,
+    boh_production,
     product_template,
     purchase_order,
     purchase_order_line,

@@ -557,12 +557,19 @@ class BohForecastEngine(models.AbstractModel):
 
     @api.model
     def _plan_prep(self, company, warehouses, forecasts, day, recipe_book):
-        """Batches of each prep recipe each location makes for ``day``."""
+        """Batches of each prep recipe each location makes for ``day``.
+
+        A store leaves out the stocked items its central kitchen supplies (it requisitions
+        them) and what only they are made of; the kitchen's plan makes them
+        (``_plan_kitchen_prep``).
+        """
         Plan = self.env["boh.prep.plan"]
         Plan.search([("warehouse_id", "in", warehouses.ids), ("date", ">=", day)]).unlink()
+        kitchen = self._central_kitchen(company)
+        supplied = self._kitchen_supplied_preps(recipe_book) if kitchen else set()
         items = forecasts[forecasts.product_id.notna() & (forecasts.date == day)]
-        if items.empty:
-            return Plan
+        if kitchen:
+            items = items[items.warehouse_id != kitchen.id]
         book, products, converter = recipe_book
         recipes = {recipe.product: recipe for recipe in book.recipes}
         preps = {pid for pid, info in products.items() if info.get("kind") == "prep"}
@@ -574,25 +581,37 @@ class BohForecastEngine(models.AbstractModel):
                 if int(pid) in recipes
             ]
             try:
-                needs = rp.prep_requirements(book.recipes, demand, preps, converter)
+                needs = rp.split_prep_requirements(
+                    book.recipes, demand, preps, converter, supplied
+                ).made
             except BohError as error:
                 _logger.info("Prep plan of location %s not made: %s", wh_id, error)
                 continue
-            for pid, qty in needs.items():
-                recipe = recipes[pid]
-                vals.append(
-                    {
-                        "company_id": company.id,
-                        "warehouse_id": int(wh_id),
-                        "date": day,
-                        "recipe_id": recipe.id,
-                        "qty": qty,
-                        "uom_id": recipe.output_unit,
-                        "batch_size": recipe.output_qty,
-                        "batches": rp.batches_needed(qty, recipe.output_qty, recipe.yield_pct),
-                    }
-                )
-        return Plan.create(vals)
+            vals += self._prep_plan_vals(company, int(wh_id), day, recipes, needs)
+        plans = Plan.create(vals)
+        if kitchen:
+            plans |= self._plan_kitchen_prep(company, kitchen, day, recipe_book, supplied)
+        return plans
+
+    @api.model
+    def _prep_plan_vals(self, company, warehouse_id, day, recipes, needs):
+        """Values of one location's prep plan rows: ``needs`` is ``{prep item id: qty}``."""
+        vals = []
+        for pid, qty in needs.items():
+            recipe = recipes[pid]
+            vals.append(
+                {
+                    "company_id": company.id,
+                    "warehouse_id": warehouse_id,
+                    "date": day,
+                    "recipe_id": recipe.id,
+                    "qty": qty,
+                    "uom_id": recipe.output_unit,
+                    "batch_size": recipe.output_qty,
+                    "batches": rp.batches_needed(qty, recipe.output_qty, recipe.yield_pct),
+                }
+            )
+        return vals
 
     @api.model
     def _plan_labour(self, company, warehouses, forecasts, profiles, today):

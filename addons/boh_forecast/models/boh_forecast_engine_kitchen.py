@@ -2,6 +2,7 @@
 
 import logging
 import math
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import Command, api, models
@@ -44,9 +45,7 @@ class BohForecastEngine(models.AbstractModel):
                 ("warehouse_id", "in", warehouses.ids),
             ]
         ).unlink()
-        kitchen = self.env["stock.warehouse"].search(
-            [("company_id", "=", company.id), ("boh_central_kitchen", "=", True)], limit=1
-        )
+        kitchen = self._central_kitchen(company)
         stores = warehouses.filtered(lambda warehouse: not warehouse.boh_central_kitchen)
         demand = self._ingredient_demand(forecasts, recipe_book)
         if not kitchen or not stores or demand.empty:
@@ -130,3 +129,71 @@ class BohForecastEngine(models.AbstractModel):
             ["qty:sum"],
         )
         return {(store.id, product.id): qty for store, product, qty in rows}
+
+    # -- the central kitchen's prep plan --------------------------------------------------
+
+    @api.model
+    def _central_kitchen(self, company):
+        """The company's central kitchen (the one requisitions go to), or no record."""
+        return self.env["stock.warehouse"].search(
+            [("company_id", "=", company.id), ("boh_central_kitchen", "=", True)], limit=1
+        )
+
+    @api.model
+    def _kitchen_supplied_preps(self, recipe_book):
+        """Ids of the stocked prep items of ``recipe_book`` the central kitchen supplies."""
+        _book, products, _converter = recipe_book
+        stocked = [
+            pid
+            for pid, info in products.items()
+            if info.get("kind") == "prep" and info.get("stocked")
+        ]
+        supplied = self.env["product.product"].search(
+            [("id", "in", stocked), ("boh_supplied_by_kitchen", "=", True)]
+        )
+        return set(supplied.ids)
+
+    @api.model
+    def _plan_kitchen_prep(self, company, kitchen, day, recipe_book, supplied):
+        """Replace the kitchen's prep plan for ``day`` and after: the sum of every store's
+        forecast demand for the items it supplies (through the recipes, with the prep items
+        they are made of), plus what its own sales need.
+
+        Read from the stored forecasts of all the company's locations for ``day``, so that a
+        run for one store keeps the other stores' share.
+        """
+        Plan = self.env["boh.prep.plan"]
+        Plan.search([("warehouse_id", "=", kitchen.id), ("date", ">=", day)]).unlink()
+        book, products, converter = recipe_book
+        recipes = {recipe.product: recipe for recipe in book.recipes}
+        preps = {pid for pid, info in products.items() if info.get("kind") == "prep"}
+        demand = defaultdict(list)
+        for warehouse, product, qty in self.env["boh.forecast"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("kind", "=", "item"),
+                ("date", "=", day),
+                ("product_id", "in", list(recipes)),
+            ],
+            ["warehouse_id", "product_id"],
+            ["qty:sum"],
+        ):
+            demand[warehouse.id].append((product.id, qty, products[product.id]["uom_id"]))
+        store_needs = []
+        for wh_id, rows in demand.items():
+            if wh_id == kitchen.id:
+                continue
+            try:
+                split = rp.split_prep_requirements(book.recipes, rows, preps, converter, supplied)
+            except BohError as error:
+                _logger.info("Kitchen prep plan leaves out location %s: %s", wh_id, error)
+                continue
+            store_needs.append(split.supplied)
+        try:
+            needs = rp.kitchen_prep_requirements(
+                book.recipes, demand.get(kitchen.id, []), store_needs, preps, converter
+            )
+        except BohError as error:
+            _logger.info("Prep plan of %s not made: %s", kitchen.name, error)
+            return Plan
+        return Plan.create(self._prep_plan_vals(company, kitchen.id, day, recipes, needs))

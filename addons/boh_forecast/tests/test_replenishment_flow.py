@@ -361,3 +361,103 @@ class TestKitchenSuppliedOrders(BohForecastCase):
         self.assertEqual(
             self.env["boh.requisition"].search_count([("warehouse_id", "=", self.store.id)]), 1
         )
+
+    def _supply_sauce_from_a_kitchen(self):
+        """The company's one central kitchen, supplying the stocked sauce."""
+        Warehouse = self.env["stock.warehouse"]
+        Warehouse.search([("boh_store_type", "=", "central_kitchen")]).boh_store_type = "store"
+        kitchen = Warehouse.create(
+            {"name": "FC Central Kitchen", "code": "FCCK", "boh_store_type": "central_kitchen"}
+        )
+        self.sauce_recipe.write({"stocked": True, "shelf_life_hours": 72.0})
+        self.sauce.boh_supplied_by_kitchen = True
+        return kitchen
+
+    def _tuesday_burgers(self, stores):
+        return sum(
+            self.env["boh.forecast"]
+            .search(
+                [
+                    ("warehouse_id", "in", stores.ids),
+                    ("product_id", "=", self.burger.id),
+                    ("date", "=", date(2026, 11, 24)),
+                ]
+            )
+            .mapped("qty")
+        )
+
+    def test_the_kitchen_plans_the_prep_the_stores_requisition(self):
+        kitchen = self._supply_sauce_from_a_kitchen()
+        Plan = self.env["boh.prep.plan"]
+        self.engine._run_for_warehouses(self.store | self.store_b)
+        # the stores do not make the sauce: they requisition it
+        self.assertFalse(Plan.search([("warehouse_id", "in", (self.store | self.store_b).ids)]))
+        # the kitchen makes Tuesday's burgers' sauce of both stores: about 10 + 3 x 0.1 L
+        plan = Plan.search([("warehouse_id", "=", kitchen.id)])
+        self.assertEqual(plan.recipe_id, self.sauce_recipe)
+        self.assertEqual(plan.date, date(2026, 11, 24))
+        both = self._tuesday_burgers(self.store | self.store_b) * 0.1
+        # (stored to the unit's 2 decimals)
+        self.assertAlmostEqual(plan.qty, both, places=2)
+        self.assertAlmostEqual(plan.qty, 1.3, places=1)
+        self.assertEqual(plan.batches, 1)
+        # a run for one store keeps the other store's share
+        self.run_store()
+        plan = Plan.search([("warehouse_id", "=", kitchen.id)])
+        self.assertEqual(len(plan), 1)
+        self.assertAlmostEqual(plan.qty, both, places=2)
+        # a sauce the stores make themselves stays on their plans
+        self.sauce.boh_supplied_by_kitchen = False
+        self.run_store()
+        self.assertEqual(
+            Plan.search([("warehouse_id", "=", self.store.id)]).recipe_id, self.sauce_recipe
+        )
+        self.assertFalse(Plan.search([("warehouse_id", "=", kitchen.id)]))
+
+    def test_the_kitchens_production_plan_counts_requisitions_and_prep_plan_once(self):
+        kitchen = self._supply_sauce_from_a_kitchen()
+        self.engine._run_for_warehouses(self.store | self.store_b)
+        forecast = self.env["boh.prep.plan"].search([("warehouse_id", "=", kitchen.id)]).qty
+        Requisition = self.env["boh.requisition"]
+
+        def ask(qty, day):
+            requisition = Requisition.create(
+                {
+                    "warehouse_id": self.store.id,
+                    "supplier_id": kitchen.id,
+                    "date_needed": day,
+                    "line_ids": [Command.create({"product_id": self.sauce.id, "qty": qty})],
+                }
+            )
+            requisition.action_submit()
+            return requisition
+
+        def plan_production():
+            Production = self.env["boh.production"]
+            Production.search(
+                [("warehouse_id", "=", kitchen.id), ("state", "=", "draft")]
+            ).action_cancel()
+            action = Production.action_plan_from_requisitions()
+            return Production.search(action["domain"]).filtered(
+                lambda production: production.warehouse_id == kitchen
+            )
+
+        # Tuesday: 0.5 L asked, the forecast says more: the forecast; Wednesday's 0.4 L on top
+        tuesday = ask(0.5, date(2026, 11, 24))
+        ask(0.4, date(2026, 11, 25))
+        production = plan_production()
+        self.assertEqual(production.product_id, self.sauce)
+        self.assertAlmostEqual(production.qty, round(forecast + 0.4, 2), places=2)
+        # Tuesday's requisition above the forecast: the requisition, not both
+        tuesday.line_ids.qty = 2.5
+        self.assertAlmostEqual(plan_production().qty, 2.9, places=2)
+        # the kitchen's stock is taken off
+        self.env["stock.quant"]._update_available_quantity(
+            self.sauce,
+            kitchen.lot_stock_id,
+            1.0,
+            lot_id=self.env["stock.lot"].create(
+                {"name": "FC-SAUCE-1", "product_id": self.sauce.id}
+            ),
+        )
+        self.assertAlmostEqual(plan_production().qty, 1.9, places=2)

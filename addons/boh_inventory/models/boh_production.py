@@ -245,20 +245,9 @@ class BohProduction(models.Model):
         return action
 
     def _plan_kitchen(self, kitchen):
-        """Values of the draft productions a kitchen needs for its open requisitions."""
-        Line = self.env["boh.requisition.line"].sudo()
-        requested = {
-            product.id: qty
-            for product, qty in Line._read_group(
-                [
-                    ("supplier_id", "=", kitchen.id),
-                    ("requisition_id.state", "in", ("submitted", "accepted")),
-                    ("product_id.boh_stocked", "=", True),
-                ],
-                ["product_id"],
-                ["qty:sum"],
-            )
-        }
+        """Values of the draft productions a kitchen needs for its open requisitions (and,
+        with the forecast, its prep plan: ``_kitchen_needs``)."""
+        requested = self._kitchen_needs(kitchen)
         if not requested:
             return []
         on_hand = {
@@ -295,6 +284,28 @@ class BohProduction(models.Model):
             }
             for recipe in recipes
         ]
+
+    def _kitchen_needs(self, kitchen):
+        """``{stocked item id: qty}`` the kitchen has to provide: its open requisitions."""
+        return self._kitchen_requested(kitchen)
+
+    def _kitchen_requested(self, kitchen, domain=()):
+        """``{stocked item id: qty}`` asked of the kitchen by open (submitted or accepted)
+        requisitions, those of ``domain`` (on the requisition line) only."""
+        Line = self.env["boh.requisition.line"].sudo()
+        return {
+            product.id: qty
+            for product, qty in Line._read_group(
+                [
+                    ("supplier_id", "=", kitchen.id),
+                    ("requisition_id.state", "in", ("submitted", "accepted")),
+                    ("product_id.boh_stocked", "=", True),
+                    *domain,
+                ],
+                ["product_id"],
+                ["qty:sum"],
+            )
+        }
 
     def action_view_moves(self):
         """Show the stock moves of these productions."""
