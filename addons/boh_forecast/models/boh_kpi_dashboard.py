@@ -51,7 +51,8 @@ class BohKpiDashboard(models.AbstractModel):
     def _auto_replenishment_slot(self, stores, date_from, date_to):
         """Auto-replenishment rate: of the purchase lines the forecast suggested that were
         confirmed (order confirmed on a day of the range), the share confirmed with the
-        suggested quantity. One query for all stores."""
+        suggested quantity. Lines added by hand have no suggestion (empty or 0) and do not
+        count. One query for all stores."""
         self.env["purchase.order.line"].flush_model(
             ["boh_suggested_qty", "product_qty", "order_id", "display_type"]
         )
@@ -66,7 +67,7 @@ class BohKpiDashboard(models.AbstractModel):
                   FROM purchase_order_line pol
                   JOIN purchase_order po ON po.id = pol.order_id
                   JOIN stock_picking_type spt ON spt.id = po.picking_type_id
-                 WHERE pol.boh_suggested_qty IS NOT NULL AND pol.display_type IS NULL
+                 WHERE pol.boh_suggested_qty > 0 AND pol.display_type IS NULL
                    AND po.state IN ('purchase', 'done')
                    AND spt.warehouse_id = ANY(%(stores)s)
                    AND COALESCE(po.date_approve, po.date_order)::date
