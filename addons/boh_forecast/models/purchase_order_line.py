@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-
 from odoo.addons.boh_inventory.tools.server_context import check_server_fields
 
 #: Written by the forecast run only, never by hand or over RPC.

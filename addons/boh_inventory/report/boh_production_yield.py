@@ -41,7 +41,7 @@ class BohProductionYield(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     warehouse_id = fields.Many2one("stock.warehouse", string="Kitchen", readonly=True)
-    period_id = fields.Many2one("boh.store.period", string="Period", readonly=True)
+    period_id = fields.Many2one("boh.store.period", readonly=True)
     date = fields.Date(string="Business Day", readonly=True)
     product_id = fields.Many2one("product.product", string="Prep Item", readonly=True)
     recipe_id = fields.Many2one("boh.recipe", readonly=True)
@@ -58,9 +58,7 @@ class BohProductionYield(models.Model):
         string="Yield Variance %", digits=(16, 1), readonly=True, aggregator=None
     )
     cost = fields.Monetary(string="Ingredients Cost", readonly=True, groups=MANAGER)
-    variance_value = fields.Monetary(
-        string="Yield Variance Value", readonly=True, groups=MANAGER
-    )
+    variance_value = fields.Monetary(string="Yield Variance Value", readonly=True, groups=MANAGER)
 
     @property
     def _table_query(self):
