@@ -169,6 +169,7 @@ MESSAGES: dict[str, str] = {
     "maintenance.tokens.token.non_empty_string": "The token %(token)r must be a non-empty string.",
     "numbers.days.too_few": "Period: a period lasts at least one business day (got %(days)s).",
     "numbers.qty.negative": "Quantity: sales of menu item %(item)s cannot be negative (got %(qty)s).",
+    "numbers.unchanged_lines.more_than_confirmed": "Auto-replenishment: %(unchanged)s unchanged lines out of %(confirmed)s confirmed ones; the unchanged are a part of the confirmed.",
     "numbers.unit_cost.negative": "Unit cost: an ingredient's cost cannot be negative (got %(unit_cost)s).",
     "payload.boolean.invalid": "%(label)s %(value)s is not a boolean; send true or false.",
     "payload.business_date.far_from_closed_at": "business_date %(value)s is %(gap)s days away from the local date of closed_at %(value_2)s; at most %(max_business_date_skew_days)s days are allowed.",

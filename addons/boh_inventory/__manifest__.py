@@ -35,6 +35,7 @@
         "views/boh_store_period_views.xml",
         "views/boh_kpi_dashboard_views.xml",
         "views/boh_supplier_scorecard_views.xml",
+        "views/boh_production_yield_views.xml",
         "views/boh_menus.xml",
         "views/boh_sales_fact_views.xml",
         "wizards/boh_integration_wizard_views.xml",

@@ -3,7 +3,8 @@
 ORM computation of the same figures.
 
 Creates S stores (full: 20, small: 3) with P ingredients (full: 150, small: 30) over D
-business days (full: 28, small: 7): an approved count before the first day and at the end of
+business days (full: 28, small: 7; medium: 10 stores, 150 ingredients, 14 days, a
+quarter of full): an approved count before the first day and at the end of
 each week, a receipt and a sales depletion move per ingredient, store and day, a transfer in
 and out and a production consumption per ingredient, store and week, and sales facts. Moves and
 facts are written with the suite's bulk writer (the benchmark measures the report, not the
@@ -32,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchkit import odoo_env  # noqa: E402
 
-SIZES = {"small": (3, 30, 7), "full": (20, 150, 28)}
+SIZES = {"small": (3, 30, 7), "medium": (10, 150, 14), "full": (20, 150, 28)}
 TARGET_SECONDS = 2.0
 MOVE_COLUMNS = (
     ("name", "varchar"),

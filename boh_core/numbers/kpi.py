@@ -87,3 +87,20 @@ def kpis(totals: PeriodTotals) -> Kpis:
 def prime_cost_pct(cost_of_usage: float, labour_cost: float, net_sales: float) -> float | None:
     """(cost of usage + labour cost) / net sales, in percent."""
     return pct(cost_of_usage + labour_cost, net_sales)
+
+
+def auto_replenishment_rate(unchanged_lines: int, confirmed_lines: int) -> float | None:
+    """Share of the forecast's suggested purchase lines that were confirmed with the
+    suggested quantity, in percent of the confirmed suggested lines; ``None`` when none was
+    confirmed."""
+    if unchanged_lines < 0 or unchanged_lines > confirmed_lines:
+        raise BohError(
+            "unchanged_lines",
+            unchanged_lines,
+            msg(
+                "numbers.unchanged_lines.more_than_confirmed",
+                unchanged=unchanged_lines,
+                confirmed=confirmed_lines,
+            ),
+        )
+    return pct(unchanged_lines, confirmed_lines)

@@ -6,7 +6,13 @@ import pytest
 
 from boh_core.errors import BohError
 from boh_core.numbers.avt import IngredientFlows, avt_line, avt_lines, order_by_unexplained
-from boh_core.numbers.kpi import PeriodTotals, inventory_turnover_days, kpis, prime_cost_pct
+from boh_core.numbers.kpi import (
+    PeriodTotals,
+    auto_replenishment_rate,
+    inventory_turnover_days,
+    kpis,
+    prime_cost_pct,
+)
 
 # Beef at a store over one week, in kg, at 15.00 a kg:
 # opened with 10 kg, received 20 (less 2 returned to the vendor), 5 in from the central
@@ -118,3 +124,11 @@ def test_a_period_of_no_days_is_refused() -> None:
 def test_prime_cost_adds_labour_to_the_cost_of_usage() -> None:
     assert prime_cost_pct(300.0, 250.0, 1000.0) == pytest.approx(55.0)
     assert prime_cost_pct(300.0, 250.0, 0.0) is None
+
+
+def test_auto_replenishment_rate_is_the_share_confirmed_unchanged() -> None:
+    assert auto_replenishment_rate(3, 4) == pytest.approx(75.0)
+    assert auto_replenishment_rate(0, 0) is None  # nothing confirmed: no rate, not 0
+    with pytest.raises(BohError) as caught:
+        auto_replenishment_rate(5, 4)
+    assert caught.value.field == "unchanged_lines"

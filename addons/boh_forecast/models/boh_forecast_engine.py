@@ -513,6 +513,7 @@ class BohForecastEngine(models.AbstractModel):
         return {
             "product_id": product.id,
             "product_qty": suggestion.qty,
+            "boh_suggested_qty": suggestion.qty,
             "product_uom": po_uom.id,
             "date_planned": datetime.combine(suggestion.window.delivery, time(12)),
             "boh_demand_qty": suggestion.demand,

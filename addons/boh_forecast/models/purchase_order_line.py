@@ -1,8 +1,21 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.addons.boh_inventory.tools.server_context import check_server_fields
+
+#: Written by the forecast run only, never by hand or over RPC.
+SERVER_FIELDS = frozenset({"boh_suggested_qty"})
 
 
 class PurchaseOrderLine(models.Model):
     _inherit = "purchase.order.line"
+
+    boh_suggested_qty = fields.Float(
+        string="Suggested Quantity",
+        digits="Product Unit of Measure",
+        readonly=True,
+        copy=False,
+        help="The quantity the forecast suggested, in the line's unit, kept when the line is "
+        "changed: a confirmed line whose quantity still equals it counts as auto-replenished.",
+    )
 
     # why this quantity: all in the product's own unit
     boh_demand_qty = fields.Float(
@@ -50,3 +63,13 @@ class PurchaseOrderLine(models.Model):
         help="Chance that some demand goes unserved between this delivery and the next one "
         "when the suggested quantity is bought.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """The suggested quantity is the forecast run's, never the caller's."""
+        check_server_fields(self, vals_list, SERVER_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_server_fields(self, [vals], SERVER_FIELDS)
+        return super().write(vals)

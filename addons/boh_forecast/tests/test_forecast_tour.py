@@ -78,3 +78,6 @@ class TestForecastBuyerTour(HttpCase):
             login="boh_tour_buyer",
         )
         self.assertEqual(order.state, "purchase")
+        # raised by hand on screen: the suggestion is kept, so the line counts as changed
+        self.assertEqual(order.order_line.product_qty, 5.0)
+        self.assertEqual(order.order_line.boh_suggested_qty, 4.0)

@@ -49,6 +49,30 @@ class TestReplenishmentFlow(BohForecastCase):
         self.assert_explained(beef, 5.0)
         self.assert_explained(bun, 12.0)
 
+    def test_the_suggested_quantity_is_kept_and_only_the_forecast_writes_it(self):
+        orders = self.run_store()
+        for line in orders.order_line:
+            self.assertEqual(line.boh_suggested_qty, line.product_qty)
+        buyer = new_test_user(
+            self.env,
+            login="fc_suggestion_buyer",
+            groups="purchase.group_purchase_manager,boh_inventory.group_boh_manager",
+        )
+        line = orders.order_line[:1].with_user(buyer)
+        line.product_qty = line.boh_suggested_qty + 1  # the buyer changes the quantity
+        self.assertNotEqual(line.product_qty, line.boh_suggested_qty)
+        with self.assertRaisesRegex(AccessError, "Suggested Quantity"):
+            line.boh_suggested_qty = line.product_qty
+        with self.assertRaisesRegex(AccessError, "Suggested Quantity"):
+            self.env["purchase.order.line"].with_user(buyer).create(
+                {
+                    "order_id": orders[:1].id,
+                    "product_id": self.bun.id,
+                    "product_qty": 1.0,
+                    "boh_suggested_qty": 1.0,
+                }
+            )
+
     def test_safety_stock_from_the_forecast_error(self):
         orders = self.run_store()
         bun = orders.order_line.filtered(lambda pol: pol.product_id == self.bun)

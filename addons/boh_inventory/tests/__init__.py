@@ -20,3 +20,4 @@ from . import test_store_scope_stock
 from . import test_avt
 from . import test_supplier_scorecard
 from . import test_core_messages
+from . import test_production_yield

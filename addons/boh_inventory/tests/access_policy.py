@@ -67,6 +67,7 @@ MODEL_POLICY = {
     "boh.change.log": _managers("r", kitchen="r"),  # written by the suite only
     "boh.kpi.dashboard": {},
     "boh.supplier.scorecard": _managers("r"),
+    "boh.production.yield": _managers("r"),
     "boh.menu.engineering.line": _managers("r"),  # margins: managers only
     "boh.store.period": _managers("rwcu", kitchen="r"),  # costs: manager-only fields
     "boh.store.period.line": _managers("r", kitchen="r"),  # written by the computation
@@ -180,6 +181,7 @@ METHOD_POLICY = {
     "boh.production.action_print_label_sheet": EVERY_BOH_USER,
     "boh.production.action_print_labels": EVERY_BOH_USER,
     "boh.production.action_view_moves": EVERY_BOH_USER,
+    "boh.production.yield.action_view_productions": MANAGERS,
     "boh.requisition.action_accept": EVERY_BOH_USER,
     "boh.requisition.action_cancel": EVERY_BOH_USER,
     "boh.requisition.action_receive": EVERY_BOH_USER,
@@ -251,6 +253,7 @@ RECORD_SCOPE = {
     "boh.store.period.line": ("company_id", "warehouse_id"),
     "boh.menu.engineering.line": ("company_id", "warehouse_id"),
     "boh.supplier.scorecard": ("company_id", "warehouse_id"),
+    "boh.production.yield": ("company_id", "warehouse_id"),
     # boh_pos_bridge
     "boh.pos.availability": ("company_id", "warehouse_id"),
     "boh.pos.batch": ("company_id", "warehouse_id"),

@@ -172,6 +172,7 @@ CATALOGUE = {
     "maintenance.tokens.token.non_empty_string": _lt("The token %(token)r must be a non-empty string."),
     "numbers.days.too_few": _lt("Period: a period lasts at least one business day (got %(days)s)."),
     "numbers.qty.negative": _lt("Quantity: sales of menu item %(item)s cannot be negative (got %(qty)s)."),
+    "numbers.unchanged_lines.more_than_confirmed": _lt("Auto-replenishment: %(unchanged)s unchanged lines out of %(confirmed)s confirmed ones; the unchanged are a part of the confirmed."),
     "numbers.unit_cost.negative": _lt("Unit cost: an ingredient's cost cannot be negative (got %(unit_cost)s)."),
     "payload.boolean.invalid": _lt("%(label)s %(value)s is not a boolean; send true or false."),
     "payload.business_date.far_from_closed_at": _lt("business_date %(value)s is %(gap)s days away from the local date of closed_at %(value_2)s; at most %(max_business_date_skew_days)s days are allowed."),
