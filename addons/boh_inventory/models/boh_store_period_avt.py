@@ -18,7 +18,6 @@ LINE_COLUMNS = (
     ("warehouse_id", "int"),
     ("company_id", "int"),
     ("product_id", "int"),
-    ("rank", "int"),
     ("opening_day", "date"),
     ("closing_day", "date"),
     ("has_opening", "bool"),
@@ -41,6 +40,7 @@ LINE_COLUMNS = (
     ("variance_value", "numeric"),
     ("loss_waste_value", "numeric"),
     ("unexplained_value", "numeric"),
+    ("rank", "int"),
 )
 
 #: Flows of one store between its counts, by business day (local date of the move), from
@@ -73,32 +73,42 @@ bounds AS (
       FROM params p LEFT JOIN opening o ON o.period_id = p.period_id
      GROUP BY p.period_id, p.wh, p.tz, p.dfrom, p.dto
 ),
+-- each store's moves are read once for all its periods (a store-week each, usually), then
+-- handed to the periods whose days they fall in
+store_bounds AS (
+    SELECT wh, tz, MIN(lo) AS lo, MAX(dto) AS dto FROM bounds GROUP BY wh, tz
+),
 here AS (
-    SELECT b.period_id, loc.id AS location_id
-      FROM bounds b JOIN stock_location loc ON loc.warehouse_id = b.wh AND loc.usage = 'internal'
+    SELECT sb.wh, loc.id AS location_id
+      FROM store_bounds sb
+      JOIN stock_location loc ON loc.warehouse_id = sb.wh AND loc.usage = 'internal'
 ),
 touching AS (
-    SELECT h.period_id, sm.id, 1 AS sign FROM here h
+    SELECT h.wh, sm.id, 1 AS sign FROM here h
       JOIN stock_move sm ON sm.location_dest_id = h.location_id
     UNION ALL
-    SELECT h.period_id, sm.id, -1 FROM here h
+    SELECT h.wh, sm.id, -1 FROM here h
       JOIN stock_move sm ON sm.location_id = h.location_id
 ),
-moves AS (
-    SELECT t.period_id, sm.product_id, t.sign, sm.product_qty AS qty,
-           (sm.date AT TIME ZONE 'UTC' AT TIME ZONE b.tz)::date AS day,
+store_moves AS (
+    SELECT t.wh, sm.product_id, t.sign, sm.product_qty AS qty,
+           (sm.date AT TIME ZONE 'UTC' AT TIME ZONE sb.tz)::date AS day,
            CASE WHEN t.sign = 1 THEN other_src.usage ELSE other_dst.usage END AS usage,
            CASE WHEN t.sign = 1 THEN other_src.warehouse_id ELSE other_dst.warehouse_id END
-               AS other_wh,
-           b.wh
+               AS other_wh
       FROM touching t
-      JOIN bounds b ON b.period_id = t.period_id
+      JOIN store_bounds sb ON sb.wh = t.wh
       JOIN stock_move sm ON sm.id = t.id
       JOIN stock_location other_src ON other_src.id = sm.location_id
       JOIN stock_location other_dst ON other_dst.id = sm.location_dest_id
      WHERE sm.state = 'done' AND NOT COALESCE(sm.is_inventory, FALSE)
-       AND sm.date >= ((b.lo + 1)::timestamp AT TIME ZONE b.tz) AT TIME ZONE 'UTC'
-       AND sm.date < ((b.dto + 1)::timestamp AT TIME ZONE b.tz) AT TIME ZONE 'UTC'
+       AND sm.date >= ((sb.lo + 1)::timestamp AT TIME ZONE sb.tz) AT TIME ZONE 'UTC'
+       AND sm.date < ((sb.dto + 1)::timestamp AT TIME ZONE sb.tz) AT TIME ZONE 'UTC'
+),
+moves AS (
+    SELECT b.period_id, m.product_id, m.sign, m.qty, m.day, m.usage, m.other_wh, m.wh
+      FROM store_moves m
+      JOIN bounds b ON b.wh = m.wh AND m.day > b.lo AND m.day <= b.dto
 )
 SELECT period_id, product_id, day,
        SUM(CASE WHEN usage = 'supplier' THEN sign * qty ELSE 0 END) AS received,
@@ -314,11 +324,15 @@ class BohStorePeriod(models.Model):
             # lines with both counts first: the others' variance is not known
             ranks.sort(key=lambda i: not results[i].complete)
             rank_of = {index: rank for rank, index in enumerate(ranks, 1)}
+            # the period's own values once, not once a line (thousands of lines)
+            head = (period.id, period.warehouse_id.id, period.company_id.id)
+            money = period.currency_id.round
             for index, (result, flows, (product_id, opening, closing)) in enumerate(
                 zip(results, flows_list, meta, strict=True)
             ):
                 rows.append(
-                    _line_row(period, result, flows, product_id, opening, closing, rank_of[index])
+                    _line_row(head, money, result, flows, product_id, opening, closing)
+                    + (rank_of[index],)
                 )
             complete = [r for r in results if r.complete]
             revenue, covers, orders, no_recipe_items, no_recipe_revenue = sales.get(
@@ -410,15 +424,12 @@ class BohStorePeriod(models.Model):
         }
 
 
-def _line_row(period, result, flows, product_id, opening, closing, rank):
-    """One row of ``LINE_COLUMNS``; money rounded by the company's currency."""
-    money = period.currency_id.round
+def _line_row(head, money, result, flows, product_id, opening, closing):
+    """One row of ``LINE_COLUMNS`` but its last (the rank): ``head`` is the period's
+    (id, store id, company id), ``money`` its currency's rounding."""
     return (
-        period.id,
-        period.warehouse_id.id,
-        period.company_id.id,
+        *head,
         product_id,
-        rank,
         opening[0] if opening else None,
         closing[0] if closing else None,
         flows.has_opening,
