@@ -216,9 +216,9 @@ class BohStorePeriod(models.Model):
             + [min(params["starts"]) - timedelta(days=1)]
         )
         hi = max(params["ends"])
-        by_store = defaultdict(list)
+        by_store = defaultdict(list)  # store id -> its period ids
         for period in self:
-            by_store[period.warehouse_id.id].append(period)
+            by_store[period.warehouse_id.id].append(period.id)
         extra = [
             (row, "theoretical", "loss_waste")
             for row in self.env.execute_query(self._avt_depletion_query(list(by_store), lo, hi))
@@ -227,10 +227,11 @@ class BohStorePeriod(models.Model):
             for row in self.env.execute_query(SQL(WASTE_QUERY, stores=list(by_store), lo=lo, hi=hi))
         ]
         for (store_id, product_id, day, qty, second), name, second_name in extra:
-            for period in by_store[store_id]:
-                daily[(period.id, product_id)].append((day, name, float(qty or 0.0)))
+            entry = (day, name, float(qty or 0.0))
+            for period_id in by_store[store_id]:
+                daily[(period_id, product_id)].append(entry)
                 if second_name and second:
-                    daily[(period.id, product_id)].append((day, second_name, float(second)))
+                    daily[(period_id, product_id)].append((day, second_name, float(second)))
         return daily, counts
 
     def _compute_numbers(self):
@@ -265,27 +266,30 @@ class BohStorePeriod(models.Model):
         line_vals = defaultdict(list)
         for period in self:
             flows_list, meta = [], []
-            for product_id in products_of[period.id]:
-                opening = counts.get((period.id, product_id, True))
-                closing = counts.get((period.id, product_id, False))
-                lo = opening[0] if opening else period.date_from - timedelta(days=1)
-                hi = closing[0] if closing else period.date_to
+            # the period's own values once, not once an ingredient
+            period_id, company_id = period.id, period.company_id.id
+            date_before, date_to = period.date_from - timedelta(days=1), period.date_to
+            for product_id in products_of[period_id]:
+                opening = counts.get((period_id, product_id, True))
+                closing = counts.get((period_id, product_id, False))
+                lo = opening[0] if opening else date_before
+                hi = closing[0] if closing else date_to
                 totals = defaultdict(float)
-                for day, name, qty in daily.get((period.id, product_id), ()):
+                for day, name, qty in daily.get((period_id, product_id), ()):
                     if lo < day <= hi:
                         totals[name] += qty
                 flows_list.append(
                     IngredientFlows(
                         opening=float(opening[1]) if opening else 0.0,
                         closing=float(closing[1]) if closing else 0.0,
-                        unit_cost=costs.get((period.company_id.id, product_id), 0.0),
+                        unit_cost=costs.get((company_id, product_id), 0.0),
                         has_opening=bool(opening),
                         has_closing=bool(closing),
                         **totals,
                     )
                 )
                 meta.append((product_id, opening, closing))
-            line_vals[period.id] = (flows_list, meta)
+            line_vals[period_id] = (flows_list, meta)
         self._write_numbers(line_vals, sales)
         self.env["boh.menu.engineering.line"]._compute_for_periods(
             self, {k: v for k, v in params.items() if k != "zones"}
@@ -320,20 +324,7 @@ class BohStorePeriod(models.Model):
         for period in self:
             flows_list, meta = line_vals[period.id]
             results = avt_lines(flows_list)
-            ranks = order_by_unexplained(results)
-            # lines with both counts first: the others' variance is not known
-            ranks.sort(key=lambda i: not results[i].complete)
-            rank_of = {index: rank for rank, index in enumerate(ranks, 1)}
-            # the period's own values once, not once a line (thousands of lines)
-            head = (period.id, period.warehouse_id.id, period.company_id.id)
-            money = period.currency_id.round
-            for index, (result, flows, (product_id, opening, closing)) in enumerate(
-                zip(results, flows_list, meta, strict=True)
-            ):
-                rows.append(
-                    _line_row(head, money, result, flows, product_id, opening, closing)
-                    + (rank_of[index],)
-                )
+            rows += period._line_rows(results, flows_list, meta)
             complete = [r for r in results if r.complete]
             revenue, covers, orders, no_recipe_items, no_recipe_revenue = sales.get(
                 period.id, (0.0, 0, 0, 0, 0.0)
@@ -373,6 +364,22 @@ class BohStorePeriod(models.Model):
         )
         self.env["boh.store.period.line"].invalidate_model()
         self.invalidate_recordset(["line_ids"])
+
+    def _line_rows(self, results, flows_list, meta):
+        """The rows of this period's lines (``LINE_COLUMNS``), ranked: lines with both
+        counts first (the others' variance is not known), largest unexplained value first."""
+        ranks = order_by_unexplained(results)
+        ranks.sort(key=lambda i: not results[i].complete)
+        rank_of = {index: rank for rank, index in enumerate(ranks, 1)}
+        # the period's own values once, not once a line (thousands of lines)
+        head = (self.id, self.warehouse_id.id, self.company_id.id)
+        money = self.currency_id.round
+        return [
+            _line_row(head, money, result, flows, product_id, opening, closing) + (rank_of[index],)
+            for index, (result, flows, (product_id, opening, closing)) in enumerate(
+                zip(results, flows_list, meta, strict=True)
+            )
+        ]
 
     def _count_dates(self, meta, no_recipe_items=0):
         """Opening and closing count days of the period, and what is missing, in words."""
