@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, float_is_zero
 
 from boh_core.numbers.avt import IngredientFlows, avt_lines, order_by_unexplained
 from boh_core.numbers.kpi import PeriodTotals, kpis
@@ -41,6 +41,15 @@ LINE_COLUMNS = (
     ("loss_waste_value", "numeric"),
     ("unexplained_value", "numeric"),
     ("rank", "int"),
+)
+
+#: The money columns of ``LINE_COLUMNS``, rounded by the line's currency.
+VALUE_COLUMNS = (
+    "actual_value",
+    "theoretical_value",
+    "variance_value",
+    "loss_waste_value",
+    "unexplained_value",
 )
 
 #: Flows of one store between its counts, by business day (local date of the move), from
@@ -320,11 +329,11 @@ class BohStorePeriod(models.Model):
         self.env.cr.execute(
             SQL("DELETE FROM boh_store_period_line WHERE period_id = ANY(%s)", self.ids)
         )
-        rows = []
+        rows = defaultdict(list)  # currency -> rows of its periods' lines
         for period in self:
             flows_list, meta = line_vals[period.id]
             results = avt_lines(flows_list)
-            rows += period._line_rows(results, flows_list, meta)
+            rows[period.currency_id] += period._line_rows(results, flows_list, meta)
             complete = [r for r in results if r.complete]
             revenue, covers, orders, no_recipe_items, no_recipe_revenue = sales.get(
                 period.id, (0.0, 0, 0, 0, 0.0)
@@ -352,16 +361,22 @@ class BohStorePeriod(models.Model):
                 }
             )
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
-        bulk_insert(
-            self.env,
-            "boh_store_period_line",
-            LINE_COLUMNS,
-            rows,
-            digits={
-                **{name: digits for name, _type in LINE_COLUMNS if name.endswith("_qty")},
-                "unit_cost": self.env["decimal.precision"].precision_get("Product Price"),
-            },
-        )
+        for currency, currency_rows in rows.items():
+            money = {}
+            if _rounds_to_decimals(currency):
+                # the database rounds the money too (half away from zero, as currency.round)
+                money = dict.fromkeys(VALUE_COLUMNS, currency.decimal_places)
+            bulk_insert(
+                self.env,
+                "boh_store_period_line",
+                LINE_COLUMNS,
+                currency_rows,
+                digits={
+                    **{name: digits for name, _type in LINE_COLUMNS if name.endswith("_qty")},
+                    "unit_cost": self.env["decimal.precision"].precision_get("Product Price"),
+                    **money,
+                },
+            )
         self.env["boh.store.period.line"].invalidate_model()
         self.invalidate_recordset(["line_ids"])
 
@@ -373,7 +388,8 @@ class BohStorePeriod(models.Model):
         rank_of = {index: rank for rank, index in enumerate(ranks, 1)}
         # the period's own values once, not once a line (thousands of lines)
         head = (self.id, self.warehouse_id.id, self.company_id.id)
-        money = self.currency_id.round
+        # money the database cannot round to decimals is rounded here, by the currency
+        money = None if _rounds_to_decimals(self.currency_id) else self.currency_id.round
         return [
             _line_row(head, money, result, flows, product_id, opening, closing) + (rank_of[index],)
             for index, (result, flows, (product_id, opening, closing)) in enumerate(
@@ -431,9 +447,25 @@ class BohStorePeriod(models.Model):
         }
 
 
+def _rounds_to_decimals(currency):
+    """Whether ``currency`` rounds to a number of decimals (0.01, 1, 0.001: nearly all do),
+    which the database's ``round`` then does as ``currency.round`` would."""
+    return float_is_zero(currency.rounding - 10**-currency.decimal_places, precision_digits=12)
+
+
 def _line_row(head, money, result, flows, product_id, opening, closing):
     """One row of ``LINE_COLUMNS`` but its last (the rank): ``head`` is the period's
-    (id, store id, company id), ``money`` its currency's rounding."""
+    (id, store id, company id), ``money`` its currency's rounding (``None``: the database
+    rounds the values)."""
+    values = (
+        result.actual_value,
+        result.theoretical_value,
+        result.variance_value,
+        result.loss_waste_value,
+        result.unexplained_value,
+    )
+    if money:
+        values = tuple(money(value) for value in values)
     return (
         *head,
         product_id,
@@ -454,11 +486,7 @@ def _line_row(head, money, result, flows, product_id, opening, closing):
         result.loss_waste,
         result.unexplained,
         flows.unit_cost,
-        money(result.actual_value),
-        money(result.theoretical_value),
-        money(result.variance_value),
-        money(result.loss_waste_value),
-        money(result.unexplained_value),
+        *values,
     )
 
 

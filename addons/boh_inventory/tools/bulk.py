@@ -11,7 +11,9 @@ The rules, the same for every caller:
   columns.
 * Quantities are rounded by the database to the decimals ``digits`` gives per column
   (half away from zero, as ``float_round`` does). Money is rounded by its currency
-  (``currency.round``) before it is passed, as the ORM rounds monetary fields.
+  (``currency.round``) before it is passed, as the ORM rounds monetary fields, or, for a
+  currency that rounds to a number of decimals, by the database with those decimals (the
+  same rounding, without a Python call per value).
 * ``audit`` fills ``create_uid``, ``write_uid``, ``create_date`` and ``write_date`` (with
   the transaction's time, or with the clock's when ``clock``).
 
