@@ -183,10 +183,15 @@ class BohPosFeed(models.AbstractModel):
         for several stores is read only by managers of all stores.
         """
         orders = payload.get("orders") if isinstance(payload, dict) else None
-        codes = set()
-        if isinstance(orders, list):
-            codes = {o.get("location") for o in orders if isinstance(o, dict)}
-        found = self._find_warehouses(sorted(c for c in codes if isinstance(c, str)))
+        # any value may come in a location (a list, a dict): only text names a store; the
+        # payload's checks answer the rest, after the raw batch is stored
+        locations = (
+            [o.get("location") for o in orders if isinstance(o, dict)]
+            if isinstance(orders, list)
+            else []
+        )
+        codes = {location if isinstance(location, str) else None for location in locations}
+        found = self._find_warehouses(sorted(c for c in codes if c is not None))
         warehouses = self.env["stock.warehouse"].sudo().browse({w.id for w in found.values()})
         company = self.env.user.company_id
         if len(warehouses.company_id) == 1:

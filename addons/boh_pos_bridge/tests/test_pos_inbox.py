@@ -59,3 +59,13 @@ class TestSalesInbox(BohPosCase):
         self.assertTrue(todo)
         self.assertEqual(set(todo.mapped("state")), {"received"})
         self.assertEqual(todo.company_id, self.store.company_id)
+
+    def test_a_location_that_is_not_text_is_answered_and_the_push_kept(self):
+        order = self.order("I4", [self.line("1", "BURGER")])
+        order["location"] = ["TSTH"]
+        batch = self._pushed_batch(order)
+        self.assertEqual(json.loads(batch.payload)["orders"][0]["location"], ["TSTH"])
+        self.assertFalse(batch.warehouse_id)
+        answer = json.loads(batch.result)
+        self.assertEqual(self.statuses(answer), ["error"])
+        self.assertEqual(answer["orders"][0]["errors"][0]["field"], "location")
