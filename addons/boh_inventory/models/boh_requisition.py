@@ -402,7 +402,7 @@ class BohRequisition(models.Model):
 
     def _post_picking(self, picking_type, source, destination, items):
         """A done picking of ``items`` = ``[(product id, _, [(lot id, location id, qty)])]``;
-        each move carries its lots' production cost and the transfer's kind."""
+        each move carries its lots' production cost and its requisition (hence the kind)."""
         products = self.env["product.product"].browse([product_id for product_id, _u, _p in items])
         by_id = {product.id: product for product in products}
         lot_ids = {lot for _p, _u, parts in items for lot, _loc, _qty in parts if lot}
@@ -447,7 +447,6 @@ class BohRequisition(models.Model):
             "price_unit": price,
             "picked": True,
             "boh_requisition_id": self.id,
-            "boh_transfer_kind": self.transfer_kind,
             "move_line_ids": [
                 Command.create(
                     {

@@ -48,10 +48,8 @@ class StockMove(models.Model):
         "location) or brings the made item into stock for (production location to stock).",
     )
     boh_transfer_kind = fields.Selection(
-        [("requisition", "Requisition from the central kitchen"), ("store", "Store to store")],
+        related="boh_requisition_id.transfer_kind",
         string="BOH Transfer",
-        readonly=True,
-        copy=False,
         help="Set on the moves of an inter-warehouse transfer: a store's requisition "
         "shipped by the central kitchen, or stock lent by one store to another.",
     )
