@@ -2,7 +2,7 @@
 ``boh_core.numbers``, one batched write (see ``boh_store_period.py`` for the model)."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import fields, models
 from odoo.tools import SQL, float_is_zero
@@ -52,10 +52,14 @@ VALUE_COLUMNS = (
     "unexplained_value",
 )
 
-#: Flows of one store between its counts, by business day (local date of the move), from
-#: the usage of the two locations of each done move that touches the store's internal
-#: locations. Moves inside the store, count adjustments, waste and sales are no flow: what
-#: they took is in the closing count, hence in actual usage.
+#: What each ingredient of each period did between its own two counts, summed by the
+#: database: per period and ingredient, the flows of the store (from the usage of the two
+#: locations of each done move that touches the store's internal locations), the theoretical
+#: usage and returned dishes of the sales (``%(depletion)s``, the extension hook's rows) and
+#: the recorded loss waste, each on the business days after the ingredient's opening count
+#: (else after the day before the period) up to its closing count (else the period's end).
+#: Moves inside the store, count adjustments, waste and sales are no flow: what they took is
+#: in the closing count, hence in actual usage.
 FLOWS_QUERY = """
 WITH params AS (
     SELECT * FROM unnest(%(periods)s::int[], %(stores)s::int[], %(starts)s::date[],
@@ -63,74 +67,108 @@ WITH params AS (
            AS p(period_id, wh, dfrom, dto, tz)
 ),
 counted AS (
-    SELECT c.warehouse_id AS wh, l.product_id, c.count_date AS day,
-           SUM(l.counted_qty + COALESCE(l.moved_qty, 0)) AS qty
+    SELECT DISTINCT c.warehouse_id AS wh, l.product_id, c.count_date AS day
       FROM boh_stock_count_line l
       JOIN boh_stock_count c ON c.id = l.count_id
      WHERE c.state = 'approved' AND l.is_counted
        AND c.warehouse_id IN (SELECT wh FROM params)
-     GROUP BY 1, 2, 3
 ),
-opening AS (
-    SELECT DISTINCT ON (p.period_id, k.product_id) p.period_id, k.product_id, k.day, k.qty
-      FROM params p JOIN counted k ON k.wh = p.wh AND k.day < p.dfrom
-     ORDER BY p.period_id, k.product_id, k.day DESC
+-- each ingredient's window in each period: after its opening count, up to its closing one
+windows AS (
+    SELECT p.period_id, k.product_id,
+           MAX(k.day) FILTER (WHERE k.day < p.dfrom) AS opened,
+           MAX(k.day) FILTER (WHERE k.day >= p.dfrom) AS closed
+      FROM params p JOIN counted k ON k.wh = p.wh AND k.day <= p.dto
+     GROUP BY 1, 2
 ),
-bounds AS (
-    SELECT p.period_id, p.wh, p.tz, p.dfrom, p.dto,
-           LEAST(p.dfrom - 1, MIN(o.day)) AS lo
-      FROM params p LEFT JOIN opening o ON o.period_id = p.period_id
-     GROUP BY p.period_id, p.wh, p.tz, p.dfrom, p.dto
+periods AS (
+    SELECT p.*, LEAST(p.dfrom - 1, MIN(w.opened)) AS lo
+      FROM params p LEFT JOIN windows w ON w.period_id = p.period_id
+     GROUP BY p.period_id, p.wh, p.dfrom, p.dto, p.tz
 ),
--- each store's moves are read once for all its periods (a store-week each, usually), then
--- handed to the periods whose days they fall in
+-- the first business day that any window of a store's periods can start after
 store_bounds AS (
-    SELECT wh, tz, MIN(lo) AS lo, MAX(dto) AS dto FROM bounds GROUP BY wh, tz
+    SELECT wh, tz, MIN(lo) AS lo, MAX(dto) AS dto FROM periods GROUP BY wh, tz
 ),
-here AS (
-    SELECT sb.wh, loc.id AS location_id
-      FROM store_bounds sb
-      JOIN stock_location loc ON loc.warehouse_id = sb.wh AND loc.usage = 'internal'
-),
-touching AS (
-    SELECT h.wh, sm.id, 1 AS sign FROM here h
-      JOIN stock_move sm ON sm.location_dest_id = h.location_id
-    UNION ALL
-    SELECT h.wh, sm.id, -1 FROM here h
-      JOIN stock_move sm ON sm.location_id = h.location_id
-),
+-- the moves of the range into and out of the stores' internal locations, from or to another
+-- usage or store (a move inside one store is no flow); as a flow of the store it touches
 store_moves AS (
-    SELECT t.wh, sm.product_id, t.sign, sm.product_qty AS qty,
-           (sm.date AT TIME ZONE 'UTC' AT TIME ZONE sb.tz)::date AS day,
-           CASE WHEN t.sign = 1 THEN other_src.usage ELSE other_dst.usage END AS usage,
-           CASE WHEN t.sign = 1 THEN other_src.warehouse_id ELSE other_dst.warehouse_id END
-               AS other_wh
-      FROM touching t
-      JOIN store_bounds sb ON sb.wh = t.wh
-      JOIN stock_move sm ON sm.id = t.id
-      JOIN stock_location other_src ON other_src.id = sm.location_id
-      JOIN stock_location other_dst ON other_dst.id = sm.location_dest_id
-     WHERE sm.state = 'done' AND NOT COALESCE(sm.is_inventory, FALSE)
-       AND sm.date >= ((sb.lo + 1)::timestamp AT TIME ZONE sb.tz) AT TIME ZONE 'UTC'
-       AND sm.date < ((sb.dto + 1)::timestamp AT TIME ZONE sb.tz) AT TIME ZONE 'UTC'
+    SELECT dst.warehouse_id AS wh, sm.product_id, sm.date, sm.product_qty AS qty,
+           1 AS sign, src.usage
+      FROM stock_move sm
+      JOIN stock_location dst ON dst.id = sm.location_dest_id
+      JOIN stock_location src ON src.id = sm.location_id
+     WHERE dst.usage = 'internal' AND dst.warehouse_id = ANY(%(stores)s)
+       AND src.usage IN ('supplier', 'internal', 'transit', 'production')
+       AND NOT (src.usage = 'internal' AND src.warehouse_id = dst.warehouse_id)
+       AND sm.state = 'done' AND NOT COALESCE(sm.is_inventory, FALSE)
+       AND sm.date >= %(date_lo)s AND sm.date < %(date_hi)s
+    UNION ALL
+    SELECT src.warehouse_id, sm.product_id, sm.date, sm.product_qty, -1, dst.usage
+      FROM stock_move sm
+      JOIN stock_location src ON src.id = sm.location_id
+      JOIN stock_location dst ON dst.id = sm.location_dest_id
+     WHERE src.usage = 'internal' AND src.warehouse_id = ANY(%(stores)s)
+       AND dst.usage IN ('supplier', 'internal', 'transit', 'production')
+       AND NOT (dst.usage = 'internal' AND dst.warehouse_id = src.warehouse_id)
+       AND sm.state = 'done' AND NOT COALESCE(sm.is_inventory, FALSE)
+       AND sm.date >= %(date_lo)s AND sm.date < %(date_hi)s
 ),
-moves AS (
-    SELECT b.period_id, m.product_id, m.sign, m.qty, m.day, m.usage, m.other_wh, m.wh
+store_flows AS (
+    SELECT m.wh, m.product_id,
+           (m.date AT TIME ZONE 'UTC' AT TIME ZONE sb.tz)::date AS day,
+           CASE WHEN m.usage = 'supplier' THEN m.sign * m.qty ELSE 0 END AS received,
+           CASE WHEN m.sign = 1 AND m.usage IN ('internal', 'transit')
+                THEN m.qty ELSE 0 END AS transfer_in,
+           CASE WHEN m.sign = -1 AND m.usage IN ('internal', 'transit')
+                THEN m.qty ELSE 0 END AS transfer_out,
+           CASE WHEN m.sign = -1 AND m.usage = 'production' THEN m.qty ELSE 0 END AS consumed,
+           CASE WHEN m.sign = 1 AND m.usage = 'production' THEN m.qty ELSE 0 END AS made
       FROM store_moves m
-      JOIN bounds b ON b.wh = m.wh AND m.day > b.lo AND m.day <= b.dto
+      JOIN store_bounds sb ON sb.wh = m.wh
+),
+-- each store's days once (moves, sales and waste), handed below to the periods they fall in
+store_days AS (
+    SELECT m.wh, m.product_id, m.day, SUM(m.received) AS received,
+           SUM(m.transfer_in) AS transfer_in, SUM(m.transfer_out) AS transfer_out,
+           SUM(m.consumed) AS consumed, SUM(m.made) AS made,
+           0::numeric AS theoretical, 0::numeric AS loss_waste
+      FROM store_flows m
+      JOIN store_bounds sb ON sb.wh = m.wh
+     WHERE m.day > sb.lo AND m.day <= sb.dto
+     GROUP BY 1, 2, 3
+    UNION ALL
+    SELECT d.wh, d.product_id, d.day, 0, 0, 0, 0, 0,
+           COALESCE(d.sold, 0), COALESCE(d.returned, 0)
+      FROM (%(depletion)s) AS d(wh, product_id, day, sold, returned)
+    UNION ALL
+    SELECT wl.warehouse_id, wl.product_id, wl.date, 0, 0, 0, 0, 0, 0, wl.qty
+      FROM boh_waste_line wl
+      JOIN boh_waste_reason r ON r.id = wl.reason_id
+      JOIN store_bounds sb ON sb.wh = wl.warehouse_id
+     WHERE wl.state = 'posted' AND r.counts_as_loss
+       AND wl.date > sb.lo AND wl.date <= sb.dto
 )
-SELECT period_id, product_id, day,
-       SUM(CASE WHEN usage = 'supplier' THEN sign * qty ELSE 0 END) AS received,
-       SUM(CASE WHEN sign = 1 AND usage IN ('internal', 'transit')
-                 AND COALESCE(other_wh, 0) != wh THEN qty ELSE 0 END) AS transfer_in,
-       SUM(CASE WHEN sign = -1 AND usage IN ('internal', 'transit')
-                 AND COALESCE(other_wh, 0) != wh THEN qty ELSE 0 END) AS transfer_out,
-       SUM(CASE WHEN sign = -1 AND usage = 'production' THEN qty ELSE 0 END) AS consumed,
-       SUM(CASE WHEN sign = 1 AND usage = 'production' THEN qty ELSE 0 END) AS made
-  FROM moves
- WHERE usage IN ('supplier', 'internal', 'transit', 'production')
- GROUP BY 1, 2, 3
+SELECT p.period_id, d.product_id,
+       SUM(d.received), SUM(d.transfer_in), SUM(d.transfer_out), SUM(d.consumed),
+       SUM(d.made), SUM(d.theoretical), SUM(d.loss_waste)
+  FROM periods p
+  JOIN store_days d ON d.wh = p.wh AND d.day > p.lo AND d.day <= p.dto
+  LEFT JOIN windows w ON w.period_id = p.period_id AND w.product_id = d.product_id
+ WHERE d.day > COALESCE(w.opened, p.dfrom - 1) AND d.day <= COALESCE(w.closed, p.dto)
+ GROUP BY 1, 2
 """
+
+#: The names of ``IngredientFlows`` that ``FLOWS_QUERY`` sums, in its column order.
+FLOW_NAMES = (
+    "received",
+    "transfers_in",
+    "transfers_out",
+    "production_consumed",
+    "production_made",
+    "theoretical",
+    "loss_waste",
+)
 
 COUNTS_QUERY = """
 WITH params AS (
@@ -150,15 +188,6 @@ SELECT DISTINCT ON (p.period_id, k.product_id, k.day < p.dfrom)
        p.period_id, k.product_id, k.day < p.dfrom AS is_opening, k.day, k.qty
   FROM params p JOIN counted k ON k.wh = p.wh AND k.day <= p.dto
  ORDER BY p.period_id, k.product_id, k.day < p.dfrom, k.day DESC
-"""
-
-WASTE_QUERY = """
-SELECT wl.warehouse_id, wl.product_id, wl.date, SUM(wl.qty)
-  FROM boh_waste_line wl
-  JOIN boh_waste_reason r ON r.id = wl.reason_id
- WHERE wl.state = 'posted' AND r.counts_as_loss
-   AND wl.warehouse_id = ANY(%(stores)s) AND wl.date BETWEEN %(lo)s AND %(hi)s
- GROUP BY 1, 2, 3
 """
 
 SALES_QUERY = """
@@ -203,9 +232,9 @@ class BohStorePeriod(models.Model):
         }
 
     def _read_flows(self, params):
-        """What each ingredient did, as ``{(period id, product id): [(business day, flow
-        name, qty)]}`` (filtered to each ingredient's window by the caller), and the counts as
-        ``{(period id, product id, is opening): (day, qty)}``: five queries for all periods."""
+        """What each ingredient did between its two counts, as ``{(period id, product id):
+        {flow name: qty}}``, and the counts as ``{(period id, product id, is opening): (day,
+        qty)}``: two queries for all periods, the sums made by the database."""
         for model in ("stock.move", "boh.stock.count", "boh.stock.count.line", "boh.waste.line"):
             self.env[model].flush_model()
         counts = {}
@@ -214,53 +243,42 @@ class BohStorePeriod(models.Model):
             SQL(COUNTS_QUERY, **count_params)
         ):
             counts[(period_id, product_id, is_opening)] = (day, qty)
-        daily = defaultdict(list)  # (period, product) -> [(day, field, qty)]
-        for period_id, product_id, day, *qtys in self.env.execute_query(SQL(FLOWS_QUERY, **params)):
-            names = ("received", "transfers_in", "transfers_out", "production_consumed")
-            for name, qty in zip((*names, "production_made"), qtys, strict=True):
-                if qty:
-                    daily[(period_id, product_id)].append((day, name, float(qty)))
         lo = min(
             [day for (_p, _prod, is_opening), (day, _q) in counts.items() if is_opening]
             + [min(params["starts"]) - timedelta(days=1)]
         )
         hi = max(params["ends"])
-        by_store = defaultdict(list)  # store id -> its period ids
-        for period in self:
-            by_store[period.warehouse_id.id].append(period.id)
-        extra = [
-            (row, "theoretical", "loss_waste")
-            for row in self.env.execute_query(self._avt_depletion_query(list(by_store), lo, hi))
-        ] + [
-            ((*row, 0.0), "loss_waste", None)
-            for row in self.env.execute_query(SQL(WASTE_QUERY, stores=list(by_store), lo=lo, hi=hi))
-        ]
-        for (store_id, product_id, day, qty, second), name, second_name in extra:
-            entry = (day, name, float(qty or 0.0))
-            for period_id in by_store[store_id]:
-                daily[(period_id, product_id)].append(entry)
-                if second_name and second:
-                    daily[(period_id, product_id)].append((day, second_name, float(second)))
-        return daily, counts
+        stores = sorted(set(params["stores"]))
+        query = SQL(
+            FLOWS_QUERY,
+            depletion=self._avt_depletion_query(stores, lo, hi),
+            # a day more each side than any store's time zone can shift a business day
+            date_lo=datetime.combine(lo, time.min),
+            date_hi=datetime.combine(hi + timedelta(days=2), time.min),
+            **params,
+        )
+        flows = {
+            (period_id, product_id): {
+                name: float(qty) for name, qty in zip(FLOW_NAMES, qtys, strict=True) if qty
+            }
+            for period_id, product_id, *qtys in self.env.execute_query(query)
+        }
+        return flows, counts
 
     def _compute_numbers(self):
-        """Compute the AvT lines and the totals of these periods and store them.
-
-        Long because it is the one pass from the batched reads to the batched write: the
-        window of each ingredient (its own two counts), the flows in it, the core's
-        arithmetic, then the lines and totals of every period.
-        """
+        """Compute the AvT lines and the totals of these periods and store them: the batched
+        reads, the core's arithmetic per ingredient, one batched write."""
         if not self:
             return
         params = self._period_params()
-        daily, counts = self._read_flows(params)
+        flows, counts = self._read_flows(params)
         sales = {
             row[0]: row[1:]
             for row in self.env.execute_query(
                 SQL(SALES_QUERY, **{k: v for k, v in params.items() if k != "zones"})
             )
         }
-        keys = {key for key in daily} | {(p, prod) for p, prod, _o in counts}
+        keys = set(flows) | {(p, prod) for p, prod, _o in counts}
         costs = self._unit_costs({prod for _p, prod in keys})
         storable = set(
             self.env["product.product"]
@@ -272,21 +290,14 @@ class BohStorePeriod(models.Model):
         for period_id, product_id in sorted(keys):
             if product_id in storable:
                 products_of[period_id].append(product_id)
-        line_vals = defaultdict(list)
+        line_vals = {}
         for period in self:
             flows_list, meta = [], []
             # the period's own values once, not once an ingredient
             period_id, company_id = period.id, period.company_id.id
-            date_before, date_to = period.date_from - timedelta(days=1), period.date_to
             for product_id in products_of[period_id]:
                 opening = counts.get((period_id, product_id, True))
                 closing = counts.get((period_id, product_id, False))
-                lo = opening[0] if opening else date_before
-                hi = closing[0] if closing else date_to
-                totals = defaultdict(float)
-                for day, name, qty in daily.get((period_id, product_id), ()):
-                    if lo < day <= hi:
-                        totals[name] += qty
                 flows_list.append(
                     IngredientFlows(
                         opening=float(opening[1]) if opening else 0.0,
@@ -294,7 +305,7 @@ class BohStorePeriod(models.Model):
                         unit_cost=costs.get((company_id, product_id), 0.0),
                         has_opening=bool(opening),
                         has_closing=bool(closing),
-                        **totals,
+                        **flows.get((period_id, product_id), {}),
                     )
                 )
                 meta.append((product_id, opening, closing))
@@ -457,15 +468,18 @@ def _line_row(head, money, result, flows, product_id, opening, closing):
     """One row of ``LINE_COLUMNS`` but its last (the rank): ``head`` is the period's
     (id, store id, company id), ``money`` its currency's rounding (``None``: the database
     rounds the values)."""
+    # without both counts, actual usage and what follows from it are not known: left empty
+    # (NULL, which sums skip), not the flows' arithmetic with a missing count taken as zero
+    known = result.complete
     values = (
-        result.actual_value,
+        result.actual_value if known else None,
         result.theoretical_value,
-        result.variance_value,
+        result.variance_value if known else None,
         result.loss_waste_value,
-        result.unexplained_value,
+        result.unexplained_value if known else None,
     )
     if money:
-        values = tuple(money(value) for value in values)
+        values = tuple(None if value is None else money(value) for value in values)
     return (
         *head,
         product_id,
@@ -473,18 +487,18 @@ def _line_row(head, money, result, flows, product_id, opening, closing):
         closing[0] if closing else None,
         flows.has_opening,
         flows.has_closing,
-        flows.opening,
+        flows.opening if flows.has_opening else None,
         flows.received,
         flows.transfers_in,
         flows.transfers_out,
         flows.production_consumed,
         flows.production_made,
-        flows.closing,
-        result.actual,
+        flows.closing if flows.has_closing else None,
+        result.actual if known else None,
         result.theoretical,
-        result.variance,
+        result.variance if known else None,
         result.loss_waste,
-        result.unexplained,
+        result.unexplained if known else None,
         flows.unit_cost,
         *values,
     )

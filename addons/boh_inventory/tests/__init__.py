@@ -18,6 +18,7 @@ from . import test_requisition
 from . import test_production_tour
 from . import test_store_scope_stock
 from . import test_avt
+from . import test_bulk_writer
 from . import test_supplier_scorecard
 from . import test_core_messages
 from . import test_production_yield

@@ -205,6 +205,23 @@ class TestAvt(AvtWorld):
         period.action_compute()
         self.assertIn("No opening count", period.warning)
         self.assertFalse(period.opening_count_date)
+        line = period.line_ids.filtered(lambda line: line.product_id == self.beef)
+        self.assertRecordValues(line, [{"has_opening": False, "has_closing": True}])
+        # what is not known is empty (NULL, skipped by the list's totals), not a number made
+        # up with the missing opening taken as zero
+        self.env.cr.execute(
+            """SELECT opening_qty, closing_qty, actual_qty, variance_qty, unexplained_qty,
+                      actual_value, variance_value, unexplained_value
+                 FROM boh_store_period_line WHERE id = %s""",
+            [line.id],
+        )
+        self.assertEqual(self.env.cr.fetchone(), (None, 10.0, None, None, None, None, None, None))
+        totals = self.env["boh.store.period.line"].read_group(
+            [("period_id", "=", period.id)], ["variance_value:sum"], []
+        )
+        self.assertFalse(totals[0]["variance_value"])
+        arch = self.env["boh.store.period.line"].get_view(view_type="list")["arch"]
+        self.assertIn('name="variance_qty" invisible="not has_opening or not has_closing"', arch)
 
     def test_drill_down_opens_the_moves_behind_the_line(self):
         period = self._computed()
