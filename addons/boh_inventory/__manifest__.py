@@ -51,6 +51,7 @@
     "assets": {
         "web.assets_backend": [
             "boh_inventory/static/src/kpi_dashboard/*",
+            "boh_inventory/static/src/count_sheet/*",
         ],
         "web.assets_tests": [
             "boh_inventory/static/tests/tours/**/*",

@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -9,6 +10,10 @@ from boh_core.errors import BohError
 
 from ..tools.core_messages import translate_core_error
 from ..tools.server_context import switched_on
+
+#: How old a count typed offline may say it is (``boh_counted_at``); an older time is not
+#: believed and the time it reaches the server is kept instead.
+OFFLINE_COUNT_MAX_AGE = timedelta(days=1)
 
 #: Fields of a count line whose changes are kept in the change history.
 AUDITED = ["product_id", "location_id", "lot_id", "counted_entry", "counted_qty", "is_counted"]
@@ -419,8 +424,25 @@ class BohStockCountLine(models.Model):
         if vals.get("counted_qty") or vals.get("counted_entry"):
             vals["is_counted"] = True
         if {"counted_qty", "counted_entry", "is_counted"} & set(vals):
-            vals["counted_at"] = fields.Datetime.now()
+            vals["counted_at"] = self._counted_at()
             vals["counted_uid"] = self.env.uid
+
+    def _counted_at(self):
+        """When the line was counted: now, or when the counter typed it if the count sheet
+        kept it on the phone while offline and sends it later (``boh_counted_at`` in the
+        context, UTC). A time in the future or over OFFLINE_COUNT_MAX_AGE old is not
+        believed."""
+        now = fields.Datetime.now()
+        typed = self.env.context.get("boh_counted_at")
+        if not typed:
+            return now
+        try:
+            typed = fields.Datetime.to_datetime(typed)
+        except (TypeError, ValueError):
+            return now
+        if now - OFFLINE_COUNT_MAX_AGE <= typed <= now:
+            return typed
+        return now
 
     def _apply_entries(self, log=True):
         """Set the counted quantity of these lines from their entries in shelf units."""

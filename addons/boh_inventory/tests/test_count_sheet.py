@@ -218,6 +218,27 @@ class TestCountSheet(BohRecipeCase):
         self.assertIn("Test Cheese", html)
         self.assertLess(html.index("Test Cheese"), html.index("Test Tomato"), "shelf order")
 
+    @freeze_time("2031-03-10 12:00:00")
+    def test_a_count_sent_late_keeps_the_time_it_was_typed(self):
+        """The sheet sends a count kept offline with when it was typed (``boh_counted_at``);
+        a time in the future or over a day old is not believed."""
+        count = self._count()
+        tomato, cheese = self._line(count, self.tomato), self._line(count, self.cheese)
+        flour = self._line(count, self.flour)
+        as_cook = self.env["boh.stock.count.line"].with_user(self.cook)
+        as_cook.browse(tomato.id).with_context(boh_counted_at="2031-03-10 11:40:00").write(
+            {"counted_entry": "9"}
+        )
+        self.assertEqual(str(tomato.counted_at), "2031-03-10 11:40:00")
+        self.assertEqual((tomato.counted_qty, tomato.counted_uid), (9.0, self.cook))
+        for typed in ("2031-03-10 12:30:00", "2031-03-08 11:00:00", "not a time"):
+            as_cook.browse(cheese.id).with_context(boh_counted_at=typed).write(
+                {"counted_entry": "2"}
+            )
+            self.assertEqual(str(cheese.counted_at), "2031-03-10 12:00:00", typed)
+        flour.with_user(self.cook).counted_entry = "11"
+        self.assertEqual(str(flour.counted_at), "2031-03-10 12:00:00")
+
     def test_review_largest_difference_first(self):
         count = self._count()
         self._line(count, self.tomato).counted_qty = 9  # -1 kg at 2
