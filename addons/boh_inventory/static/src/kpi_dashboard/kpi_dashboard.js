@@ -70,6 +70,15 @@ export class KpiDashboard extends Component {
         return [...new Set(menu.map((item) => item.category))].sort();
     }
 
+    /** The group's items of the chosen category, the largest margin first: the list
+     *  behind the scatter. */
+    get menuItems() {
+        const menu = (this.state.data && this.state.data.menu) || [];
+        return menu
+            .filter((item) => item.category === this.state.category)
+            .sort((a, b) => b.unit_margin - a.unit_margin);
+    }
+
     selectCategory(ev) {
         this.state.category = ev.target.value;
     }
@@ -106,6 +115,9 @@ export class KpiDashboard extends Component {
         }
         if (unit === "money") {
             return `${this.state.data.currency} ${Math.round(value).toLocaleString()}`;
+        }
+        if (unit === "price") {
+            return `${this.state.data.currency} ${value.toFixed(2)}`;
         }
         if (unit === "days" || unit === "hours") {
             return value.toFixed(1);
