@@ -91,7 +91,8 @@ store_bounds AS (
     SELECT wh, tz, MIN(lo) AS lo, MAX(dto) AS dto FROM periods GROUP BY wh, tz
 ),
 -- the moves of the range into and out of the stores' internal locations, from or to another
--- usage or store (a move inside one store is no flow); as a flow of the store it touches
+-- usage or store (a move inside one store, through its own transit too, is no flow); as a
+-- flow of the store it touches
 store_moves AS (
     SELECT dst.warehouse_id AS wh, sm.product_id, sm.date, sm.product_qty AS qty,
            1 AS sign, src.usage
@@ -100,7 +101,8 @@ store_moves AS (
       JOIN stock_location src ON src.id = sm.location_id
      WHERE dst.usage = 'internal' AND dst.warehouse_id = ANY(%(stores)s)
        AND src.usage IN ('supplier', 'internal', 'transit', 'production')
-       AND NOT (src.usage = 'internal' AND src.warehouse_id = dst.warehouse_id)
+       AND NOT (src.usage IN ('internal', 'transit')
+                AND COALESCE(src.warehouse_id, 0) = dst.warehouse_id)
        AND sm.state = 'done' AND NOT COALESCE(sm.is_inventory, FALSE)
        AND sm.date >= %(date_lo)s AND sm.date < %(date_hi)s
     UNION ALL
@@ -110,7 +112,8 @@ store_moves AS (
       JOIN stock_location dst ON dst.id = sm.location_dest_id
      WHERE src.usage = 'internal' AND src.warehouse_id = ANY(%(stores)s)
        AND dst.usage IN ('supplier', 'internal', 'transit', 'production')
-       AND NOT (dst.usage = 'internal' AND dst.warehouse_id = src.warehouse_id)
+       AND NOT (dst.usage IN ('internal', 'transit')
+                AND COALESCE(dst.warehouse_id, 0) = src.warehouse_id)
        AND sm.state = 'done' AND NOT COALESCE(sm.is_inventory, FALSE)
        AND sm.date >= %(date_lo)s AND sm.date < %(date_hi)s
 ),
