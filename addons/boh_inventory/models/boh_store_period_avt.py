@@ -11,6 +11,7 @@ from boh_core.numbers.avt import IngredientFlows, avt_lines, order_by_unexplaine
 from boh_core.numbers.kpi import PeriodTotals, kpis
 
 from ..tools.bulk import bulk_insert
+from ..tools.orm_reader import company_field_sql
 
 #: Columns of ``boh_store_period_line`` that ``_write_numbers`` writes with one INSERT.
 LINE_COLUMNS = (
@@ -323,13 +324,15 @@ class BohStorePeriod(models.Model):
         if not product_ids:
             return {}
         self.env["product.product"].flush_model(["standard_price"])
+        cost = company_field_sql(self.env["product.product"], "pp", "standard_price", SQL("c.id"))
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT c.id, pp.id, COALESCE((pp.standard_price->>c.id::text)::float8, 0.0)
+                SELECT c.id, pp.id, %(cost)s
                   FROM product_product pp, res_company c
                  WHERE pp.id = ANY(%(products)s) AND c.id = ANY(%(companies)s)
                 """,
+                cost=cost,
                 products=list(product_ids),
                 companies=self.company_id.ids,
             )

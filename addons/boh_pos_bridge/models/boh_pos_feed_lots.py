@@ -1,6 +1,7 @@
-"""The sales feed's lots: which lots of a lot-tracked ingredient a depletion takes from
-and puts back into, first-expired-first-out (the rule is ``boh_core.sales.lots``; this
-file reads the quants and earlier move lines it needs, in one query each)."""
+"""The sales feed's lots and areas: which lots of a lot-tracked ingredient, and which storage
+areas of any stored one, a depletion takes from and puts back into, first-expired-first-out
+(the rule is ``boh_core.sales.lots``; this file reads the quants and earlier move lines it
+needs, in one query each)."""
 
 from collections import defaultdict
 from datetime import datetime
@@ -15,62 +16,83 @@ class BohPosFeed(models.AbstractModel):
     _inherit = "boh.pos.feed"  # pylint: disable=consider-merging-classes-inherited
 
     def _allocate_lots(self, plan):
-        """Split the deltas of lot-tracked ingredients over lots, with one read of the quants
-        (and one of the day's earlier move lines when something is put back) for all.
+        """Split the deltas of stored ingredients over the places that hold them (lots and
+        storage areas), with one read of the quants (and one of the day's earlier move lines
+        when something is put back) per kind of ingredient.
 
-        ``plan`` lists ``DepletionDelta``. Taken (delta > 0): from the lots with stock in the
-        store (its stock location or one inside it), first-expired-first-out: by the lot's
-        expiration date (lots without one last), then the quant's incoming date, then the
-        quant. Put back (delta < 0): into the lots that the store-day's earlier moves of the
+        ``plan`` lists ``DepletionDelta``. Taken (delta > 0): from the stock the store holds
+        (its stock location or an area inside it: walk-in, freezer, ...), first-expired-
+        first-out: by the lot's expiration date (lots without one last), then the quant's
+        incoming date, then the quant; an ingredient without lots is taken first-in-first-out
+        from the areas that hold it, so each area's on-hand stays what its shelves hold. Put
+        back (delta < 0): into the lots and areas that the store-day's earlier moves of the
         same kind took, net, latest-expiring first.
 
         What is left (more sold than the shelves hold, more put back than was taken) goes to
-        the store's earliest-expiring lot, whatever its quantity: stock goes negative on that
-        lot, visibly, until the next count corrects it. Odoo refuses a done move line of a
-        tracked product without a lot outside pickings and inventory adjustments, so a
-        lot-less line is not an option. A store without any quant of the product uses the
-        product's newest lot, and a product without any lot gets one named after the store
-        (:meth:`_fallback_lots`).
+        the first place in that order, whatever its quantity: stock goes negative there,
+        visibly, until the next count corrects it; with no stock anywhere, an ingredient
+        without lots goes to the store's stock location. Odoo refuses a done move line of a
+        tracked product without a lot outside pickings and inventory adjustments, so for a
+        lot-tracked one a lot-less line is not an option: a store without any quant of the
+        product uses the product's newest lot, and a product without any lot gets one named
+        after the store (:meth:`_fallback_lots`).
 
-        :return: ``{index in plan: [(stock.lot, stock.location, qty)]}`` for tracked rows.
+        :return: ``{index in plan: [(stock.lot, stock.location, qty)]}`` for stored rows.
         """
-        tracked = [(i, delta) for i, delta in enumerate(plan) if delta.product.tracking == "lot"]
-        if not tracked:
-            return {}
+        result = {}
+        for tracked in (True, False):
+            rows = [
+                (i, delta)
+                for i, delta in enumerate(plan)
+                if delta.product.is_storable and (delta.product.tracking == "lot") == tracked
+            ]
+            if rows:
+                result.update(self._allocate_rows(rows, tracked))
+        return result
+
+    def _allocate_rows(self, rows, tracked):
+        """:meth:`_allocate_lots` for ``rows`` (``(index, delta)``), all lot-tracked or all
+        without lots."""
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
-        pools, lots, locations = self._lot_pools([delta for _i, delta in tracked])
-        taken = self._lots_taken([delta for _i, delta in tracked if delta.delta < 0])
-        fallback = self._fallback_lots(
-            {(d.warehouse, d.product) for _i, d in tracked if not pools.get(_pool(d))}
-        )
+        pools, lots, locations = self._lot_pools([delta for _i, delta in rows], tracked)
+        taken = self._lots_taken([delta for _i, delta in rows if delta.delta < 0], tracked)
+        fallback = {}
+        if tracked:
+            fallback = self._fallback_lots(
+                {(d.warehouse, d.product) for _i, d in rows if not pools.get(_pool(d))}
+            )
+        no_lot = self.env["stock.lot"]
+        lots[no_lot.id] = no_lot
         deltas = []
-        for _index, delta in tracked:
+        for _index, delta in rows:
             day_taken = taken.get((delta.warehouse.id, delta.day, delta.product.id, delta.kind), {})
             for (lot, location), _qty in day_taken.items():
                 lots[lot.id], locations[location.id] = lot, location
-            spare = fallback.get((delta.warehouse, delta.product))
-            if spare:
-                lots[spare.id] = spare
-                locations[delta.warehouse.lot_stock_id.id] = delta.warehouse.lot_stock_id
+            stock = delta.warehouse.lot_stock_id
+            spare = fallback.get((delta.warehouse, delta.product), no_lot)
+            lots[spare.id] = spare
+            locations[stock.id] = stock
             deltas.append(
                 LotDelta(
                     pool=_pool(delta),
                     delta=delta.delta,
                     taken={(lot.id, loc.id): qty for (lot, loc), qty in day_taken.items()},
-                    fallback=(spare.id, delta.warehouse.lot_stock_id.id) if spare else None,
+                    fallback=(spare.id, stock.id) if spare or not tracked else None,
                 )
             )
         expiry = {
-            lot_id: (lot.expiration_date or datetime.max, lot_id) for lot_id, lot in lots.items()
+            lot_id: (lot.expiration_date or datetime.max, lot_id or 0)
+            for lot_id, lot in lots.items()
         }
         parts = allocate_fefo(deltas, pools, digits, expiry)
         return {
             index: [(lots[lot], locations[location], qty) for lot, location, qty in split]
-            for (index, _delta), split in zip(tracked, parts, strict=True)
+            for (index, _delta), split in zip(rows, parts, strict=True)
         }
 
-    def _lot_pools(self, deltas):
-        """The lots each store holds of each tracked ingredient of ``deltas``, in one read.
+    def _lot_pools(self, deltas, tracked=True):
+        """The lots (``tracked``) or, for ingredients without lots, the areas each store
+        holds of each ingredient of ``deltas``, in one read.
 
         :return: ``({(warehouse id, product id): [LotStock]}, lots by id, locations by id)``;
             a lot's stock at a location is the sum of its quants there, ranked by its
@@ -84,7 +106,7 @@ class BohPosFeed(models.AbstractModel):
                 [
                     ("product_id", "in", list({d.product.id for d in deltas})),
                     ("location_id", "child_of", [s.id for s in stocks.values()]),
-                    ("lot_id", "!=", False),
+                    ("lot_id", "!=" if tracked else "=", False),
                 ],
                 ["product_id", "location_id", "lot_id", "quantity", "in_date", "expiration_date"],
             )
@@ -114,9 +136,10 @@ class BohPosFeed(models.AbstractModel):
         pools = {key: list(pool.values()) for key, pool in places.items()}
         return pools, lots, locations
 
-    def _lots_taken(self, deltas):
+    def _lots_taken(self, deltas, tracked=True):
         """Net quantity the done depletion moves of each store, day, ingredient and kind of
-        ``deltas`` took from each lot and store location, in one read.
+        ``deltas`` took from each lot (``tracked``, else from no lot) and store location, in
+        one read.
 
         :return: ``{(warehouse id, day, product id, kind): {(lot, location): qty}}``
         """
@@ -132,7 +155,7 @@ class BohPosFeed(models.AbstractModel):
                     ("move_id.boh_business_date", "in", list({d.day for d in deltas})),
                     ("product_id", "in", list({d.product.id for d in deltas})),
                     ("state", "=", "done"),
-                    ("lot_id", "!=", False),
+                    ("lot_id", "!=" if tracked else "=", False),
                 ],
                 ["move_id", "product_id", "lot_id", "location_id", "location_dest_id"]
                 + ["quantity_product_uom"],

@@ -264,3 +264,40 @@ class TestPosLotsCounts(BohPosCase):
         queued = Todo.search([("warehouse_id", "=", self.store.id)])
         self.assertEqual(set(queued.mapped("date")), {next_day})
         self.assertFalse(self.beef_moves(next_day))
+
+
+@tagged("post_install", "-at_install")
+class TestPosAreas(BohPosCase):
+    """Beef without lots, kept in the store's walk-in (an area inside its stock location)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stock = cls.store.lot_stock_id
+        cls.walk_in = cls.env["stock.location"].create(
+            {"name": "Test Walk-in", "location_id": cls.stock.id, "usage": "internal"}
+        )
+        cls.env["stock.quant"]._update_available_quantity(cls.beef, cls.walk_in, 1.0)
+
+    def on_hand(self, location):
+        quants = self.env["stock.quant"].search(
+            [("product_id", "=", self.beef.id), ("location_id", "=", location.id)]
+        )
+        return sum(quants.mapped("quantity"))
+
+    def test_a_sale_takes_from_the_area_that_holds_the_stock(self):
+        self.push(self.order("A1", [self.line("1", "BURGER", 2)]))
+        self.assertAlmostEqual(self.on_hand(self.walk_in), 0.7, places=6)
+        # not a negative quant on the stock location beside an untouched walk-in
+        self.assertAlmostEqual(self.on_hand(self.stock), 0.0, places=6)
+
+    def test_an_amendment_puts_back_into_the_area_it_took_from(self):
+        self.push(self.order("A2", [self.line("1", "BURGER", 2)]))
+        self.push(self.order("A2", [self.line("1", "BURGER", 1)]))
+        self.assertAlmostEqual(self.on_hand(self.walk_in), 0.85, places=6)
+        self.assertAlmostEqual(self.on_hand(self.stock), 0.0, places=6)
+
+    def test_more_sold_than_the_areas_hold_goes_negative_where_it_was_kept(self):
+        self.push(self.order("A3", [self.line("1", "BURGER", 10)]))
+        self.assertAlmostEqual(self.on_hand(self.walk_in), -0.5, places=6)
+        self.assertAlmostEqual(self.on_hand(self.stock), 0.0, places=6)
