@@ -133,21 +133,24 @@ class BohForecastEngine(models.AbstractModel):
 
     @api.model
     def _read_history(self, company, warehouses, today):
-        """Daily item and covers history of ``warehouses``, their prices and hourly profile."""
+        """Daily item and covers history of ``warehouses``, their prices and hourly profile.
+
+        Items and covers come from the daily sums (``boh.sales.daily``, one row per item and
+        day); the hourly profile of the last 56 days from the facts themselves."""
         start = today - timedelta(days=max(28, company.boh_forecast_history_days or 365))
-        Fact = self.env["boh.sales.fact"]
+        Daily, Fact = self.env["boh.sales.daily"], self.env["boh.sales.fact"]
         domain = [
             ("company_id", "=", company.id),
             ("warehouse_id", "in", warehouses.ids),
             ("date", ">=", start),
             ("date", "<", today),
         ]
-        item_rows = Fact._read_group(
+        item_rows = Daily._read_group(
             domain + [("product_id.boh_forecast_excluded", "=", False)],
             ["warehouse_id", "product_id", "date:day"],
             ["qty:sum", "revenue:sum"],
         )
-        cover_rows = Fact._read_group(domain, ["warehouse_id", "date:day"], ["covers:sum"])
+        cover_rows = Daily._read_group(domain, ["warehouse_id", "date:day"], ["covers:sum"])
         recent = [("date", ">=", today - timedelta(days=56))]
         hour_rows = Fact._read_group(
             domain + recent, ["warehouse_id", "hour"], ["revenue:sum", "covers:sum"]
