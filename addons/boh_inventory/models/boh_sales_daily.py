@@ -119,8 +119,9 @@ class BohSalesDaily(models.Model):
     ]
 
     def init(self):
-        """Create the triggers that keep this table equal to the facts' sums, and fill it
-        from the facts when it is empty (the install on a database that has facts)."""
+        """Create the triggers that keep this table equal to the facts' sums. A new
+        install has no facts yet; the upgrade of a database with facts fills the table in
+        its migration (``_rebuild``)."""
         cr = self.env.cr
         for kind, (event, referencing) in TRIGGERS.items():
             function = f"boh_sales_daily_on_{kind}"
@@ -143,9 +144,6 @@ class BohSalesDaily(models.Model):
             "CREATE TRIGGER boh_sales_daily_on_truncate AFTER TRUNCATE ON boh_sales_fact "
             "FOR EACH STATEMENT EXECUTE FUNCTION boh_sales_daily_on_truncate()"
         )
-        cr.execute("SELECT EXISTS (SELECT 1 FROM boh_sales_daily)")
-        if not cr.fetchone()[0]:
-            self._rebuild()
 
     @api.model
     def _rebuild(self):

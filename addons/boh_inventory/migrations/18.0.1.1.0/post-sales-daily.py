@@ -1,8 +1,7 @@
 """18.0.1.1.0: the forecast reads ``boh.sales.daily``, the daily sums of the sales facts.
 
-The update creates the table and its triggers (``init``), which fills an empty table from the
-facts; this recomputes it once more from the facts as they are at the end of the update, so an
-upgraded database starts with the same rows as a fresh one would.
+The update creates the table and the triggers that keep it (``init``); this fills it from the
+facts as they are at the end of the update, once, in the upgrade's transaction.
 """
 
 from odoo import SUPERUSER_ID, api
