@@ -123,16 +123,21 @@ class BohSalesDaily(models.Model):
         install has no facts yet; the upgrade of a database with facts fills the table in
         its migration (``_rebuild``)."""
         cr = self.env.cr
+        # the statements are built from this file's constants only: no value comes from outside
         for kind, (event, referencing) in TRIGGERS.items():
             function = f"boh_sales_daily_on_{kind}"
             cr.execute(
-                f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql "
-                f"AS $body$ BEGIN {_function_body(kind)} RETURN NULL; END $body$"
+                SQL(
+                    f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql "
+                    f"AS $body$ BEGIN {_function_body(kind)} RETURN NULL; END $body$"
+                )
             )
-            cr.execute(f"DROP TRIGGER IF EXISTS {function} ON boh_sales_fact")
+            cr.execute(SQL(f"DROP TRIGGER IF EXISTS {function} ON boh_sales_fact"))
             cr.execute(
-                f"CREATE TRIGGER {function} AFTER {event} ON boh_sales_fact {referencing} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+                SQL(
+                    f"CREATE TRIGGER {function} AFTER {event} ON boh_sales_fact {referencing} "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+                )
             )
         cr.execute(
             "CREATE OR REPLACE FUNCTION boh_sales_daily_on_truncate() RETURNS trigger "

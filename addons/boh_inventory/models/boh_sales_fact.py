@@ -91,9 +91,10 @@ class BohSalesFact(models.Model):
     def _flush(self, fnames=None):
         dirty = self.env.cache.get_dirty_fields()
         written = any(field.model_name == self._name for field in dirty)
-        super()._flush(fnames)
+        result = super()._flush(fnames)
         if written:
             self.env["boh.sales.daily"].invalidate_model()
+        return result
 
     @api.model
     def _replace_origin_facts(self, origin_model, origin_ids, vals_list):
