@@ -114,6 +114,15 @@ class TestPosSalesDaily(BohPosCase):
         self.assertFalse(self.daily(self.burger_product))
         self.assertDailyEqualsFacts()
 
+    def test_truncate_of_the_facts_empties_the_sums(self):
+        self.push(self.order("T1", [self.line("1", "BURGER", 2)]))
+        self.assertTrue(self.daily(self.burger_product))
+        self.env.flush_all()
+        self.env.cr.execute("TRUNCATE boh_sales_fact")
+        self.env["boh.sales.daily"].invalidate_model()
+        self.assertFalse(self.env["boh.sales.daily"].search([]))
+        self.assertDailyEqualsFacts()
+
     def test_bulk_replace_of_facts_keeps_the_sums(self):
         Fact = self.env["boh.sales.fact"].sudo()
 
