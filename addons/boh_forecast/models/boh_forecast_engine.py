@@ -133,27 +133,24 @@ class BohForecastEngine(models.AbstractModel):
 
     @api.model
     def _read_history(self, company, warehouses, today):
-        """Daily item and covers history of ``warehouses``, their prices and hourly profile."""
+        """Daily item and covers history of ``warehouses``, their prices and hourly profile.
+
+        Items and covers come from the daily sums (``boh.sales.daily``, one row per item and
+        day); the hourly profile of the last 56 days from the facts themselves."""
         start = today - timedelta(days=max(28, company.boh_forecast_history_days or 365))
-        Fact = self.env["boh.sales.fact"]
-        domain = [
-            ("company_id", "=", company.id),
-            ("warehouse_id", "in", warehouses.ids),
-            ("date", ">=", start),
-            ("date", "<", today),
-        ]
-        item_rows = Fact._read_group(
-            domain + [("product_id.boh_forecast_excluded", "=", False)],
-            ["warehouse_id", "product_id", "date:day"],
-            ["qty:sum", "revenue:sum"],
+        item_rows, cover_rows = self._read_daily(company, warehouses, start, today)
+        hour_rows = self.env["boh.sales.fact"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("warehouse_id", "in", warehouses.ids),
+                ("date", ">=", max(start, today - timedelta(days=56))),
+                ("date", "<", today),
+            ],
+            ["warehouse_id", "hour"],
+            ["revenue:sum", "covers:sum"],
         )
-        cover_rows = Fact._read_group(domain, ["warehouse_id", "date:day"], ["covers:sum"])
-        recent = [("date", ">=", today - timedelta(days=56))]
-        hour_rows = Fact._read_group(
-            domain + recent, ["warehouse_id", "hour"], ["revenue:sum", "covers:sum"]
-        )
-        records = [(f"{wh.id}:{product.id}", day, qty) for wh, product, day, qty, _rev in item_rows]
-        records += [(f"{wh.id}:covers", day, float(covers)) for wh, day, covers in cover_rows]
+        records = [(f"{wh}:{product}", day, qty) for wh, product, day, qty, _rev in item_rows]
+        records += [(f"{wh}:covers", day, float(covers)) for wh, day, covers in cover_rows]
         frame = pd.DataFrame(records, columns=["unique_id", "ds", "y"])
         # the horizon starts the day after the last day of history: anchor it on yesterday
         yesterday = today - timedelta(days=1)
@@ -162,14 +159,48 @@ class BohForecastEngine(models.AbstractModel):
         frame["ds"] = pd.to_datetime(frame["ds"])
         sold = defaultdict(lambda: [0.0, 0.0])
         for wh, product, _day, qty, rev in item_rows:
-            sold[f"{wh.id}:{product.id}"][0] += qty or 0.0
-            sold[f"{wh.id}:{product.id}"][1] += rev or 0.0
+            sold[f"{wh}:{product}"][0] += qty or 0.0
+            sold[f"{wh}:{product}"][1] += rev or 0.0
         prices = {key: (rev / qty if qty > 0 else 0.0) for key, (qty, rev) in sold.items()}
         profiles = defaultdict(lambda: {"sales": {}, "covers": {}})
         for wh, hour, rev, covers in hour_rows:
             profiles[wh.id]["sales"][hour or 0] = rev or 0.0
             profiles[wh.id]["covers"][hour or 0] = float(covers or 0)
         return frame, prices, dict(profiles)
+
+    @api.model
+    def _read_daily(self, company, warehouses, start, today):
+        """``(warehouse, item, day, qty, revenue)`` of the items the forecast does not leave
+        out, and ``(warehouse, day, covers)``, as ids, from the daily sales sums.
+
+        A daily row is already one item and day: the items are read as they are, by id (a
+        ``_read_group`` would group them again and sort every row by store and item name)."""
+        Daily = self.env["boh.sales.daily"]
+        domain = [
+            ("company_id", "=", company.id),
+            ("warehouse_id", "in", warehouses.ids),
+            ("date", ">=", start),
+            ("date", "<", today),
+        ]
+        items = Daily._search(domain + [("product_id.boh_forecast_excluded", "=", False)])
+        daily = SQL.identifier(items.table)
+        items.order = SQL("%s.warehouse_id, %s.product_id, %s.date", daily, daily, daily)
+        item_rows = self.env.execute_query(
+            items.select(
+                SQL(
+                    "%s.warehouse_id, %s.product_id, %s.date, %s.qty, %s.revenue",
+                    daily, daily, daily, daily, daily,
+                )
+            )
+        )  # fmt: skip
+        covers = Daily._search(domain)
+        daily = SQL.identifier(covers.table)
+        covers.groupby = SQL("%s.warehouse_id, %s.date", daily, daily)
+        covers.order = covers.groupby
+        cover_rows = self.env.execute_query(
+            covers.select(SQL("%s.warehouse_id, %s.date, sum(%s.covers)", daily, daily, daily))
+        )
+        return item_rows, cover_rows
 
     @staticmethod
     def _series_keys(history):

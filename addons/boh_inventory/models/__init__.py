@@ -17,6 +17,7 @@ from . import boh_costing
 from . import purchase_order
 from . import account_move
 from . import boh_sales_fact
+from . import boh_sales_daily
 from . import stock_move
 from . import boh_stock_count
 from . import boh_stock_count_line

@@ -27,6 +27,9 @@ class BohSalesFact(models.Model):
     Append-only facts that any source feeds (external POS pushes, Odoo's own POS, CSV
     uploads): a source replaces its facts for an order by unlinking the rows of that
     origin and creating new ones, so reports never count an amended order twice.
+
+    The database keeps ``boh.sales.daily`` equal to their daily sums (triggers on this
+    table): after any write here, that model's cache is stale and is dropped.
     """
 
     _name = "boh.sales.fact"
@@ -67,6 +70,31 @@ class BohSalesFact(models.Model):
         index=True, help="Technical: id of the record these facts come from."
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        facts = super().create(vals_list)
+        self.env["boh.sales.daily"].invalidate_model()
+        return facts
+
+    def write(self, vals):
+        # the UPDATE waits for the next flush, which a read of the daily rows asks for
+        result = super().write(vals)
+        self.env["boh.sales.daily"].invalidate_model()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env["boh.sales.daily"].invalidate_model()
+        return result
+
+    def _flush(self, fnames=None):
+        dirty = self.env.cache.get_dirty_fields()
+        written = any(field.model_name == self._name for field in dirty)
+        result = super()._flush(fnames)
+        if written:
+            self.env["boh.sales.daily"].invalidate_model()
+        return result
 
     @api.model
     def _replace_origin_facts(self, origin_model, origin_ids, vals_list):
@@ -113,4 +141,5 @@ class BohSalesFact(models.Model):
         )
         ids = [row[0] for row in inserted]
         self.invalidate_model()
+        self.env["boh.sales.daily"].invalidate_model()
         return self.browse(ids)

@@ -55,6 +55,7 @@ MODEL_POLICY = {
     "boh.recipe": _managers("rwcu", kitchen="r"),
     "boh.recipe.line": _managers("rwcu", kitchen="r"),
     "boh.sales.fact": _managers("r", kitchen="r"),  # written by the sales feed only
+    "boh.sales.daily": _managers("r", kitchen="r"),  # written by triggers on the facts only
     "boh.stock.count": _managers("rwcu", kitchen="rwc"),
     "boh.stock.count.line": _managers("rwcu", kitchen="rwcu"),
     "boh.uom.conversion": _managers("rwcu", kitchen="r"),
@@ -242,6 +243,7 @@ RECORD_SCOPE = {
     "boh.requisition": ("company_id", "site_ids"),
     "boh.requisition.line": ("company_id", "requisition_id.site_ids"),
     "boh.sales.fact": ("company_id", "warehouse_id"),
+    "boh.sales.daily": ("company_id", "warehouse_id"),
     "boh.stock.count": ("company_id", "warehouse_id"),
     "boh.stock.count.line": ("company_id", "count_id.warehouse_id"),
     "boh.uom.conversion": ("company_id", None),

@@ -1,0 +1,184 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+#: The key of a daily row, and the sums it keeps of the facts with that key.
+KEY = ("company_id", "warehouse_id", "product_id", "date")
+SUMS = ("qty", "revenue", "covers")
+
+#: One PostgreSQL function per statement kind on ``boh_sales_fact``, each reading the rows the
+#: statement touched from its transition tables (``new_facts``, ``old_facts``).
+TRIGGERS = {
+    "insert": ("INSERT", "REFERENCING NEW TABLE AS new_facts"),
+    "update": ("UPDATE", "REFERENCING OLD TABLE AS old_facts NEW TABLE AS new_facts"),
+    "delete": ("DELETE", "REFERENCING OLD TABLE AS old_facts"),
+}
+
+
+def _delta_sql(sources):
+    """The net change per key of the rows in ``sources`` (``{transition table: sign}``)."""
+    keys = ", ".join(KEY)
+    parts = " UNION ALL ".join(
+        f"SELECT {keys}, {sign} * coalesce(qty, 0) AS qty, {sign} * coalesce(revenue, 0) "
+        f"AS revenue, {sign} * coalesce(covers, 0) AS covers, {sign} AS n FROM {table}"
+        for table, sign in sources.items()
+    )
+    return (
+        f"SELECT {keys}, sum(qty) AS qty, sum(revenue) AS revenue, sum(covers) AS covers, "
+        f"sum(n) AS n FROM ({parts}) AS rows GROUP BY {keys}"
+    )
+
+
+def _upsert_sql(sources):
+    """Add the deltas of ``sources`` to the daily rows, creating the rows not there yet."""
+    keys = ", ".join(KEY)
+    return f"""
+        INSERT INTO boh_sales_daily AS d
+               ({keys}, qty, revenue, covers, fact_count, create_date, write_date)
+        SELECT {keys}, qty, revenue, covers, n, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM ({_delta_sql(sources)}) AS delta
+        ON CONFLICT ({keys}) DO UPDATE
+           SET qty = d.qty + EXCLUDED.qty, revenue = d.revenue + EXCLUDED.revenue,
+               covers = d.covers + EXCLUDED.covers,
+               fact_count = d.fact_count + EXCLUDED.fact_count,
+               write_date = EXCLUDED.write_date;
+    """
+
+
+def _subtract_sql():
+    """Take deleted facts off their daily rows (which exist: no upsert, so a row that a
+    cascade already removed is not brought back with negative sums)."""
+    match = " AND ".join(f"d.{name} = delta.{name}" for name in KEY)
+    return f"""
+        UPDATE boh_sales_daily AS d
+           SET qty = d.qty + delta.qty, revenue = d.revenue + delta.revenue,
+               covers = d.covers + delta.covers, fact_count = d.fact_count + delta.n,
+               write_date = now() at time zone 'UTC'
+          FROM ({_delta_sql({"old_facts": -1})}) AS delta
+         WHERE {match};
+    """
+
+
+def _prune_sql(table):
+    """Drop the daily rows of the keys in ``table`` that no fact is left in."""
+    match = " AND ".join(f"d.{name} = t.{name}" for name in KEY)
+    keys = ", ".join(KEY)
+    return f"""
+        DELETE FROM boh_sales_daily AS d
+         USING (SELECT DISTINCT {keys} FROM {table}) AS t
+         WHERE {match} AND d.fact_count <= 0;
+    """
+
+
+def _function_body(kind):
+    if kind == "insert":
+        return _upsert_sql({"new_facts": 1})
+    if kind == "update":
+        return _upsert_sql({"new_facts": 1, "old_facts": -1}) + _prune_sql("old_facts")
+    return _subtract_sql() + _prune_sql("old_facts")
+
+
+class BohSalesDaily(models.Model):
+    """Sales of one menu item at one location on one business day: the sums of its facts.
+
+    Kept equal to ``GROUP BY company, location, item, day`` of ``boh.sales.fact`` by
+    statement-level triggers on the facts' table, in the transaction that writes the facts,
+    whatever writes them (the ORM, the feed's bulk INSERT, plain SQL). A row goes when its
+    last fact goes. Nobody writes it but those triggers; the forecast reads it instead of
+    the facts (one row per item and day instead of one per order line).
+    """
+
+    _name = "boh.sales.daily"
+    _description = "Daily Sales"
+    _order = "date desc, warehouse_id, product_id"
+    _rec_name = "product_id"
+
+    company_id = fields.Many2one("res.company", required=True, readonly=True, ondelete="cascade")
+    warehouse_id = fields.Many2one(
+        "stock.warehouse", string="Location", required=True, readonly=True, ondelete="cascade"
+    )
+    product_id = fields.Many2one(
+        "product.product", string="Menu Item", required=True, readonly=True, ondelete="cascade"
+    )
+    date = fields.Date(string="Business Date", required=True, readonly=True, index=True)
+    qty = fields.Float(string="Quantity", digits="Product Unit of Measure", readonly=True)
+    revenue = fields.Monetary(
+        string="Revenue (net of tax)", currency_field="currency_id", readonly=True
+    )
+    covers = fields.Integer(readonly=True)
+    fact_count = fields.Integer(
+        string="Sales Facts", readonly=True, help="How many sales facts this day sums."
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+
+    _sql_constraints = [
+        (
+            "daily_unique",
+            "unique(company_id, warehouse_id, product_id, date)",
+            "A menu item has one daily sales row per location and day.",
+        ),
+    ]
+
+    def init(self):
+        """Create the triggers that keep this table equal to the facts' sums. A new
+        install has no facts yet; the upgrade of a database with facts fills the table in
+        its migration (``_rebuild``)."""
+        cr = self.env.cr
+        # the statements are built from this file's constants only: no value comes from outside
+        for kind, (event, referencing) in TRIGGERS.items():
+            function = f"boh_sales_daily_on_{kind}"
+            cr.execute(
+                SQL(
+                    f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql "
+                    f"AS $body$ BEGIN {_function_body(kind)} RETURN NULL; END $body$"
+                )
+            )
+            cr.execute(SQL(f"DROP TRIGGER IF EXISTS {function} ON boh_sales_fact"))
+            cr.execute(
+                SQL(
+                    f"CREATE TRIGGER {function} AFTER {event} ON boh_sales_fact {referencing} "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+                )
+            )
+        cr.execute(
+            "CREATE OR REPLACE FUNCTION boh_sales_daily_on_truncate() RETURNS trigger "
+            "LANGUAGE plpgsql AS $body$ BEGIN DELETE FROM boh_sales_daily; RETURN NULL; "
+            "END $body$"
+        )
+        cr.execute("DROP TRIGGER IF EXISTS boh_sales_daily_on_truncate ON boh_sales_fact")
+        cr.execute(
+            "CREATE TRIGGER boh_sales_daily_on_truncate AFTER TRUNCATE ON boh_sales_fact "
+            "FOR EACH STATEMENT EXECUTE FUNCTION boh_sales_daily_on_truncate()"
+        )
+
+    @api.model
+    def _rebuild(self):
+        """Recompute every row from the facts (install, upgrade, repair)."""
+        self.env["boh.sales.fact"].flush_model()
+        keys = SQL(", ".join(KEY))
+        self.env.cr.execute("DELETE FROM boh_sales_daily")
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO boh_sales_daily
+                       (%(keys)s, qty, revenue, covers, fact_count, create_date, write_date)
+                SELECT %(keys)s, sum(coalesce(qty, 0)), sum(coalesce(revenue, 0)),
+                       sum(coalesce(covers, 0)), count(*),
+                       now() at time zone 'UTC', now() at time zone 'UTC'
+                  FROM boh_sales_fact
+                 GROUP BY %(keys)s
+                """,
+                keys=keys,
+            )
+        )
+        self.invalidate_model()
+
+    # -- reads see the facts written so far in the transaction --------------------------------
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
+        self.env["boh.sales.fact"].flush_model()
+        return super()._search(domain, offset=offset, limit=limit, order=order, **kwargs)
+
+    def _fetch_query(self, query, fields):
+        self.env["boh.sales.fact"].flush_model()
+        return super()._fetch_query(query, fields)
