@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -200,6 +200,36 @@ class TestLabourFlow(BohLabourCase):
         self.assertFalse(line.job_id)
         barista._boh_link_jobs()  # what the install hook does for the roles of old versions
         self.assertEqual(line.job_id.name, "Labour Plan Barista")
+
+    def test_a_jobless_employee_and_a_store_without_hours_are_said_not_crashed(self):
+        jobless = self.env["hr.employee"].create(
+            {"name": "Jo Nojob", "boh_warehouse_ids": [Command.set([self.store.id])]}
+        )
+        week = self._week()
+        week.action_propose()
+        self.assertTrue(week.shift_ids)
+        self.assertNotIn(jobless, week.shift_ids.employee_id)
+        self.assertIn("Jo Nojob holds none of the jobs this store schedules.", week.notes)
+        self.company.boh_store_calendar_id = False  # no hours of its own, nor the company's
+        closed = self.env["stock.warehouse"].create({"name": "Closed Store", "code": "CLO"})
+        self.env["boh.labour.standard"].create(
+            {
+                "warehouse_id": closed.id,
+                "role": "Labour Cook",
+                "job_id": self.cook.id,
+                "driver": "covers",
+                "per_hour": 20.0,
+                "min_staff": 1,
+            }
+        )
+        self.ann.boh_warehouse_ids = [Command.link(closed.id)]
+        empty = self.env["boh.labour.week"].create(
+            {"warehouse_id": closed.id, "week_start": self.monday}
+        )
+        empty.action_propose()
+        self.assertFalse(empty.shift_ids)
+        self.assertEqual(empty.coverage_pct, 100.0)
+        self.assertIn("The store has no opening hours", empty.notes)
 
     def test_published_weeks_are_not_solved_over(self):
         week = self._week()
