@@ -152,6 +152,17 @@ def test_holiday_rest_day_and_daily_overtime_are_paid_at_their_rates():
     assert violations(case, proposal.shifts) == []
 
 
+def test_hours_beyond_44_a_week_are_paid_at_150_percent():
+    rules = Rules(break_after_hours=9.0, max_week_hours=48.0)
+    need = {(d, h): 1 for d in range(6) for h in range(10, 18)}
+    proposal = solve(problem([cook("A", 20)], need, days=6, rules=rules), **DET)
+    assert sum(s.worked_slots for s in proposal.shifts) == 48 * 4
+    assert proposal.cost == 48 * 20 + 4 * 20 * 0.5  # 4 h over 44 at 150%
+    default = problem([cook("A", 20)], need, days=6)  # at most 44 h a week by default
+    found = violations(default, proposal.shifts)
+    assert found and all("in the week" in v for v in found)
+
+
 def test_eleven_hours_of_rest_between_a_closing_and_an_opening():
     need = {(0, h): 1 for h in range(18, 22)} | {(1, h): 1 for h in range(6, 10)}
     case = problem([cook("A", 20), cook("B", 40)], need, days=2, opening=(6, 22))
@@ -176,6 +187,28 @@ def test_weekend_shifts_go_to_whoever_had_fewer():
     people = [cook("A", 20, weekend_history=5), cook("B", 20, weekend_history=1)]
     proposal = solve(problem(people, need, days=7), **DET)
     assert [s.employee for s in proposal.shifts] == ["B"]
+
+
+def test_closing_shifts_go_to_whoever_closed_less():
+    need = {(0, h): 1 for h in range(14, 18)}  # one shift, ending when the store closes
+    for history, expected in (((5, 1), "B"), ((1, 5), "A")):
+        people = [
+            cook("A", 20, closing_history=history[0]),
+            cook("B", 20, closing_history=history[1]),
+        ]
+        proposal = solve(problem(people, need), **DET)
+        assert [s.employee for s in proposal.shifts] == [expected]
+
+
+def test_a_break_is_paid_only_when_the_company_pays_it():
+    need = {(0, h): 1 for h in range(10, 18)}
+    for paid, cost in ((False, 150.0), (True, 160.0)):
+        rules = Rules(break_after_hours=6.0, break_minutes=30, break_paid=paid)
+        proposal = solve(problem([cook("A", 20)], need, rules=rules), **DET)
+        (shift,) = proposal.shifts
+        assert (shift.end - shift.start, shift.break_slots) == (32, 2)  # 8 h, 30 min break
+        assert proposal.cost == cost
+        assert proposal.uncovered[0].slot_count == 2  # the break is not covered
 
 
 def test_an_exceeded_budget_is_noted_but_coverage_comes_first():

@@ -4,6 +4,7 @@ from . import (
     hr_employee,
     boh_labour_planner,
     boh_labour_standard,
+    boh_labour_plan,
     boh_labour_availability,
     boh_labour_week,
     boh_labour_shift,

@@ -354,6 +354,24 @@ class BohLabourWeek(models.Model):
         self.env["ir.cron"]._notify_progress(done=1 if todo else 0, remaining=len(todo) - 1)
 
     @api.model
+    def _cron_publish_due(self):
+        """Publish the proposed draft schedules whose week starts within the company's
+        days ahead (in each store's own time), telling each employee; weeks already begun
+        and companies that publish by hand (0 days) are left alone."""
+        weeks = self.search([("state", "=", "draft"), ("solved_at", "!=", False)])
+        weeks = weeks.filtered(lambda w: w.company_id.boh_labour_publish_days > 0)
+        times = weeks.warehouse_id._boh_store_time()
+        due = weeks.filtered(
+            lambda w: (
+                0
+                <= (w.week_start - times[w.warehouse_id.id].today).days
+                <= w.company_id.boh_labour_publish_days
+            )
+        )
+        due.action_publish()
+        return due
+
+    @api.model
     def _boh_demo_weeks(self, warehouse_ids):
         """Demo: last week solved, published and attended (one late, one absent), and next
         week proposed, for the given stores."""

@@ -35,3 +35,9 @@ class ResCompany(models.Model):
         default=5,
         help="A check-in this long after the shift start is late.",
     )
+    boh_labour_publish_days = fields.Integer(
+        "Publish Days Ahead",
+        default=3,
+        help="Draft schedules are published, and each employee told, this many days before "
+        "their week starts; 0 leaves publishing to the manager.",
+    )

@@ -57,3 +57,6 @@ class ResConfigSettings(models.TransientModel):
     boh_labour_late_minutes = fields.Integer(
         related="company_id.boh_labour_late_minutes", readonly=False
     )
+    boh_labour_publish_days = fields.Integer(
+        related="company_id.boh_labour_publish_days", readonly=False
+    )

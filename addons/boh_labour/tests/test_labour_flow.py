@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -78,6 +79,21 @@ class TestLabourFlow(BohLabourCase):
         self.assertAlmostEqual(kpi.labour_cost, kpi.labour_hours * rate, places=2)
         self.assertAlmostEqual(kpi.labour_cost_pct, 100 * kpi.labour_cost / 500.0, places=2)
         self.assertAlmostEqual(kpi.prime_cost_pct, kpi.labour_cost_pct, places=2)  # no recipe
+        # the KPI dashboard's slots give the store's figures for the day (all day parts)
+        rows = self.env["boh.labour.kpi.report"].search(
+            [("warehouse_id", "=", self.store.id), ("date", "=", day)]
+        )
+        slots = {
+            slot["key"]: slot
+            for slot in self.env["boh.kpi.dashboard"]._boh_kpi_slots(self.store, day, day)
+        }
+        hours, cost = sum(rows.mapped("labour_hours")), sum(rows.mapped("labour_cost"))
+        self.assertAlmostEqual(
+            slots["sales_per_labour_hour"]["stores"][self.store.id], 500.0 / hours, places=2
+        )
+        self.assertAlmostEqual(
+            slots["labour_cost_pct"]["stores"][self.store.id], 100 * cost / 500.0, places=2
+        )
 
     def test_publishing_notifies_each_employee(self):
         self.ann.work_contact_id.email = "ann@example.com"
@@ -107,6 +123,7 @@ class TestLabourFlow(BohLabourCase):
         (row,) = grid["shifts"]
         self.assertEqual((row["start"], row["stop"], row["day"]), ("10:00", "14:00", 0))
         self.assertEqual(grid["cost"], 80.0)  # 4 h at 20
+        self.assertEqual(self._covered(grid, self.server), 16)  # 4 h of 15 minutes
         shift = week.shift_ids
         self.assertEqual(shift.start.hour, 2)  # 10:00 in Shanghai
         grid = week.with_user(self.manager).grid_save_shift(
@@ -120,6 +137,7 @@ class TestLabourFlow(BohLabourCase):
             }
         )
         self.assertEqual(grid["cost"], 150.0)  # 7.5 h worked (30 minutes unpaid break)
+        self.assertEqual(self._covered(grid, self.server), 30)  # the strip follows the edit
         self.assertTrue(shift.break_start)
         with self.assertRaises(ValidationError):
             week.with_user(self.manager).grid_save_shift(
@@ -131,6 +149,87 @@ class TestLabourFlow(BohLabourCase):
                     "stop": "14:00",
                 }
             )
+
+    def test_schedules_are_published_the_set_days_ahead(self):
+        today = self.store._boh_store_time()[self.store.id].today
+        next_monday = today + timedelta(days=7 - today.weekday())
+        self.company.boh_labour_publish_days = (next_monday - today).days
+        due = self._week(next_monday)
+        due.action_propose()
+        self.assertTrue(due.shift_ids)
+        later = self._week(next_monday + timedelta(days=7))
+        past = self._week()
+        (later | past).solved_at = fields.Datetime.now()
+        unsolved = self._week(next_monday - timedelta(days=7))
+        self.env["boh.labour.week"]._cron_publish_due()
+        self.assertEqual(due.state, "published")
+        self.assertEqual(set(due.shift_ids.mapped("state")), {"published"})
+        told = (
+            self.env["mail.message"]
+            .search([("model", "=", "boh.labour.week"), ("res_id", "=", due.id)])
+            .partner_ids
+        )
+        for employee in due.shift_ids.employee_id:
+            self.assertIn(employee.work_contact_id, told)
+        self.assertEqual((later | past | unsolved).mapped("state"), ["draft"] * 3)
+        self.company.boh_labour_publish_days = 0  # publishing by hand only
+        self.assertFalse(self.env["boh.labour.week"]._cron_publish_due())
+        self.company.boh_labour_publish_days = 30
+        self.assertEqual(self.env["boh.labour.week"]._cron_publish_due(), later)
+        self.assertEqual(past.state, "draft")  # its week has begun
+
+    def test_the_labour_plan_is_by_job(self):
+        standard = self.env["boh.labour.standard"].search(
+            [("job_id", "=", self.cook.id), ("warehouse_id", "=", self.store.id)]
+        )
+        plan = self.env["boh.labour.plan"].create(
+            {
+                "warehouse_id": self.store.id,
+                "date": self.monday,
+                "day_part": "lunch",
+                "standard_id": standard.id,
+                "role": standard.role,
+                "hours": 12.0,
+            }
+        )
+        self.assertEqual(plan.job_id, self.cook)
+        barista = self.env["boh.labour.standard"].create(
+            {"role": "Labour Plan Barista", "driver": "sales", "per_hour": 100.0}
+        )
+        line = plan.copy({"standard_id": barista.id, "role": barista.role})
+        self.assertFalse(line.job_id)
+        barista._boh_link_jobs()  # what the install hook does for the roles of old versions
+        self.assertEqual(line.job_id.name, "Labour Plan Barista")
+
+    def test_a_jobless_employee_and_a_store_without_hours_are_said_not_crashed(self):
+        jobless = self.env["hr.employee"].create(
+            {"name": "Jo Nojob", "boh_warehouse_ids": [Command.set([self.store.id])]}
+        )
+        week = self._week()
+        week.action_propose()
+        self.assertTrue(week.shift_ids)
+        self.assertNotIn(jobless, week.shift_ids.employee_id)
+        self.assertIn("Jo Nojob holds none of the jobs this store schedules.", week.notes)
+        self.company.boh_store_calendar_id = False  # no hours of its own, nor the company's
+        closed = self.env["stock.warehouse"].create({"name": "Closed Store", "code": "CLO"})
+        self.env["boh.labour.standard"].create(
+            {
+                "warehouse_id": closed.id,
+                "role": "Labour Cook",
+                "job_id": self.cook.id,
+                "driver": "covers",
+                "per_hour": 20.0,
+                "min_staff": 1,
+            }
+        )
+        self.ann.boh_warehouse_ids = [Command.link(closed.id)]
+        empty = self.env["boh.labour.week"].create(
+            {"warehouse_id": closed.id, "week_start": self.monday}
+        )
+        empty.action_propose()
+        self.assertFalse(empty.shift_ids)
+        self.assertEqual(empty.coverage_pct, 100.0)
+        self.assertIn("The store has no opening hours", empty.notes)
 
     def test_published_weeks_are_not_solved_over(self):
         week = self._week()
@@ -200,6 +299,12 @@ class TestLabourFlow(BohLabourCase):
         for shift in week.shift_ids.filtered(lambda s: s.employee_id == self.dan):
             apart = max(shift.start - other.stop, other.start - shift.stop)
             self.assertGreaterEqual(apart, timedelta(hours=11))
+
+    @staticmethod
+    def _covered(grid, job):
+        """Server-slots covered on the first day of the grid's coverage strips."""
+        (strip,) = [s for s in grid["days"][0]["strips"] if s["job_id"] == job.id]
+        return sum(strip["cover"])
 
     def _at(self, day, hour):
         """UTC instant of local (Shanghai, UTC+8) ``hour`` on day ``day`` of the week."""
