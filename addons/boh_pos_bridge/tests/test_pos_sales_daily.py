@@ -147,14 +147,21 @@ class TestPosSalesDaily(BohPosCase):
                 for line in range(6)
             ]
 
+        def own_rows():
+            # the database may hold other stores' sales (the demo's): count this test's stores
+            self.env["boh.sales.daily"].invalidate_model()
+            return self.env["boh.sales.daily"].search(
+                [("warehouse_id", "in", (self.store | self.other_store).ids)]
+            )
+
         Fact._replace_origin_facts("bulk.test", [], facts(1.5, 10))
-        rows = self.assertDailyEqualsFacts()
-        self.assertEqual(len(rows), 2 * 2 * 10)
+        self.assertDailyEqualsFacts()
+        self.assertEqual(len(own_rows()), 2 * 2 * 10)
         self.assertEqual(self.daily(self.pizza_product, store=self.other_store).fact_count, 6)
         # replaced by fewer days and other quantities: the days no longer sold go away
         Fact._replace_origin_facts("bulk.test", [1, 2, 3, 4, 5], facts(2.0, 4))
-        rows = self.assertDailyEqualsFacts()
-        self.assertEqual(len(rows), 2 * 2 * 4)
+        self.assertDailyEqualsFacts()
+        self.assertEqual(len(own_rows()), 2 * 2 * 4)
         self.assertEqual(self.daily(self.pizza_product).qty, 12.0)
         self.assertFalse(self.daily(self.pizza_product, day=self.day - timedelta(days=5)))
 
