@@ -7,12 +7,8 @@ _logger = logging.getLogger(__name__)
 
 #: Days of history the living demo loads on install (``BOH_DEMO_DAYS``).
 DEFAULT_DAYS = 180
-#: Days at the end sent ticket by ticket (``BOH_DEMO_TICKET_DAYS``); older days are sent as
-#: one summary ticket per store and hour.
-DEFAULT_TICKET_DAYS = 28
-#: ... both when the database is installed to run the tests (keeps the test run short).
+#: ... when the database is installed to run the tests (keeps the test run short).
 TEST_DAYS = 14
-TEST_TICKET_DAYS = 3
 
 
 def post_init_hook(env):
@@ -22,9 +18,5 @@ def post_init_hook(env):
         return
     testing = config["test_enable"]
     days = int(os.environ.get("BOH_DEMO_DAYS") or (TEST_DAYS if testing else DEFAULT_DAYS))
-    tickets = int(
-        os.environ.get("BOH_DEMO_TICKET_DAYS")
-        or (TEST_TICKET_DAYS if testing else DEFAULT_TICKET_DAYS)
-    )
     orders = float(os.environ.get("BOH_DEMO_ORDERS") or 100)
-    env["boh.demo.loader"]._load(days=days, orders_per_day=orders, ticket_days=tickets)
+    env["boh.demo.loader"]._load(days=days, orders_per_day=orders)

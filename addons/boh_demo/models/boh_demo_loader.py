@@ -9,6 +9,7 @@ counts approved, repairs as maintenance requests, readings through
 
 import logging
 import time as time_mod
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 import pytz
@@ -61,22 +62,17 @@ class BohDemoLoader(models.AbstractModel):
 
     # ------------------------------------------------------------------ entry points
     @api.model
-    def _load(self, days=180, orders_per_day=100.0, ticket_days=28):
-        """Load ``days`` of history up to yesterday for both demo companies.
-
-        The last ``ticket_days`` days are sent ticket by ticket; older days as one summary
-        ticket per store and hour (the same sales, revenue, covers and ingredient use, in a
-        tenth of the orders), which keeps the first start short.
-        """
+    def _load(self, days=180, orders_per_day=100.0):
+        """Load ``days`` of history up to yesterday for both demo companies, ticket by
+        ticket (a guest check each, about ``orders_per_day`` per store and day)."""
         self = self.sudo()
         end = self._yesterday()
         first = end - timedelta(days=days - 1)
         params = self.env["ir.config_parameter"].sudo()
         params.set_param(PARAM_FIRST, first.isoformat())
         params.set_param(PARAM_ORDERS, repr(float(orders_per_day)))
-        tickets_from = end - timedelta(days=ticket_days - 1)
         for company in self._companies():
-            self._load_company(company, first, end, orders_per_day, first, tickets_from)
+            self._load_company(company, first, end, orders_per_day, first)
         params.set_param(PARAM_LAST, end.isoformat())
         self._run_forecast()
 
@@ -95,7 +91,7 @@ class BohDemoLoader(models.AbstractModel):
         orders_per_day = float(params.get_param(PARAM_ORDERS) or 100)
         for company in self._companies():
             since = last + timedelta(1)
-            self._load_company(company, first, end, orders_per_day, since, since)
+            self._load_company(company, first, end, orders_per_day, since)
         params.set_param(PARAM_LAST, end.isoformat())
         self._run_forecast()
         return True
@@ -183,9 +179,8 @@ class BohDemoLoader(models.AbstractModel):
         ).check()
 
     # ------------------------------------------------------------------ one company
-    def _load_company(self, company, first, end, orders_per_day, since, tickets_from):
-        """Simulate ``first``..``end`` and write what happened from ``since`` on (ticket by
-        ticket from ``tickets_from``, summary tickets per hour before)."""
+    def _load_company(self, company, first, end, orders_per_day, since):
+        """Simulate ``first``..``end`` and write what happened from ``since`` on."""
         self = self.with_company(company)
         group = self._group(company)
         if not group.items:
@@ -200,54 +195,41 @@ class BohDemoLoader(models.AbstractModel):
             sensor_days=min(14, days),
         )
         stores = self._stores(company)
-        start = (since - first).days
-        hourly_until = (tickets_from - first).days - 1
         # Week by week: the week's sales, then (on Sundays) the count and next week's order.
-        day = start
+        day = (since - first).days
         opening = since == first
-        clock = {"sales": 0.0, "stock": 0.0}
+        clock = _Clock()
         while day < days:
-            dow = sim.dates[day].day_of_week
-            week_end = min(day + (6 - dow), days - 1)
-            tick = time_mod.perf_counter()
+            week_end = min(day + (6 - sim.dates[day].day_of_week), days - 1)
             before = self._on_hand(stores)
-            if day <= hourly_until:
-                self._push(sim, day, min(week_end, hourly_until), hourly=True)
-            if week_end > hourly_until:
-                self._push(sim, max(day, hourly_until + 1), week_end)
+            self._push(sim, day, week_end, clock)
             after = self._on_hand(stores)
-            clock["sales"] += time_mod.perf_counter() - tick
-            tick = time_mod.perf_counter()
             used = {k: max(before.get(k, 0.0) - v, 0.0) for k, v in after.items()}
             if opening:
                 # The stores opened with what the first week needed, delivered on day one.
-                self._restock(
-                    company, stores, used, after, sim.dates[day].date(), 1.0 + COVER_WEEKS
-                )
+                with clock.part("purchases"):
+                    self._restock(
+                        company, stores, used, after, sim.dates[day].date(), 1.0 + COVER_WEEKS
+                    )
                 opening = False
-                after = self._on_hand(stores)
             sunday = sim.dates[week_end].date()
             if sim.dates[week_end].day_of_week == 6:
-                self._count(stores, used, sunday)
-                self._store_periods(stores, sunday)
-                self._restock(company, stores, used, self._on_hand(stores), sunday, COVER_WEEKS)
-            clock["stock"] += time_mod.perf_counter() - tick
-            _logger.info(
-                "BOH demo: %s sales, purchases and counts loaded up to %s (%.0f s in sales, "
-                "%.0f s in purchases and counts)",
-                company.name,
-                sim.dates[week_end].date(),
-                clock["sales"],
-                clock["stock"],
-            )
+                with clock.part("counts"):
+                    self._count(stores, used, sunday)
+                    self._store_periods(stores, sunday)
+                with clock.part("purchases"):
+                    self._restock(company, stores, used, self._on_hand(stores), sunday, COVER_WEEKS)
+            _logger.info("BOH demo: %s loaded up to %s: %s", company.name, sunday, clock)
             day = week_end + 1
         if since == first:
             self._equipment(company, group, sim)
             self._employees(company, group)
 
-    def _push(self, sim, first_day, last_day, hourly=False):
-        """Push the tickets of days ``first_day``..``last_day`` through the sales feed."""
-        orders = sim.orders(since=first_day, until=last_day, hourly=hourly)
+    def _push(self, sim, first_day, last_day, clock):
+        """Push the tickets of days ``first_day``..``last_day`` through the sales feed, then
+        post what they consumed (one move per store, day, ingredient and kind)."""
+        with clock.part("sales"):
+            orders = sim.orders(since=first_day, until=last_day)
         if not orders:
             return
         Feed = self.env["boh.pos.feed"]
@@ -255,15 +237,17 @@ class BohDemoLoader(models.AbstractModel):
         mode = params.get_param(DEPLETION_MODE)
         params.set_param(DEPLETION_MODE, "deferred")
         try:
-            for k in range(0, len(orders), PUSH_BATCH):
-                answer = Feed.push_sales(
-                    {"source": SOURCE, "batch_id": "", "orders": orders[k : k + PUSH_BATCH]}
-                )
-                bad = [o for o in answer["orders"] if o["status"] == "error"]
-                if bad:
-                    _logger.warning("BOH demo: %d orders refused, e.g. %s", len(bad), bad[0])
+            with clock.part("sales"):
+                for k in range(0, len(orders), PUSH_BATCH):
+                    answer = Feed.push_sales(
+                        {"source": SOURCE, "batch_id": "", "orders": orders[k : k + PUSH_BATCH]}
+                    )
+                    bad = [o for o in answer["orders"] if o["status"] == "error"]
+                    if bad:
+                        _logger.warning("BOH demo: %d orders refused, e.g. %s", len(bad), bad[0])
             # What the cron would post once the pushes stop, posted now.
-            Feed._cron_post_depletion(quiet_seconds=0)
+            with clock.part("depletion"):
+                Feed._cron_post_depletion(quiet_seconds=0)
         finally:
             params.set_param(DEPLETION_MODE, mode or False)
 
@@ -282,11 +266,16 @@ class BohDemoLoader(models.AbstractModel):
                 ["product_id", "location_id", "lot_id"],
                 ["quantity:sum"],
             )
-            lines = []
+            lines, lost = [], set()
             for product, location, lot, qty in groups:
                 if abs(qty) < 1e-6:
                     continue
-                loss = used.get((store.id, product.id), 0.0) * LOSS_SHARE * rng.uniform(0, 2)
+                # the week's loss of a product is found once, on its first shelf and lot
+                # with stock; its other lots are counted as the books have them
+                loss = 0.0
+                if qty > 0 and product.id not in lost:
+                    lost.add(product.id)
+                    loss = used.get((store.id, product.id), 0.0) * LOSS_SHARE * rng.uniform(0, 2)
                 counted = float_round(
                     max(qty - loss, 0.0), precision_rounding=product.uom_id.rounding
                 )
@@ -493,6 +482,31 @@ class BohDemoLoader(models.AbstractModel):
             stores = self._stores(company)
             stores.write({"boh_forecast_enabled": True})
             Engine.with_company(company)._run_for_warehouses(stores)
+
+
+class _Clock:
+    """Wall and CPU seconds (of this process; the database's are not in them) spent in each
+    part of the load, for the log."""
+
+    def __init__(self):
+        self.parts = {}
+
+    @contextmanager
+    def part(self, name):
+        wall, cpu = time_mod.perf_counter(), time_mod.process_time()
+        try:
+            yield
+        finally:
+            spent = self.parts.get(name, (0.0, 0.0))
+            self.parts[name] = (
+                spent[0] + time_mod.perf_counter() - wall,
+                spent[1] + time_mod.process_time() - cpu,
+            )
+
+    def __str__(self):
+        return ", ".join(
+            f"{name} {wall:.0f} s ({cpu:.0f} s CPU)" for name, (wall, cpu) in self.parts.items()
+        )
 
 
 def _rng(seed):

@@ -1,4 +1,5 @@
 from . import stock_move
+from . import stock_move_line
 from . import boh_pos_batch
 from . import boh_pos_item_map
 from . import boh_pos_modifier_map

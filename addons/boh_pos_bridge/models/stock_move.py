@@ -55,3 +55,22 @@ class StockMove(models.Model):
         """The depletion fields are written by the sales feed only (as superuser)."""
         check_server_fields(self, [vals], DEPLETION_FIELDS)
         return super().write(vals)
+
+    def _should_bypass_reservation(self, forced_location=False):
+        """A depletion move of the sales feed is created and done in one call, on the lots
+        the feed chose (``_allocate_lots``): its move lines reserve nothing when they are
+        created (Odoo asks without a location then), so that they need not be unreserved
+        when done (``stock.move.line._synchronize_quant``). Asked with a location (what a
+        done line took beyond the free stock), the answer is Odoo's: other moves'
+        reservations of what the sales used up are freed, as for any move."""
+        if not forced_location and self.boh_depletion_kind:
+            return True
+        return super()._should_bypass_reservation(forced_location)
+
+    def _skip_push(self):
+        """Sales consumed or wasted leave the store for good: no push rule is looked for
+        from the feed's consumption and waste locations (a search per move and parent
+        location). A put-back into the store follows the store's rules as usual."""
+        if self.boh_depletion_kind and self.location_dest_id.usage != "internal":
+            return True
+        return super()._skip_push()

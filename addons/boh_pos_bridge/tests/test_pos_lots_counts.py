@@ -127,6 +127,35 @@ class TestPosLotsCounts(BohPosCase):
         self.assertEqual(self.by_lot(self.beef_moves() - moves), {self.lot_early: 0.15})
         self.assertAlmostEqual(self.on_hand(self.lot_early), -0.25, places=6)
 
+    def test_a_sale_never_holds_a_reservation_and_frees_what_it_took(self):
+        # a transfer out of the store holds some beef; the dishes were served anyway: the
+        # depletion takes it, reserves nothing itself, frees what the transfer held of the
+        # used-up stock, and the store's quants reserve what the transfer still holds
+        transfer = self.env["stock.move"].create(
+            {
+                "name": "To the other store",
+                "product_id": self.beef.id,
+                "product_uom": self.beef.uom_id.id,
+                "product_uom_qty": 0.4,
+                "location_id": self.stock.id,
+                "location_dest_id": self.other_store.lot_stock_id.id,
+                "company_id": self.store.company_id.id,
+            }
+        )
+        transfer._action_confirm()
+        transfer._action_assign()
+        self.assertAlmostEqual(transfer.quantity, 0.4, places=6)
+        self.push(self.order("R1", [self.line("1", "BURGER", 10)]))
+        moves = self.beef_moves()
+        self.assertEqual(moves.state, "done")
+        self.assertTrue(all(move._should_bypass_reservation() for move in moves))
+        self.assertEqual(self.by_lot(moves), {self.lot_early: 0.5, self.lot_late: 1.0})
+        quants = self.env["stock.quant"].search(
+            [("product_id", "=", self.beef.id), ("location_id", "=", self.stock.id)]
+        )
+        self.assertAlmostEqual(sum(quants.mapped("reserved_quantity")), transfer.quantity, places=6)
+        self.assertLess(transfer.quantity, 0.4)
+
     def test_excess_without_stock_in_the_store(self):
         # a tracked ingredient without any lot gets one named after the store
         self.bun.product_tmpl_id.tracking = "lot"
