@@ -52,17 +52,9 @@ VALUE_COLUMNS = (
     "unexplained_value",
 )
 
-#: Flows of one store between its counts, by business day (local date of the move), from
-#: the usage of the two locations of each done move that touches the store's internal
-#: locations. Moves inside the store, count adjustments, waste and sales are no flow: what
-#: they took is in the closing count, hence in actual usage.
-FLOWS_QUERY = """
-WITH params AS (
-    SELECT * FROM unnest(%(periods)s::int[], %(stores)s::int[], %(starts)s::date[],
-                         %(ends)s::date[], %(zones)s::text[])
-           AS p(period_id, wh, dfrom, dto, tz)
-),
-counted AS (
+#: What the approved counts of the stores in ``params`` found, per store, product and business
+#: day (counted plus moved since counted): the AvT's flows and its counts both start from it.
+COUNTED_CTE = """counted AS (
     SELECT c.warehouse_id AS wh, l.product_id, c.count_date AS day,
            SUM(l.counted_qty + COALESCE(l.moved_qty, 0)) AS qty
       FROM boh_stock_count_line l
@@ -70,7 +62,22 @@ counted AS (
      WHERE c.state = 'approved' AND l.is_counted
        AND c.warehouse_id IN (SELECT wh FROM params)
      GROUP BY 1, 2, 3
+)"""
+
+#: Flows of one store between its counts, by business day (local date of the move), from
+#: the usage of the two locations of each done move that touches the store's internal
+#: locations. Moves inside the store, count adjustments, waste and sales are no flow: what
+#: they took is in the closing count, hence in actual usage.
+FLOWS_QUERY = (
+    """
+WITH params AS (
+    SELECT * FROM unnest(%(periods)s::int[], %(stores)s::int[], %(starts)s::date[],
+                         %(ends)s::date[], %(zones)s::text[])
+           AS p(period_id, wh, dfrom, dto, tz)
 ),
+"""
+    + COUNTED_CTE
+    + """,
 opening AS (
     SELECT DISTINCT ON (p.period_id, k.product_id) p.period_id, k.product_id, k.day, k.qty
       FROM params p JOIN counted k ON k.wh = p.wh AND k.day < p.dfrom
@@ -131,26 +138,23 @@ SELECT period_id, product_id, day,
  WHERE usage IN ('supplier', 'internal', 'transit', 'production')
  GROUP BY 1, 2, 3
 """
+)
 
-COUNTS_QUERY = """
+COUNTS_QUERY = (
+    """
 WITH params AS (
     SELECT * FROM unnest(%(periods)s::int[], %(stores)s::int[], %(starts)s::date[],
                          %(ends)s::date[]) AS p(period_id, wh, dfrom, dto)
 ),
-counted AS (
-    SELECT c.warehouse_id AS wh, l.product_id, c.count_date AS day,
-           SUM(l.counted_qty + COALESCE(l.moved_qty, 0)) AS qty
-      FROM boh_stock_count_line l
-      JOIN boh_stock_count c ON c.id = l.count_id
-     WHERE c.state = 'approved' AND l.is_counted
-       AND c.warehouse_id IN (SELECT wh FROM params)
-     GROUP BY 1, 2, 3
-)
+"""
+    + COUNTED_CTE
+    + """
 SELECT DISTINCT ON (p.period_id, k.product_id, k.day < p.dfrom)
        p.period_id, k.product_id, k.day < p.dfrom AS is_opening, k.day, k.qty
   FROM params p JOIN counted k ON k.wh = p.wh AND k.day <= p.dto
  ORDER BY p.period_id, k.product_id, k.day < p.dfrom, k.day DESC
 """
+)
 
 WASTE_QUERY = """
 SELECT wl.warehouse_id, wl.product_id, wl.date, SUM(wl.qty)
