@@ -190,15 +190,7 @@ class BohWasteEntry(models.Model):
     @api.constrains("lot_id", "product_id")
     def _check_lot_id(self):
         for entry in self:
-            if entry.lot_id and entry.lot_id.product_id != entry.product_id:
-                raise ValidationError(
-                    self.env._(
-                        "Lot: %(lot)s is a lot of %(lot_product)s, not of %(product)s.",
-                        lot=entry.lot_id.name,
-                        lot_product=entry.lot_id.product_id.display_name,
-                        product=entry.product_id.display_name,
-                    )
-                )
+            entry.lot_id._boh_check_product(entry.product_id)
 
     @api.model_create_multi
     def create(self, vals_list):
