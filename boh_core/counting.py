@@ -48,7 +48,7 @@ def parse_count(
     runs to the next ``+`` or number. Raises ``BohError(field="counted_entry")`` naming the
     product and the text.
     """
-    what = f" of {product_name}" if product_name else ""
+    what = msg("counting.label.of_product", product=product_name) if product_name else ""
     if not isinstance(text, str):
         raise BohError(
             "counted_entry", text, msg("counting.counted_entry.count_text_such", what=what)
@@ -127,8 +127,8 @@ def count_total(
             continue
         factor = table.get(term.unit)
         if factor is None:
-            known = ", ".join(sorted(table)) or "none"
-            what = f" {product_name}" if product_name else " this product"
+            known = ", ".join(sorted(table)) or msg("counting.label.no_units")
+            what = f" {product_name}" if product_name else msg("counting.label.this_product")
             raise BohError(
                 "counted_entry",
                 term.unit,

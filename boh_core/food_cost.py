@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from boh_core.errors import BohError, msg
+from boh_core.errors import BohError, Message, msg
 from boh_core.units import Key, _is_number
 
 
@@ -59,7 +59,7 @@ class CostImpact:
         return self.new.cost - self.old.cost
 
 
-def _finite(field: str, value: object, what: str, rule: str = "") -> float:
+def _finite(field: str, value: object, what: Message, rule: Message | str = "") -> float:
     if not _is_number(value) or not math.isfinite(value):
         raise BohError(
             field, value, msg("food_cost.which_finite_number", what=what, value=value, rule=rule)
@@ -73,7 +73,7 @@ def net_of_tax(price: float, taxes: Sequence[Tax] = ()) -> float:
     Raises ``BohError`` for a price that is not a finite number of 0 or more (field
     ``price``), an unknown tax type (``amount_type``) or a non-finite tax (``amount``).
     """
-    price = _finite("price", price, "The price", "; enter the menu price, tax included")
+    price = _finite("price", price, msg("food_cost.label.price"), msg("food_cost.rule.menu_price"))
     if price < 0:
         raise BohError(
             "price",
@@ -83,7 +83,7 @@ def net_of_tax(price: float, taxes: Sequence[Tax] = ()) -> float:
     fixed = 0.0
     percent = 0.0
     for tax in taxes:
-        amount = _finite("amount", tax.amount, f"The tax amount of {tax!r}")
+        amount = _finite("amount", tax.amount, msg("food_cost.label.tax_amount", tax=tax))
         if tax.amount_type == "percent":
             percent += amount
         elif tax.amount_type == "fixed":
@@ -118,10 +118,13 @@ def food_cost(
     Raises ``BohError`` for a non-finite cost (field ``cost``), a bad price or tax (see
     ``net_of_tax``) or a target that is not a finite number of 0 or more (``target_pct``).
     """
-    cost = _finite("cost", cost, "The cost", "; check the recipe cost")
+    cost = _finite("cost", cost, msg("food_cost.label.cost"), msg("food_cost.rule.recipe_cost"))
     if target_pct is not None:
         target_pct = _finite(
-            "target_pct", target_pct, "The target food cost %", "; enter a percentage like 30"
+            "target_pct",
+            target_pct,
+            msg("food_cost.label.target_pct"),
+            msg("food_cost.rule.percentage"),
         )
         if target_pct < 0:
             raise BohError(
@@ -153,7 +156,7 @@ def cost_impact(
     is sorted by the largest absolute move in points first; items without a % come after,
     by the largest absolute cost change; ties keep a stable order by key.
     """
-    threshold = _finite("min_change_pct", min_change_pct, "The minimum change")
+    threshold = _finite("min_change_pct", min_change_pct, msg("food_cost.label.min_change"))
     if threshold < 0:
         raise BohError(
             "min_change_pct",

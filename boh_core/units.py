@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
-from boh_core.errors import BohError, msg
+from boh_core.errors import BohError, Message, msg
 
 Key = Hashable
 
@@ -155,12 +155,19 @@ class UnitConverter:
         return unit.name or str(unit.id)
 
     @staticmethod
-    def _product_label(product: Key | None, product_name: str) -> str:
+    def _product_label(
+        product: Key | None, product_name: str, capital: bool = False
+    ) -> str | Message:
+        """The product as a message names it (``capital``: at the start of a sentence)."""
         if product_name:
             return product_name
+        if product is None and capital:
+            return msg("units.label.unspecified_product_capital")
         if product is None:
-            return "an unspecified product"
-        return f"product {product!r}"
+            return msg("units.label.unspecified_product")
+        if capital:
+            return msg("units.label.product_capital", product=product)
+        return msg("units.label.product", product=product)
 
     def _get(self, unit_id: Key, product: Key | None = None, product_name: str = "") -> Unit:
         try:
@@ -220,8 +227,7 @@ class UnitConverter:
                 (conversion.from_unit, conversion.to_unit),
                 msg(
                     "units.uom.has_two_different",
-                    upper=label[0].upper(),
-                    label=label[1:],
+                    label=self._product_label(product, "", capital=True),
                     category=source.category,
                     category_2=target.category,
                     from_qty=_fmt(conversion.from_qty),

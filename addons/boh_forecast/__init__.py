@@ -1,1 +1,1 @@
-from . import models, report, wizards
+from . import models, report, tools, wizards

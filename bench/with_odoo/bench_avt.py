@@ -22,8 +22,6 @@ the database in ``BOH_ODOO_DB`` (the test command does this); needs boh_pos_brid
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import time
 from datetime import date, datetime, timedelta
@@ -31,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchkit import odoo_env  # noqa: E402
+from benchkit import arguments, run_rolled_back  # noqa: E402
 
 SIZES = {"small": (3, 30, 7), "medium": (10, 150, 14), "full": (20, 150, 28)}
 TARGET_SECONDS = 2.0
@@ -320,19 +318,8 @@ def bench(env, size):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=sorted(SIZES), default="full")
-    parser.add_argument("--db", default=os.environ.get("BOH_ODOO_DB"))
-    args = parser.parse_args(argv)
-    if not args.db:
-        parser.error("no database: pass --db or set BOH_ODOO_DB")
-    registry, api, uid = odoo_env(args.db)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, uid, {})
-        try:
-            result = bench(env, args.size)
-        finally:
-            cr.rollback()
+    args = arguments(__doc__, SIZES, argv)
+    result = run_rolled_back(args.db, bench, args.size)
     print(
         f"avt[{args.size}]: {result['stores']} stores, {result['periods']} store-weeks, "
         f"{result['lines']} AvT lines: ours {result['avt']:.3f} s (AvT) + "

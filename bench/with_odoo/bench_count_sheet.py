@@ -19,15 +19,13 @@ Odoo, with the database in ``BOH_ODOO_DB`` (the test command does this).
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchkit import odoo_env  # noqa: E402
+from benchkit import arguments, run_rolled_back  # noqa: E402
 
 SIZES = {"small": 60, "full": 300}
 TARGET_SECONDS = 1.0
@@ -187,19 +185,8 @@ def bench(env, size: str) -> dict:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=sorted(SIZES), default="full")
-    parser.add_argument("--db", default=os.environ.get("BOH_ODOO_DB"))
-    args = parser.parse_args(argv)
-    if not args.db:
-        parser.error("no database: pass --db or set BOH_ODOO_DB")
-    registry, api, uid = odoo_env(args.db)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, uid, {})
-        try:
-            result = bench(env, args.size)
-        finally:
-            cr.rollback()
+    args = arguments(__doc__, SIZES, argv)
+    result = run_rolled_back(args.db, bench, args.size)
     print(
         f"count_sheet[{args.size}]: {result['lines']} lines loaded and saved like the web "
         f"client: ours {result['ours']:.3f} s, odoo inventory mode on stock.quant "

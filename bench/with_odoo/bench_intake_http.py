@@ -18,11 +18,9 @@ database needs boh_maintenance installed.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import http.client
 import io
-import os
 import re
 import sys
 import tempfile
@@ -35,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
-from benchkit import free_port, odoo_env, start_server, stop_server  # noqa: E402
+from benchkit import arguments, free_port, lacks, odoo_env, start_server, stop_server  # noqa: E402
 
 SIZES = {
     "small": {"clients": 4, "rounds": 15, "warmup": 2},
@@ -239,9 +237,7 @@ def bench_fixture(db: str, clients: int):
     since = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(seconds=1)
     with registry.cursor() as cr:
         env = api.Environment(cr, uid, {})
-        if not env["ir.module.module"].search_count(
-            [("name", "=", "boh_maintenance"), ("state", "=", "installed")]
-        ):
+        if lacks(env, ("boh_maintenance",)):
             raise LookupError("the database lacks boh_maintenance")
         params = env["ir.config_parameter"].sudo()
         saved = {key: params.get_param(f"boh_maintenance.{key}") for key in LIMIT_KEYS}
@@ -283,13 +279,14 @@ def bench_fixture(db: str, clients: int):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=sorted(SIZES), default="full")
-    parser.add_argument("--db", default=os.environ.get("BOH_ODOO_DB"))
-    parser.add_argument("--clients", type=int, help="concurrent clients (default 4)")
-    args = parser.parse_args(argv)
-    if not args.db:
-        parser.error("no database: pass --db or set BOH_ODOO_DB")
+    args = arguments(
+        __doc__,
+        SIZES,
+        argv,
+        extra=lambda parser: parser.add_argument(
+            "--clients", type=int, help="concurrent clients (default 4)"
+        ),
+    )
     params = dict(SIZES[args.size])
     if args.clients:
         params["clients"] = max(1, min(args.clients, 32))

@@ -15,8 +15,6 @@ does this); the database needs boh_maintenance installed.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -24,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
-from benchkit import odoo_env  # noqa: E402
+from benchkit import arguments, run_rolled_back  # noqa: E402
 
 SIZES = {
     "small": {"equipment": 500, "requests": 20_000, "stores": 12},
@@ -155,24 +153,12 @@ def bench(env, size: str) -> dict:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=sorted(SIZES), default="full")
-    parser.add_argument("--db", default=os.environ.get("BOH_ODOO_DB"))
-    args = parser.parse_args(argv)
-    if not args.db:
-        parser.error("no database: pass --db or set BOH_ODOO_DB")
-    registry, api, uid = odoo_env(args.db)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, uid, {})
-        if not env["ir.module.module"].search_count(
-            [("name", "=", "boh_maintenance"), ("state", "=", "installed")]
-        ):
-            print("maintenance_reliability: database lacks boh_maintenance", file=sys.stderr)
-            return 2
-        try:
-            result = bench(env, args.size)
-        finally:
-            cr.rollback()
+    args = arguments(__doc__, SIZES, argv)
+    result = run_rolled_back(
+        args.db, bench, args.size, name="maintenance_reliability", requires=("boh_maintenance",)
+    )
+    if result is None:
+        return 2
     print(
         f"maintenance_reliability[{args.size}]: MTTR/MTBF of {result['equipment']} equipment "
         f"over {result['requests']} requests ({result['failures']} failures in the year): "

@@ -21,7 +21,6 @@ test`` runs; ``--size full`` is the issue's 10,000 orders of 10 lines over 20 st
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import signal
@@ -36,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
-from benchkit import free_port, odoo_env, start_server, stop_server  # noqa: E402
+from benchkit import arguments, free_port, lacks, odoo_env, start_server, stop_server  # noqa: E402
 
 SIZES = {
     "small": {
@@ -430,12 +429,7 @@ def check_stored(env, kitchen, orders):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=sorted(SIZES), default="full")
-    parser.add_argument("--db", default=os.environ.get("BOH_ODOO_DB"))
-    args = parser.parse_args(argv)
-    if not args.db:
-        parser.error("no database: pass --db or set BOH_ODOO_DB")
+    args = arguments(__doc__, SIZES, argv)
     params = SIZES[args.size]
     # a plain `kill` still stops our server and restores the parameter (finally blocks)
     signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
@@ -444,9 +438,7 @@ def main(argv=None) -> int:
     tag = uuid.uuid4().hex[:6]
     with registry.cursor() as cr:
         env = api.Environment(cr, uid, {})
-        if not env["ir.module.module"].search_count(
-            [("name", "=", "boh_pos_bridge"), ("state", "=", "installed")]
-        ):
+        if lacks(env, ("boh_pos_bridge",)):
             print("pos_ingest: database lacks boh_pos_bridge", file=sys.stderr)
             return 2
         kitchen_records = load_kitchen(env, params, tag, rng)

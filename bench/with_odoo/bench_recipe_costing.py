@@ -15,9 +15,7 @@ does this); the database needs boh_inventory and mrp_account installed.
 
 from __future__ import annotations
 
-import argparse
 import collections
-import os
 import sys
 import time
 from pathlib import Path
@@ -26,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(Path(__file__).resolve().parent)]
 
 from bench_recipe_core import make_catalogue  # noqa: E402
-from benchkit import odoo_env  # noqa: E402
+from benchkit import arguments, run_rolled_back  # noqa: E402
 
 SIZES = {
     "small": {"n_ingredients": 40, "n_preps": 20, "n_menu": 150},
@@ -227,27 +225,12 @@ def bench(env, size: str) -> dict:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=sorted(SIZES), default="full")
-    parser.add_argument("--db", default=os.environ.get("BOH_ODOO_DB"))
-    args = parser.parse_args(argv)
-    if not args.db:
-        parser.error("no database: pass --db or set BOH_ODOO_DB")
-    registry, api, uid = odoo_env(args.db)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, uid, {})
-        if (
-            not env["ir.module.module"].search_count(
-                [("name", "in", ("mrp_account", "boh_inventory")), ("state", "=", "installed")]
-            )
-            == 2
-        ):
-            print("recipe_costing: database lacks mrp_account or boh_inventory", file=sys.stderr)
-            return 2
-        try:
-            result = bench(env, args.size)
-        finally:
-            cr.rollback()
+    args = arguments(__doc__, SIZES, argv)
+    result = run_rolled_back(
+        args.db, bench, args.size, name="recipe_costing", requires=("mrp_account", "boh_inventory")
+    )
+    if result is None:
+        return 2
     print(
         f"recipe_costing[{args.size}]: {result['recipes']} recipes, price change reaching "
         f"{result['reached']} ({result['changed']} re-costed): ours {result['ours']:.3f} s, "

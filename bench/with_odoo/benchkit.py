@@ -7,6 +7,7 @@ the connection options (a JSON list) in ``BOH_ODOO_DB_OPTIONS``.
 
 from __future__ import annotations
 
+import argparse
 import functools
 import json
 import os
@@ -63,6 +64,50 @@ def start_server(
     if code is not None:
         raise RuntimeError(f"the Odoo server exited with {code}; see {logfile}")
     raise RuntimeError(f"the Odoo server did not answer within {timeout:.0f} s; see {logfile}")
+
+
+def arguments(doc: str, sizes, argv=None, extra=None) -> argparse.Namespace:
+    """The command line every Odoo benchmark takes: ``--size`` (one of ``sizes``, ``full`` by
+    default) and ``--db`` (``BOH_ODOO_DB`` by default; the benchmark refuses to run without
+    one). ``extra(parser)`` adds a benchmark's own options; ``doc`` is the module docstring."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(sizes), default="full")
+    parser.add_argument("--db", default=os.environ.get("BOH_ODOO_DB"))
+    if extra:
+        extra(parser)
+    args = parser.parse_args(argv)
+    if not args.db:
+        parser.error("no database: pass --db or set BOH_ODOO_DB")
+    return args
+
+
+def lacks(env, modules) -> bool:
+    """Whether any of ``modules`` is not installed in ``env``'s database."""
+    if not modules:
+        return False
+    installed = env["ir.module.module"].search_count(
+        [("name", "in", list(modules)), ("state", "=", "installed")]
+    )
+    return installed != len(set(modules))
+
+
+def run_rolled_back(db: str, bench, size: str, *, name: str = "", requires=()):
+    """``bench(env, size)`` as the superuser in one cursor on ``db``, rolled back whatever
+    happens, and its result.
+
+    ``requires`` names modules that must be installed: when one is not, say so on stderr
+    (``<name>: database lacks <modules>``) and answer None without running ``bench``.
+    """
+    registry, api, uid = odoo_env(db)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, uid, {})
+        if lacks(env, requires):
+            print(f"{name}: database lacks {' or '.join(requires)}", file=sys.stderr)
+            return None
+        try:
+            return bench(env, size)
+        finally:
+            cr.rollback()
 
 
 free_port = odoo_process.free_port

@@ -48,6 +48,17 @@ class _UsageError(Exception):
     """Bad command line; reported with exit code 2."""
 
 
+def _add_batch_options(command: argparse.ArgumentParser) -> None:
+    """``--batch-size`` and ``--journal``, for the commands that send orders in batches."""
+    command.add_argument(
+        "--batch-size",
+        type=int,
+        default=DEFAULT_BATCH_SIZE,
+        help=f"orders per request (default {DEFAULT_BATCH_SIZE})",
+    )
+    command.add_argument("--journal", help="file recording acknowledged batches, to resume")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``boh`` command.
 
@@ -86,13 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     push.add_argument("file", metavar="FILE", help="FILE.csv or FILE.json")
     push.add_argument("--source", help="POS source for rows or files that do not name one")
-    push.add_argument(
-        "--batch-size",
-        type=int,
-        default=DEFAULT_BATCH_SIZE,
-        help=f"orders per request (default {DEFAULT_BATCH_SIZE})",
-    )
-    push.add_argument("--journal", help="file recording acknowledged batches, to resume")
+    _add_batch_options(push)
     push.add_argument(
         "--map-file",
         help='JSON object mapping your CSV headers to ours, e.g. {"Ticket": "order_ref"}',
@@ -131,13 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated warehouse codes of the server's stores, one per store",
     )
     demo.add_argument("--group", help="JSON file describing the group instead of the demo one")
-    demo.add_argument(
-        "--batch-size",
-        type=int,
-        default=DEFAULT_BATCH_SIZE,
-        help=f"orders per request (default {DEFAULT_BATCH_SIZE})",
-    )
-    demo.add_argument("--journal", help="file recording acknowledged batches, to resume")
+    _add_batch_options(demo)
     demo.add_argument(
         "--dry-run",
         action="store_true",

@@ -12,7 +12,7 @@ import io
 
 from PIL import Image
 
-from boh_core.errors import BohError, msg
+from boh_core.errors import BohError, Message, msg
 
 #: Formats accepted by content, with the Pillow plugin that reads each.
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
@@ -43,17 +43,20 @@ _TRANSPOSE = {
 }
 
 # What a refused file most likely is, so the message can say so instead of "unknown".
+_GIF = msg("maintenance.images.kind.gif")
+_TIFF = msg("maintenance.images.kind.tiff")
+_EXECUTABLE = msg("maintenance.images.kind.executable")
 _KNOWN_SIGNATURES = (
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"PK\x03\x04", "a ZIP archive"),
-    (b"%PDF", "a PDF document"),
-    (b"BM", "a BMP image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"\x7fELF", "an executable"),
-    (b"MZ", "an executable"),
-    (b"<", "a text or HTML/SVG file"),
+    (b"GIF87a", _GIF),
+    (b"GIF89a", _GIF),
+    (b"PK\x03\x04", msg("maintenance.images.kind.zip")),
+    (b"%PDF", msg("maintenance.images.kind.pdf")),
+    (b"BM", msg("maintenance.images.kind.bmp")),
+    (b"II*\x00", _TIFF),
+    (b"MM\x00*", _TIFF),
+    (b"\x7fELF", _EXECUTABLE),
+    (b"MZ", _EXECUTABLE),
+    (b"<", msg("maintenance.images.kind.text")),
 )
 
 
@@ -68,12 +71,17 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
-def _describe(data: bytes) -> str:
+def _describe(data: bytes) -> Message:
     """Name what a refused file looks like, for the error message."""
     for signature, label in _KNOWN_SIGNATURES:
         if data.startswith(signature):
             return label
-    return "not a recognised image"
+    return msg("maintenance.images.kind.unknown")
+
+
+def _field_label(field: str) -> str | Message:
+    """The field as the messages name it: the photo in the message's language."""
+    return msg("maintenance.images.field.photo") if field == "photo" else field
 
 
 def open_checked_image(
@@ -92,20 +100,21 @@ def open_checked_image(
     Long because it checks untrusted bytes step by step, each refusal next to the check that
     makes it (with its message code and parameters); helpers would hide the order of the checks.
     """
+    label = _field_label(field)
     if not isinstance(data, bytes | bytearray | memoryview):
         raise BohError(
-            field, type(data).__name__, msg("maintenance.images.file_content_bytes", field=field)
+            field, type(data).__name__, msg("maintenance.images.file_content_bytes", field=label)
         )
     data = bytes(data)
     if not data:
-        raise BohError(field, 0, msg("maintenance.images.empty_bytes", field=field))
+        raise BohError(field, 0, msg("maintenance.images.empty_bytes", field=label))
     if len(data) > max_bytes:
         raise BohError(
             field,
             len(data),
             msg(
                 "maintenance.images.bytes_more_bytes",
-                field=field,
+                field=label,
                 n_data=len(data),
                 max_bytes=max_bytes,
             ),
@@ -114,8 +123,8 @@ def open_checked_image(
     if kind is None:
         raise BohError(
             field,
-            _describe(data),
-            msg("maintenance.images.only_jpeg_png", field=field, data=_describe(data)),
+            str(_describe(data)),
+            msg("maintenance.images.only_jpeg_png", field=label, data=_describe(data)),
         )
     try:
         # Limiting the plugins to the sniffed one stops Pillow from guessing another format.
@@ -130,7 +139,7 @@ def open_checked_image(
                 f"{width}x{height}",
                 msg(
                     "maintenance.images.x_pixels_more",
-                    field=field,
+                    field=label,
                     width=width,
                     height=height,
                     limit=limit,
@@ -143,7 +152,7 @@ def open_checked_image(
         raise BohError(
             field,
             "decompression bomb",
-            msg("maintenance.images.declares_far_too", field=field, exc=exc),
+            msg("maintenance.images.declares_far_too", field=label, exc=exc),
         ) from None
     except BohError:
         raise
@@ -153,7 +162,7 @@ def open_checked_image(
         raise BohError(
             field,
             kind,
-            msg("maintenance.images.claims_but_damaged", field=field, kind=kind, exc=exc),
+            msg("maintenance.images.claims_but_damaged", field=label, kind=kind, exc=exc),
         ) from None
     return image
 

@@ -225,28 +225,35 @@ class PushValidation:
 
 
 def describe(value: Any, limit: int = 60) -> str:
-    """A short, safe rendering of any value for an error message.
+    """A short, safe rendering of any value for an error message, in English.
 
     Never echoes a huge string or structure back, and never fails (even on integers too
     large for ``str``).
     """
+    return str(described(value, limit))
+
+
+def described(value: Any, limit: int = 60) -> str | Message:
+    """:func:`describe` as a message parameter: the words it puts around a value (``a list
+    of 3 items``) as a :class:`Message`, so that they are rendered in the message's
+    language; a value shown as it is stays text."""
     if isinstance(value, bool) or value is None:
         return repr(value)
     if isinstance(value, int):
         if abs(value) >= 10**30:
-            return "a very large integer"
+            return msg("payload.describe.large_integer")
         return str(value)
     if isinstance(value, float | Decimal):
         return repr(float(value)) if isinstance(value, float) else str(value)
     if isinstance(value, str):
         if len(value) > limit:
-            return repr(value[:limit]) + f"... ({len(value)} characters)"
+            return msg("payload.describe.long_text", start=repr(value[:limit]), n=len(value))
         return repr(value)
     if isinstance(value, dict):
-        return f"an object with {len(value)} keys"
+        return msg("payload.describe.object", n=len(value))
     if isinstance(value, list | tuple):
-        return f"a list of {len(value)} items"
-    return f"a value of type {type(value).__name__}"
+        return msg("payload.describe.list", n=len(value))
+    return msg("payload.describe.value_of_type", type=type(value).__name__)
 
 
 class _Problem(Exception):
@@ -262,37 +269,37 @@ def _read_ref(value: Any, label: str, max_len: int) -> str:
     if value is None:
         raise _Problem(msg("payload.field.missing", label=label))
     if isinstance(value, bool):
-        raise _Problem(msg("payload.ref.invalid", label=label, value=describe(value)))
+        raise _Problem(msg("payload.ref.invalid", label=label, value=described(value)))
     if isinstance(value, int):
         if abs(value) >= _MAX_INT_REF:
-            raise _Problem(msg("payload.ref.too_large", label=label, value=describe(value)))
+            raise _Problem(msg("payload.ref.too_large", label=label, value=described(value)))
         return str(value)
     if not isinstance(value, str):
-        raise _Problem(msg("payload.ref.invalid", label=label, value=describe(value)))
+        raise _Problem(msg("payload.ref.invalid", label=label, value=described(value)))
     if len(value) > max_len * 4:
         # Cheap refusal before stripping a huge string.
         raise _Problem(
             msg(
                 "payload.ref.too_long",
                 label=label,
-                value=describe(value),
+                value=described(value),
                 max_len=max_len,
             )
         )
     text = value.strip()
     if not text:
-        raise _Problem(msg("payload.ref.empty", label=label, value=describe(value)))
+        raise _Problem(msg("payload.ref.empty", label=label, value=described(value)))
     if len(text) > max_len:
         raise _Problem(
             msg(
                 "payload.ref.too_long",
                 label=label,
-                value=describe(value),
+                value=described(value),
                 max_len=max_len,
             )
         )
     if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
-        raise _Problem(msg("payload.ref.control_characters", label=label, value=describe(value)))
+        raise _Problem(msg("payload.ref.control_characters", label=label, value=described(value)))
     return text
 
 
@@ -301,23 +308,23 @@ def _read_decimal(value: Any, label: str) -> Decimal:
     if value is None:
         raise _Problem(msg("payload.field.missing", label=label))
     if isinstance(value, bool):
-        raise _Problem(msg("payload.number.boolean", label=label, value=describe(value)))
+        raise _Problem(msg("payload.number.boolean", label=label, value=described(value)))
     if isinstance(value, int):
         # Compared before building a Decimal so 10**5000 costs nothing.
         if abs(value) > 10**15:
-            raise _Problem(msg("payload.number.out_of_range", label=label, value=describe(value)))
+            raise _Problem(msg("payload.number.out_of_range", label=label, value=described(value)))
         return Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise _Problem(msg("payload.number.not_finite", label=label, value=describe(value)))
+            raise _Problem(msg("payload.number.not_finite", label=label, value=described(value)))
         if abs(value) > 1e15:
-            raise _Problem(msg("payload.number.out_of_range", label=label, value=describe(value)))
+            raise _Problem(msg("payload.number.out_of_range", label=label, value=described(value)))
         # repr gives the shortest text that round-trips: 12.5 -> "12.5", not its binary.
         return Decimal(repr(value))
     if isinstance(value, Decimal):
         if not value.is_finite() or abs(value) > 10**15:
             raise _Problem(
-                msg("payload.number.not_finite_in_range", label=label, value=describe(value))
+                msg("payload.number.not_finite_in_range", label=label, value=described(value))
             )
         return value
     if isinstance(value, str):
@@ -327,8 +334,8 @@ def _read_decimal(value: Any, label: str) -> Decimal:
                 return Decimal(text)
             except InvalidOperation:  # pragma: no cover - the pattern rules this out
                 pass
-        raise _Problem(msg("payload.number.not_a_number", label=label, value=describe(value)))
-    raise _Problem(msg("payload.number.invalid", label=label, value=describe(value)))
+        raise _Problem(msg("payload.number.not_a_number", label=label, value=described(value)))
+    raise _Problem(msg("payload.number.invalid", label=label, value=described(value)))
 
 
 def _read_bool(value: Any, label: str) -> bool:
@@ -337,7 +344,7 @@ def _read_bool(value: Any, label: str) -> bool:
         return False
     if isinstance(value, bool):
         return value
-    raise _Problem(msg("payload.boolean.invalid", label=label, value=describe(value)))
+    raise _Problem(msg("payload.boolean.invalid", label=label, value=described(value)))
 
 
 def _read_date(value: Any, label: str) -> date:
@@ -345,15 +352,15 @@ def _read_date(value: Any, label: str) -> date:
     if value is None:
         raise _Problem(msg("payload.field.missing", label=label))
     if not isinstance(value, str) or len(value) > 32:
-        raise _Problem(msg("payload.date.invalid", label=label, value=describe(value)))
+        raise _Problem(msg("payload.date.invalid", label=label, value=described(value)))
     match = _DATE_STR.fullmatch(value.strip())
     if not match:
-        raise _Problem(msg("payload.date.invalid", label=label, value=describe(value)))
+        raise _Problem(msg("payload.date.invalid", label=label, value=described(value)))
     try:
         return date(*(int(g) for g in match.groups()))
     except ValueError:
         raise _Problem(
-            msg("payload.date.not_a_calendar_date", label=label, value=describe(value))
+            msg("payload.date.not_a_calendar_date", label=label, value=described(value))
         ) from None
 
 
@@ -362,13 +369,13 @@ def _read_datetime(value: Any, label: str) -> datetime:
     if value is None:
         raise _Problem(msg("payload.field.missing", label=label))
     if not isinstance(value, str) or len(value) > 64:
-        raise _Problem(msg("payload.datetime.invalid", label=label, value=describe(value)))
+        raise _Problem(msg("payload.datetime.invalid", label=label, value=described(value)))
     text = value.strip()
     match = _DATETIME_STR.fullmatch(text)
     if not match:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?", text):
-            raise _Problem(msg("payload.datetime.no_offset", label=label, value=describe(value)))
-        raise _Problem(msg("payload.datetime.invalid", label=label, value=describe(value)))
+            raise _Problem(msg("payload.datetime.no_offset", label=label, value=described(value)))
+        raise _Problem(msg("payload.datetime.invalid", label=label, value=described(value)))
     year, month, day, hour, minute, second, frac, offset = match.groups()
     if offset in ("Z", "z"):
         tz = timezone.utc
@@ -377,7 +384,7 @@ def _read_datetime(value: Any, label: str) -> datetime:
         off_h, off_m = int(offset[1:3]), int(offset[4:6])
         if off_m >= 60 or off_h * 60 + off_m > MAX_UTC_OFFSET_HOURS * 60:
             raise _Problem(
-                msg("payload.datetime.impossible_offset", label=label, value=describe(value))
+                msg("payload.datetime.impossible_offset", label=label, value=described(value))
             )
         tz = timezone(sign * timedelta(hours=off_h, minutes=off_m))
     try:
@@ -393,7 +400,7 @@ def _read_datetime(value: Any, label: str) -> datetime:
         )
     except ValueError:
         raise _Problem(
-            msg("payload.datetime.not_a_real_time", label=label, value=describe(value))
+            msg("payload.datetime.not_a_real_time", label=label, value=described(value))
         ) from None
 
 
@@ -448,7 +455,7 @@ def _read_modifiers(
             line_ref,
             "modifiers",
             raw,
-            msg("payload.modifiers.not_a_list", label=label, raw=describe(raw)),
+            msg("payload.modifiers.not_a_list", label=label, raw=described(raw)),
         )
         return ()
     if len(raw) > MAX_MODIFIERS_PER_LINE:
@@ -472,7 +479,7 @@ def _read_modifiers(
                 line_ref,
                 "modifiers",
                 mod,
-                msg("payload.modifier.not_an_object", where=where, mod=describe(mod)),
+                msg("payload.modifier.not_an_object", where=where, mod=described(mod)),
             )
             continue
         code = qty = None
@@ -492,7 +499,7 @@ def _read_modifiers(
                 raise _Problem(
                     msg(
                         "payload.modifier.qty_out_of_range",
-                        raw_qty=describe(raw_qty),
+                        raw_qty=described(raw_qty),
                         max_modifier_qty=MAX_MODIFIER_QTY,
                     )
                 )
@@ -523,7 +530,7 @@ def _read_line(
             "",
             "lines",
             raw,
-            msg("payload.line.not_an_object", position=position + 1, raw=describe(raw)),
+            msg("payload.line.not_an_object", position=position + 1, raw=described(raw)),
         )
         return "", None
     ok = True
@@ -554,36 +561,34 @@ def _read_line(
             )
             return None
 
+    def refuse(name: str, message: Message) -> None:
+        nonlocal ok
+        ok = False
+        issues.add(line_ref, name, raw.get(name), message)
+
     item_code = read("item_code", _read_ref, max_str_len)
     qty = read("qty", _read_decimal)
     if qty is not None:
         qty = _round(qty, _QTY_QUANTUM)
         if qty == 0 or abs(qty) > MAX_LINE_QTY:
-            ok = False
-            issues.add(
-                line_ref,
+            value = described(raw.get("qty"))
+            refuse(
                 "qty",
-                raw.get("qty"),
                 msg(
-                    "payload.qty.out_of_range",
-                    label=label,
-                    value=describe(raw.get("qty")),
-                    max_line_qty=MAX_LINE_QTY,
+                    "payload.qty.out_of_range", label=label, value=value, max_line_qty=MAX_LINE_QTY
                 ),
             )
     price = read("unit_price", _read_decimal)
     if price is not None:
         price = _round(price, _PRICE_QUANTUM)
         if not 0 <= price <= MAX_UNIT_PRICE:
-            ok = False
-            issues.add(
-                line_ref,
+            value = described(raw.get("unit_price"))
+            refuse(
                 "unit_price",
-                raw.get("unit_price"),
                 msg(
                     "payload.unit_price.out_of_range",
                     label=label,
-                    value=describe(raw.get("unit_price")),
+                    value=value,
                     max_unit_price=MAX_UNIT_PRICE,
                 ),
             )
@@ -598,7 +603,7 @@ def _read_line(
             msg(
                 "payload.restock.not_a_refund",
                 label=label,
-                value=describe(raw.get("qty")),
+                value=described(raw.get("qty")),
             ),
         )
     raw_parent = raw.get("parent_line_ref")
@@ -692,7 +697,7 @@ def _check_dates(
             raw.get("business_date"),
             msg(
                 "payload.business_date.out_of_range",
-                value=describe(raw.get("business_date")),
+                value=described(raw.get("business_date")),
                 min_date=MIN_DATE.isoformat(),
                 date=latest.date().isoformat(),
             ),
@@ -704,7 +709,7 @@ def _check_dates(
             raw.get("closed_at"),
             msg(
                 "payload.closed_at.out_of_range",
-                value=describe(raw.get("closed_at")),
+                value=described(raw.get("closed_at")),
                 min_date=MIN_DATE.isoformat(),
                 latest=latest.isoformat(timespec="seconds"),
             ),
@@ -717,9 +722,9 @@ def _check_dates(
             raw.get("business_date"),
             msg(
                 "payload.business_date.far_from_closed_at",
-                value=describe(raw.get("business_date")),
+                value=described(raw.get("business_date")),
                 gap=abs(gap),
-                value_2=describe(raw.get("closed_at")),
+                value_2=described(raw.get("closed_at")),
                 max_business_date_skew_days=MAX_BUSINESS_DATE_SKEW_DAYS,
             ),
         )
@@ -756,7 +761,7 @@ def _read_covers(raw_covers: Any, issues: _Collector) -> int:
         raw_covers,
         msg(
             "payload.covers.invalid",
-            raw_covers=describe(raw_covers),
+            raw_covers=described(raw_covers),
             max_covers=MAX_COVERS,
         ),
     )
@@ -771,7 +776,7 @@ def _read_lines(raw_lines: Any, issues: _Collector, max_lines: int, max_str_len:
             "",
             "lines",
             raw_lines,
-            msg("payload.lines.invalid", raw_lines=describe(raw_lines)),
+            msg("payload.lines.invalid", raw_lines=described(raw_lines)),
         )
         return lines
     if len(raw_lines) > max_lines:
@@ -830,7 +835,7 @@ def _validate_order(
             "",
             "order",
             raw,
-            msg("payload.order.not_an_object", index=index + 1, raw=describe(raw)),
+            msg("payload.order.not_an_object", index=index + 1, raw=described(raw)),
         )
         return OrderResult(index, ref_for_answer, None, issues.done())
 
@@ -909,7 +914,7 @@ def validate_push(
         return fail(
             "payload",
             payload,
-            msg("payload.not_an_object", payload=describe(payload)),
+            msg("payload.not_an_object", payload=described(payload)),
         )
     try:
         source = _read_ref(payload.get("source"), "source", max_str_len)
@@ -926,7 +931,7 @@ def validate_push(
         return fail(
             "orders",
             orders,
-            msg("payload.orders.invalid", orders=describe(orders)),
+            msg("payload.orders.invalid", orders=described(orders)),
         )
     if len(orders) > max_orders:
         return fail(

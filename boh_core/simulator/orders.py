@@ -30,6 +30,21 @@ from .model import Group
 
 VOID_SHARE = 0.01
 REFUND_SHARE = 0.004
+#: The columns of a store's ticket lines, in order (hourly lines add their ``label``).
+LINE_COLUMNS = [
+    "store",
+    "day",
+    "ticket",
+    "hour",
+    "second",
+    "item",
+    "qty",
+    "unit_price",
+    "modifier",
+    "void",
+    "refund",
+    "covers",
+]
 #: Relative weight of each hour of the day (local time) for closing a ticket.
 HOUR_WEIGHT = np.array(
     [
@@ -139,22 +154,7 @@ def ticket_lines(group: Group, demand: Demand, rng: np.random.Generator) -> pd.D
     out = out.rename(columns={"d": "day"}).sort_values(
         ["s", "day", "ticket", "refund", "void", "i"], kind="stable", ignore_index=True
     )
-    return out[
-        [
-            "store",
-            "day",
-            "ticket",
-            "hour",
-            "second",
-            "item",
-            "qty",
-            "unit_price",
-            "modifier",
-            "void",
-            "refund",
-            "covers",
-        ]
-    ]
+    return out[LINE_COLUMNS]
 
 
 def _seed(rng: np.random.Generator) -> int:
@@ -202,23 +202,7 @@ def hourly_lines(lines: pd.DataFrame) -> pd.DataFrame:
     # A refund joins its hour's summary ticket instead of a ticket of its own.
     out["refund"] = False
     out["label"] = "H" + out["hour"].map("{:02d}".format)
-    return out[
-        [
-            "store",
-            "day",
-            "ticket",
-            "hour",
-            "second",
-            "item",
-            "qty",
-            "unit_price",
-            "modifier",
-            "void",
-            "refund",
-            "covers",
-            "label",
-        ]
-    ].reset_index(drop=True)
+    return out[[*LINE_COLUMNS, "label"]].reset_index(drop=True)
 
 
 def payload_orders(

@@ -223,24 +223,26 @@ def simulate_stock(
     return Stock(ledger, purchases, waste, counts_df)
 
 
+#: The columns of the purchase lines, in order.
+PURCHASE_COLUMNS = [
+    "po",
+    "store",
+    "vendor",
+    "ingredient",
+    "ordered_day",
+    "expected_day",
+    "received_day",
+    "qty_ordered",
+    "qty_received",
+    "unit_cost",
+    "late",
+    "short",
+]
+
+
 def _purchases(buys: list[pd.DataFrame], stores: np.ndarray, ings) -> pd.DataFrame:
     if not buys:
-        return pd.DataFrame(
-            columns=[
-                "po",
-                "store",
-                "vendor",
-                "ingredient",
-                "ordered_day",
-                "expected_day",
-                "received_day",
-                "qty_ordered",
-                "qty_received",
-                "unit_cost",
-                "late",
-                "short",
-            ]
-        )
+        return pd.DataFrame(columns=PURCHASE_COLUMNS)
     frame = pd.concat(buys, ignore_index=True)
     vendor = np.array([g.vendor for g in ings])[frame["g"].to_numpy()]
     frame.insert(0, "store", stores[frame.pop("s").to_numpy()])
@@ -253,18 +255,6 @@ def _purchases(buys: list[pd.DataFrame], stores: np.ndarray, ings) -> pd.DataFra
     keys = frame[["store", "vendor", "ordered_day"]].drop_duplicates().reset_index(drop=True)
     keys["po"] = [f"PO-{s}-{v}-{d:04d}" for s, v, d in keys.itertuples(index=False)]
     frame = frame.merge(keys, on=["store", "vendor", "ordered_day"])
-    cols = [
-        "po",
-        "store",
-        "vendor",
-        "ingredient",
-        "ordered_day",
-        "expected_day",
-        "received_day",
-        "qty_ordered",
-        "qty_received",
-        "unit_cost",
-        "late",
-        "short",
-    ]
-    return frame[cols].sort_values(["ordered_day", "po", "ingredient"], ignore_index=True)
+    return frame[PURCHASE_COLUMNS].sort_values(
+        ["ordered_day", "po", "ingredient"], ignore_index=True
+    )

@@ -61,20 +61,21 @@ class StockWarehouse(models.Model):
 
     def action_boh_run_forecast(self):
         """Open the wizard that runs the forecast for this location now."""
-        self.env["boh.forecast.run.wizard"].check_access("create")
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "boh_forecast.action_boh_forecast_run_wizard"
+        return self._boh_open_wizard(
+            "boh.forecast.run.wizard", "boh_forecast.action_boh_forecast_run_wizard"
         )
-        action["context"] = {"default_warehouse_id": self.id}
-        return action
 
     def action_boh_upload_weather(self):
         """Open the wizard that loads a weather CSV for this store."""
-        self.env["boh.forecast.weather.upload"].check_access("create")
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "boh_forecast.action_boh_forecast_weather_upload"
+        return self._boh_open_wizard(
+            "boh.forecast.weather.upload", "boh_forecast.action_boh_forecast_weather_upload"
         )
+
+    def _boh_open_wizard(self, model, xmlid):
+        """The action ``xmlid`` opening wizard ``model`` on this store (the user must be able
+        to create one)."""
+        self.env[model].check_access("create")
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action["context"] = {"default_warehouse_id": self.id}
         return action

@@ -355,14 +355,7 @@ class TestReplenishmentFlow(BohForecastCase):
 @freeze_time(NOW)
 class TestKitchenSuppliedOrders(BohForecastCase):
     def test_the_forecasts_order_for_a_kitchen_supplied_item_becomes_a_requisition(self):
-        # the company's one central kitchen (a demo database has its own: not this one)
-        Warehouse = self.env["stock.warehouse"]
-        Warehouse.search([("boh_store_type", "=", "central_kitchen")]).boh_store_type = "store"
-        kitchen = Warehouse.create(
-            {"name": "FC Central Kitchen", "code": "FCCK", "boh_store_type": "central_kitchen"}
-        )
-        self.sauce_recipe.write({"stocked": True, "shelf_life_hours": 72.0})
-        self.sauce.boh_supplied_by_kitchen = True
+        kitchen = self._supply_sauce_from_a_kitchen()
         self.tomato.write(
             {"seller_ids": [Command.create({"partner_id": self.vendor.id, "price": 2.0})]}
         )
@@ -387,7 +380,8 @@ class TestKitchenSuppliedOrders(BohForecastCase):
         )
 
     def _supply_sauce_from_a_kitchen(self):
-        """The company's one central kitchen, supplying the stocked sauce."""
+        """The company's one central kitchen, supplying the stocked sauce (a demo database has
+        its own kitchen: not this one)."""
         Warehouse = self.env["stock.warehouse"]
         Warehouse.search([("boh_store_type", "=", "central_kitchen")]).boh_store_type = "store"
         kitchen = Warehouse.create(

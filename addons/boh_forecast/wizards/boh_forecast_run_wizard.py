@@ -1,5 +1,6 @@
 from odoo import fields, models
-from odoo.exceptions import AccessError
+
+from ..tools.store_scope import check_store_in_scope
 
 
 class BohForecastRunWizard(models.TransientModel):
@@ -19,16 +20,7 @@ class BohForecastRunWizard(models.TransientModel):
         """Forecast the location and open the purchase orders it suggests."""
         self.check_access("write")
         self.ensure_one()
-        self.warehouse_id.check_access("read")
-        stores = self.env.user._boh_store_scope()
-        if self.warehouse_id not in stores:
-            raise AccessError(
-                self.env._(
-                    "You work with %(stores)s, not %(store)s.",
-                    stores=", ".join(stores.mapped("name")) or "-",
-                    store=self.warehouse_id.name,
-                )
-            )
+        check_store_in_scope(self.warehouse_id)
         orders = self.env["boh.forecast.engine"]._run_for_warehouses(self.warehouse_id)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "boh_forecast.action_boh_suggested_orders"

@@ -3,10 +3,12 @@ import binascii
 
 from odoo import fields, models
 from odoo.addons.boh_inventory.tools.core_messages import translate_core_error
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from boh_core.errors import BohError
 from boh_core.forecast.weather import parse_weather_csv
+
+from ..tools.store_scope import check_store_in_scope
 
 MAX_UPLOAD_BYTES = 2_000_000
 
@@ -32,16 +34,7 @@ class BohForecastWeatherUpload(models.TransientModel):
         is wrong)."""
         self.check_access("write")
         self.ensure_one()
-        self.warehouse_id.check_access("read")
-        stores = self.env.user._boh_store_scope()
-        if self.warehouse_id not in stores:
-            raise AccessError(
-                self.env._(
-                    "You work with %(stores)s, not %(store)s.",
-                    stores=", ".join(stores.mapped("name")) or "-",
-                    store=self.warehouse_id.name,
-                )
-            )
+        check_store_in_scope(self.warehouse_id)
         try:
             raw = base64.b64decode(self.file or b"", validate=True)
         except (binascii.Error, ValueError) as err:

@@ -53,8 +53,7 @@ class BohCountArea(models.Model):
     @api.constrains("location_id", "warehouse_id")
     def _check_location_id(self):
         for area in self:
-            stock = area.warehouse_id.lot_stock_id
-            if not stock or not area.location_id._child_of(stock):
+            if not area.warehouse_id._boh_holds(area.location_id):
                 raise ValidationError(
                     self.env._(
                         "Stock Location: %(location)s is not in store %(store)s.",

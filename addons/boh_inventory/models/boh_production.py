@@ -12,7 +12,9 @@ from boh_core.labels import DateLabelCaptions, date_label, labels_pdf
 from boh_core.production import batches_to_make, plan_consumption, use_by, yield_variance
 from boh_core.sales.lots import LotStock
 
+from ..tools.actions import records_action
 from ..tools.core_messages import translate_core_error
+from ..tools.refusals import refuse
 from ..tools.server_context import check_server_fields
 
 #: Recorded by the confirmation, never by hand.
@@ -176,28 +178,26 @@ class BohProduction(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):
-        done = self.filtered(lambda production: production.state == "done")
-        if done:
-            raise UserError(
-                self.env._(
-                    "Production %(productions)s is in stock and is kept as its record; it "
-                    "cannot be deleted.",
-                    productions=", ".join(done.mapped("name")),
-                )
-            )
+        refuse(
+            self.filtered(lambda production: production.state == "done"),
+            lambda names: self.env._(
+                "Production %(productions)s is in stock and is kept as its record; it "
+                "cannot be deleted.",
+                productions=names,
+            ),
+        )
 
     def action_confirm(self):
         """Make the batches: ingredients out (lots first-expired-first-out), the item in, in
         a new lot with its use-by date and cost. All or nothing."""
         self.check_access("write")
-        not_draft = self.filtered(lambda production: production.state != "draft")
-        if not_draft:
-            raise UserError(
-                self.env._(
-                    "Production %(productions)s is not a draft; only drafts can be made.",
-                    productions=", ".join(not_draft.mapped("name")),
-                )
-            )
+        refuse(
+            self.filtered(lambda production: production.state != "draft"),
+            lambda names: self.env._(
+                "Production %(productions)s is not a draft; only drafts can be made.",
+                productions=names,
+            ),
+        )
         # one recipe book per company for all the batches
         books = {
             company: self.env["boh.costing"].sudo()._load_book(company)
@@ -211,15 +211,14 @@ class BohProduction(models.Model):
     def action_cancel(self):
         """Cancel draft productions: nothing was taken from stock."""
         self.check_access("write")
-        done = self.filtered(lambda production: production.state == "done")
-        if done:
-            raise UserError(
-                self.env._(
-                    "Production %(productions)s is done: its batch is in stock. Waste or "
-                    "adjust the lot instead of cancelling.",
-                    productions=", ".join(done.mapped("name")),
-                )
-            )
+        refuse(
+            self.filtered(lambda production: production.state == "done"),
+            lambda names: self.env._(
+                "Production %(productions)s is done: its batch is in stock. Waste or "
+                "adjust the lot instead of cancelling.",
+                productions=names,
+            ),
+        )
         self.sudo().write({"state": "cancel"})
         return True
 
@@ -309,11 +308,9 @@ class BohProduction(models.Model):
 
     def action_view_moves(self):
         """Show the stock moves of these productions."""
-        self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id("stock.stock_move_action")
-        action["domain"] = [("boh_production_id", "in", self.ids)]
-        action["context"] = {"create": False}
-        return action
+        return records_action(
+            self, "stock.stock_move_action", [("boh_production_id", "in", self.ids)]
+        )
 
     def action_print_labels(self):
         """Print the date labels of these batches, one 50 x 30 mm label each."""

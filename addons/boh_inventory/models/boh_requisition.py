@@ -12,7 +12,9 @@ from boh_core.errors import BohError
 from boh_core.production import plan_consumption
 from boh_core.transfers import cutoff_deadline, split_receipt
 
+from ..tools.actions import records_action
 from ..tools.core_messages import translate_core_error
+from ..tools.refusals import refuse
 from ..tools.server_context import check_server_fields
 
 #: Recorded by the workflow (or derived), never by hand: the kind decides whether the
@@ -171,14 +173,12 @@ class BohRequisition(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
-        sent = self.filtered(lambda requisition: requisition.state not in ("draft", "cancel"))
-        if sent:
-            raise UserError(
-                self.env._(
-                    "Requisition %(names)s was sent and is kept; cancel it instead.",
-                    names=", ".join(sent.mapped("name")),
-                )
-            )
+        refuse(
+            self.filtered(lambda requisition: requisition.state not in ("draft", "cancel")),
+            lambda names: self.env._(
+                "Requisition %(names)s was sent and is kept; cancel it instead.", names=names
+            ),
+        )
 
     # ------------------------------------------------------------------ actions
     def action_submit(self):
@@ -231,11 +231,9 @@ class BohRequisition(models.Model):
 
     def action_view_pickings(self):
         """Show the shipment and receipt of these requisitions."""
-        self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
-        action["domain"] = [("id", "in", self.picking_ids.ids)]
-        action["context"] = {"create": False}
-        return action
+        return records_action(
+            self, "stock.action_picking_tree_all", [("id", "in", self.picking_ids.ids)]
+        )
 
     # ------------------------------------------------------------------ checks
     def _check_state(self, states, action):

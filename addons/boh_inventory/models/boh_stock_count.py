@@ -5,6 +5,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_is_zero
 from odoo.tools.sql import create_index
 
+from ..tools.actions import records_action
+from ..tools.refusals import refuse
 from ..tools.server_context import check_server_fields, server_switches
 
 #: Header fields that stay writable once a count is approved (besides the chatter's own).
@@ -126,9 +128,7 @@ class BohStockCount(models.Model):
     @api.depends("warehouse_id")
     def _compute_location_id(self):
         for count in self:
-            stock = count.warehouse_id.lot_stock_id
-            if not count.location_id or not stock or not count.location_id._child_of(stock):
-                count.location_id = stock
+            count.location_id = count.warehouse_id._boh_location_in_stock(count.location_id)
 
     @api.depends("warehouse_id")
     def _compute_is_blind(self):
@@ -173,15 +173,14 @@ class BohStockCount(models.Model):
     @api.constrains("location_id", "warehouse_id")
     def _check_location_id(self):
         for count in self:
-            stock = count.warehouse_id.lot_stock_id
-            if not stock or not count.location_id._child_of(stock):
+            if not count.warehouse_id._boh_holds(count.location_id):
                 raise ValidationError(
                     self.env._(
                         "Location: %(location)s is not in store %(store)s; a count is taken "
                         "in the store's stock location %(stock)s or a location inside it.",
                         location=count.location_id.display_name,
                         store=count.warehouse_id.display_name,
-                        stock=stock.display_name,
+                        stock=count.warehouse_id.lot_stock_id.display_name,
                     )
                 )
             outside = count.line_ids.filtered(
@@ -262,15 +261,14 @@ class BohStockCount(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_approved(self):
-        approved = self.filtered(lambda count: count.state == "approved")
-        if approved:
-            raise UserError(
-                self.env._(
-                    "An approved stock count is kept as the record of what the store held; "
-                    "it cannot be deleted: %(counts)s.",
-                    counts=", ".join(approved.mapped("name")),
-                )
-            )
+        refuse(
+            self.filtered(lambda count: count.state == "approved"),
+            lambda names: self.env._(
+                "An approved stock count is kept as the record of what the store held; "
+                "it cannot be deleted: %(counts)s.",
+                counts=names,
+            ),
+        )
 
     def action_load_stock(self):
         """Fill the sheet with one line per product, location and lot on hand, in shelf order.
@@ -404,11 +402,7 @@ class BohStockCount(models.Model):
 
     def action_view_moves(self):
         """Show the stock moves posted for these counts."""
-        self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id("stock.stock_move_action")
-        action["domain"] = [("boh_count_id", "in", self.ids)]
-        action["context"] = {"create": False}
-        return action
+        return records_action(self, "stock.stock_move_action", [("boh_count_id", "in", self.ids)])
 
     def action_open_sheet(self):
         """The count sheet: one editable row per line in shelf order, each saved as it is
@@ -575,15 +569,14 @@ class BohStockCount(models.Model):
             )
 
     def _check_not_approved(self):
-        approved = self.filtered(lambda count: count.state == "approved")
-        if approved:
-            raise UserError(
-                self.env._(
-                    "Stock count %(counts)s is approved and can no longer be changed; "
-                    "only its note can.",
-                    counts=", ".join(approved.mapped("name")),
-                )
-            )
+        refuse(
+            self.filtered(lambda count: count.state == "approved"),
+            lambda names: self.env._(
+                "Stock count %(counts)s is approved and can no longer be changed; "
+                "only its note can.",
+                counts=names,
+            ),
+        )
 
     def _check_all_counted(self):
         for count in self:

@@ -277,15 +277,7 @@ class BohStockCountLine(models.Model):
     @api.constrains("product_id", "lot_id")
     def _check_lot_id(self):
         for line in self:
-            if line.lot_id and line.lot_id.product_id != line.product_id:
-                raise ValidationError(
-                    self.env._(
-                        "Lot: %(lot)s is a lot of %(lot_product)s, not of %(product)s.",
-                        lot=line.lot_id.name,
-                        lot_product=line.lot_id.product_id.display_name,
-                        product=line.product_id.display_name,
-                    )
-                )
+            line.lot_id._boh_check_product(line.product_id)
             if not line.lot_id and line.product_id.tracking != "none":
                 raise ValidationError(
                     self.env._(

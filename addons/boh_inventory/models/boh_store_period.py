@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.refusals import refuse
+
 #: Header fields that stay writable once a period is closed.
 WRITABLE_WHEN_CLOSED = frozenset({"note"})
 
@@ -255,14 +257,13 @@ class BohStorePeriod(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_closed(self):
-        closed = self.filtered(lambda period: period.state == "closed")
-        if closed:
-            raise UserError(
-                self.env._(
-                    "Period %(periods)s is closed and is kept as the record of its figures.",
-                    periods=", ".join(closed.mapped("name")),
-                )
-            )
+        refuse(
+            self.filtered(lambda period: period.state == "closed"),
+            lambda names: self.env._(
+                "Period %(periods)s is closed and is kept as the record of its figures.",
+                periods=names,
+            ),
+        )
 
     def _check_manager(self, message):
         if not (self.env.su or self.env.user.has_group("boh_inventory.group_boh_manager")):

@@ -6,7 +6,9 @@ from odoo.tools import float_compare, float_is_zero
 
 from boh_core.errors import BohError
 
+from ..tools.actions import records_action
 from ..tools.core_messages import translate_core_error
+from ..tools.refusals import refuse
 
 #: Fields that decide what an entry takes out of stock: changing them explodes it again.
 EXPLOSION_FIELDS = frozenset({"product_id", "qty", "uom_id", "lot_id", "location_id", "company_id"})
@@ -151,9 +153,7 @@ class BohWasteEntry(models.Model):
     @api.depends("warehouse_id")
     def _compute_location_id(self):
         for entry in self:
-            stock = entry.warehouse_id.lot_stock_id
-            if not entry.location_id or not stock or not entry.location_id._child_of(stock):
-                entry.location_id = stock
+            entry.location_id = entry.warehouse_id._boh_location_in_stock(entry.location_id)
 
     @api.depends("product_id")
     def _compute_uom_id(self):
@@ -178,8 +178,7 @@ class BohWasteEntry(models.Model):
     @api.constrains("location_id", "warehouse_id")
     def _check_location_id(self):
         for entry in self:
-            stock = entry.warehouse_id.lot_stock_id
-            if not stock or not entry.location_id._child_of(stock):
+            if not entry.warehouse_id._boh_holds(entry.location_id):
                 raise ValidationError(
                     self.env._(
                         "Taken From: %(location)s is not in store %(store)s.",
@@ -191,15 +190,7 @@ class BohWasteEntry(models.Model):
     @api.constrains("lot_id", "product_id")
     def _check_lot_id(self):
         for entry in self:
-            if entry.lot_id and entry.lot_id.product_id != entry.product_id:
-                raise ValidationError(
-                    self.env._(
-                        "Lot: %(lot)s is a lot of %(lot_product)s, not of %(product)s.",
-                        lot=entry.lot_id.name,
-                        lot_product=entry.lot_id.product_id.display_name,
-                        product=entry.product_id.display_name,
-                    )
-                )
+            entry.lot_id._boh_check_product(entry.product_id)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -245,15 +236,14 @@ class BohWasteEntry(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_posted(self):
-        posted = self.filtered(lambda entry: entry.state == "posted")
-        if posted:
-            raise UserError(
-                self.env._(
-                    "Waste entry %(entries)s is posted to stock and is kept as its record; it "
-                    "cannot be deleted.",
-                    entries=", ".join(posted.mapped("name")),
-                )
-            )
+        refuse(
+            self.filtered(lambda entry: entry.state == "posted"),
+            lambda names: self.env._(
+                "Waste entry %(entries)s is posted to stock and is kept as its record; it "
+                "cannot be deleted.",
+                entries=names,
+            ),
+        )
 
     def action_approve(self):
         """Post entries waiting for approval: their ingredients leave stock now."""
@@ -271,11 +261,7 @@ class BohWasteEntry(models.Model):
 
     def action_view_moves(self):
         """Show the stock moves posted for these entries."""
-        self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id("stock.stock_move_action")
-        action["domain"] = [("boh_waste_id", "in", self.ids)]
-        action["context"] = {"create": False}
-        return action
+        return records_action(self, "stock.stock_move_action", [("boh_waste_id", "in", self.ids)])
 
     # ------------------------------------------------------------------ explosion
     def _explode(self):

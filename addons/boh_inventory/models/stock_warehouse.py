@@ -89,6 +89,16 @@ class StockWarehouse(models.Model):
         check_server_fields(self, [vals], {"boh_central_kitchen"})
         return super().write(vals)
 
+    def _boh_holds(self, location):
+        """Whether ``location`` is this store's stock location or a location inside it."""
+        stock = self.lot_stock_id
+        return bool(stock) and bool(location) and location._child_of(stock)
+
+    def _boh_location_in_stock(self, location):
+        """``location`` when this store holds it, else the store's stock location: where a
+        store's document (a count, a waste entry) is taken when its store changes."""
+        return location if self._boh_holds(location) else self.lot_stock_id
+
     def _boh_store_time(self, now=None):
         """``{store id: StoreTime}`` for these stores, read in one go.
 

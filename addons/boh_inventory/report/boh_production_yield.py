@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..tools.actions import records_action
+
 MANAGER = "boh_inventory.group_boh_manager"
 
 
@@ -105,12 +107,9 @@ class BohProductionYield(models.Model):
 
     def action_view_productions(self):
         """Open the productions behind these rows."""
-        self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "boh_inventory.action_boh_production"
+        action = records_action(
+            self, "boh_inventory.action_boh_production", [("id", "in", self.production_id.ids)]
         )
-        action["domain"] = [("id", "in", self.production_id.ids)]
-        action["context"] = {"create": False}
         if len(self) == 1:
             action.update(view_mode="form", views=[(False, "form")], res_id=self.production_id.id)
         return action

@@ -2,8 +2,11 @@ import re
 
 from odoo.tests import TransactionCase, tagged
 
+from boh_core.counting import parse_count
 from boh_core.errors import BohError, msg
+from boh_core.maintenance.images import sanitize_photo
 from boh_core.messages import MESSAGES
+from boh_core.sales.payload import validate_push
 
 from ..tools.core_messages import CATALOGUE, translate_core_error, translated_dict
 
@@ -56,3 +59,19 @@ class TestCoreMessages(TransactionCase):
         self.assertEqual(
             translate_core_error(self.env(context={"lang": "zh_CN"}), plain), "Plain text."
         )
+
+    def test_the_words_inside_a_message_are_translated_too(self):
+        # what a refused value looks like, a product's label, a field's name: no English left
+        zh = self.env(context={"lang": "zh_CN"})
+        refused = validate_push({"source": "pos", "orders": {"a": 1, "b": 2}}).error
+        self.assertIn("a list of orders", str(refused))
+        self.assertIn("包含 2 个键的对象", translate_core_error(zh, refused))
+        with self.assertRaises(BohError) as counted:
+            parse_count("", product_name="Basil")
+        self.assertIn("（Basil）", translate_core_error(zh, counted.exception))
+        with self.assertRaises(BohError) as photo:
+            sanitize_photo(b"%PDF-1.4\n")
+        chinese = translate_core_error(zh, photo.exception)
+        self.assertIn("照片", chinese)
+        self.assertIn("PDF 文档", chinese)
+        self.assertNotIn("document", chinese)

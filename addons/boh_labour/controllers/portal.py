@@ -93,29 +93,31 @@ class BohLabourPortal(CustomerPortal):
         "/my/shifts/<int:shift_id>/offer", type="http", auth="user", methods=["POST"], website=True
     )
     def boh_offer_shift(self, shift_id, **_kwargs):
-        employee = self._boh_employee()
-        shift = request.env["boh.labour.shift"].sudo().browse(shift_id).exists()
-        if not employee or not shift:
-            raise request.not_found()
-        try:
-            shift._boh_offer(employee)
-        except UserError as error:
-            return self._boh_redirect(error=str(error))
-        return self._boh_redirect(message=request.env._("Your shift is offered to colleagues."))
+        return self._boh_shift_step(
+            shift_id, "_boh_offer", lambda: request.env._("Your shift is offered to colleagues.")
+        )
 
     @http.route(
         "/my/shifts/<int:shift_id>/take", type="http", auth="user", methods=["POST"], website=True
     )
     def boh_take_shift(self, shift_id, **_kwargs):
+        return self._boh_shift_step(
+            shift_id, "_boh_take", lambda: request.env._("Taken: your manager will approve it.")
+        )
+
+    def _boh_shift_step(self, shift_id, step, done):
+        """Take ``step`` (a shift method, given the employee) on shift ``shift_id`` as the
+        signed-in employee, then go back to the shifts page saying ``done()``, or why the
+        step was refused."""
         employee = self._boh_employee()
         shift = request.env["boh.labour.shift"].sudo().browse(shift_id).exists()
         if not employee or not shift:
             raise request.not_found()
         try:
-            shift._boh_take(employee)
+            getattr(shift, step)(employee)
         except UserError as error:
             return self._boh_redirect(error=str(error))
-        return self._boh_redirect(message=request.env._("Taken: your manager will approve it."))
+        return self._boh_redirect(message=done())
 
     @http.route("/my/shifts/availability", type="http", auth="user", methods=["POST"], website=True)
     def boh_submit_availability(self, kind="recurring", weekday=None, day=None, **post):

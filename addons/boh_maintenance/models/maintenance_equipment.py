@@ -143,14 +143,21 @@ class MaintenanceEquipment(models.Model):
             equipment.boh_next_preventive_date = dates.get(equipment._origin.id, False)
 
     def _compute_boh_reliability(self):
-        figures = self._boh_reliability("equipment_id") if self.ids else {}
-        for equipment in self:
-            row = figures.get(equipment.id, {})
-            equipment.boh_failure_count = row.get("failures", 0)
-            equipment.boh_mttr_hours = row.get("mttr_hours") or 0.0
-            equipment.boh_mtbf_hours = row.get("mtbf_hours") or 0.0
-            equipment.boh_mttr_known = row.get("mttr_hours") is not None
-            equipment.boh_mtbf_known = row.get("mtbf_hours") is not None
+        self._boh_set_reliability(self, "equipment_id")
+
+    def _boh_set_reliability(self, records, by):
+        """Set the reliability fields of ``records`` (equipment, categories or stores: each
+        has ``boh_failure_count``, ``boh_mttr_hours``, ``boh_mtbf_hours``, ``boh_mttr_known``
+        and ``boh_mtbf_known``) from these equipment's figures grouped ``by`` (see
+        ``_boh_reliability``); an undefined figure is 0 and not known."""
+        figures = self._boh_reliability(by) if self.ids else {}
+        for record in records:
+            row = figures.get(record.id, {})
+            record.boh_failure_count = row.get("failures", 0)
+            record.boh_mttr_hours = row.get("mttr_hours") or 0.0
+            record.boh_mtbf_hours = row.get("mtbf_hours") or 0.0
+            record.boh_mttr_known = row.get("mttr_hours") is not None
+            record.boh_mtbf_known = row.get("mtbf_hours") is not None
 
     def _boh_reliability(self, by):
         """MTTR, MTBF and failures of these equipment over the last year, grouped ``by``.

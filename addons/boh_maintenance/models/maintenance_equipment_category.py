@@ -37,14 +37,7 @@ class MaintenanceEquipmentCategory(models.Model):
 
     def _compute_boh_reliability(self):
         equipment = self.env["maintenance.equipment"].search([("category_id", "in", self.ids)])
-        figures = equipment._boh_reliability("category_id") if equipment else {}
-        for category in self:
-            row = figures.get(category.id, {})
-            category.boh_failure_count = row.get("failures", 0)
-            category.boh_mttr_hours = row.get("mttr_hours") or 0.0
-            category.boh_mtbf_hours = row.get("mtbf_hours") or 0.0
-            category.boh_mttr_known = row.get("mttr_hours") is not None
-            category.boh_mtbf_known = row.get("mtbf_hours") is not None
+        equipment._boh_set_reliability(self, "category_id")
 
     @api.constrains("boh_code_prefix")
     def _check_boh_code_prefix(self):

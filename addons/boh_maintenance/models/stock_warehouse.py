@@ -28,14 +28,7 @@ class StockWarehouse(models.Model):
 
     def _compute_boh_reliability(self):
         equipment = self.env["maintenance.equipment"].search([("boh_store_id", "in", self.ids)])
-        figures = equipment._boh_reliability("store_id") if equipment else {}
-        for store in self:
-            row = figures.get(store.id, {})
-            store.boh_failure_count = row.get("failures", 0)
-            store.boh_mttr_hours = row.get("mttr_hours") or 0.0
-            store.boh_mtbf_hours = row.get("mtbf_hours") or 0.0
-            store.boh_mttr_known = row.get("mttr_hours") is not None
-            store.boh_mtbf_known = row.get("mtbf_hours") is not None
+        equipment._boh_set_reliability(self, "store_id")
 
     def _boh_managers(self):
         """``{store id: user}``: the first BOH manager of each of these stores, in one read."""

@@ -192,30 +192,32 @@ class BohPosFeed(models.AbstractModel):
 
     def _load_maps(self, company, sources):
         """Item and modifier maps of a company, per source, in two reads."""
-        item_maps = defaultdict(dict)
-        items = (
-            self.env["boh.pos.item.map"]
-            .sudo()
-            .search_fetch(
-                [("company_id", "=", company.id), ("source", "in", list(sources))],
-                ["source", "code", "product_id"],
+
+        def by_source(model, fname, value):
+            """``{source: {code: value(row)}}`` of the company's rows of ``model``."""
+            maps = defaultdict(dict)
+            rows = (
+                self.env[model]
+                .sudo()
+                .search_fetch(
+                    [("company_id", "=", company.id), ("source", "in", list(sources))],
+                    ["source", "code", fname],
+                )
             )
+            for row in rows:
+                maps[row.source][row.code] = value(row)
+            return maps
+
+        item_maps = by_source(
+            "boh.pos.item.map",
+            "product_id",
+            lambda row: (row.product_id.id, row.product_id.uom_id.id),
         )
-        for row in items:
-            item_maps[row.source][row.code] = (row.product_id.id, row.product_id.uom_id.id)
-        mod_maps = defaultdict(dict)
-        mods = (
-            self.env["boh.pos.modifier.map"]
-            .sudo()
-            .search_fetch(
-                [("company_id", "=", company.id), ("source", "in", list(sources))],
-                ["source", "code", "line_ids"],
-            )
+        mod_maps = by_source(
+            "boh.pos.modifier.map",
+            "line_ids",
+            lambda row: [(line.product_id.id, line.qty, line.uom_id.id) for line in row.line_ids],
         )
-        for row in mods:
-            mod_maps[row.source][row.code] = [
-                (line.product_id.id, line.qty, line.uom_id.id) for line in row.line_ids
-            ]
         return item_maps, mod_maps
 
     def _add_odoo_pos_items(self, item_maps, entries):
