@@ -206,11 +206,12 @@ class BohDemoLoader(models.AbstractModel):
             after = self._on_hand(stores)
             used = {k: max(before.get(k, 0.0) - v, 0.0) for k, v in after.items()}
             if opening:
-                # The stores opened with what the first week needed, delivered on day one.
+                # The stores opened with what the first week needed, ordered the day before
+                # and delivered on time on day one (a delivery dated after the first count
+                # would be counted twice: in that count and as a receipt of the next week).
                 with clock.part("purchases"):
-                    self._restock(
-                        company, stores, used, after, sim.dates[day].date(), 1.0 + COVER_WEEKS
-                    )
+                    eve = sim.dates[day].date() - timedelta(1)
+                    self._restock(company, stores, used, after, eve, 1.0 + COVER_WEEKS, True)
                 opening = False
             sunday = sim.dates[week_end].date()
             if sim.dates[week_end].day_of_week == 6:

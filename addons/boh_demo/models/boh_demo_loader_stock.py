@@ -45,11 +45,12 @@ class BohDemoLoader(models.AbstractModel):
                 values["expiration_date"] = arrived + timedelta(days=days)
             line.write(values)
 
-    def _purchase(self, stores, used, on_hand, day, week):
+    def _purchase(self, stores, used, on_hand, day, week, on_time=False):
         """Order what ``week`` weeks of the last use need beyond on-hand; receive it the next day.
 
         One purchase order per store and vendor. About one delivery in twelve comes a day or
-        two late, one line in fifteen short (85% of what was ordered, the rest cancelled).
+        two late (none when ``on_time``), one line in fifteen short (85% of what was ordered,
+        the rest cancelled).
 
         Long because it builds, confirms and receives a day's purchase orders for every store in
         one batch, late and short deliveries included.
@@ -106,7 +107,7 @@ class BohDemoLoader(models.AbstractModel):
         arrivals = {}
         for k, picking in enumerate(pickings):
             # about one delivery in twelve is late, and at least one of each week's
-            late = rng.random() < 1 / 12 or k == len(pickings) - 1
+            late = not on_time and (rng.random() < 1 / 12 or k == len(pickings) - 1)
             arrived = datetime.combine(
                 day + timedelta(1 + (int(rng.integers(1, 3)) if late else 0)), time(9)
             )
@@ -126,16 +127,16 @@ class BohDemoLoader(models.AbstractModel):
             received.move_ids.write({"date": arrived})
             received.move_ids.move_line_ids.write({"date": arrived})
 
-    def _restock(self, company, stores, used, on_hand, day, week):
-        """``week`` weeks of the last use: from the central kitchen what it supplies, the rest
-        from the vendors."""
+    def _restock(self, company, stores, used, on_hand, day, week, on_time=False):
+        """``week`` weeks of the last use, ordered on ``day`` after its count and received the
+        next morning: from the central kitchen what it supplies, the rest from the vendors."""
         self._supply_from_kitchen(company, stores, used, on_hand, day, week)
-        self._purchase(stores, used, on_hand, day, week)
+        self._purchase(stores, used, on_hand, day, week, on_time)
 
     def _supply_from_kitchen(self, company, stores, used, on_hand, day, week):
         """What the central kitchen supplies: it buys the ingredients, makes one batch of each
-        item for all the stores the day before, and ships every store its share, received the
-        next morning."""
+        item for all the stores the day before ``day``, and ships every store its share,
+        received the morning after ``day``."""
         kitchen = self._kitchens(company)[:1]
         Product = self.env["product.product"]
         needs = {}
@@ -170,7 +171,8 @@ class BohDemoLoader(models.AbstractModel):
         )
         productions.action_confirm()
         made = {recipe.product_id.id for recipe in recipes}
-        self._ship_to_stores(kitchen, stores, needs, made, day)
+        # received the next morning: on the count's own day it would be in that count
+        self._ship_to_stores(kitchen, stores, needs, made, day + timedelta(1))
 
     def _buy_for_batches(self, kitchen, recipes, totals, day):
         """Buy at the kitchen what the batches take beyond its stock (received ``day`` + 1),
