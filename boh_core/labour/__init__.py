@@ -9,10 +9,18 @@ the store's local Monday midnight, so a daylight-saving day simply has 92 or 100
 * :mod:`.problem` holds the plain data of a week to schedule (employees, rules, need);
 * :mod:`.templates` lists the shifts each employee may work;
 * :mod:`.solver` schedules with OR-Tools CP-SAT, :mod:`.greedy` is the baseline;
-* :mod:`.check` measures a schedule and lists every hard rule it breaks.
+* :mod:`.check` measures a schedule, prices it (:func:`.check.schedule_cost`, shared out per
+  shift by :func:`.check.cost_shares`) and lists every hard rule it breaks.
 """
 
-from boh_core.labour.check import Metrics, measure, violations
+from boh_core.labour.check import (
+    Metrics,
+    cost_shares,
+    measure,
+    priced,
+    schedule_cost,
+    violations,
+)
 from boh_core.labour.demand import RoleStandard, slot_need
 from boh_core.labour.greedy import greedy_schedule
 from boh_core.labour.problem import (
@@ -40,8 +48,11 @@ __all__ = [
     "Shift",
     "Timeline",
     "Uncovered",
+    "cost_shares",
     "greedy_schedule",
     "measure",
+    "priced",
+    "schedule_cost",
     "slot_need",
     "solve",
     "violations",

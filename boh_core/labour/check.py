@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from boh_core.labour.problem import Employee, Problem, Shift
+from boh_core.labour.templates import shift_cost
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,27 @@ def weekly_overtime_slots(problem: Problem, employee: Employee, shifts: list[Shi
     return max(0, normal - daily_ot - problem.slots(rules.weekly_hours))
 
 
+def shared_day_overtime_slots(problem: Problem, employee: Employee, shifts: list[Shift]) -> int:
+    """Slots beyond the daily limit on normal days with more than one shift (split shifts)
+    that no shift's own cost pays as daily overtime: each shift prices only its own hours
+    beyond the limit, the law counts the day's."""
+    daily_limit = problem.slots(problem.rules.overtime.daily_hours)
+    by_day = defaultdict(list)
+    for shift in shifts:
+        day = int(problem.timeline.slot_day[shift.start])
+        if problem.day_multiplier(employee, day) == 1.0:
+            by_day[day].append(shift.worked_slots)
+    return sum(
+        max(0, sum(worked) - daily_limit) - sum(max(0, w - daily_limit) for w in worked)
+        for worked in by_day.values()
+    )
+
+
 def schedule_cost(problem: Problem, shifts: Iterable[Shift]) -> float:
-    """Pay for the shifts: each shift's own cost plus weekly overtime premiums."""
+    """Pay for the shifts, the one cost of a schedule (the solver minimises it, the Odoo
+    week shows it): each shift's own cost (:func:`priced`: paid hours at the day's rate,
+    holiday, rest day or normal, and daily overtime) plus the overtime premiums of days
+    with several shifts and of hours beyond the weekly limit."""
     shifts = list(shifts)
     by_employee = defaultdict(list)
     for shift in shifts:
@@ -67,8 +87,66 @@ def schedule_cost(problem: Problem, shifts: Iterable[Shift]) -> float:
         mine = by_employee.get(employee.id)
         if mine:
             per_slot = employee.hourly_cost * problem.timeline.slot_minutes / 60.0
-            total += weekly_overtime_slots(problem, employee, mine) * per_slot * rate
+            over = weekly_overtime_slots(problem, employee, mine)
+            over += shared_day_overtime_slots(problem, employee, mine)
+            total += over * per_slot * rate
     return total
+
+
+def priced(problem: Problem, shifts: Iterable[Shift]) -> list[Shift]:
+    """The shifts with their own ``cost`` worked out from the problem (day's rate and daily
+    overtime, as the solver prices them), for shifts made outside the solver."""
+    employees = {employee.id: employee for employee in problem.employees}
+    return [
+        replace(shift, cost=shift_cost(problem, employees[shift.employee], shift))
+        if shift.employee in employees
+        else shift
+        for shift in shifts
+    ]
+
+
+def cost_shares(problem: Problem, shifts: Iterable[Shift]) -> list[float]:
+    """Each shift's share of :func:`schedule_cost`, in the order given (they add up to it).
+
+    A share is the shift's own ``cost`` plus the overtime premiums of the slots it works
+    beyond the daily limit (on a day with an earlier shift) or the weekly limit: the
+    employee's normal-day slots are counted in time order (after those worked at other
+    stores), so the premiums fall on the last ones. Any rest (the other stores' own
+    excess) goes to the employee's last shift.
+    """
+    shifts = list(shifts)
+    shares = [shift.cost for shift in shifts]
+    rate = problem.rules.overtime.overtime_rate - 1.0
+    daily_limit = problem.slots(problem.rules.overtime.daily_hours)
+    weekly_limit = problem.slots(problem.rules.overtime.weekly_hours)
+    by_employee = defaultdict(list)
+    for index, shift in enumerate(shifts):
+        by_employee[shift.employee].append(index)
+    for employee in problem.employees:
+        mine = sorted(by_employee.get(employee.id, []), key=lambda i: shifts[i].start)
+        if not mine:
+            continue
+        per_slot = employee.hourly_cost * problem.timeline.slot_minutes / 60.0
+        total = weekly_overtime_slots(problem, employee, [shifts[i] for i in mine])
+        counted = problem.booked_worked_slots(employee)
+        day_used: dict = defaultdict(int)
+        given = 0
+        for index in mine:
+            shift = shifts[index]
+            day = int(problem.timeline.slot_day[shift.start])
+            if problem.day_multiplier(employee, day) != 1.0:
+                continue
+            used, worked = day_used[day], shift.worked_slots
+            within = min(worked, max(0, daily_limit - used))
+            day_over = max(0, used + worked - daily_limit) - max(0, used - daily_limit)
+            day_over -= max(0, worked - daily_limit)  # already in the shift's own cost
+            day_used[day] += worked
+            over = min(within, max(0, counted + within - weekly_limit), total - given)
+            counted += within
+            given += over
+            shares[index] += (over + day_over) * per_slot * rate
+        shares[mine[-1]] += (total - given) * per_slot * rate
+    return shares
 
 
 def measure(problem: Problem, shifts: Iterable[Shift]) -> Metrics:

@@ -101,6 +101,7 @@ class _Builder:
         self.model = model
         self.x: dict[tuple[int, int, int], object] = {}
         self.derived: list = []  # (var, [(terms, constant)], low, high), in creation order
+        self.pay_terms: list = []  # (cents, var): the pay the objective minimises
 
     def derive(self, var, parts, low, high):
         """Note how ``var`` follows from others (the largest of ``parts``, each a list of
@@ -108,18 +109,29 @@ class _Builder:
         self.derived.append((var, parts, low, high))
         return var
 
-    def hint(self, chosen) -> None:
-        """Hint every variable from the chosen ``(employee, template, role)`` triples, so
-        that the solver starts from that (feasible) schedule."""
+    def values(self, chosen) -> dict[int, int]:
+        """The value of every variable (by index) when the chosen ``(employee, template,
+        role)`` triples are worked and the derived variables are as small as they may be."""
         chosen = set(chosen)
-        value = {}
-        for key, var in self.x.items():
-            value[var.Index()] = int(key in chosen)
-            self.model.AddHint(var, value[var.Index()])
+        value = {var.Index(): int(key in chosen) for key, var in self.x.items()}
         for var, parts, low, high in self.derived:
             best = max(sum(c * value[v.Index()] for c, v in terms) + k for terms, k in parts)
             value[var.Index()] = int(min(high, max(low, best)))
+        return value
+
+    def hint(self, chosen) -> None:
+        """Hint every variable from the chosen ``(employee, template, role)`` triples, so
+        that the solver starts from that (feasible) schedule."""
+        value = self.values(chosen)
+        for var in [*self.x.values(), *(derived[0] for derived in self.derived)]:
             self.model.AddHint(var, value[var.Index()])
+
+    def pay_cents(self, chosen) -> int:
+        """The pay the objective counts (in cents) for the chosen triples: what
+        :func:`boh_core.labour.check.schedule_cost` prices, plus the unworked part of
+        contract minimums (paid anyway)."""
+        value = self.values(chosen)
+        return sum(c * value[v.Index()] for c, v in self.pay_terms)
 
     def build(self) -> None:
         problem, model = self.problem, self.model
@@ -225,9 +237,41 @@ class _Builder:
                 self.derive(short, [(covered, int(need[slot]))], 0, int(need[slot]))
                 self.short_terms.append(short)
 
+    def _overtime(self, e, employee, chosen, per_slot, booked) -> list:
+        """Pay terms of an employee's overtime beyond each template's own daily overtime
+        (in its cost), as :func:`boh_core.labour.check.schedule_cost` prices it: the
+        day's hours beyond the daily limit over split shifts, and normal-day hours within
+        the daily limit beyond the weekly one (less those at other stores)."""
+        problem, model, t = self.problem, self.model, self.t
+        rules = problem.rules.overtime
+        premium = round(per_slot * (rules.overtime_rate - 1.0))
+        daily = problem.slots(rules.daily_hours)
+        weekly = problem.slots(rules.weekly_hours) - booked
+        by_day = defaultdict(list)
+        for i, var in chosen:
+            if problem.day_multiplier(employee, int(t.day[i])) == 1:
+                by_day[int(t.day[i])].append((min(int(t.worked[i]), daily), var))
+        terms, shared = [], []
+        if problem.rules.split_shifts:  # two parts of a day may add up beyond the limit
+            for day, within in by_day.items():
+                top = sum(w for w, _ in within) - daily
+                if len(within) > 1 and top > 0:
+                    extra = model.NewIntVar(0, top, f"dayot{e}_{day}")
+                    model.Add(extra >= sum(w * var for w, var in within) - daily)
+                    self.derive(extra, [(within, -daily)], 0, top)
+                    terms.append((premium, extra))
+                    shared.append((-1, extra))
+        within = [term for day_terms in by_day.values() for term in day_terms]
+        top = sum(w for w, _ in within) - min(0, weekly)  # hours elsewhere beyond the limit
+        if top > max(0, weekly):
+            overtime = model.NewIntVar(0, top, f"ot{e}")
+            model.Add(overtime >= sum(c * var for c, var in within + shared) - weekly)
+            self.derive(overtime, [(within + shared, -weekly)], 0, top)
+            terms.append((premium, overtime))
+        return terms
+
     def _pay_and_fairness(self, by_employee_day) -> None:
         problem, model, t = self.problem, self.model, self.t
-        rules = problem.rules
         pay_terms = []
         fairness = []
         hourly = [e.hourly_cost for e in problem.employees if e.jobs] or [0.0]
@@ -249,21 +293,7 @@ class _Builder:
                 model.Add(short >= minimum - sum(c * v for c, v in worked))
                 self.derive(short, [([(-c, v) for c, v in worked], minimum)], 0, minimum)
                 pay_terms.append((per_slot, short))
-            normal = [
-                (i, var)
-                for i, var in chosen
-                if problem.day_multiplier(employee, int(t.day[i])) == 1
-            ]
-            weekly = problem.slots(rules.overtime.weekly_hours) - booked
-            daily = problem.slots(rules.overtime.daily_hours)
-            within = [(min(int(t.worked[i]), daily), var) for i, var in normal]
-            if sum(w for w, _ in within) > weekly:
-                top = sum(w for w, _ in within)
-                overtime = model.NewIntVar(0, top, f"ot{e}")
-                model.Add(overtime >= sum(w * var for w, var in within) - weekly)
-                self.derive(overtime, [(within, -weekly)], 0, top)
-                premium = round(per_slot * (rules.overtime.overtime_rate - 1.0))
-                pay_terms.append((premium, overtime))
+            pay_terms += self._overtime(e, employee, chosen, per_slot, booked)
             weekend = [var for i, var in chosen if t.weekend[i]]
             closing = [var for i, var in chosen if t.closing[i]]
             if weekend:
@@ -277,6 +307,7 @@ class _Builder:
                     model.Add(top >= sum(var for _, var in terms) + history)
                 self.derive(top, loads, 0, 10_000)
                 fairness.append(fair_weight * top)
+        self.pay_terms = pay_terms
         total_pay = sum(c * v for c, v in pay_terms)
         objective = self.cover_weight * sum(self.short_terms) + total_pay + sum(fairness)
         if problem.budget is not None:

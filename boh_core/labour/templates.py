@@ -14,7 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
-from boh_core.labour.problem import Employee, OvertimeRules, Problem
+from boh_core.labour.problem import Employee, Problem, Shift
 
 
 @dataclass(frozen=True)
@@ -130,21 +130,6 @@ def eligible(problem: Problem, templates: Templates, employee: Employee) -> np.n
     return ok
 
 
-def shift_pay(
-    hourly_cost: float,
-    worked_hours: float,
-    paid_hours: float,
-    multiplier: float,
-    overtime: OvertimeRules,
-) -> float:
-    """Pay of one shift: paid hours at the day's rate (``multiplier``: holiday, rest day or
-    1), plus the overtime premium for worked hours beyond the daily limit on normal days."""
-    premium = 0.0
-    if multiplier == 1.0:
-        premium = max(0.0, worked_hours - overtime.daily_hours) * (overtime.overtime_rate - 1.0)
-    return hourly_cost * (paid_hours * multiplier + premium)
-
-
 def costs(problem: Problem, templates: Templates, employee: Employee) -> np.ndarray:
     """Pay of each template for ``employee``: paid hours at the day's rate (holiday, rest
     day or normal), plus the overtime premium for hours beyond the daily limit."""
@@ -159,4 +144,19 @@ def costs(problem: Problem, templates: Templates, employee: Employee) -> np.ndar
     daily_limit = problem.slots(rules.overtime.daily_hours)
     overtime = np.maximum(0, templates.worked - daily_limit)
     premium = np.where(multiplier == 1.0, overtime * (rules.overtime.overtime_rate - 1.0), 0.0)
+    return per_slot * (paid * multiplier + premium)
+
+
+def shift_cost(problem: Problem, employee: Employee, shift: Shift) -> float:
+    """Pay of one given shift of ``employee``, as :func:`costs` prices a template: paid slots
+    at the day's rate (holiday, rest day or normal), plus the daily overtime premium."""
+    rules = problem.rules
+    day = int(problem.timeline.slot_day[min(max(shift.start, 0), problem.timeline.n_slots - 1)])
+    paid = shift.worked_slots + (shift.break_slots if rules.break_paid else 0)
+    multiplier = problem.day_multiplier(employee, day)
+    premium = 0.0
+    if multiplier == 1.0:
+        overtime = max(0, shift.worked_slots - problem.slots(rules.overtime.daily_hours))
+        premium = overtime * (rules.overtime.overtime_rate - 1.0)
+    per_slot = employee.hourly_cost * problem.timeline.slot_minutes / 60.0
     return per_slot * (paid * multiplier + premium)

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from boh_core.labour import (
     Employee,
     MinorRules,
+    OvertimeRules,
     Problem,
     Rules,
     Shift,
     Timeline,
+    cost_shares,
     greedy_schedule,
+    priced,
+    schedule_cost,
     solve,
     violations,
 )
 from boh_core.labour.demand import open_slots
+from boh_core.labour.solver import _Builder, cp_model
+from boh_core.labour.templates import build_templates, costs, eligible
 
 MONDAY = date(2026, 3, 2)
 DET = {"time_limit": 5.0, "deterministic": True, "seed": 7}
@@ -137,6 +145,98 @@ def test_minors_stay_within_their_hours_and_off_at_night():
     case = problem([cook("M", 10, minor=True)], need, opening=(12, 22), rules=rules)
     (shift,) = solve(case, **DET).shifts
     assert shift.worked_slots <= 24 and case.timeline.local(shift.end).hour <= 20
+
+
+def test_shifts_priced_outside_the_solver_cost_what_the_solver_says():
+    """priced() gives a shift made elsewhere (an Odoo form) the solver's own cost, and the
+    shares of the weekly overtime add up to schedule_cost, the last hours carrying it."""
+    rules = Rules(break_after_hours=9.0, max_week_hours=48.0)
+    need = {(d, h): 1 for d in range(6) for h in range(10, 18)}
+    case = problem([cook("A", 20)], need, days=6, rules=rules, holidays={date(2026, 3, 7)})
+    proposal = solve(case, **DET)
+    bare = [
+        Shift(s.employee, s.role, s.start, s.end, s.break_start, s.break_end)
+        for s in proposal.shifts
+    ]
+    shifts = priced(case, bare)
+    assert [s.cost for s in shifts] == [s.cost for s in proposal.shifts]
+    total = schedule_cost(case, shifts)
+    assert total == proposal.cost == 40 * 20 + 8 * 20 * 3  # Saturday a holiday: no weekly OT
+    ordinary = problem([cook("A", 20)], need, days=6, rules=rules)
+    shifts = priced(ordinary, bare)
+    shares = cost_shares(ordinary, shifts)
+    assert sum(shares) == schedule_cost(ordinary, shifts) == 48 * 20 + 4 * 20 * 0.5
+    assert shares[:-1] == [160.0] * 5 and shares[-1] == 160.0 + 40.0  # Saturday's 4 h over 44
+
+
+def _local_shift(case, employee, day, start, end, pause=None):
+    """A shift on local ``day`` from ``start`` to ``end`` (``(h, m)``), with a 30-minute
+    break from ``pause``."""
+    timeline = case.timeline
+
+    def slot(at):
+        return timeline.slot_at(timeline.local_instant(timeline.day(day), at[0] * 60 + at[1]))
+
+    if pause is None:
+        return Shift(employee, "cook", slot(start), slot(end))
+    return Shift(employee, "cook", slot(start), slot(end), slot(pause), slot(pause) + 2)
+
+
+def test_a_week_of_overtime_a_holiday_and_unpaid_breaks_costs_the_hand_figure():
+    """Long because the week is written out shift by shift, with the figure beside it."""
+    rules = Rules(max_shift_hours=11, max_day_hours=11, max_week_hours=60)
+    need = {(d, h): 1 for d in range(7) for h in range(8, 19)}
+    saturday = date(2026, 3, 7)
+    case = problem(
+        [cook("A", 20)],
+        need,
+        days=7,
+        opening=(8, 19),
+        rules=rules,
+        tz="Asia/Shanghai",
+        holidays={saturday},
+    )
+    week = [
+        _local_shift(case, "A", 0, (8, 0), (18, 30), (13, 0)),  # 10 h: 2 h over 8 a day
+        *(_local_shift(case, "A", d, (9, 0), (17, 30), (13, 0)) for d in range(1, 5)),  # 4 x 8 h
+        _local_shift(case, "A", 5, (9, 0), (17, 30), (13, 0)),  # 8 h on a public holiday
+        _local_shift(case, "A", 6, (10, 0), (16, 0)),  # 6 h, no break
+    ]
+    shifts = priced(case, week)
+    # Mon 10 h + 2 h at +50%; Tue-Fri 32 h; Sat 8 h at 300%; Sun 6 h; normal-day hours
+    # within 8 a day: 8 + 32 + 6 = 46, 2 h beyond 44 at +50%. Breaks unpaid.
+    hand = (10 * 20 + 2 * 10) + 32 * 20 + 8 * 60 + 6 * 20 + 2 * 10
+    assert hand == 1480
+    assert [round(s.cost, 2) for s in shifts] == [220.0, 160.0, 160.0, 160.0, 160.0, 480.0, 120.0]
+    assert schedule_cost(case, shifts) == hand
+    shares = cost_shares(case, shifts)
+    assert sum(shares) == hand and shares[-1] == 120.0 + 20.0  # Sunday's last 2 h past 44
+    paid = replace(case, rules=replace(rules, break_paid=True))
+    # six 30-minute breaks paid: five at 20 an hour, Saturday's at 300%
+    assert schedule_cost(paid, priced(paid, week)) == hand + 5 * 10 + 30
+    assert violations(case, shifts) == []
+
+
+def test_two_shifts_on_a_day_pay_overtime_on_the_days_hours():
+    rules = Rules(break_after_hours=9.0, split_shifts=True, max_day_hours=10)
+    case = problem([cook("A", 20)], {}, opening=(8, 22), rules=rules)
+    # 08:00-13:00 and 15:00-20:00: 10 h in the day, neither shift over 8 on its own
+    shifts = priced(case, [Shift("A", "cook", 32, 52), Shift("A", "cook", 60, 80)])
+    assert [s.cost for s in shifts] == [100.0, 100.0]
+    assert schedule_cost(case, shifts) == 200.0 + 2 * 10
+    assert cost_shares(case, shifts) == [100.0, 120.0]
+
+
+def test_split_shifts_weigh_the_overtime_of_the_days_hours():
+    """Two 5-hour parts make a 10-hour day, 2 h of it overtime: the solver counts it, so a
+    colleague a little dearer takes one part, and not when they are dear enough."""
+    rules = Rules(break_after_hours=9.0, split_shifts=True, max_day_hours=10)
+    need = {(0, h): 1 for h in (8, 9, 10, 11, 12, 15, 16, 17, 18, 19)}
+    for dearer, employees, cost in ((21, ["A", "B"], 205.0), (25, ["A", "A"], 220.0)):
+        case = problem([cook("A", 20), cook("B", dearer)], need, opening=(8, 20), rules=rules)
+        proposal = solve(case, **DET)
+        assert sorted(s.employee for s in proposal.shifts) == employees
+        assert proposal.cost == cost == schedule_cost(case, priced(case, proposal.shifts))
 
 
 def test_holiday_rest_day_and_daily_overtime_are_paid_at_their_rates():
@@ -311,6 +411,63 @@ def test_every_hard_rule_holds_on_random_instances(case):
     short = int(case.need.sum()) * (1 - proposal.coverage_pct / 100)
     assert sum(u.slot_count for u in proposal.uncovered) == round(short)
     assert all(s.reason.get("code") in {"cover", "minimum", "extra"} for s in proposal.shifts)
+
+
+@st.composite
+def costed_instances(draw):
+    """Random weeks with overtime limits low enough to bite, a public holiday, and wages
+    in even money so that the solver's cents are exact."""
+    case = draw(instances())
+    overtime = OvertimeRules(
+        daily_hours=draw(st.sampled_from([6.0, 8.0])),
+        weekly_hours=draw(st.sampled_from([8.0, 16.0, 44.0])),
+    )
+    days = [case.timeline.day(d) for d in range(case.timeline.days)]
+    employees = [replace(e, hourly_cost=2.0 * round(e.hourly_cost / 2)) for e in case.employees]
+    return replace(
+        case,
+        employees=employees,
+        rules=replace(case.rules, overtime=overtime, max_day_hours=draw(st.sampled_from([8, 9]))),
+        holidays=frozenset(draw(st.sets(st.sampled_from(days), max_size=1))),
+    )
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(costed_instances())
+def test_the_solver_minimises_the_cost_it_reports(case):
+    """The pay in the CP-SAT objective for the proposed schedule, the proposal's cost and
+    schedule_cost of the same shifts priced afresh are one figure (the objective adds the
+    unworked part of contract minimums, paid anyway)."""
+    proposal = solve(case, time_limit=2.0, deterministic=True, seed=1)
+    bare = [
+        Shift(s.employee, s.role, s.start, s.end, s.break_start, s.break_end)
+        for s in proposal.shifts
+    ]
+    shifts = priced(case, bare)
+    cost = schedule_cost(case, shifts)
+    assert proposal.cost == round(cost, 2)
+    assert sum(cost_shares(case, shifts)) == pytest.approx(cost)
+    templates = build_templates(case)
+    allowed = [eligible(case, templates, e) for e in case.employees]
+    pay = [costs(case, templates, e) for e in case.employees]
+    builder = _Builder(case, templates, allowed, pay, cp_model.CpModel())
+    builder.build()
+    index = {
+        (int(a), int(b)): i
+        for i, (a, b) in enumerate(zip(templates.start, templates.end, strict=True))
+    }
+    position = {e.id: n for n, e in enumerate(case.employees)}
+    chosen = [
+        (position[s.employee], index[(s.start, s.end)], case.role_index[s.role]) for s in shifts
+    ]
+    assert all(key in builder.x for key in chosen)
+    unworked = 0.0
+    for employee in case.employees:
+        worked = sum(s.worked_slots for s in shifts if s.employee == employee.id)
+        if any(allowed[position[employee.id]]):
+            short = case.slots(employee.min_week_hours) - worked
+            unworked += max(0, short) * employee.hourly_cost / 4
+    assert builder.pay_cents(chosen) == round((cost + unworked) * 100)
 
 
 def test_a_store_with_no_job_to_schedule_gets_an_empty_proposal():

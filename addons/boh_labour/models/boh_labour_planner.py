@@ -3,6 +3,7 @@
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+import numpy as np
 import pytz
 
 from odoo import api, fields, models
@@ -16,7 +17,11 @@ from boh_core.labour import (
     Problem,
     RoleStandard,
     Rules,
+    Shift,
     Timeline,
+    cost_shares,
+    priced,
+    schedule_cost,
     slot_need,
     solve,
 )
@@ -120,10 +125,10 @@ class BohLabourPlanner(models.AbstractModel):
         return mask, need, sum(daily["sales"].values())
 
     @api.model
-    def _holidays(self, calendar, timeline):
-        """Local dates of the week that the store's calendar marks as public holidays."""
-        if not calendar:
-            return set()
+    def _holidays(self, store, calendar, timeline):
+        """Local dates of the week that are public holidays at ``store``: Odoo's public
+        holidays (time off of no one, ``resource.calendar.leaves`` without a resource) of
+        the store's company, for every calendar or the store's own."""
         start = timeline.utc(0)
         end = timeline.utc(timeline.n_slots)
         leaves = (
@@ -132,8 +137,8 @@ class BohLabourPlanner(models.AbstractModel):
             .search(
                 [
                     ("resource_id", "=", False),
-                    ("calendar_id", "in", [calendar.id, False]),
-                    ("company_id", "in", [calendar.company_id.id, False]),
+                    ("calendar_id", "in", [calendar.id, False] if calendar else [False]),
+                    ("company_id", "in", [store.company_id.id, False]),
                     ("date_from", "<", end),
                     ("date_to", ">", start),
                 ]
@@ -261,9 +266,104 @@ class BohLabourPlanner(models.AbstractModel):
             employees=employees,
             rules=self._rules(company),
             budget=sales * company.boh_labour_budget_pct / 100.0 if sales else None,
-            holidays=self._holidays(store_time.calendar, timeline),
+            holidays=self._holidays(store, store_time.calendar, timeline),
         )
         return problem, sales
+
+    # -- costing ------------------------------------------------------------------------------
+
+    @api.model
+    def _shift_costs(self, shifts):
+        """``({shift: share}, {(store, monday): cost})``: the cost of every store week that
+        ``shifts`` fall in (by their local start), as the solver prices a proposal, and
+        each shift's share of it (see :meth:`_price_week`)."""
+        shifts = shifts.sudo()
+        times = shifts.warehouse_id._boh_store_time()
+        groups = defaultdict(lambda: self.env["boh.labour.shift"].sudo())
+        for shift in shifts:
+            if shift.start and shift.stop and shift.warehouse_id and shift.employee_id:
+                zone = pytz.timezone(times[shift.warehouse_id.id].tz)
+                local = pytz.utc.localize(shift.start).astimezone(zone).date()
+                groups[(shift.warehouse_id, local - timedelta(days=local.weekday()))] |= shift
+        shares, totals = {}, {}
+        for (store, monday), mine in groups.items():
+            week_shares, totals[(store, monday)] = self._price_week(store, monday, mine)
+            shares.update(week_shares)
+        return shares, totals
+
+    @api.model
+    def _price_week(self, store, monday, extra=None):
+        """``({shift: share}, cost)`` of a store's week (the shifts starting in it, and
+        ``extra`` ones not saved yet), read in one batch and priced by boh_core: each hour
+        at the day's rate (holiday, rest day or normal) with daily overtime, plus weekly
+        overtime beyond the company's limit (hours at other stores count towards it), as
+        ``check.schedule_cost`` prices the solver's proposal. A shift's share is its own pay
+        plus the weekly overtime premium of its hours past the limit, in time order."""
+        store = store.sudo()
+        store_time = store._boh_store_time()[store.id]
+        timeline = Timeline(monday, store_time.tz)
+        start, end = timeline.utc(0), timeline.utc(timeline.n_slots)
+        Shift_ = self.env["boh.labour.shift"].sudo()
+        mine = Shift_.search(
+            [("warehouse_id", "=", store.id), ("start", ">=", start), ("start", "<", end)]
+        )
+        if extra:  # unsaved edits (a form) replace the stored shift they come from
+            mine = (mine - extra._origin) | extra.sudo().filtered(
+                lambda s: s.start and s.stop and s.employee_id
+            )
+        staff = mine.employee_id
+        booked = defaultdict(list)
+        if staff:
+            elsewhere = Shift_.search_read(
+                [
+                    ("employee_id", "in", staff.ids),
+                    ("warehouse_id", "!=", store.id),
+                    ("start", "<", end),
+                    ("stop", ">", start),
+                ],
+                ["employee_id", "start", "stop"],
+                load=None,
+            )
+            for row in elsewhere:
+                booked[row["employee_id"]].append((row["start"], row["stop"]))
+        employees = [
+            Employee(
+                id=employee.id,
+                name=employee.name,
+                hourly_cost=employee.hourly_cost or 0.0,
+                booked=tuple(booked[employee.id]),
+                rest_weekdays=frozenset(
+                    {int(employee.boh_rest_weekday)} if employee.boh_rest_weekday else ()
+                ),
+            )
+            for employee in staff
+        ]
+        problem = Problem(
+            timeline=timeline,
+            roles=(),
+            need=np.zeros((0, timeline.n_slots), dtype=np.int64),
+            open_mask=np.zeros(timeline.n_slots, dtype=bool),
+            employees=employees,
+            rules=self._rules(store.company_id),
+            holidays=self._holidays(store, store_time.calendar, timeline),
+        )
+        shifts = priced(problem, [self._core_shift(timeline, shift) for shift in mine])
+        shares = cost_shares(problem, shifts)
+        return dict(zip(mine, shares, strict=True)), schedule_cost(problem, shifts)
+
+    @api.model
+    def _core_shift(self, timeline, shift):
+        """A shift as boh_core's ``Shift`` on the week's slots (start rounded down, end and
+        break end up)."""
+        has_break = shift.break_start and shift.break_stop
+        return Shift(
+            employee=shift.employee_id.id,
+            role=shift.job_id.id,
+            start=timeline.slot_at(shift.start),
+            end=timeline.slot_ceil(shift.stop),
+            break_start=timeline.slot_at(shift.break_start) if has_break else 0,
+            break_end=timeline.slot_ceil(shift.break_stop) if has_break else 0,
+        )
 
     # -- solving and writing ------------------------------------------------------------------
 

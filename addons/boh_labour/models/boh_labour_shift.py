@@ -6,8 +6,6 @@ from odoo import api, fields, models
 from odoo.addons.boh_inventory.tools.server_context import switched_on
 from odoo.exceptions import UserError, ValidationError
 
-from boh_core.labour.templates import shift_pay
-
 
 class BohLabourShift(models.Model):
     """One employee's shift at a store, in a job, with its break and why it is there."""
@@ -46,7 +44,9 @@ class BohLabourShift(models.Model):
         store=True,
         aggregator="sum",
         groups="boh_inventory.group_boh_manager",
-        help="Pay for the shift at the day's rate, with daily overtime premiums.",
+        help="Pay for the shift at the day's rate (public holiday, rest day or normal), with "
+        "daily overtime premiums and the weekly overtime premium of its hours beyond the "
+        "week's limit.",
     )
     state = fields.Selection(
         [("draft", "Draft"), ("published", "Published")],
@@ -81,24 +81,22 @@ class BohLabourShift(models.Model):
             tz = times[shift.warehouse_id.id].tz if shift.warehouse_id else "UTC"
             shift.is_weekend = _local(shift.start, tz).weekday() >= 5
 
-    @api.depends("worked_hours", "employee_id", "start", "break_start", "break_stop")
+    @api.depends(
+        "worked_hours",
+        "employee_id",
+        "start",
+        "break_start",
+        "break_stop",
+        "week_id.shift_ids.worked_hours",
+        "week_id.shift_ids.employee_id",
+        "week_id.shift_ids.start",
+    )
     def _compute_cost(self):
+        """The shift's share of its store week's cost, priced by boh_core in one batch per
+        week (see ``boh.labour.planner._price_week``)."""
+        shares, _totals = self.env["boh.labour.planner"]._shift_costs(self)
         for shift in self:
-            company = shift.company_id
-            employee = shift.employee_id.sudo()
-            on_break = 0.0
-            if shift.break_start and shift.break_stop:
-                on_break = (shift.break_stop - shift.break_start).total_seconds() / 3600
-            paid = shift.worked_hours + (on_break if company.boh_labour_break_paid else 0.0)
-            rules = self.env["boh.labour.planner"]._rules(company).overtime
-            multiplier = 1.0
-            if shift.start and employee.boh_rest_weekday:
-                tz = shift.warehouse_id._boh_store_time()[shift.warehouse_id.id].tz
-                if _local(shift.start, tz).weekday() == int(employee.boh_rest_weekday):
-                    multiplier = rules.rest_day_rate
-            shift.cost = shift_pay(
-                employee.hourly_cost or 0.0, shift.worked_hours, paid, multiplier, rules
-            )
+            shift.cost = shares.get(shift.sudo(), 0.0)
 
     # -- constraints and CRUD -----------------------------------------------------------------
 

@@ -42,7 +42,12 @@ class BohLabourWeek(models.Model):
         "Labour Budget", readonly=True, groups="boh_inventory.group_boh_manager"
     )
     cost = fields.Monetary(
-        "Labour Cost", compute="_compute_cost", groups="boh_inventory.group_boh_manager"
+        "Labour Cost",
+        compute="_compute_cost",
+        groups="boh_inventory.group_boh_manager",
+        help="What the week's shifts cost, as the scheduler prices its proposal: public "
+        "holiday and rest-day rates, daily and weekly overtime premiums, unpaid breaks left "
+        "out.",
     )
     coverage_pct = fields.Float("Coverage %", readonly=True, digits=(16, 1))
     overstaffed_hours = fields.Float("Over-staffed (h)", readonly=True, digits=(16, 1))
@@ -61,10 +66,20 @@ class BohLabourWeek(models.Model):
         for week in self:
             week.name = f"{week.warehouse_id.name or ''} {week.week_start or ''}".strip()
 
-    @api.depends("shift_ids.cost")
+    @api.depends("shift_ids.cost", "shift_ids.start", "shift_ids.stop", "shift_ids.employee_id")
     def _compute_cost(self):
+        """What the week's shifts cost, as boh_core prices the solver's proposal (public
+        holidays, rest days, daily and weekly overtime), computed afresh."""
         for week in self:
-            week.cost = sum(week.shift_ids.mapped("cost"))
+            week.cost = week._price()[1]
+
+    def _price(self):
+        """``({shift: share}, cost)`` of this week's shifts (see the planner's
+        ``_price_week``)."""
+        self.ensure_one()
+        if not self.warehouse_id or not self.week_start:
+            return {}, 0.0
+        return self.env["boh.labour.planner"]._price_week(self.warehouse_id, self.week_start)
 
     def _compute_shift_count(self):
         counts = dict(
@@ -215,6 +230,7 @@ class BohLabourWeek(models.Model):
             .search([("boh_warehouse_ids", "in", self.warehouse_id.id)])
         )
         shifts = self.shift_ids.sorted("start")
+        shares, cost = self._price() if manager else ({}, None)
         jobs = staff.boh_schedulable_job_ids | shifts.job_id
         need = {int(k): v for k, v in (self.need_json or {}).items()}
         for job_id in need:
@@ -242,7 +258,7 @@ class BohLabourWeek(models.Model):
                     "state": shift.state,
                     "swap": shift.swap_state,
                     "reason": shift.reason or "",
-                    "cost": shift.cost if manager else None,
+                    "cost": shares.get(shift, 0.0) if manager else None,
                 }
             )
         days = []
@@ -282,7 +298,7 @@ class BohLabourWeek(models.Model):
             ],
             "shifts": rows,
             "coverage_pct": round(100.0 * covered / needed, 1) if needed else 100.0,
-            "cost": round(sum(self.shift_ids.sudo().mapped("cost")), 2) if manager else None,
+            "cost": round(cost, 2) if manager else None,
             "budget": round(self.sudo().budget, 2) if manager else None,
             "gaps": [
                 {
