@@ -27,6 +27,7 @@
         "views/boh_labour_standard_views.xml",
         "views/hr_employee_views.xml",
         "views/res_config_settings_views.xml",
+        "views/stock_warehouse_views.xml",
         "views/boh_labour_portal_templates.xml",
         "report/boh_labour_attendance_report_views.xml",
         "report/boh_labour_kpi_report_views.xml",
@@ -36,6 +37,9 @@
     "assets": {
         "web.assets_backend": [
             "boh_labour/static/src/week_grid/*",
+        ],
+        "hr_attendance.assets_public_attendance": [
+            "boh_labour/static/src/kiosk/*",
         ],
         "web.assets_tests": [
             "boh_labour/static/tests/tours/**/*",

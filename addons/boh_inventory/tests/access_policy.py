@@ -212,6 +212,7 @@ METHOD_POLICY = {
     "product.template.action_open_boh_recipe": EVERY_BOH_USER,
     "stock.warehouse.action_boh_run_forecast": MANAGERS,
     "stock.warehouse.action_boh_upload_weather": MANAGERS,
+    "stock.warehouse.action_boh_regenerate_kiosk_key": MANAGERS,
     "boh.forecast.override.action_show_value_added": EVERY_BOH_USER,
     "boh.forecast.weather.upload.action_load": MANAGERS,
     "boh.pos.depletion.todo.action_retry": MANAGERS,

@@ -10,5 +10,6 @@ from . import (
     boh_labour_shift,
     boh_labour_gap,
     hr_attendance,
+    stock_warehouse,
 )
 from . import boh_kpi_dashboard
