@@ -58,4 +58,5 @@
         ],
     },
     "application": True,
+    "uninstall_hook": "uninstall_hook",
 }

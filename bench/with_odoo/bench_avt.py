@@ -46,6 +46,7 @@ ANALYZED = (
     "boh_stock_count",
     "boh_stock_count_line",
     "boh_sales_fact",
+    "boh_sales_daily",
     "boh_waste_line",
 )
 MOVE_COLUMNS = (

@@ -101,17 +101,23 @@ class BohKpiDashboard(models.AbstractModel):
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT f.product_id, pt.categ_id, SUM(f.qty), SUM(f.revenue),
-                       SUM(f.qty * COALESCE(
+                WITH sold AS (
+                    SELECT d.product_id, d.company_id, SUM(d.qty - d.component_qty) AS qty,
+                           SUM(d.revenue - d.component_revenue) AS revenue
+                      FROM boh_sales_daily d
+                     WHERE d.warehouse_id = ANY(%(stores)s) AND d.date BETWEEN %(lo)s AND %(hi)s
+                     GROUP BY d.product_id, d.company_id
+                    HAVING SUM(d.fact_count - d.component_count) > 0
+                )
+                SELECT s.product_id, pt.categ_id, SUM(s.qty), SUM(s.revenue),
+                       SUM(s.qty * COALESCE(
                            (SELECT r.portion_cost FROM boh_recipe r
-                             WHERE r.product_id = f.product_id AND r.company_id = f.company_id
+                             WHERE r.product_id = s.product_id AND r.company_id = s.company_id
                                AND r.active ORDER BY r.id LIMIT 1), 0))
-                  FROM boh_sales_fact f
-                  JOIN product_product pp ON pp.id = f.product_id
+                  FROM sold s
+                  JOIN product_product pp ON pp.id = s.product_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE f.warehouse_id = ANY(%(stores)s) AND f.date BETWEEN %(lo)s AND %(hi)s
-                   AND NOT COALESCE(f.is_component, FALSE)
-                 GROUP BY f.product_id, pt.categ_id
+                 GROUP BY s.product_id, pt.categ_id
                 """,
                 stores=stores.ids,
                 lo=date_from,

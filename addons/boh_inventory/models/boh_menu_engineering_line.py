@@ -1,9 +1,11 @@
+from collections import defaultdict
+
 from odoo import fields, models
 from odoo.tools import SQL
 
 from boh_core.numbers.menu_engineering import MenuItemSales, classify
 
-from ..tools.bulk import bulk_insert
+from ..tools.bulk import bulk_insert, rounds_to_decimals
 
 QUADRANTS = [
     ("star", "Star"),
@@ -30,21 +32,34 @@ BULK_COLUMNS = (
     ("mix_threshold_pct", "numeric"),
     ("quadrant", "varchar"),
 )
+#: The money columns of ``BULK_COLUMNS``, rounded by the line's currency.
+MONEY_COLUMNS = ("revenue", "unit_cost", "unit_margin", "total_margin", "category_avg_margin")
+
+
+def _identity(value):
+    return value
+
 
 #: Menu items sold in each period (set-meal components carry no price and are left out),
-#: with their category and the portion cost of their recipe in the store's company.
+#: with their category and the portion cost of their recipe in the store's company; from the
+#: daily sums, less their set-meal part.
 SALES_QUERY = """
-SELECT p.period_id, f.product_id, pt.categ_id, SUM(f.qty), SUM(f.revenue),
+WITH sold AS (
+    SELECT p.period_id, d.product_id, d.company_id,
+           SUM(d.qty - d.component_qty) AS qty, SUM(d.revenue - d.component_revenue) AS revenue
+      FROM unnest(%(periods)s::int[], %(stores)s::int[], %(starts)s::date[], %(ends)s::date[])
+           AS p(period_id, wh, dfrom, dto)
+      JOIN boh_sales_daily d ON d.warehouse_id = p.wh AND d.date BETWEEN p.dfrom AND p.dto
+     GROUP BY 1, 2, 3
+    HAVING SUM(d.fact_count - d.component_count) > 0
+)
+SELECT s.period_id, s.product_id, pt.categ_id, s.qty, s.revenue,
        (SELECT r.portion_cost FROM boh_recipe r
-         WHERE r.product_id = f.product_id AND r.company_id = f.company_id AND r.active
+         WHERE r.product_id = s.product_id AND r.company_id = s.company_id AND r.active
          ORDER BY r.id LIMIT 1)
-  FROM unnest(%(periods)s::int[], %(stores)s::int[], %(starts)s::date[], %(ends)s::date[])
-       AS p(period_id, wh, dfrom, dto)
-  JOIN boh_sales_fact f ON f.warehouse_id = p.wh AND f.date BETWEEN p.dfrom AND p.dto
-  JOIN product_product pp ON pp.id = f.product_id
+  FROM sold s
+  JOIN product_product pp ON pp.id = s.product_id
   JOIN product_template pt ON pt.id = pp.product_tmpl_id
- WHERE NOT COALESCE(f.is_component, FALSE)
- GROUP BY p.period_id, f.product_id, f.company_id, pt.categ_id
 """
 
 
@@ -129,17 +144,19 @@ class BohMenuEngineeringLine(models.Model):
             for period_id, product_id, categ_id, qty, revenue, cost in rows
         ]
         sold = {item.key: item for item in items}
-        by_id = {period.id: period for period in periods}
-        rows = []
+        heads = {
+            period.id: (period.id, period.warehouse_id.id, period.company_id.id, period.date_to)
+            for period in periods
+        }
+        currency_of = {period.id: period.currency_id for period in periods}
+        rows = defaultdict(list)  # currency -> rows of its periods' items
         for cls in classify(items):
-            period, item = by_id[cls.key[0]], sold[cls.key]
-            money = period.currency_id.round
-            rows.append(
+            item, currency = sold[cls.key], currency_of[cls.key[0]]
+            # money the database cannot round to decimals is rounded here, by the currency
+            money = _identity if rounds_to_decimals(currency) else currency.round
+            rows[currency].append(
                 (
-                    period.id,
-                    period.warehouse_id.id,
-                    period.company_id.id,
-                    period.date_to,
+                    *heads[cls.key[0]],
                     cls.key[1],
                     cls.category[1],
                     item.qty,
@@ -157,12 +174,24 @@ class BohMenuEngineeringLine(models.Model):
         self.env.cr.execute(
             SQL("DELETE FROM boh_menu_engineering_line WHERE period_id = ANY(%s)", periods.ids)
         )
-        bulk_insert(
-            self.env,
-            self._table,
-            BULK_COLUMNS,
-            rows,
-            digits={"qty": self.env["decimal.precision"].precision_get("Product Unit of Measure")},
-        )
+        self._insert_rows(rows)
         self.invalidate_model()
         periods.invalidate_recordset(["menu_line_ids"])
+
+    def _insert_rows(self, rows):
+        """One bulk INSERT per currency of ``rows`` (``{currency: rows}``), the money rounded by
+        the database where the currency rounds to decimals."""
+        qty_digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        for currency, currency_rows in rows.items():
+            money_digits = (
+                dict.fromkeys(MONEY_COLUMNS, currency.decimal_places)
+                if rounds_to_decimals(currency)
+                else {}
+            )
+            bulk_insert(
+                self.env,
+                self._table,
+                BULK_COLUMNS,
+                currency_rows,
+                digits={"qty": qty_digits, **money_digits},
+            )

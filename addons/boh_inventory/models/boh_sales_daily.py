@@ -3,7 +3,7 @@ from odoo.tools import SQL
 
 #: The key of a daily row, and the sums it keeps of the facts with that key.
 KEY = ("company_id", "warehouse_id", "product_id", "date")
-SUMS = ("qty", "revenue", "covers")
+SUMS = ("qty", "revenue", "covers", "component_qty", "component_revenue", "component_count")
 
 #: One PostgreSQL function per statement kind on ``boh_sales_fact``, each reading the rows the
 #: statement touched from its transition tables (``new_facts``, ``old_facts``).
@@ -19,11 +19,18 @@ def _delta_sql(sources):
     keys = ", ".join(KEY)
     parts = " UNION ALL ".join(
         f"SELECT {keys}, {sign} * coalesce(qty, 0) AS qty, {sign} * coalesce(revenue, 0) "
-        f"AS revenue, {sign} * coalesce(covers, 0) AS covers, {sign} AS n FROM {table}"
+        f"AS revenue, {sign} * coalesce(covers, 0) AS covers, "
+        f"CASE WHEN is_component THEN {sign} * coalesce(qty, 0) ELSE 0 END AS component_qty, "
+        f"CASE WHEN is_component THEN {sign} * coalesce(revenue, 0) ELSE 0 END "
+        f"AS component_revenue, "
+        f"CASE WHEN is_component THEN {sign} ELSE 0 END AS component_count, "
+        f"{sign} AS n FROM {table}"
         for table, sign in sources.items()
     )
     return (
         f"SELECT {keys}, sum(qty) AS qty, sum(revenue) AS revenue, sum(covers) AS covers, "
+        f"sum(component_qty) AS component_qty, sum(component_revenue) AS component_revenue, "
+        f"sum(component_count) AS component_count, "
         f"sum(n) AS n FROM ({parts}) AS rows GROUP BY {keys}"
     )
 
@@ -33,12 +40,17 @@ def _upsert_sql(sources):
     keys = ", ".join(KEY)
     return f"""
         INSERT INTO boh_sales_daily AS d
-               ({keys}, qty, revenue, covers, fact_count, create_date, write_date)
-        SELECT {keys}, qty, revenue, covers, n, now() at time zone 'UTC', now() at time zone 'UTC'
+               ({keys}, qty, revenue, covers, component_qty, component_revenue, component_count,
+                fact_count, create_date, write_date)
+        SELECT {keys}, qty, revenue, covers, component_qty, component_revenue, component_count, n,
+               now() at time zone 'UTC', now() at time zone 'UTC'
           FROM ({_delta_sql(sources)}) AS delta
         ON CONFLICT ({keys}) DO UPDATE
            SET qty = d.qty + EXCLUDED.qty, revenue = d.revenue + EXCLUDED.revenue,
                covers = d.covers + EXCLUDED.covers,
+               component_qty = d.component_qty + EXCLUDED.component_qty,
+               component_revenue = d.component_revenue + EXCLUDED.component_revenue,
+               component_count = d.component_count + EXCLUDED.component_count,
                fact_count = d.fact_count + EXCLUDED.fact_count,
                write_date = EXCLUDED.write_date;
     """
@@ -51,7 +63,11 @@ def _subtract_sql():
     return f"""
         UPDATE boh_sales_daily AS d
            SET qty = d.qty + delta.qty, revenue = d.revenue + delta.revenue,
-               covers = d.covers + delta.covers, fact_count = d.fact_count + delta.n,
+               covers = d.covers + delta.covers,
+               component_qty = d.component_qty + delta.component_qty,
+               component_revenue = d.component_revenue + delta.component_revenue,
+               component_count = d.component_count + delta.component_count,
+               fact_count = d.fact_count + delta.n,
                write_date = now() at time zone 'UTC'
           FROM ({_delta_sql({"old_facts": -1})}) AS delta
          WHERE {match};
@@ -69,12 +85,80 @@ def _prune_sql(table):
     """
 
 
+#: The orders of each location and day, with how many facts each has: the number of orders
+#: of a period is a count of rows here, not a DISTINCT over every order line. A plain table
+#: of the database (no model: nobody reads it but the store periods' SQL), kept like the
+#: daily rows by the same triggers.
+ORDERS_TABLE = "boh_sales_daily_order"
+ORDER_KEY = ("warehouse_id", "date", "source", "order_ref")
+ORDERS_DDL = f"""
+    CREATE TABLE IF NOT EXISTS {ORDERS_TABLE} (
+        warehouse_id integer NOT NULL REFERENCES stock_warehouse(id) ON DELETE CASCADE,
+        date date NOT NULL,
+        source varchar NOT NULL,
+        order_ref varchar NOT NULL,
+        fact_count integer NOT NULL,
+        PRIMARY KEY (warehouse_id, date, source, order_ref)
+    )
+"""
+
+
+def _order_delta_sql(sources):
+    """The net change in facts per order of the rows in ``sources`` (facts with an order)."""
+    parts = " UNION ALL ".join(
+        f"SELECT warehouse_id, date, coalesce(source, '') AS source, order_ref, {sign} AS n "
+        f"FROM {table} WHERE order_ref IS NOT NULL"
+        for table, sign in sources.items()
+    )
+    keys = ", ".join(ORDER_KEY)
+    return f"SELECT {keys}, sum(n) AS n FROM ({parts}) AS rows GROUP BY {keys}"
+
+
+def _order_upsert_sql(sources):
+    keys = ", ".join(ORDER_KEY)
+    return f"""
+        INSERT INTO {ORDERS_TABLE} AS o ({keys}, fact_count)
+        SELECT {keys}, n FROM ({_order_delta_sql(sources)}) AS delta
+        ON CONFLICT ({keys}) DO UPDATE SET fact_count = o.fact_count + EXCLUDED.fact_count;
+    """
+
+
+def _order_subtract_sql():
+    match = " AND ".join(f"o.{name} = delta.{name}" for name in ORDER_KEY)
+    return f"""
+        UPDATE {ORDERS_TABLE} AS o SET fact_count = o.fact_count + delta.n
+          FROM ({_order_delta_sql({"old_facts": -1})}) AS delta
+         WHERE {match};
+    """
+
+
+def _order_prune_sql(table):
+    match = " AND ".join(f"o.{name} = t.{name}" for name in ORDER_KEY)
+    return f"""
+        DELETE FROM {ORDERS_TABLE} AS o
+         USING (SELECT DISTINCT warehouse_id, date, coalesce(source, '') AS source, order_ref
+                  FROM {table} WHERE order_ref IS NOT NULL) AS t
+         WHERE {match} AND o.fact_count <= 0;
+    """
+
+
 def _function_body(kind):
     if kind == "insert":
-        return _upsert_sql({"new_facts": 1})
+        return _upsert_sql({"new_facts": 1}) + _order_upsert_sql({"new_facts": 1})
     if kind == "update":
-        return _upsert_sql({"new_facts": 1, "old_facts": -1}) + _prune_sql("old_facts")
-    return _subtract_sql() + _prune_sql("old_facts")
+        both = {"new_facts": 1, "old_facts": -1}
+        return (
+            _upsert_sql(both)
+            + _prune_sql("old_facts")
+            + _order_upsert_sql(both)
+            + _order_prune_sql("old_facts")
+        )
+    return (
+        _subtract_sql()
+        + _prune_sql("old_facts")
+        + _order_subtract_sql()
+        + _order_prune_sql("old_facts")
+    )
 
 
 class BohSalesDaily(models.Model):
@@ -83,8 +167,10 @@ class BohSalesDaily(models.Model):
     Kept equal to ``GROUP BY company, location, item, day`` of ``boh.sales.fact`` by
     statement-level triggers on the facts' table, in the transaction that writes the facts,
     whatever writes them (the ORM, the feed's bulk INSERT, plain SQL). A row goes when its
-    last fact goes. Nobody writes it but those triggers; the forecast reads it instead of
-    the facts (one row per item and day instead of one per order line).
+    last fact goes. Nobody writes it but those triggers; the forecast, the store periods
+    and the KPI dashboard read it instead of the facts (one row per item and day instead of
+    one per order line). The same triggers keep the orders of each location and day
+    (:data:`ORDERS_TABLE`).
     """
 
     _name = "boh.sales.daily"
@@ -105,6 +191,24 @@ class BohSalesDaily(models.Model):
         string="Revenue (net of tax)", currency_field="currency_id", readonly=True
     )
     covers = fields.Integer(readonly=True)
+    component_qty = fields.Float(
+        string="Quantity in Set Meals",
+        digits="Product Unit of Measure",
+        readonly=True,
+        help="The part of the quantity sold as a component of a set meal (no price of its own).",
+    )
+    component_revenue = fields.Monetary(
+        string="Revenue in Set Meals",
+        currency_field="currency_id",
+        readonly=True,
+        help="The part of the revenue on set-meal component lines (set meals whose own code is "
+        "not mapped carry their price on their components).",
+    )
+    component_count = fields.Integer(
+        string="Set-Meal Facts",
+        readonly=True,
+        help="How many of the facts are set-meal components.",
+    )
     fact_count = fields.Integer(
         string="Sales Facts", readonly=True, help="How many sales facts this day sums."
     )
@@ -121,8 +225,11 @@ class BohSalesDaily(models.Model):
     def init(self):
         """Create the triggers that keep this table equal to the facts' sums. A new
         install has no facts yet; the upgrade of a database with facts fills the table in
-        its migration (``_rebuild``)."""
+        its migration (``_rebuild``), and so does an update that added a sum."""
         cr = self.env.cr
+        cr.execute("SELECT to_regclass(%s)", [ORDERS_TABLE])
+        orders_missing = not cr.fetchone()[0]
+        cr.execute(SQL(ORDERS_DDL))
         # the statements are built from this file's constants only: no value comes from outside
         for kind, (event, referencing) in TRIGGERS.items():
             function = f"boh_sales_daily_on_{kind}"
@@ -140,15 +247,21 @@ class BohSalesDaily(models.Model):
                 )
             )
         cr.execute(
-            "CREATE OR REPLACE FUNCTION boh_sales_daily_on_truncate() RETURNS trigger "
-            "LANGUAGE plpgsql AS $body$ BEGIN DELETE FROM boh_sales_daily; RETURN NULL; "
-            "END $body$"
+            SQL(
+                "CREATE OR REPLACE FUNCTION boh_sales_daily_on_truncate() RETURNS trigger "
+                "LANGUAGE plpgsql AS $body$ BEGIN DELETE FROM boh_sales_daily; "
+                f"DELETE FROM {ORDERS_TABLE}; RETURN NULL; END $body$"
+            )
         )
         cr.execute("DROP TRIGGER IF EXISTS boh_sales_daily_on_truncate ON boh_sales_fact")
         cr.execute(
             "CREATE TRIGGER boh_sales_daily_on_truncate AFTER TRUNCATE ON boh_sales_fact "
             "FOR EACH STATEMENT EXECUTE FUNCTION boh_sales_daily_on_truncate()"
         )
+        # rows written before a sum or the orders were added: sum them again
+        cr.execute("SELECT 1 FROM boh_sales_daily WHERE component_count IS NULL LIMIT 1")
+        if cr.fetchone() or orders_missing:
+            self._rebuild()
 
     @api.model
     def _rebuild(self):
@@ -156,13 +269,25 @@ class BohSalesDaily(models.Model):
         self.env["boh.sales.fact"].flush_model()
         keys = SQL(", ".join(KEY))
         self.env.cr.execute("DELETE FROM boh_sales_daily")
+        self.env.cr.execute(SQL(f"DELETE FROM {ORDERS_TABLE}"))
+        self.env.cr.execute(
+            SQL(
+                f"INSERT INTO {ORDERS_TABLE} (warehouse_id, date, source, order_ref, fact_count) "
+                "SELECT warehouse_id, date, coalesce(source, ''), order_ref, count(*) "
+                "FROM boh_sales_fact WHERE order_ref IS NOT NULL GROUP BY 1, 2, 3, 4"
+            )
+        )
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO boh_sales_daily
-                       (%(keys)s, qty, revenue, covers, fact_count, create_date, write_date)
+                       (%(keys)s, qty, revenue, covers, component_qty, component_revenue,
+                        component_count, fact_count, create_date, write_date)
                 SELECT %(keys)s, sum(coalesce(qty, 0)), sum(coalesce(revenue, 0)),
-                       sum(coalesce(covers, 0)), count(*),
+                       sum(coalesce(covers, 0)),
+                       sum(CASE WHEN is_component THEN coalesce(qty, 0) ELSE 0 END),
+                       sum(CASE WHEN is_component THEN coalesce(revenue, 0) ELSE 0 END),
+                       count(*) FILTER (WHERE is_component), count(*),
                        now() at time zone 'UTC', now() at time zone 'UTC'
                   FROM boh_sales_fact
                  GROUP BY %(keys)s

@@ -5,12 +5,12 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import fields, models
-from odoo.tools import SQL, float_is_zero
+from odoo.tools import SQL
 
 from boh_core.numbers.avt import IngredientFlows, avt_lines, order_by_unexplained
 from boh_core.numbers.kpi import PeriodTotals, kpis
 
-from ..tools.bulk import bulk_insert
+from ..tools.bulk import bulk_insert, rounds_to_decimals
 from ..tools.orm_reader import company_field_sql
 
 #: Columns of ``boh_store_period_line`` that ``_write_numbers`` writes with one INSERT.
@@ -194,20 +194,37 @@ SELECT DISTINCT ON (p.period_id, k.product_id, k.day < p.dfrom)
  ORDER BY p.period_id, k.product_id, k.day < p.dfrom, k.day DESC
 """
 
+#: Each period's sales: net sales, covers, orders, and the items sold with no recipe (their
+#: count and revenue), from the daily sums (``boh.sales.daily``: one row per item and day
+#: instead of one per order line) and the orders of each day the same triggers keep.
 SALES_QUERY = """
-SELECT p.period_id, SUM(f.revenue), SUM(f.covers),
-       COUNT(DISTINCT (f.source, f.order_ref)) FILTER (WHERE f.order_ref IS NOT NULL),
-       COUNT(DISTINCT f.product_id) FILTER (WHERE NOT r.has_recipe),
-       SUM(f.revenue) FILTER (WHERE NOT r.has_recipe)
-  FROM unnest(%(periods)s::int[], %(stores)s::int[], %(starts)s::date[], %(ends)s::date[])
-       AS p(period_id, wh, dfrom, dto)
-  JOIN boh_sales_fact f ON f.warehouse_id = p.wh AND f.date BETWEEN p.dfrom AND p.dto
+WITH p AS (
+    SELECT * FROM unnest(%(periods)s::int[], %(stores)s::int[], %(starts)s::date[],
+                         %(ends)s::date[]) AS p(period_id, wh, dfrom, dto)
+),
+items AS (
+    SELECT p.period_id, d.company_id, d.product_id, SUM(d.revenue) AS revenue,
+           SUM(d.covers) AS covers
+      FROM p JOIN boh_sales_daily d ON d.warehouse_id = p.wh AND d.date BETWEEN p.dfrom AND p.dto
+     GROUP BY 1, 2, 3
+),
+orders AS (
+    SELECT p.period_id, COUNT(*) AS n
+      FROM p JOIN boh_sales_daily_order o
+        ON o.warehouse_id = p.wh AND o.date BETWEEN p.dfrom AND p.dto
+     GROUP BY 1
+)
+SELECT i.period_id, SUM(i.revenue), SUM(i.covers), COALESCE(MAX(o.n), 0),
+       COUNT(DISTINCT i.product_id) FILTER (WHERE NOT r.has_recipe),
+       SUM(i.revenue) FILTER (WHERE NOT r.has_recipe)
+  FROM items i
+  LEFT JOIN orders o ON o.period_id = i.period_id
  CROSS JOIN LATERAL (
        SELECT EXISTS (SELECT 1 FROM boh_recipe r
-                       WHERE r.product_id = f.product_id AND r.company_id = f.company_id
+                       WHERE r.product_id = i.product_id AND r.company_id = i.company_id
                          AND r.active) AS has_recipe
        ) r
- GROUP BY p.period_id
+ GROUP BY i.period_id
 """
 
 
@@ -380,7 +397,7 @@ class BohStorePeriod(models.Model):
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         for currency, currency_rows in rows.items():
             money = {}
-            if _rounds_to_decimals(currency):
+            if rounds_to_decimals(currency):
                 # the database rounds the money too (half away from zero, as currency.round)
                 money = dict.fromkeys(VALUE_COLUMNS, currency.decimal_places)
             bulk_insert(
@@ -406,7 +423,7 @@ class BohStorePeriod(models.Model):
         # the period's own values once, not once a line (thousands of lines)
         head = (self.id, self.warehouse_id.id, self.company_id.id)
         # money the database cannot round to decimals is rounded here, by the currency
-        money = None if _rounds_to_decimals(self.currency_id) else self.currency_id.round
+        money = None if rounds_to_decimals(self.currency_id) else self.currency_id.round
         return [
             _line_row(head, money, result, flows, product_id, opening, closing) + (rank_of[index],)
             for index, (result, flows, (product_id, opening, closing)) in enumerate(
@@ -462,12 +479,6 @@ class BohStorePeriod(models.Model):
             "closing_count_date": max(closings) if closings else False,
             "warning": "\n".join(warnings) or False,
         }
-
-
-def _rounds_to_decimals(currency):
-    """Whether ``currency`` rounds to a number of decimals (0.01, 1, 0.001: nearly all do),
-    which the database's ``round`` then does as ``currency.round`` would."""
-    return float_is_zero(currency.rounding - 10**-currency.decimal_places, precision_digits=12)
 
 
 def _line_row(head, money, result, flows, product_id, opening, closing):

@@ -24,7 +24,7 @@ import math
 import re
 from datetime import date
 
-from odoo.tools import SQL
+from odoo.tools import SQL, float_is_zero
 
 _TYPE = re.compile(r"[a-z][a-z0-9 ]*")
 
@@ -134,3 +134,9 @@ def bulk_insert(env, table, columns, rows, *, digits=None, audit=True, clock=Fal
     )
     env.cr.execute(query)
     return env.cr.fetchall() if returning else []
+
+
+def rounds_to_decimals(currency):
+    """Whether ``currency`` rounds to a number of decimals (0.01, 1, 0.001: nearly all do),
+    which the database's ``round`` then does as ``currency.round`` would."""
+    return float_is_zero(currency.rounding - 10**-currency.decimal_places, precision_digits=12)

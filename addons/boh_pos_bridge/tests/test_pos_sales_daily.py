@@ -9,13 +9,26 @@ from .common import BohPosCase
 
 FACT_SUMS = """
     SELECT company_id, warehouse_id, product_id, date, sum(coalesce(qty, 0)),
-           sum(coalesce(revenue, 0)), sum(coalesce(covers, 0)), count(*)
+           sum(coalesce(revenue, 0)), sum(coalesce(covers, 0)),
+           sum(CASE WHEN is_component THEN coalesce(qty, 0) ELSE 0 END),
+           sum(CASE WHEN is_component THEN coalesce(revenue, 0) ELSE 0 END),
+           count(*) FILTER (WHERE is_component), count(*)
       FROM boh_sales_fact
      GROUP BY company_id, warehouse_id, product_id, date
      ORDER BY company_id, warehouse_id, product_id, date
 """
+FACT_ORDERS = """
+    SELECT warehouse_id, date, coalesce(source, ''), order_ref, count(*)
+      FROM boh_sales_fact WHERE order_ref IS NOT NULL
+     GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+"""
+ORDER_ROWS = """
+    SELECT warehouse_id, date, source, order_ref, fact_count
+      FROM boh_sales_daily_order ORDER BY 1, 2, 3, 4
+"""
 DAILY_ROWS = """
-    SELECT company_id, warehouse_id, product_id, date, qty, revenue, covers, fact_count
+    SELECT company_id, warehouse_id, product_id, date, qty, revenue, covers, component_qty,
+           component_revenue, component_count, fact_count
       FROM boh_sales_daily
      ORDER BY company_id, warehouse_id, product_id, date
 """
@@ -35,6 +48,10 @@ class TestPosSalesDaily(BohPosCase):
         facts = self.env.cr.fetchall()
         self.env.cr.execute(DAILY_ROWS)
         self.assertEqual(self.env.cr.fetchall(), facts)
+        self.env.cr.execute(FACT_ORDERS)
+        orders = self.env.cr.fetchall()
+        self.env.cr.execute(ORDER_ROWS)
+        self.assertEqual(self.env.cr.fetchall(), orders)
         return facts
 
     def daily(self, product, day=None, store=None):
@@ -113,6 +130,28 @@ class TestPosSalesDaily(BohPosCase):
         self.env["boh.sales.daily"].invalidate_model()
         self.assertFalse(self.daily(self.burger_product))
         self.assertDailyEqualsFacts()
+
+    def test_set_meal_components_are_summed_apart(self):
+        self.push(
+            self.order(
+                "S1",
+                [
+                    self.line("1", "MEAL-DEAL", 1, "22.00"),
+                    self.line("2", "BURGER", 1, "0", parent_line_ref="1"),
+                    self.line("3", "PIZZA", 1, "0", parent_line_ref="1"),
+                ],
+            ),
+            self.order("S2", [self.line("1", "BURGER", 2, "12.10")]),
+        )
+        self.assertDailyEqualsFacts()
+        burgers = self.daily(self.burger_product)
+        self.assertEqual(
+            (burgers.qty, burgers.component_qty, burgers.component_count), (3.0, 1.0, 1)
+        )
+        parts = self.facts("S1").filtered(lambda f: f.product_id == self.burger_product)
+        self.assertTrue(parts.is_component)
+        self.assertEqual(burgers.component_revenue, parts.revenue)
+        self.assertGreater(burgers.revenue, burgers.component_revenue)
 
     def test_truncate_of_the_facts_empties_the_sums(self):
         self.push(self.order("T1", [self.line("1", "BURGER", 2)]))
