@@ -2,6 +2,7 @@ from . import (
     boh_forecast,
     boh_forecast_closure,
     boh_forecast_engine,
+    boh_forecast_engine_plans,
     boh_forecast_engine_kitchen,
     boh_forecast_event,
     boh_forecast_inputs,
