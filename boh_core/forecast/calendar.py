@@ -18,7 +18,11 @@ CATEGORICAL = ("dow", "month", "hol_code")
 def _holiday_table(country: str, years: list[int]) -> dict:
     code, _, subdiv = country.partition("-")
     try:
-        return holidays.country_holidays(code.upper(), subdiv=subdiv or None, years=years)
+        # names in one language whatever the machine's: a model learns a holiday by its name
+        # (``hol_code``), and a day off given for it must read "Day off" (``_canonical``)
+        return holidays.country_holidays(
+            code.upper(), subdiv=subdiv or None, years=years, language="en_US"
+        )
     except NotImplementedError as exc:
         raise BohError(
             "country",
