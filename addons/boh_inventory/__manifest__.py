@@ -18,6 +18,7 @@
         "data/boh_allergen_data.xml",
         "data/boh_waste_data.xml",
         "data/boh_production_data.xml",
+        "data/ir_cron.xml",
         "views/boh_allergen_views.xml",
         "views/boh_recipe_views.xml",
         "views/boh_cost_impact_views.xml",

@@ -4,6 +4,7 @@ from . import (
     boh_forecast_engine,
     boh_forecast_engine_plans,
     boh_forecast_engine_kitchen,
+    boh_forecast_engine_retention,
     boh_forecast_event,
     boh_forecast_inputs,
     boh_forecast_override,

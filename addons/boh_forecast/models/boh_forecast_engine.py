@@ -109,6 +109,7 @@ class BohForecastEngine(models.AbstractModel):
 
         forecasts = self._attach_keys(forecasts, prices)
         self._store_forecasts(company, warehouses, series, forecasts, errors, accuracy, today)
+        self._delete_old_forecasts(company, today)
         done += 1
         self.env["ir.cron"]._notify_progress(done=done, remaining=steps - done)
 

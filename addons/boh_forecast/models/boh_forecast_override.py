@@ -61,7 +61,7 @@ class BohForecastOverride(models.Model):
     def _compute_qty_actual(self):
         if not self:
             return
-        rows = self.env["boh.sales.fact"]._read_group(
+        rows = self.env["boh.sales.daily"]._read_group(
             [
                 ("warehouse_id", "in", self.warehouse_id.ids),
                 ("product_id", "in", self.product_id.ids),

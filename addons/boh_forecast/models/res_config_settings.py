@@ -12,6 +12,9 @@ class ResConfigSettings(models.TransientModel):
     boh_forecast_service_level = fields.Float(
         related="company_id.boh_forecast_service_level", readonly=False
     )
+    boh_forecast_keep_days = fields.Integer(
+        related="company_id.boh_forecast_keep_days", readonly=False
+    )
 
     @api.constrains(
         "boh_forecast_horizon", "boh_forecast_service_level", "boh_forecast_history_days"

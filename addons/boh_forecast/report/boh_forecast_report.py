@@ -22,7 +22,8 @@ class BohForecastReport(models.Model):
     qty_hi = fields.Float(string="High (80%)", readonly=True, aggregator="sum")
 
     def init(self):
-        """One row per series and day: the stored forecast and the actual sales."""
+        """One row per series and day: the stored forecast and the actual sales (the daily
+        sums, which the archive of old facts keeps)."""
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(
@@ -40,11 +41,11 @@ class BohForecastReport(models.Model):
                         UNION ALL
                         SELECT company_id, warehouse_id, product_id, 'item', date,
                                0.0, qty, 0.0, 0.0
-                          FROM boh_sales_fact
+                          FROM boh_sales_daily
                         UNION ALL
                         SELECT company_id, warehouse_id, NULL, 'covers', date,
                                0.0, covers, 0.0, 0.0
-                          FROM boh_sales_fact
+                          FROM boh_sales_daily
                       ) AS rows
                      GROUP BY company_id, warehouse_id, product_id, kind, date
                 )

@@ -1,2 +1,3 @@
 from . import test_forecast_inputs, test_forecast_tour, test_order_risk, test_replenishment_flow
 from . import test_kpi_slots
+from . import test_forecast_retention

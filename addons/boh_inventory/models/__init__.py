@@ -18,6 +18,7 @@ from . import purchase_order
 from . import account_move
 from . import boh_sales_fact
 from . import boh_sales_daily
+from . import boh_sales_fact_archive
 from . import stock_move
 from . import boh_stock_count
 from . import boh_stock_count_line

@@ -142,6 +142,13 @@ def _order_prune_sql(table):
     """
 
 
+#: The setting the facts' archive (``boh.sales.fact._archive_facts``) turns on with
+#: ``set_config(..., true)`` (``SET LOCAL``: for its own transaction) around its DELETE and off
+#: right after: the deleted facts stay in their daily rows and orders, which is the archive.
+ARCHIVE_SETTING = "boh.sales_archive"
+ARCHIVE_GUARD = f"IF current_setting('{ARCHIVE_SETTING}', true) = 'on' THEN RETURN NULL; END IF; "
+
+
 def _function_body(kind):
     if kind == "insert":
         return _upsert_sql({"new_facts": 1}) + _order_upsert_sql({"new_facts": 1})
@@ -154,11 +161,28 @@ def _function_body(kind):
             + _order_prune_sql("old_facts")
         )
     return (
-        _subtract_sql()
+        ARCHIVE_GUARD
+        + _subtract_sql()
         + _prune_sql("old_facts")
         + _order_subtract_sql()
         + _order_prune_sql("old_facts")
     )
+
+
+def _live_sql(alias, by):
+    """``alias``'s day is not archived: on or after its company's
+    ``boh_sales_archived_before`` (the company read from the row, or from its location)."""
+    if by == "company":
+        bound = (
+            "SELECT c.boh_sales_archived_before FROM res_company AS c "
+            f"WHERE c.id = {alias}.company_id"
+        )
+    else:
+        bound = (
+            "SELECT c.boh_sales_archived_before FROM stock_warehouse AS w "
+            f"JOIN res_company AS c ON c.id = w.company_id WHERE w.id = {alias}.warehouse_id"
+        )
+    return f"{alias}.date >= coalesce(({bound}), '-infinity'::date)"
 
 
 class BohSalesDaily(models.Model):
@@ -265,16 +289,21 @@ class BohSalesDaily(models.Model):
 
     @api.model
     def _rebuild(self):
-        """Recompute every row from the facts (install, upgrade, repair)."""
+        """Recompute every row from the facts (install, upgrade, repair), but for the days a
+        company archived the facts of (``res.company.boh_sales_archived_before``): their rows
+        are the only record of those sales and stay as they are."""
         self.env["boh.sales.fact"].flush_model()
+        self.env["res.company"].flush_model(["boh_sales_archived_before"])
         keys = SQL(", ".join(KEY))
-        self.env.cr.execute("DELETE FROM boh_sales_daily")
-        self.env.cr.execute(SQL(f"DELETE FROM {ORDERS_TABLE}"))
+        by_company, by_location = _live_sql("d", "company"), _live_sql("o", "location")
+        self.env.cr.execute(SQL(f"DELETE FROM boh_sales_daily AS d WHERE {by_company}"))
+        self.env.cr.execute(SQL(f"DELETE FROM {ORDERS_TABLE} AS o WHERE {by_location}"))
         self.env.cr.execute(
             SQL(
                 f"INSERT INTO {ORDERS_TABLE} (warehouse_id, date, source, order_ref, fact_count) "
-                "SELECT warehouse_id, date, coalesce(source, ''), order_ref, count(*) "
-                "FROM boh_sales_fact WHERE order_ref IS NOT NULL GROUP BY 1, 2, 3, 4"
+                "SELECT o.warehouse_id, o.date, coalesce(o.source, ''), o.order_ref, count(*) "
+                f"FROM boh_sales_fact AS o WHERE o.order_ref IS NOT NULL AND {by_location} "
+                "GROUP BY 1, 2, 3, 4"
             )
         )
         self.env.cr.execute(
@@ -289,10 +318,12 @@ class BohSalesDaily(models.Model):
                        sum(CASE WHEN is_component THEN coalesce(revenue, 0) ELSE 0 END),
                        count(*) FILTER (WHERE is_component), count(*),
                        now() at time zone 'UTC', now() at time zone 'UTC'
-                  FROM boh_sales_fact
+                  FROM boh_sales_fact AS d
+                 WHERE %(live)s
                  GROUP BY %(keys)s
                 """,
                 keys=keys,
+                live=SQL(by_company),
             )
         )
         self.invalidate_model()

@@ -214,10 +214,11 @@ class BohStorePeriod(models.Model):
         (self - closed).late_sales_value = 0.0
         if not closed:
             return
-        facts = self.env["boh.sales.fact"].sudo()
+        # the daily sums, not the facts: the archive of old facts keeps them
+        daily = self.env["boh.sales.daily"].sudo()
         for period in closed:
             # one grouped read per closed period shown (a form, a short list)
-            ((revenue,),) = facts._read_group(
+            ((revenue,),) = daily._read_group(
                 [
                     ("warehouse_id", "=", period.warehouse_id.id),
                     ("date", ">=", period.date_from),

@@ -27,6 +27,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.boh_use_first_days", readonly=False, string="Use First Within (days)"
     )
 
+    boh_sales_fact_keep_days = fields.Integer(
+        related="company_id.boh_sales_fact_keep_days", readonly=False
+    )
+
     boh_inbox_keep_days = fields.Integer(
         string="Keep Processed Payloads (days)",
         config_parameter="boh_inventory.inbox_keep_days",

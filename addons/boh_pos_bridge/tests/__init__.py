@@ -16,3 +16,4 @@ from . import test_pos_stocked_prep
 from . import test_pos_inbox
 from . import test_pos_avt
 from . import test_pos_sales_daily
+from . import test_pos_sales_archive
