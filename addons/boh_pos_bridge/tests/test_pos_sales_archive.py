@@ -40,10 +40,27 @@ class TestPosSalesArchive(BohPosCase):
         )
 
     def rows(self, query, before):
-        """The rows of ``query`` (the daily sums or orders) of the days before ``before``."""
+        """The rows of ``query`` (the daily sums or orders) of this test's stores (the
+        database may hold the demo's sales too) of the days before ``before``."""
         self.env.flush_all()
         self.env.cr.execute(query)
-        return [row for row in self.env.cr.fetchall() if row[ORDER_DATE[query]] < before]
+        stores = set((self.store | self.other_store).ids)
+        date_at, store_at = ROW_DATE[query], ROW_STORE[query]
+        return [
+            row
+            for row in self.env.cr.fetchall()
+            if row[date_at] < before and row[store_at] in stores
+        ]
+
+    def daily(self, age):
+        """The daily row of the burger at the test store ``age`` days ago."""
+        return self.env["boh.sales.daily"].search(
+            [
+                ("warehouse_id", "=", self.store.id),
+                ("product_id", "=", self.burger_product.id),
+                ("date", "=", TODAY - timedelta(days=age)),
+            ]
+        )
 
     def test_archive_deletes_old_facts_and_keeps_their_daily_sums(self):
         old = self.add_facts(200, "A-OLD") | self.add_facts(120, "A-MID", qty=3.0)
@@ -77,8 +94,17 @@ class TestPosSalesArchive(BohPosCase):
         self.add_facts(150, "T-OLD")
         recent = self.add_facts(10, "T-NEW", qty=2.0)
         Fact = self.env["boh.sales.fact"]
-        self.assertEqual(Fact._archive_facts(self.env.company, TODAY - timedelta(days=100)), 2)
-        day = self.env["boh.sales.daily"].search([("date", "=", TODAY - timedelta(days=10))])
+        bound = TODAY - timedelta(days=100)
+        # the company's other old facts (a demo database's) go too
+        others = Fact.search_count(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("date", "<", bound),
+                ("order_ref", "!=", "T-OLD"),
+            ]
+        )
+        self.assertEqual(Fact._archive_facts(self.env.company, bound), 2 + others)
+        day = self.daily(10)
         self.assertEqual((day.qty, day.fact_count), (4.0, 2))
         # a normal delete in the same transaction still takes the facts off their sums
         recent[1].unlink()
@@ -91,7 +117,7 @@ class TestPosSalesArchive(BohPosCase):
         )
         # a late fact of an archived day adds to its kept sums
         self.add_facts(150, "T-LATE")
-        old_day = self.env["boh.sales.daily"].search([("date", "=", TODAY - timedelta(days=150))])
+        old_day = self.daily(150)
         self.assertEqual((old_day.qty, old_day.fact_count), (4.0, 4))
         # a rebuild of the sums leaves the archived days as they are
         kept = self.rows(DAILY_ROWS, TODAY), self.rows(ORDER_ROWS, TODAY)
@@ -125,5 +151,6 @@ class TestPosSalesArchive(BohPosCase):
             )
 
 
-#: where the date is in each query's rows
-ORDER_DATE = {DAILY_ROWS: 3, ORDER_ROWS: 1}
+#: where the date and the store are in each query's rows
+ROW_DATE = {DAILY_ROWS: 3, ORDER_ROWS: 1}
+ROW_STORE = {DAILY_ROWS: 1, ORDER_ROWS: 0}
