@@ -42,3 +42,10 @@ def check_server_fields(records, vals_list, names):
                 model=records._description,
             )
         )
+
+
+def check_server_fields_created(records, vals_list, names):
+    """:func:`check_server_fields` for a ``create``, where a client can also set a field
+    through the context's ``default_<name>``."""
+    sent_default = {name: True for name in names if f"default_{name}" in records.env.context}
+    check_server_fields(records, [*vals_list, sent_default], names)

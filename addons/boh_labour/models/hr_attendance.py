@@ -1,7 +1,10 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.addons.boh_inventory.tools.server_context import check_server_fields
+from odoo.addons.boh_inventory.tools.server_context import (
+    check_server_fields,
+    check_server_fields_created,
+)
 
 EARLY = timedelta(hours=2)  # a check-in this long before a shift still belongs to it
 #: Recorded by a store's kiosk (from its key, on the server), never by hand or over RPC.
@@ -34,10 +37,7 @@ class HrAttendance(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """The kiosk store is the kiosk's to record, never the caller's."""
-        sent_default = {
-            name: True for name in SERVER_FIELDS if f"default_{name}" in self.env.context
-        }
-        check_server_fields(self, [*vals_list, sent_default], SERVER_FIELDS)
+        check_server_fields_created(self, vals_list, SERVER_FIELDS)
         return super().create(vals_list)
 
     def write(self, vals):

@@ -1,7 +1,10 @@
 import uuid
 
 from odoo import api, fields, models
-from odoo.addons.boh_inventory.tools.server_context import check_server_fields
+from odoo.addons.boh_inventory.tools.server_context import (
+    check_server_fields,
+    check_server_fields_created,
+)
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
@@ -63,10 +66,7 @@ class StockWarehouse(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """A store's kiosk key is its default's, never the caller's."""
-        sent_default = {
-            name: True for name in SERVER_FIELDS if f"default_{name}" in self.env.context
-        }
-        check_server_fields(self, [*vals_list, sent_default], SERVER_FIELDS)
+        check_server_fields_created(self, vals_list, SERVER_FIELDS)
         return super().create(vals_list)
 
     def write(self, vals):
