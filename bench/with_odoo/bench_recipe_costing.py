@@ -174,6 +174,20 @@ def load_catalogue(env, size: str):
     }
 
 
+def warm_up_notifications(env):
+    """Send one notification before the timed part, as a running server has long done.
+
+    A food cost move above the alert threshold notifies the BOH managers (``boh.cost.impact``);
+    the first notification of a process compiles Odoo's mail layout (about half a second,
+    once per worker). The timed re-costing then pays its notification's own cost, not that.
+    """
+    managers = env.ref("boh_inventory.group_boh_manager").sudo().users
+    env["mail.thread"].sudo().message_notify(
+        partner_ids=(managers | env.user).partner_id.ids, subject="bench: warm-up", body="warm-up"
+    )
+    env.flush_all()
+
+
 def bench(env, size: str) -> dict:
     company = env.company
     company.boh_cost_basis = "standard"
@@ -184,6 +198,7 @@ def bench(env, size: str) -> dict:
     env["product.product"].browse(list(data["pid"].values())).product_tmpl_id.action_bom_cost()
     env.flush_all()
     env.cr.precommit.clear()
+    warm_up_notifications(env)
     loaded = time.perf_counter() - started
 
     hot = data["hot"]

@@ -91,75 +91,56 @@ periods AS (
 store_bounds AS (
     SELECT wh, tz, MIN(lo) AS lo, MAX(dto) AS dto FROM periods GROUP BY wh, tz
 ),
--- the moves of the range into and out of the stores' internal locations, from or to another
--- usage or store (a move inside one store, through its own transit too, is no flow); as a
--- flow of the store it touches
+-- each done move of the range into or out of a store's internal locations, from or to another
+-- usage or store (a move inside one store, through its own transit too, is no flow), once per
+-- store it touches; one scan of the moves
 store_moves AS (
-    SELECT dst.warehouse_id AS wh, sm.product_id, sm.date, sm.product_qty AS qty,
-           1 AS sign, src.usage
-      FROM stock_move sm
-      JOIN stock_location dst ON dst.id = sm.location_dest_id
-      JOIN stock_location src ON src.id = sm.location_id
-     WHERE dst.usage = 'internal' AND dst.warehouse_id = ANY(%(stores)s)
-       AND src.usage IN ('supplier', 'internal', 'transit', 'production')
-       AND NOT (src.usage IN ('internal', 'transit')
-                AND COALESCE(src.warehouse_id, 0) = dst.warehouse_id)
-       AND sm.state = 'done' AND NOT COALESCE(sm.is_inventory, FALSE)
-       AND sm.date >= %(date_lo)s AND sm.date < %(date_hi)s
-    UNION ALL
-    SELECT src.warehouse_id, sm.product_id, sm.date, sm.product_qty, -1, dst.usage
+    SELECT f.wh, sm.product_id, sm.date, f.usage, f.sign, sm.product_qty::float8 AS qty
       FROM stock_move sm
       JOIN stock_location src ON src.id = sm.location_id
       JOIN stock_location dst ON dst.id = sm.location_dest_id
-     WHERE src.usage = 'internal' AND src.warehouse_id = ANY(%(stores)s)
-       AND dst.usage IN ('supplier', 'internal', 'transit', 'production')
-       AND NOT (dst.usage IN ('internal', 'transit')
-                AND COALESCE(dst.warehouse_id, 0) = src.warehouse_id)
+     CROSS JOIN LATERAL (VALUES (dst.warehouse_id, dst.usage, 1, src.usage, src.warehouse_id),
+                                (src.warehouse_id, src.usage, -1, dst.usage, dst.warehouse_id))
+           AS f(wh, own_usage, sign, usage, other_wh)
+     WHERE f.own_usage = 'internal' AND f.wh = ANY(%(stores)s)
+       AND f.usage IN ('supplier', 'internal', 'transit', 'production')
+       AND NOT (f.usage IN ('internal', 'transit') AND COALESCE(f.other_wh, 0) = f.wh)
        AND sm.state = 'done' AND NOT COALESCE(sm.is_inventory, FALSE)
        AND sm.date >= %(date_lo)s AND sm.date < %(date_hi)s
 ),
-store_flows AS (
-    SELECT m.wh, m.product_id,
-           (m.date AT TIME ZONE 'UTC' AT TIME ZONE sb.tz)::date AS day,
-           CASE WHEN m.usage = 'supplier' THEN m.sign * m.qty ELSE 0 END AS received,
-           CASE WHEN m.sign = 1 AND m.usage IN ('internal', 'transit')
-                THEN m.qty ELSE 0 END AS transfer_in,
-           CASE WHEN m.sign = -1 AND m.usage IN ('internal', 'transit')
-                THEN m.qty ELSE 0 END AS transfer_out,
-           CASE WHEN m.sign = -1 AND m.usage = 'production' THEN m.qty ELSE 0 END AS consumed,
-           CASE WHEN m.sign = 1 AND m.usage = 'production' THEN m.qty ELSE 0 END AS made
+-- every flow of the stores' range as (store, ingredient, business day, kind, qty), the kinds
+-- numbered in the order of the result's columns (FLOW_NAMES), summed once below per period
+-- and ingredient: no sum per store-day first (at a chain's size it spills to disk)
+flows AS (
+    SELECT m.wh, m.product_id, (m.date AT TIME ZONE 'UTC' AT TIME ZONE sb.tz)::date AS day,
+           CASE WHEN m.usage = 'supplier' THEN 1
+                WHEN m.usage = 'production' THEN CASE WHEN m.sign = -1 THEN 4 ELSE 5 END
+                WHEN m.sign = 1 THEN 2 ELSE 3 END AS kind,
+           CASE WHEN m.usage = 'supplier' THEN m.sign * m.qty ELSE m.qty END AS qty
       FROM store_moves m
       JOIN store_bounds sb ON sb.wh = m.wh
-),
--- each store's days once (moves, sales and waste), handed below to the periods they fall in
-store_days AS (
-    SELECT m.wh, m.product_id, m.day, SUM(m.received) AS received,
-           SUM(m.transfer_in) AS transfer_in, SUM(m.transfer_out) AS transfer_out,
-           SUM(m.consumed) AS consumed, SUM(m.made) AS made,
-           0::numeric AS theoretical, 0::numeric AS loss_waste
-      FROM store_flows m
-      JOIN store_bounds sb ON sb.wh = m.wh
-     WHERE m.day > sb.lo AND m.day <= sb.dto
-     GROUP BY 1, 2, 3
     UNION ALL
-    SELECT d.wh, d.product_id, d.day, 0, 0, 0, 0, 0,
-           COALESCE(d.sold, 0), COALESCE(d.returned, 0)
+    SELECT d.wh, d.product_id, d.day, k.kind, k.qty
       FROM (%(depletion)s) AS d(wh, product_id, day, sold, returned)
+     CROSS JOIN LATERAL (VALUES (6, d.sold::float8), (7, d.returned::float8)) AS k(kind, qty)
+     WHERE k.qty IS NOT NULL
     UNION ALL
-    SELECT wl.warehouse_id, wl.product_id, wl.date, 0, 0, 0, 0, 0, 0, wl.qty
+    SELECT wl.warehouse_id, wl.product_id, wl.date, 7, wl.qty::float8
       FROM boh_waste_line wl
       JOIN boh_waste_reason r ON r.id = wl.reason_id
       JOIN store_bounds sb ON sb.wh = wl.warehouse_id
      WHERE wl.state = 'posted' AND r.counts_as_loss
        AND wl.date > sb.lo AND wl.date <= sb.dto
 )
-SELECT p.period_id, d.product_id,
-       SUM(d.received), SUM(d.transfer_in), SUM(d.transfer_out), SUM(d.consumed),
-       SUM(d.made), SUM(d.theoretical), SUM(d.loss_waste)
-  FROM periods p
-  JOIN store_days d ON d.wh = p.wh AND d.day > p.lo AND d.day <= p.dto
-  LEFT JOIN windows w ON w.period_id = p.period_id AND w.product_id = d.product_id
- WHERE d.day > COALESCE(w.opened, p.dfrom - 1) AND d.day <= COALESCE(w.closed, p.dto)
+SELECT p.period_id, f.product_id,
+       SUM(f.qty) FILTER (WHERE f.kind = 1), SUM(f.qty) FILTER (WHERE f.kind = 2),
+       SUM(f.qty) FILTER (WHERE f.kind = 3), SUM(f.qty) FILTER (WHERE f.kind = 4),
+       SUM(f.qty) FILTER (WHERE f.kind = 5), SUM(f.qty) FILTER (WHERE f.kind = 6),
+       SUM(f.qty) FILTER (WHERE f.kind = 7)
+  FROM flows f
+  JOIN periods p ON p.wh = f.wh AND f.day > p.lo AND f.day <= p.dto
+  LEFT JOIN windows w ON w.period_id = p.period_id AND w.product_id = f.product_id
+ WHERE f.day > COALESCE(w.opened, p.dfrom - 1) AND f.day <= COALESCE(w.closed, p.dto)
  GROUP BY 1, 2
 """
 
@@ -237,7 +218,8 @@ class BohStorePeriod(models.Model):
 
         Rows ``(warehouse_id, product_id, day, sold_qty, returned_qty)``: per store,
         ingredient and business day, what sales consumed through their recipes and what
-        dishes returned by guests took (a recorded loss). The POS bridge, which records
+        dishes returned by guests took (a recorded loss); a key may come in several rows
+        (they are summed), and a ``NULL`` quantity is none. The POS bridge, which records
         that consumption, fills it; without it there is no theoretical usage.
         """
         return SQL("SELECT NULL::int, NULL::int, NULL::date, 0::numeric, 0::numeric WHERE FALSE")

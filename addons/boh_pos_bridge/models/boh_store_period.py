@@ -19,13 +19,12 @@ class BohStorePeriod(models.Model):
         return SQL(
             """
             SELECT sm.boh_warehouse_id, sm.product_id, sm.boh_business_date,
-                   SUM(sm.boh_depletion_qty) FILTER (WHERE sm.boh_depletion_kind = 'sale'),
-                   SUM(sm.boh_depletion_qty) FILTER (WHERE sm.boh_depletion_kind = 'waste')
+                   CASE WHEN sm.boh_depletion_kind = 'sale' THEN sm.boh_depletion_qty END,
+                   CASE WHEN sm.boh_depletion_kind = 'waste' THEN sm.boh_depletion_qty END
               FROM stock_move sm
              WHERE sm.state = 'done' AND sm.boh_depletion_kind IS NOT NULL
                AND sm.boh_warehouse_id = ANY(%(stores)s)
                AND sm.boh_business_date BETWEEN %(lo)s AND %(hi)s
-             GROUP BY 1, 2, 3
             """,
             stores=list(store_ids),
             lo=date_lo,
