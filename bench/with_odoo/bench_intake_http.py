@@ -14,6 +14,9 @@ contacted; every loop is bounded.
 Run under the Python that runs Odoo, with the database in ``BOH_ODOO_DB``, the addons path in
 ``BOH_ODOO_ADDONS_PATH`` and extra database options (JSON list) in ``BOH_ODOO_DB_OPTIONS``; the
 database needs boh_maintenance installed.
+
+``--workers 0,1,2`` runs it all once per server mode and prints them side by side: 0 is the
+threaded server, N is Odoo's production mode with N HTTP worker processes (prefork).
 """
 
 from __future__ import annotations
@@ -278,25 +281,15 @@ def bench_fixture(db: str, clients: int):
             cr.commit()
 
 
-def main(argv=None) -> int:
-    args = arguments(
-        __doc__,
-        SIZES,
-        argv,
-        extra=lambda parser: parser.add_argument(
-            "--clients", type=int, help="concurrent clients (default 4)"
-        ),
-    )
-    params = dict(SIZES[args.size])
-    if args.clients:
-        params["clients"] = max(1, min(args.clients, 32))
-    photo = small_jpeg()
+def measure(db: str, params: dict, photo: bytes, workers: int) -> dict:
+    """The intake page, its form alone and the login page on a server of ``workers``
+    (:func:`benchkit.start_server`), then the filing job on what the page stored."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="boh-bench-intake-") as tmp:
         log_path = Path(tmp) / "odoo.log"
         try:
-            with bench_fixture(args.db, params["clients"]) as paths:
-                server = start_server(args.db, port, log_path, timeout=STARTUP_SECONDS)
+            with bench_fixture(db, params["clients"]) as paths:
+                server = start_server(db, port, log_path, timeout=STARTUP_SECONDS, workers=workers)
                 try:
                     # One client first: the server loads its caches before the crowd comes.
                     drive(port, intake_round, paths[:1], photo, 1, 0)
@@ -307,16 +300,29 @@ def main(argv=None) -> int:
                     login = drive(run[0], login_round, *run[1:])
                 finally:
                     stop_server(server)
-                filed, filing_seconds = file_reports(args.db, paths)
+                filed, filing_seconds = file_reports(db, paths)
         except (RuntimeError, LookupError, OSError) as error:
-            print(f"intake_http: {error}", file=sys.stderr)
             if log_path.exists():
-                print(log_path.read_text(errors="replace")[-3000:], file=sys.stderr)
-            return 1
+                error.args = (f"{error}\n{log_path.read_text(errors='replace')[-3000:]}",)
+            raise
+    return {
+        "intake": intake,
+        "form": form,
+        "login": login,
+        "filed": filed,
+        "filing_seconds": filing_seconds,
+    }
+
+
+def report(size: str, params: dict, workers: int, result: dict) -> None:
+    """Print one server mode's figures."""
+    intake, form, login = result["intake"], result["form"], result["login"]
+    filed, filing_seconds = result["filed"], result["filing_seconds"]
     ratio = intake["rps"] / login["rps"] if login["rps"] else float("inf")
     form_ratio = form["rps"] / login["rps"] if login["rps"] else float("inf")
+    mode = f"[{size}]" if not workers else f"[{size}, {workers} worker{'s' if workers > 1 else ''}]"
     print(
-        f"intake_http[{args.size}]: intake {intake['rps']:.1f} req/s p95 "
+        f"intake_http{mode}: intake {intake['rps']:.1f} req/s p95 "
         f"{1000 * intake['p95']:.0f} ms (form {1000 * intake['p95_get']:.0f} ms, report "
         f"{1000 * intake['p95_post']:.0f} ms); /web/login {login['rps']:.1f} req/s p95 "
         f"{1000 * login['p95']:.0f} ms; ratio {ratio:.2f}; form page alone {form['rps']:.1f} "
@@ -325,10 +331,43 @@ def main(argv=None) -> int:
         f"report with photo, {login['requests']} login pages; target ratio >= 1)"
     )
     print(
-        f"intake_http[{args.size}]: the filing job made {filed} stored reports repair requests "
+        f"intake_http{mode}: the filing job made {filed} stored reports repair requests "
         f"(dispatched, followers notified) in {filing_seconds:.2f} s, "
         f"{filed / filing_seconds if filing_seconds else 0:.0f} per second"
     )
+
+
+def main(argv=None) -> int:
+    args = arguments(
+        __doc__,
+        SIZES,
+        argv,
+        extra=lambda parser: parser.add_argument(
+            "--clients", type=int, help="concurrent clients (default 4)"
+        ),
+        workers=True,
+    )
+    params = dict(SIZES[args.size])
+    if args.clients:
+        params["clients"] = max(1, min(args.clients, 32))
+    photo = small_jpeg()
+    results = {}
+    for workers in args.workers:
+        try:
+            results[workers] = measure(args.db, params, photo, workers)
+        except (RuntimeError, LookupError, OSError) as error:
+            print(f"intake_http: {error}", file=sys.stderr)
+            return 1
+        report(args.size, params, workers, results[workers])
+    if len(results) > 1:
+        print(
+            f"intake_http[{args.size}] side by side ({params['clients']} clients; "
+            "workers: intake / login req/s): "
+            + "; ".join(
+                f"{workers or 'threaded'}: {r['intake']['rps']:.1f} / {r['login']['rps']:.1f}"
+                for workers, r in results.items()
+            )
+        )
     return 0
 
 

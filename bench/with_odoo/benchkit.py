@@ -45,17 +45,30 @@ def odoo_env(db: str):
 
 
 def start_server(
-    db: str, port: int, logfile: Path, *, cron_threads: int = 0, timeout: float = 180
+    db: str,
+    port: int,
+    logfile: Path,
+    *,
+    cron_threads: int = 0,
+    timeout: float = 180,
+    workers: int = 0,
 ) -> subprocess.Popen:
-    """Start ``odoo`` serving ``db`` on ``port`` (loopback) and wait until it answers."""
+    """Start ``odoo`` serving ``db`` on ``port`` (loopback) and wait until it answers.
+
+    ``workers`` 0 is Odoo's threaded server (one process, as the tests run it); more is the
+    production mode: that many HTTP worker processes (prefork), ``cron_threads`` cron worker
+    processes and the gevent process on a free port of its own, with Odoo's default limits.
+    """
     command = os.environ.get("ODOO_BIN") or shutil.which("odoo") or shutil.which("odoo-bin")
     if not command:
         raise RuntimeError("no `odoo` command on PATH (set ODOO_BIN)")
     cmd = [
         command, *odoo_options(db), f"--http-port={port}", "--http-interface=127.0.0.1",
-        "--workers=0", f"--max-cron-threads={cron_threads}", "--log-level=warn",
+        f"--workers={workers}", f"--max-cron-threads={cron_threads}", "--log-level=warn",
         f"--db-filter=^{db}$", f"--logfile={logfile}",
     ]  # fmt: skip
+    if workers:
+        cmd.append(f"--gevent-port={free_port()}")
     process = odoo_process.start(cmd)
     if odoo_process.wait_for_http(f"http://127.0.0.1:{port}/web/login", timeout, process):
         return process
@@ -66,19 +79,42 @@ def start_server(
     raise RuntimeError(f"the Odoo server did not answer within {timeout:.0f} s; see {logfile}")
 
 
-def arguments(doc: str, sizes, argv=None, extra=None) -> argparse.Namespace:
+def arguments(doc: str, sizes, argv=None, extra=None, workers=False) -> argparse.Namespace:
     """The command line every Odoo benchmark takes: ``--size`` (one of ``sizes``, ``full`` by
     default) and ``--db`` (``BOH_ODOO_DB`` by default; the benchmark refuses to run without
-    one). ``extra(parser)`` adds a benchmark's own options; ``doc`` is the module docstring."""
+    one). ``extra(parser)`` adds a benchmark's own options; ``doc`` is the module docstring.
+    ``workers``: the benchmark starts its own server and takes ``--workers`` (a list of worker
+    counts, see :func:`start_server`)."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--size", choices=sorted(sizes), default="full")
     parser.add_argument("--db", default=os.environ.get("BOH_ODOO_DB"))
+    if workers:
+        parser.add_argument(
+            "--workers",
+            type=worker_counts,
+            default=[0],
+            help="Odoo server modes to run side by side: comma-separated worker counts, 0 for "
+            "the threaded server (default), e.g. 0,1,2",
+        )
     if extra:
         extra(parser)
     args = parser.parse_args(argv)
     if not args.db:
         parser.error("no database: pass --db or set BOH_ODOO_DB")
     return args
+
+
+def worker_counts(text: str) -> list[int]:
+    """``"0,1,2"`` as ``[0, 1, 2]``: the worker counts of ``--workers`` (0 to 8 each)."""
+    try:
+        counts = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        counts = []
+    if not counts or any(not 0 <= count <= 8 for count in counts):
+        raise argparse.ArgumentTypeError(
+            f"--workers: {text!r} is not a comma-separated list of worker counts from 0 to 8"
+        )
+    return counts
 
 
 def lacks(env, modules) -> bool:
