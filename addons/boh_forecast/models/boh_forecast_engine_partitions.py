@@ -186,7 +186,8 @@ class BohForecastEngine(models.AbstractModel):
         partition is taken only once no store partition of its run waits.
 
         A partition another worker finished after this transaction began cannot be locked
-        here (repeatable read): nothing is taken, and the cron is triggered to come back."""
+        here (repeatable read): nothing is taken, and the crons are triggered to come back
+        in a new transaction."""
         where = [SQL("p.state = 'received'")]
         if run:
             where.append(SQL("p.run_id = %s", run.id))
@@ -212,7 +213,7 @@ class BohForecastEngine(models.AbstractModel):
             with self.env.cr.savepoint(flush=False):
                 rows = self.env.execute_query(query)
         except pg_errors.SerializationFailure:
-            self._wake_partition_workers()
+            self._wake_partition_workers(nightly=True)
             return Partition
         if not rows:
             return Partition

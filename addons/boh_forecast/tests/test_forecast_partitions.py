@@ -1,5 +1,5 @@
 from contextlib import closing
-from datetime import date
+from datetime import date, timedelta
 from unittest.mock import patch
 
 import pandas as pd
@@ -10,7 +10,7 @@ from odoo.tests import freeze_time, new_test_user, tagged
 from odoo.tools import SQL
 
 from ..models import boh_forecast_engine as engine_module
-from .common import NOW, BohForecastCase
+from .common import NOW, TODAY, BohForecastCase
 
 REAL_FORECAST = engine_module.forecast
 REAL_BACKTEST = engine_module.backtest
@@ -53,6 +53,24 @@ class TestForecastPartitions(BohForecastCase):
         Warehouse.search([("id", "not in", (cls.store | cls.store_b).ids)]).write(
             {"boh_forecast_enabled": False}
         )
+        # beef keeps two days, and store B's burgers vary from day to day: its beef's expected
+        # waste is drawn from demand paths
+        cls.beef.write({"use_expiration_date": True, "expiration_time": 2})
+        cls.env["boh.sales.fact"].create(
+            [
+                {
+                    "company_id": cls.company.id,
+                    "warehouse_id": cls.store_b.id,
+                    "product_id": cls.burger.id,
+                    "date": TODAY - timedelta(days=back),
+                    "hour": 19,
+                    "qty": back * 37 % 7,
+                    "revenue": back * 37 % 7 * 10.0,
+                    "covers": back * 37 % 7,
+                }
+                for back in range(1, 57)
+            ]
+        )
         cls.Partition = cls.env["boh.forecast.run.partition"]
 
     def run_cron(self, method="_cron_run_forecast"):
@@ -77,7 +95,9 @@ class TestForecastPartitions(BohForecastCase):
                 tuple(
                     round(value, 6) if isinstance(value, float) else value
                     for value in (
-                        record[name].id if hasattr(record[name], "id") else record[name]
+                        record.mapped(name)[:1].id
+                        if hasattr(record.mapped(name), "id")
+                        else record[name]
                         for name in names
                     )
                 )
@@ -101,6 +121,7 @@ class TestForecastPartitions(BohForecastCase):
             "orders": rows(
                 "purchase.order.line",
                 [
+                    "order_id.picking_type_id",
                     "product_id",
                     "product_qty",
                     "boh_waste_qty",
@@ -176,9 +197,18 @@ class TestForecastPartitions(BohForecastCase):
             )
             partitioned = self.results()
             # the same night's data run in one go, as the "Run now" of both stores does
-            self.engine._run_for_warehouses(self.store | self.store_b)
+            with patch.object(engine_module, "order_risk", wraps=engine_module.order_risk) as spy:
+                self.engine._run_for_warehouses(self.store | self.store_b)
             self.assertEqual(self.results(), partitioned)
-        self.assertTrue(partitioned["orders"] and partitioned["requisitions"])
+        # a store's demand paths are drawn in a call of its own, whatever runs with it
+        self.assertEqual(spy.call_count, 2)
+        # both stores order (so that a store's figures could depend on the other's)
+        self.assertEqual(
+            {line[0] for line in partitioned["orders"]},
+            {self.store.in_type_id.id, self.store_b.in_type_id.id},
+        )
+        self.assertTrue(partitioned["requisitions"])
+        self.assertTrue(any(line[3] > 0 for line in partitioned["orders"]), "waste drawn")
         self.assertTrue(partitioned["labour"] and partitioned["prep"])
         kitchen_plan = self.env["boh.prep.plan"].search([("warehouse_id", "=", self.kitchen.id)])
         self.assertEqual(kitchen_plan.recipe_id, self.sauce_recipe)
