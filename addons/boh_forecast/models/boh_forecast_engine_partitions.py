@@ -146,14 +146,28 @@ class BohForecastEngine(models.AbstractModel):
 
     @api.model
     def _give_up_waiting(self, today):
-        """Fail the partitions of earlier nights still waiting, saying why."""
-        stale = (
-            self.env["boh.forecast.run.partition"]
-            .sudo()
-            .search([("state", "=", "received"), ("date", "<", today)])
-        )
-        stale._inbox_failed(
-            self.env._("Not run before the next night's run, which forecasts these stores again.")
+        """Fail the partitions of earlier nights still waiting, saying why (not a failed
+        attempt: they were not run). One a worker is running is left to finish."""
+        Partition = self.env["boh.forecast.run.partition"].sudo()
+        Partition.flush_model()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                rows = self.env.execute_query(
+                    SQL(
+                        "SELECT id FROM boh_forecast_run_partition "
+                        "WHERE state = 'received' AND date < %s FOR UPDATE SKIP LOCKED",
+                        today,
+                    )
+                )
+        except pg_errors.SerializationFailure:
+            return  # one finished meanwhile: the next run gives the others up
+        Partition.browse([row[0] for row in rows]).write(
+            {
+                "state": "failed",
+                "error": self.env._(
+                    "Not run before the next night's run, which forecasts these stores again."
+                ),
+            }
         )
 
     # -- taking and running partitions ---------------------------------------------------------

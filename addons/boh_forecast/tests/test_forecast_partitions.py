@@ -144,8 +144,19 @@ class TestForecastPartitions(BohForecastCase):
         }
 
     def test_partitions_are_groups_of_stores_and_the_kitchen_plan_comes_last(self):
+        yesterday = self.env["boh.forecast.run"].create(
+            {
+                "company_id": self.company.id,
+                "date": date(2026, 11, 22),
+                "partition_ids": [Command.create({"company_id": self.company.id})],
+            }
+        )
         self.env["ir.config_parameter"].set_param("boh_forecast.partition_stores", "1")
         run = self.engine._plan_runs()
+        # what an earlier night left waiting is given up, not run late
+        left = yesterday.partition_ids
+        self.assertEqual((left.state, left.attempt_count), ("failed", 0))
+        self.assertIn("next night's run", left.error)
         self.assertEqual(run.company_id, self.company)
         self.assertEqual(run.date, date(2026, 11, 23))
         partitions = run.partition_ids.sorted("sequence")
