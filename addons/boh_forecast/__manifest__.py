@@ -16,6 +16,7 @@
         "data/ir_cron.xml",
         "views/boh_forecast_views.xml",
         "views/boh_forecast_inputs_views.xml",
+        "views/boh_forecast_run_views.xml",
         "views/boh_forecast_menus.xml",
         "views/boh_forecast_inputs_menus.xml",
     ],

@@ -44,20 +44,6 @@ class BohForecastEngine(models.AbstractModel):
     # -- entry points -------------------------------------------------------------------
 
     @api.model
-    def _cron_run_forecast(self):
-        """Nightly: forecast every enabled location of every company."""
-        warehouses = (
-            self.env["stock.warehouse"].sudo().search([("boh_forecast_enabled", "=", True)])
-        )
-        if not self._try_lock():
-            _logger.info("BOH forecast already running; this run is skipped.")
-            return False
-        for company in warehouses.company_id:
-            mine = warehouses.filtered(lambda w, c=company: w.company_id == c)
-            self.with_company(company)._run(mine)
-        return True
-
-    @api.model
     def _run_for_warehouses(self, warehouses):
         """Run now for ``warehouses`` (one company), refusing if a run is going on."""
         if not self._try_lock():
@@ -68,14 +54,31 @@ class BohForecastEngine(models.AbstractModel):
 
     @api.model
     def _try_lock(self):
-        """Take the run's transaction lock, or say it is taken (another run is going on)."""
+        """Take the run's transaction lock, or say it is taken (another run is going on).
+
+        A run for chosen locations takes it alone; the nightly run's partitions share it
+        (``_try_lock_shared``): they run side by side, never during a run for chosen ones."""
         return self.env.execute_query(SQL("SELECT pg_try_advisory_xact_lock(%s)", LOCK_KEY))[0][0]
+
+    @api.model
+    def _try_lock_shared(self):
+        """Share the run's transaction lock with the other partitions, or say a run for chosen
+        locations holds it."""
+        return self.env.execute_query(SQL("SELECT pg_try_advisory_xact_lock_shared(%s)", LOCK_KEY))[
+            0
+        ][0]
 
     # -- the run --------------------------------------------------------------------------
 
     @api.model
-    def _run(self, warehouses):
-        """Forecast, store accuracy and plans, and suggest purchase orders for ``warehouses``."""
+    def _run(self, warehouses, partition=False):
+        """Forecast, store accuracy and plans, and suggest purchase orders for ``warehouses``.
+
+        ``partition``: these locations are one partition of the nightly run
+        (``boh.forecast.run.partition``): the company-wide steps (deleting old forecasts, the
+        central kitchen's prep plan, which sums every store's forecast) are the run's, not
+        this partition's, and the cron's progress counts partitions, not these steps.
+        """
         self = self.sudo()
         if not warehouses:
             return self.env["purchase.order"]
@@ -86,7 +89,7 @@ class BohForecastEngine(models.AbstractModel):
         horizon = max(7, company.boh_forecast_horizon or 21)
         # a step per batch of locations read, then forecast, store, order, plan
         steps = math.ceil(len(warehouses) / WAREHOUSE_BATCH) + 4
-        done = 0
+        progress = _Progress(self.env, steps, silent=partition)
 
         history, revenue, hourly = [], [], []
         for start in range(0, len(warehouses), WAREHOUSE_BATCH):
@@ -95,8 +98,7 @@ class BohForecastEngine(models.AbstractModel):
             history.append(frame)
             revenue.append(prices)
             hourly.append(profile)
-            done += 1
-            self.env["ir.cron"]._notify_progress(done=done, remaining=steps - done)
+            progress.step()
         history = pd.concat(history, ignore_index=True)
         prices = {k: v for part in revenue for k, v in part.items()}
         profiles = {k: v for part in hourly for k, v in part.items()}
@@ -104,24 +106,28 @@ class BohForecastEngine(models.AbstractModel):
         series = self._series_keys(history)
         forecasts, errors = self._forecast(history, horizon, company)
         accuracy = self._backtest(history[~history.unique_id.isin(errors)], company)
-        done += 1
-        self.env["ir.cron"]._notify_progress(done=done, remaining=steps - done)
+        progress.step()
 
         forecasts = self._attach_keys(forecasts, prices)
         self._store_forecasts(company, warehouses, series, forecasts, errors, accuracy, today)
-        self._delete_old_forecasts(company, today)
-        done += 1
-        self.env["ir.cron"]._notify_progress(done=done, remaining=steps - done)
+        if not partition:
+            self._delete_old_forecasts(company, today)
+        progress.step()
 
         # one recipe book for the whole run: ordering and prep both explode through it
         recipe_book = self.env["boh.costing"]._load_book(company)
         orders = self._suggest_orders(company, warehouses, forecasts, now, recipe_book)
-        done += 1
-        self.env["ir.cron"]._notify_progress(done=done, remaining=steps - done)
-        self._plan_prep(company, warehouses, forecasts, today + timedelta(days=1), recipe_book)
+        progress.step()
+        self._plan_prep(
+            company,
+            warehouses,
+            forecasts,
+            today + timedelta(days=1),
+            recipe_book,
+            kitchen=not partition,
+        )
         self._plan_labour(company, warehouses, forecasts, profiles, today)
-        done += 1
-        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        progress.step()
         return orders
 
     def _local_now(self):
@@ -422,14 +428,22 @@ class BohForecastEngine(models.AbstractModel):
             seller = terms[suggestion.product][1]
             key = (seller.partner_id.id, suggestion.warehouse, suggestion.window.delivery)
             grouped[key].append(suggestion)
-        # the risk's demand paths are drawn in this order: one vendor's order after another
-        risks = iter(self._attach_risks([s for group in grouped.values() for s in group], demand))
+        # each store's lines in one boh_core call (its demand paths drawn in this order: one
+        # vendor's order after another), so that a store's figures do not depend on which
+        # other stores run with it (a partition of the nightly run, or the whole company)
+        per_store = defaultdict(list)
+        for (_partner, wh_id, _delivery), group in grouped.items():
+            per_store[wh_id].extend(group)
+        risks = {}
+        for group in per_store.values():
+            for suggestion, risk in zip(group, self._attach_risks(group, demand), strict=True):
+                risks[id(suggestion)] = risk
         vals = []
         for (partner_id, wh_id, delivery), group in grouped.items():
             lines = []
             for suggestion in group:
                 line = self._order_line(suggestion, *terms[suggestion.product])
-                line["boh_waste_qty"], line["boh_stockout_risk"] = next(risks)
+                line["boh_waste_qty"], line["boh_stockout_risk"] = risks[id(suggestion)]
                 lines.append(line)
             warehouse = warehouses.browse(wh_id)
             vals.append(
@@ -592,6 +606,21 @@ def _quiet():
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.simplefilter("ignore", FutureWarning)
         yield
+
+
+class _Progress:
+    """The run's steps reported to the cron runner (``ir.cron._notify_progress``), unless
+    ``silent`` (a partition: the nightly cron counts partitions)."""
+
+    def __init__(self, env, steps, silent=False):
+        self.env, self.steps, self.silent, self.done = env, steps, silent, 0
+
+    def step(self):
+        self.done += 1
+        if not self.silent:
+            self.env["ir.cron"]._notify_progress(
+                done=self.done, remaining=max(0, self.steps - self.done)
+            )
 
 
 def _empty_forecast():

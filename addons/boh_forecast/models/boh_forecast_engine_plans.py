@@ -19,15 +19,17 @@ class BohForecastEngine(models.AbstractModel):
     _inherit = "boh.forecast.engine"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
-    def _plan_prep(self, company, warehouses, forecasts, day, recipe_book):
+    def _plan_prep(self, company, warehouses, forecasts, day, recipe_book, kitchen=True):
         """Batches of each prep recipe each location makes for ``day``.
 
         A store leaves out the stocked items its central kitchen supplies (it requisitions
         them) and what only they are made of; the kitchen's plan makes them
-        (``_plan_kitchen_prep``).
+        (``_plan_kitchen_prep``, left out when not ``kitchen``: a partition of the nightly run
+        leaves it to the run's last step, once every store's forecast is stored).
         """
         Plan = self.env["boh.prep.plan"]
         Plan.search([("warehouse_id", "in", warehouses.ids), ("date", ">=", day)]).unlink()
+        plan_kitchen = kitchen
         kitchen = self._central_kitchen(company)
         supplied = self._kitchen_supplied_preps(recipe_book) if kitchen else set()
         items = forecasts[forecasts.product_id.notna() & (forecasts.date == day)]
@@ -52,7 +54,7 @@ class BohForecastEngine(models.AbstractModel):
                 continue
             vals += self._prep_plan_vals(company, int(wh_id), day, recipes, needs)
         plans = Plan.create(vals)
-        if kitchen:
+        if kitchen and plan_kitchen:
             plans |= self._plan_kitchen_prep(company, kitchen, day, recipe_book, supplied)
         return plans
 

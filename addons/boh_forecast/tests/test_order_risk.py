@@ -21,10 +21,10 @@ class TestOrderRisk(BohForecastCase):
     def lines(self):
         return {line.product_id: line for line in self.run_store().order_line}
 
-    def test_one_batched_risk_call_for_all_lines(self):
+    def test_one_batched_risk_call_for_all_lines_of_a_store(self):
         with patch.object(engine_module, "order_risk", wraps=engine_module.order_risk) as spy:
             lines = self.lines()
-        self.assertEqual(spy.call_count, 1, "one boh_core call per run, not one per line")
+        self.assertEqual(spy.call_count, 1, "one boh_core call per store, not one per line")
         self.assertEqual(len(spy.call_args.args[0]), len(lines))
         for line in lines.values():
             self.assertGreaterEqual(line.boh_waste_qty, 0.0)

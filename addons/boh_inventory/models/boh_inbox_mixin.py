@@ -17,8 +17,9 @@ KEEP_DAYS = 90
 
 class BohInboxMixin(models.AbstractModel):
     """One mechanism for the suite's deferred work: POS pushes (``boh.pos.batch``), sensor
-    pushes (``boh.sensor.batch``), QR repair reports (``boh.maintenance.intake.report``) and
-    store-days whose depletion must be posted (``boh.pos.depletion.todo``).
+    pushes (``boh.sensor.batch``), QR repair reports (``boh.maintenance.intake.report``),
+    store-days whose depletion must be posted (``boh.pos.depletion.todo``) and the partitions
+    of the nightly forecast run (``boh.forecast.run.partition``).
 
     Each item is *Received* (kept, not processed yet), *Processed* or *Failed* (with the
     reason and the number of failed attempts); it belongs to a company; a BOH Manager

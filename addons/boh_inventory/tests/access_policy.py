@@ -94,6 +94,8 @@ MODEL_POLICY = {
     "boh.forecast": _managers("r", kitchen="r"),
     "boh.forecast.engine": {},
     "boh.forecast.report": _managers("r", kitchen="r"),
+    "boh.forecast.run": _managers("r"),  # made and run by the nightly cron only
+    "boh.forecast.run.partition": _managers("r"),
     "boh.forecast.run.wizard": _managers("rwcu"),
     "boh.forecast.series": _managers("r", kitchen="r"),
     "boh.labour.plan": _managers("r", kitchen="r"),
@@ -146,6 +148,7 @@ METHOD_POLICY = {
     "boh.sensor.reading.push_readings": MANAGERS | {SENSOR},
     # back-office actions
     "boh.forecast.run.wizard.action_run": MANAGERS,
+    "boh.forecast.run.partition.action_retry": MANAGERS,
     "boh.forecast.series.action_open_forecast_vs_actual": EVERY_BOH_USER,
     "boh.integration.wizard.action_create_user": NOBODY,
     "boh.integration.wizard.action_revoke_keys": NOBODY,
@@ -275,6 +278,8 @@ RECORD_SCOPE = {
     "boh.forecast.override": ("company_id", "warehouse_id"),
     "boh.forecast.promotion": ("company_id", "warehouse_id"),
     "boh.forecast.report": ("company_id", "warehouse_id"),
+    "boh.forecast.run": ("company_id", None),  # a company's night: its partitions have stores
+    "boh.forecast.run.partition": ("company_id", "warehouse_ids"),
     "boh.forecast.series": ("company_id", "warehouse_id"),
     "boh.forecast.weather": ("company_id", "warehouse_id"),
     "boh.labour.plan": ("company_id", "warehouse_id"),
