@@ -36,7 +36,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
-from benchkit import arguments, free_port, lacks, odoo_env, start_server, stop_server  # noqa: E402
+from benchkit import (  # noqa: E402
+    arguments,
+    free_port,
+    lacks,
+    odoo_env,
+    server_mode,
+    start_server,
+    stop_server,
+)
 
 SIZES = {
     "small": {"clients": 4, "rounds": 15, "warmup": 2},
@@ -320,7 +328,7 @@ def report(size: str, params: dict, workers: int, result: dict) -> None:
     filed, filing_seconds = result["filed"], result["filing_seconds"]
     ratio = intake["rps"] / login["rps"] if login["rps"] else float("inf")
     form_ratio = form["rps"] / login["rps"] if login["rps"] else float("inf")
-    mode = f"[{size}]" if not workers else f"[{size}, {workers} worker{'s' if workers > 1 else ''}]"
+    mode = f"[{size}]" if not workers else f"[{size}, {server_mode(workers)}]"
     print(
         f"intake_http{mode}: intake {intake['rps']:.1f} req/s p95 "
         f"{1000 * intake['p95']:.0f} ms (form {1000 * intake['p95_get']:.0f} ms, report "
@@ -364,7 +372,7 @@ def main(argv=None) -> int:
             f"intake_http[{args.size}] side by side ({params['clients']} clients; "
             "workers: intake / login req/s): "
             + "; ".join(
-                f"{workers or 'threaded'}: {r['intake']['rps']:.1f} / {r['login']['rps']:.1f}"
+                f"{server_mode(workers)}: {r['intake']['rps']:.1f} / {r['login']['rps']:.1f}"
                 for workers, r in results.items()
             )
         )

@@ -39,7 +39,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
-from benchkit import arguments, free_port, lacks, odoo_env, start_server, stop_server  # noqa: E402
+from benchkit import (  # noqa: E402
+    arguments,
+    free_port,
+    lacks,
+    odoo_env,
+    server_mode,
+    start_server,
+    stop_server,
+)
 
 SIZES = {
     "small": {
@@ -489,8 +497,7 @@ def main(argv=None) -> int:
             f"pos_ingest[{args.size}] side by side (lines/s ingested and depleted; re-send "
             "seconds): "
             + "; ".join(
-                f"{'threaded' if not workers else f'{workers} worker' + ('s' if workers > 1 else '')}: "
-                f"{run['lines'] / run['ingest']:.0f}, {run['resend']:.1f} s"
+                f"{server_mode(workers)}: {run['lines'] / run['ingest']:.0f}, {run['resend']:.1f} s"
                 for workers, run in runs.items()
             )
         )

@@ -117,6 +117,11 @@ def worker_counts(text: str) -> list[int]:
     return counts
 
 
+def server_mode(workers: int) -> str:
+    """How a worker count of :func:`start_server` reads: threaded, 1 worker, 2 workers."""
+    return "threaded" if not workers else f"{workers} worker{'s' if workers > 1 else ''}"
+
+
 def lacks(env, modules) -> bool:
     """Whether any of ``modules`` is not installed in ``env``'s database."""
     if not modules:
