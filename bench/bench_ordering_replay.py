@@ -25,9 +25,15 @@ delivery days, pack, shelf life and price of :data:`INGREDIENTS` (change them th
 * ``suite``: the same forecast with the perishable-aware order of :mod:`boh_core.replay`.
 
 The suite's forecast is :func:`boh_core.forecast.forecast`, the entry point the Odoo cron
-calls (sales history only, the holiday calendar of the shop's state, 80% interval, one year
-of history), made every ``--refit-days`` (14 at full size, to keep the run in minutes; the Odoo
-cron refits nightly) on the items, exploded through the recipes.
+calls, with what the cron gives it: one year of sales history, the holiday calendar of the
+shop's state, 80% interval, and the exogenous columns of :data:`EXOG` (the Odoo run passes a
+manager's promotions and the store's weather, ``boh.forecast.inputs``; here the set's own
+promotion flags and its actual weather, which stands in for the weather forecast the Odoo run
+reads for the days ahead). It is made every ``--refit-days`` (14 at full size, to keep the run
+in minutes; the Odoo cron refits nightly) on the items, exploded through the recipes.
+``--cache DIR`` keeps every forecast in DIR and reads it back on the next run with the same
+input, so that a change of ordering rule replays in a minute (a change of the forecast's code
+needs a new DIR).
 
     python bench/bench_ordering_replay.py --size small   # seconds: 1 shop, 6 weeks
     python bench/bench_ordering_replay.py --size full    # minutes: 35 + 1 shops, 28 weeks
@@ -36,9 +42,8 @@ cron refits nightly) on the items, exploded through the recipes.
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import hashlib
 import os
-import sys
 import time
 import warnings
 from pathlib import Path
@@ -50,7 +55,7 @@ import pandas as pd  # noqa: E402
 
 from boh_core.forecast import forecast  # noqa: E402
 from boh_core.forecast.calendar import check_country  # noqa: E402
-from boh_core.forecast.datasets import load_bakery  # noqa: E402
+from boh_core.forecast.datasets import load_bakery, load_wuerzbaeck  # noqa: E402
 from boh_core.replay import (  # noqa: E402
     ForecastBook,
     MinMaxPolicy,
@@ -108,41 +113,27 @@ SIZES = {
 }
 TARGET_FILL = 98.0
 MEASURABLE_WASTE_PCT = 0.1  # below this, a waste ratio says nothing
+#: The set's columns the forecast gets, as the Odoo run passes them (boh.forecast.inputs:
+#: promotions a manager entered, the store's weather); the holidays come from ``country``.
+EXOG = ("promotion", "temperature", "rain")
 
 
-def load_wuerzbaeck() -> pd.DataFrame:
-    """Daily sales of bread, rolls and pretzels.
-
-    The set has no dates, only weekday, month and year columns, one row per day without gaps.
-    Its weekday column is one day off its own calendar (its Epiphany, Good Friday and Christmas
-    flags fall on the right dates only when the first row is 2016-01-02, a Saturday labelled
-    FRI), so the rows are dated from the first day whose consecutive dates give every row its
-    month and year; the weekday column is not used.
-    """
-    spec = importlib.util.find_spec("ddop2")
-    if spec is None or spec.origin is None:
-        sys.exit("ddop2 is not installed: pip install --no-deps ddop2")
-    folder = Path(spec.origin).parent / "datasets" / "data"
-    data = pd.read_csv(folder / "wuerzbaeck_data.csv")
-    target = pd.read_csv(folder / "wuerzbaeck_target.csv")
-    labels = data["month"].str.upper() + data["year"].astype(str)
-    first = pd.Timestamp(f"{int(data['year'].iloc[0])}-01-01")
-    for offset in range(31):
-        dates = pd.date_range(first + pd.Timedelta(days=offset), periods=len(data), freq="D")
-        if (dates.strftime("%b").str.upper() + dates.strftime("%Y") == labels).all():
-            break
-    else:
-        sys.exit("wuerzbaeck: no run of consecutive dates matches its month and year columns")
-    frame = target.assign(ds=dates).melt(id_vars="ds", var_name="item", value_name="y")
-    frame["unique_id"] = "wb_" + frame["item"]
-    return frame[["unique_id", "ds", "y"]].sort_values(["unique_id", "ds"], ignore_index=True)
+def load_wuerzbaeck_items() -> pd.DataFrame:
+    """The wuerzbaeck set (:func:`boh_core.forecast.datasets.load_wuerzbaeck`), its series
+    named ``wb_<item>`` like the panel's ``<shop>_<product>``."""
+    frame = load_wuerzbaeck()
+    return frame.assign(unique_id="wb_" + frame["unique_id"])
 
 
-def item_matrix(history: pd.DataFrame) -> tuple[np.ndarray, pd.DatetimeIndex, np.ndarray]:
-    """Items x days (missing days are 0), the dates and the item ids."""
-    wide = history.pivot_table(index="unique_id", columns="ds", values="y", aggfunc="sum")
-    dates = pd.date_range(wide.columns.min(), wide.columns.max(), freq="D")
-    wide = wide.reindex(columns=dates).fillna(0.0).clip(lower=0.0)
+def item_matrix(
+    history: pd.DataFrame, column: str = "y"
+) -> tuple[np.ndarray, pd.DatetimeIndex, np.ndarray]:
+    """Items x days of ``column`` (missing days are 0), the dates and the item ids."""
+    wide = history.pivot_table(index="unique_id", columns="ds", values=column, aggfunc="sum")
+    dates = pd.date_range(history["ds"].min(), history["ds"].max(), freq="D")
+    wide = wide.reindex(columns=dates).fillna(0.0)
+    if column == "y":
+        wide = wide.clip(lower=0.0)
     return wide.to_numpy(), dates, wide.index.to_numpy()
 
 
@@ -171,10 +162,21 @@ def forecast_book(
     horizon: int,
     history_days: int,
     country: str | None,
+    exog: dict[str, np.ndarray],
+    cache: Path | None = None,
 ) -> tuple[ForecastBook, float]:
-    """Item forecasts at each origin: the Odoo cron's call, on the same kind of history."""
+    """Item forecasts at each origin: the Odoo cron's call, on the same kind of history.
+
+    With ``cache``, each origin's forecast is kept in a file named by a hash of its input
+    (history, horizon, level, country): a rerun on the same data reads it back. The hash does
+    not cover the forecast's code: use a new folder after changing it.
+
+    ``exog`` (column: items x days) are the inputs the Odoo run passes along with the sales
+    (promotions, weather): the set's actual values, over the horizon too; days past the end
+    of the set repeat its last day."""
     means, sds = [], []
     started = time.perf_counter()
+    total = items.shape[1]
     for origin in origins:
         first = max(0, origin + 1 - history_days)
         frame = pd.DataFrame(
@@ -182,16 +184,51 @@ def forecast_book(
                 "unique_id": np.repeat(item_ids, origin + 1 - first),
                 "ds": np.tile(dates[first : origin + 1], len(item_ids)),
                 "y": items[:, first : origin + 1].ravel(),
+                **{c: v[:, first : origin + 1].ravel() for c, v in exog.items()},
             }
         )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fc = forecast(frame, horizon, level=LEVEL, country=country)
-        means.append(fc["yhat"].to_numpy().reshape(len(item_ids), horizon))
-        sigma = (fc["yhat_hi"] - fc["yhat_lo"]).clip(lower=0).to_numpy() / (2 * Z_80)
+        ahead = np.minimum(np.arange(origin + 1, origin + 1 + horizon), total - 1)
+        future = pd.DataFrame(
+            {
+                "unique_id": np.repeat(item_ids, horizon),
+                "ds": np.tile(pd.date_range(dates[origin], periods=horizon + 1)[1:], len(item_ids)),
+                **{c: v[:, ahead].ravel() for c, v in exog.items()},
+            }
+        )
+        mean, sigma = _cached_forecast(frame, future if exog else None, horizon, country, cache)
+        means.append(mean.reshape(len(item_ids), horizon))
         sds.append(sigma.reshape(len(item_ids), horizon))
     book = ForecastBook(np.asarray(origins), np.stack(means), np.stack(sds))
     return book, time.perf_counter() - started
+
+
+def _cached_forecast(
+    frame: pd.DataFrame,
+    future: pd.DataFrame | None,
+    horizon: int,
+    country: str | None,
+    cache: Path | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``forecast``'s mean and sigma (from the 80% interval), read from ``cache`` if there."""
+    path = None
+    if cache is not None:
+        digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy())
+        if future is not None:
+            digest.update(pd.util.hash_pandas_object(future, index=False).to_numpy())
+        digest.update(f"{horizon}|{LEVEL}|{country}|{list(frame.columns)}".encode())
+        path = cache / f"forecast-{digest.hexdigest()[:24]}.npz"
+        if path.exists():
+            with np.load(path) as kept:
+                return kept["mean"], kept["sigma"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fc = forecast(frame, horizon, future, level=LEVEL, country=country)
+    mean = fc["yhat"].to_numpy()
+    sigma = (fc["yhat_hi"] - fc["yhat_lo"]).clip(lower=0).to_numpy() / (2 * Z_80)
+    if path is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        np.savez(path, mean=mean, sigma=sigma)
+    return mean, sigma
 
 
 def explode(book: ForecastBook, factors: np.ndarray) -> ForecastBook:
@@ -270,16 +307,27 @@ def replay_view(
     return rows
 
 
-def run_dataset(name: str, history: pd.DataFrame, country: str, size: dict) -> None:
+def run_dataset(
+    name: str, history: pd.DataFrame, country: str, size: dict, cache: Path | None = None
+) -> None:
     """Forecast the items once, then replay the stocked items and the ingredients."""
     items, dates, item_ids = item_matrix(history)
+    exog = {c: item_matrix(history, c)[0] for c in EXOG if c in history}
     total = items.shape[1]
     start = total - size["replay"]
     origins = np.arange(start - 1, total - 1, size["refit"])
     # two weeks past the refit gap: more than the longest cover of any vendor
     horizon = size["refit"] + 14
     book, seconds = forecast_book(
-        items, dates, item_ids, origins, horizon, size["history"], check_country(country)
+        items,
+        dates,
+        item_ids,
+        origins,
+        horizon,
+        size["history"],
+        check_country(country),
+        exog,
+        cache,
     )
     print(
         f"\n== {name}: {len(item_ids)} item series, replay {dates[start + WARMUP].date()} .. "
@@ -315,17 +363,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=tuple(SIZES), default="small")
     parser.add_argument("--refit-days", type=int, help="days between forecasts")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        metavar="DIR",
+        help="keep each forecast in DIR and reuse it on the next run (for trying policies)",
+    )
     args = parser.parse_args(argv)
     size = dict(SIZES[args.size])
     if args.refit_days:
         size["refit"] = args.refit_days
 
-    bakery = load_bakery()[["unique_id", "ds", "y"]]
+    bakery = load_bakery()
     if size["shops"]:
         shops = sorted(bakery["unique_id"].str.rpartition("_")[0].unique())[: size["shops"]]
         bakery = bakery[bakery["unique_id"].str.rpartition("_")[0].isin(shops)]
-    run_dataset("bakery", bakery, "DE-BW", size)
-    run_dataset("wuerzbaeck", load_wuerzbaeck(), "DE-BY", size)
+    run_dataset("bakery", bakery, "DE-BW", size, args.cache)
+    run_dataset("wuerzbaeck", load_wuerzbaeck_items(), "DE-BY", size, args.cache)
     return 0
 
 

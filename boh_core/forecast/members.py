@@ -47,10 +47,23 @@ def available() -> bool:
     return True
 
 
-def _filled(stats: SeriesStats, i: int, end: int) -> np.ndarray:
-    """Series ``i`` up to day ``end`` (exclusive) from its first known day, last STAT_DAYS,
-    unknown days (closed) filled with the same-weekday mean, else the 28-day mean, else 0."""
+def _start(stats: SeriesStats, i: int, end: int, anchor: int | None = None) -> int:
+    """First day of the stretch of series ``i`` that ends before ``end``: its first known
+    day, at most STAT_DAYS back; with ``anchor``, moved forward (by less than a week) to the
+    anchor's weekday.
+
+    A fitted model keeps the weekly phase of the days it was fitted on: ``forward`` on days
+    that start on another weekday would put Sunday's sales on Monday."""
     lo = max(int(stats.first[i]), end - STAT_DAYS)
+    if anchor is not None:
+        lo += (anchor - lo) % SEASON
+    return lo
+
+
+def _filled(stats: SeriesStats, i: int, end: int, lo: int | None = None) -> np.ndarray:
+    """Series ``i`` on days ``lo`` (default :func:`_start`) .. ``end`` (exclusive), unknown
+    days (closed) filled with the same-weekday mean, else the 28-day mean, else 0."""
+    lo = _start(stats, i, end) if lo is None else lo
     y = stats.y[i, lo:end].astype(np.float64)
     gap = np.isnan(y)
     if gap.any():
@@ -96,14 +109,16 @@ def fit_members(stats: SeriesStats, cut: int, origins: list[int], horizon: int) 
     for i in range(n):
         if cut < 1 or known[i, cut - 1] < MIN_STAT_DAYS:
             continue
-        train = _filled(stats, i, cut)
+        first = _start(stats, i, cut)
+        train = _filled(stats, i, cut, first)
         for name, make in makers.items():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 try:
                     model = make().fit(train)
                     for k, o in enumerate(origins):
-                        path = model.forward(y=_filled(stats, i, o + 1), h=horizon)["mean"]
+                        days = _filled(stats, i, o + 1, _start(stats, i, o + 1, first))
+                        path = model.forward(y=days, h=horizon)["mean"]
                         values[name][i, k] = np.clip(path, 0.0, None)
                 except Exception:  # noqa: BLE001 - any failure of one model on one series
                     values[name][i] = np.nan

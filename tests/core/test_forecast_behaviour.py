@@ -179,3 +179,24 @@ def test_backtest_columns_and_metrics():
     assert table["mase"].between(0, 1.5).all()
     assert table["coverage"].between(0, 1).all()
     assert np.allclose(table["wape"], table["abs_err"] / table["sum_y"])
+
+
+@pytest.mark.parametrize("days", [365, 400, 700])
+def test_stat_members_keep_the_weekday_of_the_days_they_were_fitted_on(days):
+    # fitted on days up to a cut, run forward from the last day on a year of history that
+    # starts on another weekday than the fit (a history just over a year, as the Odoo run
+    # reads): the weekly peak stays on its weekday
+    pytest.importorskip("statsforecast")
+    from types import SimpleNamespace
+
+    from boh_core.forecast import members
+
+    rng = np.random.default_rng(3)
+    profile = np.array([60.0, 55.0, 58.0, 62.0, 70.0, 90.0, 200.0])
+    y = profile[np.arange(days) % 7] + rng.normal(0, 3, days)
+    stats = SimpleNamespace(y=y[None, :], first=np.array([0]), w4=None, m28=None)
+    fitted = members.fit_members(stats, days - 168, [days - 1], 14)
+    for name in members.MEMBERS:
+        path = fitted.values[name][0, 0]
+        peaks = np.flatnonzero(path > 150) + days
+        assert len(peaks) == 2 and (peaks % 7 == 6).all(), (name, path.round())
