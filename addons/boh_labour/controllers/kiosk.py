@@ -41,15 +41,19 @@ class BohStoreKiosk(HrAttendance):
             )
         }
 
-    def _boh_store_employee(self, store, employee_id):
-        """(employee, refusal): the company's employee behind the id, and a refusal if they do
-        not work at the store; no employee if the id is not the company's."""
+    def _boh_store_employee(self, token, employee_id):
+        """(store, employee, refusal): the store of the kiosk key, the company's employee
+        behind the id, and Odoo's empty answer if the key or the id is not known (no employee)
+        or a refusal if the employee does not work at the store (None when they do)."""
+        store = self._boh_store(token)
+        if not store:
+            return store, None, {}
         employee = request.env["hr.employee"].sudo().browse(int(employee_id or 0)).exists()
         if not employee or employee.company_id != store.company_id:
-            return employee.browse(), {}
+            return store, employee.browse(), {}
         if store not in employee.boh_warehouse_ids:
-            return employee, self._boh_refusal(employee, store)
-        return employee, None
+            return store, employee, self._boh_refusal(employee, store)
+        return store, employee, None
 
     @staticmethod
     def _boh_check_in_out(store, employee, odoo_route):
@@ -77,10 +81,7 @@ class BohStoreKiosk(HrAttendance):
 
     @http.route("/boh_labour/kiosk/attendance_employee_data", type="json", auth="public")
     def boh_store_employee_data(self, token, employee_id):
-        store = self._boh_store(token)
-        if not store:
-            return {}
-        employee, refusal = self._boh_store_employee(store, employee_id)
+        _store, employee, refusal = self._boh_store_employee(token, employee_id)
         if refusal is not None:
             return refusal
         return self.employee_attendance_data(token, employee.id)
@@ -89,10 +90,7 @@ class BohStoreKiosk(HrAttendance):
     def boh_store_manual_selection(
         self, token, employee_id, pin_code, latitude=False, longitude=False
     ):
-        store = self._boh_store(token)
-        if not store:
-            return {}
-        employee, refusal = self._boh_store_employee(store, employee_id)
+        store, employee, refusal = self._boh_store_employee(token, employee_id)
         if refusal is not None:
             return refusal
         return self._boh_check_in_out(
