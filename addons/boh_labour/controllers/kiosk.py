@@ -42,9 +42,10 @@ class BohStoreKiosk(HrAttendance):
         }
 
     def _boh_store_employee(self, token, employee_id):
-        """(store, employee, refusal): the store of the kiosk key, the company's employee
-        behind the id, and Odoo's empty answer if the key or the id is not known (no employee)
-        or a refusal if the employee does not work at the store (None when they do)."""
+        """(store, employee, refusal): the store of the kiosk key and the company's employee
+        behind the id. ``refusal`` is None when the employee works at the store, else the
+        answer to give: Odoo's empty one for an unknown key or an id not of the company (no
+        employee then), the refusal of an employee of another store."""
         store = self._boh_store(token)
         if not store:
             return store, None, {}
