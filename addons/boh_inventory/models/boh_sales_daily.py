@@ -35,23 +35,21 @@ def _delta_sql(sources):
     )
 
 
+def _added_sums(source):
+    """The SET list that adds the sums of the rows ``source`` to the daily row ``d``."""
+    return ", ".join(f"{name} = d.{name} + {source}.{name}" for name in SUMS)
+
+
 def _upsert_sql(sources):
     """Add the deltas of ``sources`` to the daily rows, creating the rows not there yet."""
-    keys = ", ".join(KEY)
+    keys, sums = ", ".join(KEY), ", ".join(SUMS)
     return f"""
         INSERT INTO boh_sales_daily AS d
-               ({keys}, qty, revenue, covers, component_qty, component_revenue, component_count,
-                fact_count, create_date, write_date)
-        SELECT {keys}, qty, revenue, covers, component_qty, component_revenue, component_count, n,
-               now() at time zone 'UTC', now() at time zone 'UTC'
+               ({keys}, {sums}, fact_count, create_date, write_date)
+        SELECT {keys}, {sums}, n, now() at time zone 'UTC', now() at time zone 'UTC'
           FROM ({_delta_sql(sources)}) AS delta
         ON CONFLICT ({keys}) DO UPDATE
-           SET qty = d.qty + EXCLUDED.qty, revenue = d.revenue + EXCLUDED.revenue,
-               covers = d.covers + EXCLUDED.covers,
-               component_qty = d.component_qty + EXCLUDED.component_qty,
-               component_revenue = d.component_revenue + EXCLUDED.component_revenue,
-               component_count = d.component_count + EXCLUDED.component_count,
-               fact_count = d.fact_count + EXCLUDED.fact_count,
+           SET {_added_sums("EXCLUDED")}, fact_count = d.fact_count + EXCLUDED.fact_count,
                write_date = EXCLUDED.write_date;
     """
 
@@ -62,12 +60,7 @@ def _subtract_sql():
     match = " AND ".join(f"d.{name} = delta.{name}" for name in KEY)
     return f"""
         UPDATE boh_sales_daily AS d
-           SET qty = d.qty + delta.qty, revenue = d.revenue + delta.revenue,
-               covers = d.covers + delta.covers,
-               component_qty = d.component_qty + delta.component_qty,
-               component_revenue = d.component_revenue + delta.component_revenue,
-               component_count = d.component_count + delta.component_count,
-               fact_count = d.fact_count + delta.n,
+           SET {_added_sums("delta")}, fact_count = d.fact_count + delta.n,
                write_date = now() at time zone 'UTC'
           FROM ({_delta_sql({"old_facts": -1})}) AS delta
          WHERE {match};

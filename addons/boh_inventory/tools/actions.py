@@ -12,3 +12,18 @@ def records_action(records, xmlid, domain):
     action["domain"] = domain
     action["context"] = {"create": False}
     return action
+
+
+def reopen_wizard(wizard, name=None):
+    """The action showing ``wizard`` again in its dialog, after a step that keeps it open;
+    ``name`` (translated by the caller) titles the dialog, else the wizard's own title."""
+    action = {
+        "type": "ir.actions.act_window",
+        "res_model": wizard._name,
+        "res_id": wizard.id,
+        "view_mode": "form",
+        "target": "new",
+    }
+    if name:
+        action["name"] = name
+    return action

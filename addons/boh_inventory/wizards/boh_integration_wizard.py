@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.actions import reopen_wizard
+
 #: API key scope: XML-RPC/JSON-RPC calls only (not the web login).
 KEY_SCOPE = "rpc"
 
@@ -123,7 +125,7 @@ class BohIntegrationWizard(models.TransientModel):
         self.ensure_one()
         self._require_user()
         self.user_id.sudo().write(self._user_scope_values())
-        return self._reopen()
+        return reopen_wizard(self)
 
     def action_rotate_key(self):
         """Revoke every key of the user and issue a new one."""
@@ -140,7 +142,7 @@ class BohIntegrationWizard(models.TransientModel):
         self._require_user()
         self._revoke_keys()
         self.write({"key": False, "key_expiry": False})
-        return self._reopen()
+        return reopen_wizard(self)
 
     # ------------------------------------------------------------------ helpers
     @api.model
@@ -179,13 +181,4 @@ class BohIntegrationWizard(models.TransientModel):
             KEY_SCOPE, self.env._("Issued by %(admin)s", admin=self.env.user.name), expiry
         )
         self.write({"key": key, "key_expiry": expiry.date()})
-        return self._reopen()
-
-    def _reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-        }
+        return reopen_wizard(self)

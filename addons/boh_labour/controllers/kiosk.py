@@ -41,15 +41,20 @@ class BohStoreKiosk(HrAttendance):
             )
         }
 
-    def _boh_store_employee(self, store, employee_id):
-        """(employee, refusal): the company's employee behind the id, and a refusal if they do
-        not work at the store; no employee if the id is not the company's."""
+    def _boh_store_employee(self, token, employee_id):
+        """(store, employee, refusal): the store of the kiosk key and the company's employee
+        behind the id. ``refusal`` is None when the employee works at the store, else the
+        answer to give: Odoo's empty one for an unknown key or an id not of the company (no
+        employee then), the refusal of an employee of another store."""
+        store = self._boh_store(token)
+        if not store:
+            return store, None, {}
         employee = request.env["hr.employee"].sudo().browse(int(employee_id or 0)).exists()
         if not employee or employee.company_id != store.company_id:
-            return employee.browse(), {}
+            return store, employee.browse(), {}
         if store not in employee.boh_warehouse_ids:
-            return employee, self._boh_refusal(employee, store)
-        return employee, None
+            return store, employee, self._boh_refusal(employee, store)
+        return store, employee, None
 
     @staticmethod
     def _boh_check_in_out(store, employee, odoo_route):
@@ -77,10 +82,7 @@ class BohStoreKiosk(HrAttendance):
 
     @http.route("/boh_labour/kiosk/attendance_employee_data", type="json", auth="public")
     def boh_store_employee_data(self, token, employee_id):
-        store = self._boh_store(token)
-        if not store:
-            return {}
-        employee, refusal = self._boh_store_employee(store, employee_id)
+        _store, employee, refusal = self._boh_store_employee(token, employee_id)
         if refusal is not None:
             return refusal
         return self.employee_attendance_data(token, employee.id)
@@ -89,10 +91,7 @@ class BohStoreKiosk(HrAttendance):
     def boh_store_manual_selection(
         self, token, employee_id, pin_code, latitude=False, longitude=False
     ):
-        store = self._boh_store(token)
-        if not store:
-            return {}
-        employee, refusal = self._boh_store_employee(store, employee_id)
+        store, employee, refusal = self._boh_store_employee(token, employee_id)
         if refusal is not None:
             return refusal
         return self._boh_check_in_out(

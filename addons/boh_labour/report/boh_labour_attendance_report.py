@@ -66,7 +66,8 @@ actual AS (
   GROUP BY 1, 2, 3, 4
 )
 SELECT row_number() OVER (
-           ORDER BY COALESCE(p.day, a.day), COALESCE(p.employee_id, a.employee_id)
+           ORDER BY COALESCE(p.day, a.day), COALESCE(p.employee_id, a.employee_id),
+                    COALESCE(p.warehouse_id, a.warehouse_id)
        ) AS id,
        COALESCE(p.company_id, a.company_id) AS company_id,
        COALESCE(p.warehouse_id, a.warehouse_id) AS warehouse_id,

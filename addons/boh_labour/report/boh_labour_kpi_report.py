@@ -99,7 +99,8 @@ labour AS (
   GROUP BY 1, 2, 3, 4
 )
 SELECT row_number() OVER (
-           ORDER BY COALESCE(s.day, l.day), COALESCE(s.warehouse_id, l.warehouse_id)
+           ORDER BY COALESCE(s.day, l.day), COALESCE(s.warehouse_id, l.warehouse_id),
+                    COALESCE(s.day_part, l.day_part)
        ) AS id,
        COALESCE(s.company_id, l.company_id) AS company_id,
        COALESCE(s.warehouse_id, l.warehouse_id) AS warehouse_id,

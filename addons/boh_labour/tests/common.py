@@ -115,6 +115,20 @@ class BohLabourCase(TransactionCase):
         )
 
     @classmethod
+    def _published_shift(cls, start, hours=5):
+        """A published shift of Cat as a server at the store, from ``start`` for ``hours``."""
+        return cls.env["boh.labour.shift"].create(
+            {
+                "warehouse_id": cls.store.id,
+                "employee_id": cls.cat.id,
+                "job_id": cls.server.id,
+                "start": start,
+                "stop": start + timedelta(hours=hours),
+                "state": "published",
+            }
+        )
+
+    @classmethod
     def _week(cls, monday=None):
         return cls.env["boh.labour.week"].create(
             {"warehouse_id": cls.store.id, "week_start": monday or cls.monday}

@@ -254,16 +254,7 @@ class TestLabourFlow(BohLabourCase):
         week = self._week()
         week.action_propose()
         week.action_publish()
-        later = self.env["boh.labour.shift"].create(
-            {
-                "warehouse_id": self.store.id,
-                "employee_id": self.cat.id,
-                "job_id": self.server.id,
-                "start": week.shift_ids[0].start + timedelta(days=40),
-                "stop": week.shift_ids[0].start + timedelta(days=40, hours=4),
-                "state": "published",
-            }
-        )
+        later = self._published_shift(week.shift_ids[0].start + timedelta(days=40), hours=4)
         later._boh_offer(self.cat)
         with self.assertRaises(UserError):
             later._boh_take(self.ann)  # not a server

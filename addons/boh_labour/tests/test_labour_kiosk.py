@@ -25,16 +25,7 @@ class TestLabourKiosk(BohLabourCase, HttpCase):
         )
         cls.cat.barcode = "CAT0001"
         start = datetime.now().replace(microsecond=0) - timedelta(hours=1)
-        cls.shift = cls.env["boh.labour.shift"].create(
-            {
-                "warehouse_id": cls.store.id,
-                "employee_id": cls.cat.id,
-                "job_id": cls.server.id,
-                "start": start,
-                "stop": start + timedelta(hours=5),
-                "state": "published",
-            }
-        )
+        cls.shift = cls._published_shift(start)
         cls.token = cls.store.boh_kiosk_key
 
     def _kiosk(self, route, **params):

@@ -15,16 +15,7 @@ class TestLabourPortal(BohLabourCase, HttpCase):
         from datetime import datetime, timedelta
 
         start = datetime.now().replace(microsecond=0) + timedelta(days=3)
-        cls.shift = cls.env["boh.labour.shift"].create(
-            {
-                "warehouse_id": cls.store.id,
-                "employee_id": cls.cat.id,
-                "job_id": cls.server.id,
-                "start": start,
-                "stop": start + timedelta(hours=5),
-                "state": "published",
-            }
-        )
+        cls.shift = cls._published_shift(start)
 
     def test_my_shifts_lists_offers_and_takes_availability(self):
         self.authenticate("labour_portal", "labour_portal")

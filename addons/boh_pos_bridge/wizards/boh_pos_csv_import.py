@@ -3,6 +3,7 @@ import binascii
 import io
 
 from odoo import Command, fields, models
+from odoo.addons.boh_inventory.tools.actions import reopen_wizard
 from odoo.addons.boh_inventory.tools.core_messages import translate_core_error
 from odoo.exceptions import UserError
 
@@ -152,14 +153,7 @@ class BohPosCsvImport(models.TransientModel):
 
     # ------------------------------------------------------------------ helpers
     def _reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": self.env._("Upload POS Export"),
-        }
+        return reopen_wizard(self, self.env._("Upload POS Export"))
 
     def _read_text(self):
         raw = self.file or b""
