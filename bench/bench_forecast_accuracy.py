@@ -23,6 +23,12 @@ origin, no intervals) and ``mean3``, the plain mean of AutoETS, AutoTheta and th
 
     python bench/bench_forecast_accuracy.py --size small   # a few series, 2 windows
     python bench/bench_forecast_accuracy.py --size full    # every series, 8 windows
+
+``--cache DIR`` keeps each model's forecasts in DIR (one pickle per set, size, seed and model)
+and reuses them: the baselines do not depend on this suite's code, so a re-run after a change
+to the forecaster recomputes only ``ours`` and ``ours_no_weather`` (delete their files first);
+``--baselines-only`` fills the cache with the baselines alone; ``--sets`` runs a subset of the
+sets.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import argparse
 import os
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("NIXTLA_ID_AS_COL", "1")
 
@@ -148,8 +155,25 @@ def _score(merged: pd.DataFrame, scale: pd.Series, name: str) -> dict[str, float
     return overall(table)
 
 
-def run_dataset(name: str, size: str, seed: int) -> dict[str, dict[str, float]]:
-    """Every model on one set; prints its table and returns the figures."""
+def _cached(cache: Path | None, key: str, compute):
+    """``compute()`` -> (frame, seconds), kept in ``cache`` under ``key`` when given."""
+    path = cache / f"{key}.pkl" if cache is not None else None
+    if path is not None and path.exists():
+        return pd.read_pickle(path)
+    result = compute()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pd.to_pickle(result, path)
+    return result
+
+
+def run_dataset(
+    name: str, size: str, seed: int, cache: Path | None = None, baselines_only: bool = False
+) -> dict[str, dict[str, float]]:
+    """Every model on one set; prints its table and returns the figures.
+
+    Long because it runs, merges and prints every model of the protocol on the same days.
+    """
     history = LOADERS[name]()
     country = COUNTRY[name]
     windows = 8 if size == "full" else 2
@@ -159,19 +183,27 @@ def run_dataset(name: str, size: str, seed: int) -> dict[str, dict[str, float]]:
     n_series = history["unique_id"].nunique()
 
     seconds = {}
-    start = time.perf_counter()
-    ours = cross_validation(history, HORIZON, windows, country=country, seed=seed, level=LEVEL)
-    seconds["ours"] = time.perf_counter() - start
-    start = time.perf_counter()
-    no_weather = cross_validation(
-        history.drop(columns=list(WEATHER)),
-        HORIZON,
-        windows,
-        country=country,
-        seed=seed,
-        level=LEVEL,
+    key = f"{name}_{size}_{seed}"
+    base, base_seconds = _cached(
+        cache, f"{key}_statsforecast", lambda: run_statsforecast(history, windows)
     )
-    seconds["ours_no_weather"] = time.perf_counter() - start
+    seconds.update(base_seconds)
+    last = history["ds"].max()
+    cutoffs = [last - pd.Timedelta(days=HORIZON * k) for k in range(windows, 0, -1)]
+    gbm, seconds["gbm"] = _cached(cache, f"{key}_gbm", lambda: run_gbm(history, cutoffs, seed))
+    if baselines_only:
+        print(f"{name}: baselines kept in {cache}", flush=True)
+        return {}
+
+    def ours_run(frame):
+        start = time.perf_counter()
+        cv = cross_validation(frame, HORIZON, windows, country=country, seed=seed, level=LEVEL)
+        return cv, time.perf_counter() - start
+
+    ours, seconds["ours"] = _cached(cache, f"{key}_ours", lambda: ours_run(history))
+    no_weather, seconds["ours_no_weather"] = _cached(
+        cache, f"{key}_ours_no_weather", lambda: ours_run(history.drop(columns=list(WEATHER)))
+    )
     no_weather = no_weather.rename(
         columns={
             "yhat": "ours_no_weather",
@@ -179,9 +211,6 @@ def run_dataset(name: str, size: str, seed: int) -> dict[str, dict[str, float]]:
             "yhat_hi": "ours_no_weather_hi",
         }
     )[["unique_id", "ds", "ours_no_weather", "ours_no_weather_lo", "ours_no_weather_hi"]]
-    base, base_seconds = run_statsforecast(history, windows)
-    seconds.update(base_seconds)
-    gbm, seconds["gbm"] = run_gbm(history, sorted(ours["cutoff"].unique()), seed)
     seconds["mean3"] = sum(seconds[m] for m in MEAN3)
 
     merged = ours.merge(no_weather, on=["unique_id", "ds"], how="left")
@@ -224,9 +253,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=("small", "full"), default="small")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sets", default=",".join(LOADERS), help="comma-separated sets")
+    parser.add_argument("--cache", type=Path, help="keep and reuse each model's forecasts here")
+    parser.add_argument(
+        "--baselines-only",
+        action="store_true",
+        help="only compute the baselines into --cache (they do not depend on this suite's code)",
+    )
     args = parser.parse_args(argv)
+    if args.baselines_only and args.cache is None:
+        parser.error("--baselines-only needs --cache")
     for name in args.sets.split(","):
-        run_dataset(name, args.size, args.seed)
+        run_dataset(name, args.size, args.seed, args.cache, args.baselines_only)
     return 0
 
 
