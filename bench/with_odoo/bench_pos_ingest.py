@@ -472,6 +472,13 @@ def ingest(db, params, workers, rng):
     }
 
 
+def mode_name(workers: int) -> str:
+    """``threaded``, ``1 worker`` or ``N workers``: a server mode, as the figures name it."""
+    if not workers:
+        return "threaded"
+    return f"{workers} worker" + ("s" if workers > 1 else "")
+
+
 def main(argv=None) -> int:
     args = arguments(__doc__, SIZES, argv, workers=True)
     params = SIZES[args.size]
@@ -489,8 +496,7 @@ def main(argv=None) -> int:
             f"pos_ingest[{args.size}] side by side (lines/s ingested and depleted; re-send "
             "seconds): "
             + "; ".join(
-                f"{'threaded' if not workers else f'{workers} worker' + ('s' if workers > 1 else '')}: "
-                f"{run['lines'] / run['ingest']:.0f}, {run['resend']:.1f} s"
+                f"{mode_name(workers)}: {run['lines'] / run['ingest']:.0f}, {run['resend']:.1f} s"
                 for workers, run in runs.items()
             )
         )
