@@ -34,8 +34,10 @@ the one-shot time scaled to the chain says how far past a worker's time limit on
 of the night would run.
 
 The database is a throwaway: the loaded company stays (its stores' forecast is turned off at the
-end so later nights do not run it). Use a database made for this (``nb_...`` here); the test
-command runs the small size on its own test database, which it drops.
+end so later nights do not run it), and the cron also makes tonight's run of any other company
+with forecast-enabled stores, whose partitions share the workers (the wall time includes them).
+Use a database made for this; the test command runs the small size on its own test database,
+which it drops.
 """
 
 from __future__ import annotations
