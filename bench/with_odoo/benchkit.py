@@ -52,12 +52,15 @@ def start_server(
     cron_threads: int = 0,
     timeout: float = 180,
     workers: int = 0,
+    options=(),
 ) -> subprocess.Popen:
     """Start ``odoo`` serving ``db`` on ``port`` (loopback) and wait until it answers.
 
     ``workers`` 0 is Odoo's threaded server (one process, as the tests run it); more is the
     production mode: that many HTTP worker processes (prefork), ``cron_threads`` cron worker
-    processes and the gevent process on a free port of its own, with Odoo's default limits.
+    processes and the gevent process on a free port of its own, with Odoo's default limits
+    unless ``options`` (more command-line options, such as ``--limit-time-real-cron=900``)
+    say otherwise.
     """
     command = os.environ.get("ODOO_BIN") or shutil.which("odoo") or shutil.which("odoo-bin")
     if not command:
@@ -69,6 +72,7 @@ def start_server(
     ]  # fmt: skip
     if workers:
         cmd.append(f"--gevent-port={free_port()}")
+    cmd.extend(options)
     process = odoo_process.start(cmd)
     if odoo_process.wait_for_http(f"http://127.0.0.1:{port}/web/login", timeout, process):
         return process

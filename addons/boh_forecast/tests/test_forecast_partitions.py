@@ -1,3 +1,4 @@
+import json
 from contextlib import closing
 from datetime import date, timedelta
 from unittest.mock import patch
@@ -223,6 +224,32 @@ class TestForecastPartitions(BohForecastCase):
         self.assertTrue(partitioned["labour"] and partitioned["prep"])
         kitchen_plan = self.env["boh.prep.plan"].search([("warehouse_id", "=", self.kitchen.id)])
         self.assertEqual(kitchen_plan.recipe_id, self.sauce_recipe)
+
+    def test_a_partition_records_its_stages_and_stores_forecasts_in_one_insert(self):
+        run = self.engine._plan_runs(size=2)
+        stores = run.partition_ids.filtered(lambda p: p.kind == "stores")
+        self.engine._run_next_partition()
+        self.assertEqual(stores.state, "done")
+        summary = json.loads(stores.result)
+        self.assertEqual(
+            set(summary["seconds"]), {"reading", "forecast", "storing", "orders", "plans"}
+        )
+        self.assertGreaterEqual(summary["cpu_seconds"], 0.0)
+        # the forecasts as the ORM would have written them: rounded to the fields' decimals,
+        # the covers forecast without an item, with their author
+        forecasts = self.env["boh.forecast"].search([("warehouse_id", "=", self.store.id)])
+        self.assertEqual(set(forecasts.mapped("kind")), {"item", "covers"})
+        self.assertFalse(forecasts.filtered(lambda f: f.kind == "covers").product_id)
+        self.assertEqual(forecasts.company_id, self.company)
+        self.assertEqual(forecasts.create_uid, self.env.user)
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        for forecast in forecasts:
+            self.assertEqual(forecast.qty, round(forecast.qty, digits))
+        self.env.cr.execute(
+            "SELECT count(*) FROM boh_forecast WHERE warehouse_id = %s AND qty <> round(qty, %s)",
+            [self.store.id, digits],
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
 
     def test_a_partition_with_broken_data_fails_with_its_reason_and_the_others_finish(self):
         broken = self.env["boh.labour.standard"].create(
