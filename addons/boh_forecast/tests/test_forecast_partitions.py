@@ -13,6 +13,8 @@ from odoo.tools import SQL
 from ..models import boh_forecast_engine as engine_module
 from .common import NOW, TODAY, BohForecastCase
 
+PARTITIONS_LOGGER = "odoo.addons.boh_forecast.models.boh_forecast_engine_partitions"
+
 REAL_FORECAST = engine_module.forecast
 REAL_BACKTEST = engine_module.backtest
 
@@ -267,7 +269,10 @@ class TestForecastPartitions(BohForecastCase):
         )
         broken.invalidate_recordset()
         self.env["ir.config_parameter"].set_param("boh_forecast.partition_stores", "1")
-        self.run_cron()
+        # the failure is logged for the administrator (and expected here)
+        with self.assertLogs(PARTITIONS_LOGGER, "WARNING") as logged:
+            self.run_cron()
+        self.assertIn("Productivity must be above 0 per hour", logged.output[0])
         run = self.env["boh.forecast.run"].search([])
         good, bad, kitchen = run.partition_ids.sorted("sequence")
         self.assertEqual((good.state, bad.state, kitchen.state), ("done", "failed", "done"))
