@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from odoo import api, models
+from odoo.addons.boh_inventory.tools.bulk import delete_in_batches
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -30,20 +31,12 @@ class BohForecastEngine(models.AbstractModel):
         before = today - timedelta(days=days)
         Forecast = self.env["boh.forecast"]
         Forecast.flush_model()
-        total = 0
-        while True:
-            self.env.cr.execute(
-                SQL(
-                    "DELETE FROM boh_forecast WHERE id IN (SELECT id FROM boh_forecast "
-                    "WHERE company_id = %s AND date < %s ORDER BY id LIMIT %s)",
-                    company.id,
-                    before,
-                    BATCH,
-                )
-            )
-            total += self.env.cr.rowcount
-            if self.env.cr.rowcount < BATCH:
-                break
+        total = delete_in_batches(
+            self.env,
+            "boh_forecast",
+            SQL("company_id = %s AND date < %s", company.id, before),
+            batch=BATCH,
+        )
         Forecast.invalidate_model()
         if total:
             _logger.info(

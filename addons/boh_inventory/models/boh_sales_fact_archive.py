@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.bulk import delete_in_batches
 from .boh_sales_daily import ARCHIVE_SETTING
 
 _logger = logging.getLogger(__name__)
@@ -62,25 +63,14 @@ class BohSalesFact(models.Model):
             # the days a rebuild of the daily sums leaves as they are (their facts are gone)
             company.boh_sales_archived_before = before
             company.flush_recordset(["boh_sales_archived_before"])
-        cr = self.env.cr
-        total = 0
-        while limit is None or total < limit:
-            size = BATCH if limit is None else min(BATCH, limit - total)
-            cr.execute(SQL("SELECT set_config(%s, 'on', true)", ARCHIVE_SETTING))
-            cr.execute(
-                SQL(
-                    "DELETE FROM boh_sales_fact WHERE id IN (SELECT id FROM boh_sales_fact "
-                    "WHERE company_id = %s AND date < %s ORDER BY id LIMIT %s)",
-                    company.id,
-                    before,
-                    size,
-                )
-            )
-            deleted = cr.rowcount
-            cr.execute(SQL("SELECT set_config(%s, 'off', true)", ARCHIVE_SETTING))
-            total += deleted
-            if deleted < size:
-                break
+        total = delete_in_batches(
+            self.env,
+            "boh_sales_fact",
+            SQL("company_id = %s AND date < %s", company.id, before),
+            batch=BATCH,
+            limit=limit,
+            setting=ARCHIVE_SETTING,
+        )
         self.invalidate_model()
         if total:
             _logger.info(

@@ -1,4 +1,5 @@
-"""The one bulk writer of the suite: many rows into one table in one ``INSERT``.
+"""The one bulk writer of the suite: many rows into one table in one ``INSERT``; and the
+one batched ``DELETE`` of the retention jobs (:func:`delete_in_batches`).
 
 For the few tables written by the thousand per call (POS order lines and consumption,
 sales facts, sensor readings), where the ORM's per-record work would dominate. Rows are
@@ -134,6 +135,39 @@ def bulk_insert(env, table, columns, rows, *, digits=None, audit=True, clock=Fal
     )
     env.cr.execute(query)
     return env.cr.fetchall() if returning else []
+
+
+def delete_in_batches(env, table, condition, *, batch, limit=None, setting=None):
+    """Delete the rows of ``table`` that ``condition`` (an ``SQL`` condition on it) selects,
+    ``batch`` rows a statement in the order of their ids, at most ``limit`` in all; answer
+    how many. Short statements keep what each one locks and leaves dead small.
+
+    ``setting``: the name of a transaction-local setting turned on around each ``DELETE``
+    only (``set_config(..., true)``, a constant of the caller, never input), as the archive
+    of sales facts does to tell its trigger. Flushes and invalidates nothing (see
+    :func:`bulk_insert`).
+    """
+    cr, total = env.cr, 0
+    while limit is None or total < limit:
+        size = batch if limit is None else min(batch, limit - total)
+        if setting:
+            cr.execute(SQL("SELECT set_config(%s, 'on', true)", setting))
+        cr.execute(
+            SQL(
+                "DELETE FROM %s WHERE id IN (SELECT id FROM %s WHERE %s ORDER BY id LIMIT %s)",
+                SQL.identifier(table),
+                SQL.identifier(table),
+                condition,
+                size,
+            )
+        )
+        deleted = cr.rowcount
+        if setting:
+            cr.execute(SQL("SELECT set_config(%s, 'off', true)", setting))
+        total += deleted
+        if deleted < size:
+            break
+    return total
 
 
 def rounds_to_decimals(currency):
