@@ -164,9 +164,7 @@ def _submit(client, calls: list[Call], result_timeout: float) -> list[Answer]:
         for call in calls:
             args = [client.scatter(arg) if _is_frame(arg) else arg for arg in call.args]
             futures.append(client.submit(answer, call.function, *args, pure=False, **call.kwargs))
-        return [
-            future.result(timeout=max(0.1, deadline - time.monotonic())) for future in futures
-        ]
+        return [future.result(timeout=max(0.1, deadline - time.monotonic())) for future in futures]
     finally:
         client.cancel(futures)
 
