@@ -19,11 +19,17 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -122,6 +128,72 @@ def close_clients() -> None:
             client.close(timeout=2)
         except Exception:  # noqa: BLE001, S110 - closing at exit: nothing left to tell
             pass
+
+
+@dataclass(frozen=True)
+class LocalCluster:
+    """A cluster :func:`local_cluster` started: the scheduler's address, the processes' ids
+    (the scheduler's first) and the file both write their log to."""
+
+    address: str
+    pids: tuple[int, ...]
+    log: Path
+
+
+@contextmanager
+def local_cluster(workers: int = 2, *, timeout: float = 120.0) -> Iterator[LocalCluster]:
+    """A Dask scheduler and ``workers`` worker processes (a thread each) on this machine, for
+    tests and benchmarks: ``dask scheduler`` and ``dask worker`` subprocesses of this Python,
+    so that they import boh_core as it does (a ``distributed.LocalCluster`` of processes
+    re-imports the main module, which an Odoo server cannot stand). Ready once every worker
+    is in; stopped, and its files deleted, on exit. Needs ``distributed``."""
+    from distributed import Client
+
+    folder = Path(tempfile.mkdtemp(prefix="boh_dask_"))
+    scheduler_file = folder / "scheduler.json"
+    env = dict(os.environ)
+    core = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [core, env.get("PYTHONPATH")]))
+    common = ["--no-dashboard", "--scheduler-file", str(scheduler_file)]
+    commands = [
+        ["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0", *common]
+    ] + [
+        ["distributed.cli.dask_worker", "--nthreads", "1", "--no-nanny", *common,
+         "--local-directory", str(folder)]
+        for _ in range(workers)
+    ]  # fmt: skip
+    processes = []
+    with (folder / "dask.log").open("w") as log:
+        try:
+            for command in commands:
+                processes.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", *command], env=env, stdout=log, stderr=log
+                    )
+                )
+                deadline = time.monotonic() + timeout
+                while not scheduler_file.exists() and time.monotonic() < deadline:
+                    time.sleep(0.2)
+            with Client(scheduler_file=str(scheduler_file), timeout=timeout) as client:
+                client.wait_for_workers(workers, timeout=timeout)
+                address = client.scheduler.address
+            yield LocalCluster(address, tuple(p.pid for p in processes), folder / "dask.log")
+        finally:
+            close_clients()
+            _stop(processes)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    """Stop the workers, then the scheduler."""
+    for process in reversed(processes):
+        process.terminate()
+    for process in reversed(processes):
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 # -- the clients of this process -------------------------------------------------------------

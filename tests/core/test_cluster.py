@@ -30,15 +30,10 @@ def _fresh_clients():
 
 @pytest.fixture(scope="module")
 def address():
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        scheduler_port=0,
-        silence_logs=40,
-    ) as local:
-        yield local.scheduler_address
+    """A scheduler and two worker processes, as the Odoo test and the benchmark start them."""
+    with cluster.local_cluster(workers=2) as local:
+        assert len(local.pids) == 3
+        yield local.address
 
 
 def _history(n_series=3, days=70):

@@ -1,18 +1,11 @@
 import importlib.util
 import json
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
+from contextlib import ExitStack
 from datetime import datetime
-from pathlib import Path
 from unittest.mock import patch
 
 from odoo.tests import tagged
 
-import boh_core
 from boh_core import cluster
 
 from .common import TODAY, BohForecastCase
@@ -48,58 +41,11 @@ class TestForecastOnDask(BohForecastCase):
         cls.startClassPatcher(
             patch.object(Engine, "_local_now", lambda self: datetime(2026, 11, 23, 9, 0))
         )
-        cls.address = cls._start_cluster() if _dask_installed() else None
-
-    @classmethod
-    def _start_cluster(cls):
-        """``dask scheduler`` and two ``dask worker`` processes (one thread each) on this
-        machine; the scheduler's address once both workers are in."""
-        folder = Path(tempfile.mkdtemp(prefix="boh_dask_"))
-        scheduler_file = folder / "scheduler.json"
-        env = dict(os.environ)
-        # the workers import boh_core as this process does
-        core = str(Path(boh_core.__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [core, env.get("PYTHONPATH")]))
-        log = (folder / "dask.log").open("w")
-        common = ["--no-dashboard", "--scheduler-file", str(scheduler_file)]
-        scheduler = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
-        worker = [sys.executable, "-m", "distributed.cli.dask_worker"]
-        cls.processes = [
-            subprocess.Popen(
-                [*scheduler, "--host", "127.0.0.1", "--port", "0", *common],
-                env=env, stdout=log, stderr=subprocess.STDOUT,
-            )
-        ]  # fmt: skip
-        cls.addClassCleanup(cls._stop_cluster, log, folder)
-        deadline = time.monotonic() + 60
-        while not scheduler_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        for _ in range(2):
-            cls.processes.append(
-                subprocess.Popen(
-                    [*worker, "--nthreads", "1", "--no-nanny", "--local-directory",
-                     str(folder), *common],
-                    env=env, stdout=log, stderr=subprocess.STDOUT,
-                )
-            )  # fmt: skip
-        from distributed import Client
-
-        with Client(scheduler_file=str(scheduler_file), timeout=60) as client:
-            client.wait_for_workers(2, timeout=120)
-            return client.scheduler.address
-
-    @classmethod
-    def _stop_cluster(cls, log, folder):
-        cluster.close_clients()
-        for process in reversed(cls.processes):
-            process.terminate()
-        for process in cls.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        log.close()
-        shutil.rmtree(folder, ignore_errors=True)
+        cls.address = None
+        if _dask_installed():
+            stack = ExitStack()
+            cls.addClassCleanup(stack.close)
+            cls.address = stack.enter_context(cluster.local_cluster(workers=2)).address
 
     def setUp(self):
         super().setUp()
