@@ -201,10 +201,16 @@ class BohForecastEngine(models.AbstractModel):
     @api.model
     def _trigger_again(self):
         """Have the cron that called run again now (a new unit of work); called outside a
-        cron, wake the nightly run's crons."""
+        cron, wake the nightly run's crons.
+
+        The runner deletes the cron's triggers older than the start of its own transaction
+        once the call is done, and a trigger's time has whole seconds: a partition done within
+        the second it was taken would lose the trigger for now, so a second one follows a
+        second later."""
         cron = self.env["ir.cron"].sudo().browse(self.env.context.get("cron_id")).exists()
         if cron:
-            cron._trigger()
+            now = fields.Datetime.now()
+            cron._trigger([now, now + timedelta(seconds=1)])
         else:
             self._wake_partition_workers(nightly=True)
 
