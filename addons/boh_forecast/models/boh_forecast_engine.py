@@ -280,7 +280,7 @@ class BohForecastEngine(models.AbstractModel):
                     errors[uid] = str(alone.error)
             fc = pd.concat(parts, ignore_index=True) if parts else _empty_forecast()
             if len(errors) > unbroken:
-                # accuracy of the series that could be forecast, as they are measured alone
+                # measured again without the series that broke the forecast, as before
                 accuracy = answer(
                     backtest,
                     history[~history.unique_id.isin(errors)],
