@@ -154,6 +154,8 @@ def local_cluster(workers: int = 2, *, timeout: float = 120.0) -> Iterator[Local
     env = dict(os.environ)
     core = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [core, env.get("PYTHONPATH")]))
+    # a thread a worker, its numeric libraries' too (what a `dask worker` nanny sets)
+    env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
     common = ["--no-dashboard", "--scheduler-file", str(scheduler_file)]
     commands = [
         ["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0", *common]
