@@ -51,6 +51,9 @@ ODOO_PYTHON_DEPS = {  # import name -> pip name, needed by the addons and the to
     "websocket": "websocket-client",
     "reportlab": "reportlab",
     "ortools": "ortools",
+    # optional in production (the nightly forecast on a Dask cluster); the tests start a
+    # local cluster of two workers, so the test command installs it
+    "distributed": "dask[distributed]",
 }
 # Debian package -> how to tell it is already there (a path, or a shared library name)
 DEBIAN_PACKAGES = {"chromium": "/usr/bin/chromium", "libzbar0": "lib:zbar", "git": "/usr/bin/git"}

@@ -23,7 +23,15 @@ DOCKER = ROOT / "docker"
 COMPOSE = DOCKER / "compose.yaml"
 DOCKERFILE = DOCKER / "Dockerfile"
 BOH_SERVE = ROOT / "scripts" / "boh-serve"
-PYTHON_DEPS = ["pandas", "scikit-learn", "holidays", "qrcode", "pyzbar", "websocket-client"]
+PYTHON_DEPS = [
+    "pandas",
+    "scikit-learn",
+    "holidays",
+    "qrcode",
+    "pyzbar",
+    "websocket-client",
+    "dask[distributed]",  # the forecast's Dask client, and the dask profile's scheduler/workers
+]
 
 
 # ---------------------------------------------------------------------- helpers

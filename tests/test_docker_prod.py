@@ -45,7 +45,34 @@ def command(service: dict) -> list[str]:
 
 
 def test_services(services):
-    assert set(services) == {"db", "odoo", "cron", "proxy"}
+    assert set(services) == {"db", "odoo", "cron", "proxy", "dask-scheduler", "dask-worker"}
+    # the Dask cluster only when asked for: `--profile dask`
+    started = {name for name, service in services.items() if not service.get("profiles")}
+    assert started == {"db", "odoo", "cron", "proxy"}
+
+
+def test_dask_profile_has_a_scheduler_and_workers_from_the_boh_core_image(services):
+    scheduler, worker = services["dask-scheduler"], services["dask-worker"]
+    odoo = services["odoo"]
+    for service in (scheduler, worker):
+        assert service["profiles"] == ["dask"]
+        # the image the Dockerfile builds: boh_core and dask[distributed] are in it
+        assert service["image"] == odoo["image"] and service["build"] == odoo["build"]
+        assert not service.get("ports"), "the cluster is reached on the compose network only"
+    assert command(scheduler)[:2] == ["dask", "scheduler"]
+    assert "--port" in command(scheduler) and "8786" in command(scheduler)
+    assert set(scheduler["expose"]) == {"8786"}
+    assert command(worker)[:2] == ["dask", "worker"]
+    assert "tcp://dask-scheduler:8786" in command(worker)[2]
+    # a worker a core, one thread: the forecast is CPU-bound Python and numpy
+    assert "--nthreads=1" in command(worker) and "--nworkers=1" in command(worker)
+    assert any(arg.startswith("--memory-limit=") for arg in command(worker))
+    assert worker["deploy"]["replicas"] >= 2
+    assert "dask-scheduler" in worker["depends_on"]
+    dockerfile = (DOCKER / "Dockerfile").read_text()
+    assert (
+        '"dask[distributed]"' in dockerfile and "distributed" in dockerfile.split("python3 -c")[1]
+    )
 
 
 def test_only_the_proxy_publishes_ports(services):

@@ -38,14 +38,23 @@ end so later nights do not run it), and the cron also makes tonight's run of any
 with forecast-enabled stores, whose partitions share the workers (the wall time includes them).
 Use a database made for this; the test command runs the small size on its own test database,
 which it drops.
+
+``--dask N`` starts a Dask scheduler and N worker processes on this machine
+(``boh_core.cluster.local_cluster``) and sets ``boh_forecast.dask_scheduler`` for the run (not
+for the one-shot sample): each partition's forecast and backtest run on the workers, the rest in
+the cron workers. It also prints where each partition was forecast, any fallback note, and the
+Dask processes' peak memory.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import re
 import sys
 import time
+from collections import Counter
+from contextlib import ExitStack
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -80,6 +89,13 @@ def extra_options(parser):
         action="append",
         default=[],
         help="an option for the server (repeatable), e.g. --odoo-option=--limit-time-cpu=600",
+    )
+    parser.add_argument(
+        "--dask",
+        type=int,
+        default=0,
+        metavar="N",
+        help="forecast on a local Dask cluster of N worker processes (needs dask[distributed])",
     )
 
 
@@ -389,15 +405,20 @@ def children(pid):
     return tree | {pid}
 
 
-def poll(env, company, server, timeout):
+def poll(env, company, server, timeout, dask_pids=()):
     """Wait until the company's run of tonight has no waiting partition, sampling the server's
-    processes; ``{pid: (kind, peak rss, peak vms)}``, the run, and whether it finished."""
+    processes (and the Dask cluster's, ``dask_pids``, the scheduler first); ``{pid: (kind,
+    peak rss, peak vms)}``, the run, and whether it finished."""
     peaks, run, finished = {}, None, False
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and server.poll() is None:
         cron_pids = cron_worker_pids(env.cr)
-        for pid in children(server.pid):
-            status, kind = proc_status(pid), worker_kind(pid, server.pid, cron_pids)
+        dask = {pid: "dask worker" for pid in dask_pids[1:]} | {
+            pid: "dask scheduler" for pid in dask_pids[:1]
+        }
+        for pid in children(server.pid) | set(dask):
+            kind = dask.get(pid) or worker_kind(pid, server.pid, cron_pids)
+            status = proc_status(pid)
             if status and kind:
                 old = peaks.get(pid, (kind, 0, 0))
                 peaks[pid] = (kind, max(old[1], status[0]), max(old[2], status[1]))
@@ -419,7 +440,7 @@ def poll(env, company, server, timeout):
     return peaks, run, finished
 
 
-def run_nightly(env, db, company, size, options):
+def run_nightly(env, db, company, size, options, dask_pids=()):
     port = free_port()
     logfile = Path(f"/tmp/bench_nightly_run_{db}.log")
     logfile.unlink(missing_ok=True)  # the kills counted below are this run's
@@ -428,7 +449,7 @@ def run_nightly(env, db, company, size, options):
         tick = time.perf_counter()
         env.ref("boh_forecast.ir_cron_boh_forecast")._trigger()
         env.cr.commit()
-        peaks, run, finished = poll(env, company, server, TIMEOUT[size])
+        peaks, run, finished = poll(env, company, server, TIMEOUT[size], dask_pids)
         wall = time.perf_counter() - tick
     finally:
         stop_server(server)
@@ -479,7 +500,6 @@ def limits(options):
 def summarize(run):
     stages = dict.fromkeys(STAGES, 0.0)
     longest, cpu, failed = 0.0, 0.0, []
-    import json
 
     for partition in run.partition_ids:
         if partition.state != "done":
@@ -514,14 +534,24 @@ def report(size, args, loaded, result, sample):
     print(
         f"  longest partition {longest:.1f} s real (limit_time_real_cron "
         f"{lim['limit_time_real_cron']} s), {cpu:.1f} s CPU (limit_time_cpu "
-        f"{lim['limit_time_cpu']} s); a cron worker runs up to 10 calls of a job in one unit "
-        f"of work under one limit; worker kills seen in the log: {kills}"
+        f"{lim['limit_time_cpu']} s), each partition a unit of work of its own; worker kills "
+        f"seen in the log: {kills}"
     )
+    where = Counter(json.loads(p.result or "{}").get("forecast_on") for p in run.partition_ids)
+    print(
+        "  forecast on: "
+        + ", ".join(f"{place or 'not recorded'}: {n} partition(s)" for place, n in where.items())
+    )
+    for note in set(run.partition_ids.mapped("note")) - {False}:
+        print(f"  note: {note}")
     for pid, (kind, rss, vms) in sorted(peaks.items(), key=lambda item: (item[1][0], item[0])):
-        print(
-            f"  {kind} {pid}: peak RSS {rss / MB:.0f} MB, peak virtual {vms / MB:.0f} MB "
-            f"(limit_memory_soft {lim['limit_memory_soft'] / MB:.0f} MB, limit_memory_hard "
+        odoo_limits = (
+            f" (limit_memory_soft {lim['limit_memory_soft'] / MB:.0f} MB, limit_memory_hard "
             f"{lim['limit_memory_hard'] / MB:.0f} MB, both on the virtual size)"
+        )
+        print(
+            f"  {kind} {pid}: peak RSS {rss / MB:.0f} MB, peak virtual {vms / MB:.0f} MB"
+            + ("" if kind.startswith("dask") else odoo_limits)
         )
     per_store_old = sample_time / sample_n
     per_store_new = wall / len(stores)
@@ -548,17 +578,27 @@ def main(argv=None) -> int:
             return 0
         loaded = load(env, args.size)
         company, stores, _daily, previous, _seconds = loaded
+        Param = env["ir.config_parameter"].sudo()
+        scheduler = Param.get_param("boh_forecast.dask_scheduler")
         try:
             sample = stores[: SIZES[args.size][3]]
             sample_time = one_shot(env, company, sample)
-            result = run_nightly(env, args.db, company, args.size, args.odoo_option)
+            with ExitStack() as stack:
+                dask_pids = ()
+                if args.dask:
+                    from boh_core.cluster import local_cluster
+
+                    local = stack.enter_context(local_cluster(workers=args.dask))
+                    dask_pids = local.pids
+                    Param.set_param("boh_forecast.dask_scheduler", local.address)
+                    env.cr.commit()
+                result = run_nightly(env, args.db, company, args.size, args.odoo_option, dask_pids)
             return report(args.size, args, loaded, result, (len(sample), sample_time))
         finally:
             env.cr.rollback()
             stores.write({"boh_forecast_enabled": False})
-            env["ir.config_parameter"].sudo().set_param(
-                "boh_forecast.partition_stores", previous or False
-            )
+            Param.set_param("boh_forecast.partition_stores", previous or False)
+            Param.set_param("boh_forecast.dask_scheduler", scheduler or False)
             env.cr.commit()
 
 

@@ -6,6 +6,7 @@ from . import (
     boh_forecast_engine_kitchen,
     boh_forecast_engine_retention,
     boh_forecast_engine_partitions,
+    boh_forecast_engine_cluster,
     boh_forecast_event,
     boh_forecast_inputs,
     boh_forecast_override,

@@ -1,8 +1,6 @@
 import logging
 import math
-import warnings
 from collections import defaultdict
-from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from time import monotonic
 
@@ -17,6 +15,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from boh_core import ordering
+from boh_core.cluster import Call, answer
 from boh_core.errors import BohError
 from boh_core.forecast import backtest, forecast
 from boh_core.replay import order_risk
@@ -88,7 +87,7 @@ class BohForecastEngine(models.AbstractModel):
     # -- the run --------------------------------------------------------------------------
 
     @api.model
-    def _run(self, warehouses, partition=False, timings=None):
+    def _run(self, warehouses, partition=False, timings=None, report=None):
         """Forecast, store accuracy and plans, and suggest purchase orders for ``warehouses``.
 
         ``partition``: these locations are one partition of the nightly run
@@ -96,7 +95,9 @@ class BohForecastEngine(models.AbstractModel):
         central kitchen's prep plan, which sums every store's forecast) are the run's, not
         this partition's, and the cron's progress counts partitions, not these steps.
         ``timings``: a dict, given the seconds of each stage (reading, forecast, storing,
-        orders, plans).
+        orders, plans). ``report``: a dict, given where the forecast was computed
+        (``forecast_on``: the Dask scheduler's address, or ``here``) and ``notes`` for a
+        manager (the Dask cluster set was not used, and why).
         """
         self = self.sudo()
         if not warehouses:
@@ -123,8 +124,7 @@ class BohForecastEngine(models.AbstractModel):
         profiles = {k: v for part in hourly for k, v in part.items()}
 
         series = self._series_keys(history)
-        forecasts, errors = self._forecast(history, horizon, company)
-        accuracy = self._backtest(history[~history.unique_id.isin(errors)], company)
+        forecasts, errors, accuracy = self._forecast(history, horizon, company, report)
         progress.step("forecast")
 
         forecasts = self._attach_keys(forecasts, prices)
@@ -237,10 +237,13 @@ class BohForecastEngine(models.AbstractModel):
     # -- forecasting -----------------------------------------------------------------------
 
     @api.model
-    def _forecast(self, history, horizon, company):
-        """One forecast call for every series; a series that breaks it is flagged and left out.
+    def _forecast(self, history, horizon, company, report=None):
+        """One forecast call for every series and the accuracy backtest beside it; a series
+        that breaks the forecast is flagged and left out.
 
-        Returns the forecast frame and ``{unique_id: message}`` of the failed series.
+        Both are pure ``boh_core.forecast`` calls, made together by ``_core_calls``: on the
+        Dask cluster when one is set, here otherwise (``report``: as ``_run``'s). Returns the
+        forecast frame, ``{unique_id: message}`` of the failed series and the accuracy frame.
         """
         errors = {}
         finite = history.groupby("unique_id")["y"].apply(lambda y: bool(np.isfinite(y).all()))
@@ -249,45 +252,53 @@ class BohForecastEngine(models.AbstractModel):
         good = history[~history.unique_id.isin(errors)]
         country = self._country(company)
         if good.empty:
-            return _empty_forecast(), errors
+            return _empty_forecast(), errors, _empty_accuracy()
         # closures, promotions, events and weather as exogenous columns (boh.forecast.inputs)
         inputs = self.env["boh.forecast.inputs"]
-        good, future, state = inputs._prepare(company, good, horizon)
-        fc = None
-        try:
-            with _quiet():
-                fc = forecast(good, horizon, future, level=LEVEL, country=country)
-        except Exception as error:  # noqa: BLE001 - isolate the series that breaks the batch
-            _logger.info("Forecast batch failed (%s); retrying series one by one", error)
-        if fc is None:
+        prepared, future, state = inputs._prepare(company, good, horizon)
+        batch, accuracy = self._core_calls(
+            [
+                Call(forecast, (prepared, horizon, future), {"level": LEVEL, "country": country}),
+                Call(
+                    backtest,
+                    (good, BACKTEST_HORIZON),
+                    {"windows": BACKTEST_WINDOWS, "country": country},
+                ),
+            ],
+            report,
+        )
+        fc, unbroken = batch.value, len(errors)
+        if batch.error is not None:  # isolate the series that breaks the batch
+            _logger.info("Forecast batch failed (%s); retrying series one by one", batch.error)
             parts = []
-            for uid, frame in good.groupby("unique_id"):
+            for uid, frame in prepared.groupby("unique_id"):
                 mine = future[future.unique_id == uid]
-                try:
-                    with _quiet():
-                        parts.append(forecast(frame, horizon, mine, level=LEVEL, country=country))
-                except Exception as error:  # noqa: BLE001 - flag it, the other series go on
-                    errors[uid] = str(error)
+                alone = answer(forecast, frame, horizon, mine, level=LEVEL, country=country)
+                if alone.error is None:
+                    parts.append(alone.value)
+                else:  # flag it, the other series go on
+                    errors[uid] = str(alone.error)
             fc = pd.concat(parts, ignore_index=True) if parts else _empty_forecast()
-        # closed hours, managers' overrides and new items from similar ones
-        return inputs._finish(company, fc, state), errors
-
-    @api.model
-    def _backtest(self, history, company):
-        """Per-series accuracy, or nothing when the history is too short to measure it."""
-        if history.empty:
-            return pd.DataFrame(columns=["unique_id", "wape", "mase", "coverage", "model", "n"])
-        try:
-            with _quiet():
-                return backtest(
-                    history,
+            if len(errors) > unbroken:
+                # measured again without the series that broke the forecast, as before
+                accuracy = answer(
+                    backtest,
+                    history[~history.unique_id.isin(errors)],
                     BACKTEST_HORIZON,
                     windows=BACKTEST_WINDOWS,
-                    country=self._country(company),
+                    country=country,
                 )
-        except Exception as error:  # noqa: BLE001 - accuracy is a report, not a blocker
-            _logger.info("BOH forecast accuracy not measured: %s", error)
-            return pd.DataFrame(columns=["unique_id", "wape", "mase", "coverage", "model", "n"])
+        # closed hours, managers' overrides and new items from similar ones
+        return inputs._finish(company, fc, state), errors, self._accuracy(accuracy)
+
+    @api.model
+    def _accuracy(self, measured):
+        """Per-series accuracy (a ``boh_core.cluster.Answer`` of the backtest), or nothing
+        when the history is too short to measure it: accuracy is a report, not a blocker."""
+        if measured.error is None:
+            return measured.value
+        _logger.info("BOH forecast accuracy not measured: %s", measured.error)
+        return _empty_accuracy()
 
     @staticmethod
     def _country(company):
@@ -634,15 +645,6 @@ class BohForecastEngine(models.AbstractModel):
         ]
 
 
-@contextmanager
-def _quiet():
-    """Library deprecation notices are for developers, not the nightly log."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        warnings.simplefilter("ignore", FutureWarning)
-        yield
-
-
 class _Progress:
     """The run's steps reported to the cron runner (``ir.cron._notify_progress``), unless
     ``silent`` (a partition: the nightly cron counts partitions), and the seconds of each
@@ -666,6 +668,10 @@ class _Progress:
 
 def _empty_forecast():
     return pd.DataFrame(columns=["unique_id", "ds", "yhat", "yhat_lo", "yhat_hi"])
+
+
+def _empty_accuracy():
+    return pd.DataFrame(columns=["unique_id", "wape", "mase", "coverage", "model", "n"])
 
 
 def _finite(value):

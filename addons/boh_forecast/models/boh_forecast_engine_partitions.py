@@ -35,9 +35,9 @@ class BohForecastEngine(models.AbstractModel):
     @api.model
     def _cron_run_forecast(self):
         """Nightly: make tonight's run of each company with enabled locations (once a night:
-        a second call finds it), then run one waiting partition. The cron runner calls again
-        while some wait (``ir.cron._notify_progress``) and commits after each call, so a run
-        killed half way resumes where it stopped."""
+        a second call finds it), then run one waiting partition. While some wait, the cron
+        triggers itself (``_run_next_partition``): the runner commits after each call and calls
+        again, so a run killed half way resumes where it stopped."""
         if not self._try_lock_shared():
             _logger.info("BOH forecast: a run for chosen locations is going on; retried later.")
             self._wake_partition_workers(later=True, nightly=True)
@@ -175,8 +175,13 @@ class BohForecastEngine(models.AbstractModel):
     @api.model
     def _run_next_partition(self):
         """Take a waiting partition and run it; after a run's last store partition, its
-        kitchen partition too. Report how many ran and how many wait, so that the cron
-        runner calls again (in a new transaction) while some wait."""
+        kitchen partition too (a sum of stored forecasts: seconds).
+
+        Each partition is a unit of work of its own for the cron runner, under its own
+        ``limit_time_cpu`` and ``limit_time_real_cron``: the call reports what it ran with
+        nothing remaining, and triggers its cron again while partitions wait, rather than
+        reporting them as remaining (the runner would then call again in the same unit of
+        work, up to 10 times)."""
         Partition = self.env["boh.forecast.run.partition"].sudo()
         done = 0
         partition = self._take_partition()
@@ -188,9 +193,26 @@ class BohForecastEngine(models.AbstractModel):
                 if kitchen:
                     self._run_partition(kitchen)
                     done += 1
-        remaining = Partition.search_count([("state", "=", "received")]) if done else 0
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if done and Partition.search_count([("state", "=", "received")]):
+            self._trigger_again()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         return True
+
+    @api.model
+    def _trigger_again(self):
+        """Have the cron that called run again now (a new unit of work); called outside a
+        cron, wake the nightly run's crons.
+
+        The runner deletes the cron's triggers older than the start of its own transaction
+        once the call is done, and a trigger's time has whole seconds: a partition done within
+        the second it was taken would lose the trigger for now, so a second one follows a
+        second later."""
+        cron = self.env["ir.cron"].sudo().browse(self.env.context.get("cron_id")).exists()
+        if cron:
+            now = fields.Datetime.now()
+            cron._trigger([now, now + timedelta(seconds=1)])
+        else:
+            self._wake_partition_workers(nightly=True)
 
     @api.model
     def _take_partition(self, run=None, kind=None):
@@ -246,25 +268,38 @@ class BohForecastEngine(models.AbstractModel):
         started = fields.Datetime.now()
         clock, cpu = time.monotonic(), time.process_time()
         engine = self.sudo().with_company(company)
-        timings = {}
+        timings, report = {}, {}
         try:
             with self.env.cr.savepoint():
                 if partition.kind == "kitchen":
                     summary = engine._run_kitchen_step(company)
                 else:
-                    orders = engine._run(partition.warehouse_ids, partition=True, timings=timings)
+                    orders = engine._run(
+                        partition.warehouse_ids, partition=True, timings=timings, report=report
+                    )
                     # the seconds of each stage: where a night's time goes, per partition
                     summary = {
                         "purchase_orders": len(orders),
                         "seconds": {stage: round(s, 2) for stage, s in timings.items()},
                         "cpu_seconds": round(time.process_time() - cpu, 2),
+                        "forecast_on": report.get("forecast_on"),
                     }
                     self._reopen_kitchen_step(partition.run_id)
         except Exception as error:  # noqa: BLE001 - the partition fails, the others go on
             reason = self._partition_failure(partition, error)
-            partition._inbox_failed(reason, started_date=started, duration=time.monotonic() - clock)
+            partition._inbox_failed(
+                reason,
+                started_date=started,
+                duration=time.monotonic() - clock,
+                note="\n".join(report.get("notes", [])) or False,
+            )
             return False
-        partition._inbox_done(summary, started_date=started, duration=time.monotonic() - clock)
+        partition._inbox_done(
+            summary,
+            started_date=started,
+            duration=time.monotonic() - clock,
+            note="\n".join(report.get("notes", [])) or False,
+        )
         return True
 
     @api.model

@@ -46,6 +46,12 @@ class BohForecastRunPartition(models.Model):
     )
     error = fields.Text(string="Reason", help="Why this partition could not be run.")
     attempt_count = fields.Integer(help="How many times running this partition has failed.")
+    note = fields.Text(
+        readonly=True,
+        help="What the last run of this partition should tell: the Dask cluster set in the "
+        "settings could not be used, why, and that the partition was forecast on the Odoo "
+        "server instead.",
+    )
 
     @api.depends("warehouse_ids")
     def _compute_store_count(self):

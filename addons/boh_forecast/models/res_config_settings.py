@@ -15,6 +15,13 @@ class ResConfigSettings(models.TransientModel):
     boh_forecast_keep_days = fields.Integer(
         related="company_id.boh_forecast_keep_days", readonly=False
     )
+    boh_forecast_dask_scheduler = fields.Char(
+        string="Dask Scheduler",
+        config_parameter="boh_forecast.dask_scheduler",
+        help="Address of a Dask scheduler (tcp://host:8786): the nightly run's forecasting "
+        "step of each partition runs on its workers. Empty: on the Odoo server. Unreachable: "
+        "on the Odoo server, with a note on the partition.",
+    )
 
     @api.constrains(
         "boh_forecast_horizon", "boh_forecast_service_level", "boh_forecast_history_days"

@@ -5,7 +5,7 @@ from unittest.mock import patch
 
 import pandas as pd
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, new_test_user, tagged
 from odoo.tools import SQL
@@ -77,13 +77,20 @@ class TestForecastPartitions(BohForecastCase):
         cls.Partition = cls.env["boh.forecast.run.partition"]
 
     def run_cron(self, method="_cron_run_forecast"):
-        """Call the cron as Odoo's runner does: again while it reports partitions waiting."""
-        cron = self.env.ref("boh_forecast.ir_cron_boh_forecast")
+        """Call the cron as Odoo's runner does: again, in a unit of work of its own, while
+        the call triggered its cron for now. Returns the number of calls."""
+        name = "ir_cron_boh_forecast" + ("" if method == "_cron_run_forecast" else "_partitions")
+        cron = self.env.ref(f"boh_forecast.{name}")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        due = [("cron_id", "=", cron.id), ("call_at", "<=", fields.Datetime.now())]
         for calls in range(1, 20):
+            Trigger.search(due).unlink()  # the runner's reschedule deletes the due triggers
             progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
-            engine = self.engine.with_context(ir_cron_progress_id=progress.id)
+            engine = self.engine.with_context(ir_cron_progress_id=progress.id, cron_id=cron.id)
             getattr(engine, method)()
-            if not progress.done or not progress.remaining:
+            # never "remaining": the runner would call again in the same unit of work
+            self.assertEqual(progress.remaining, 0)
+            if not Trigger.search_count(due):
                 return calls
         raise AssertionError("the nightly run does not finish")
 
@@ -226,6 +233,13 @@ class TestForecastPartitions(BohForecastCase):
         self.assertTrue(partitioned["labour"] and partitioned["prep"])
         kitchen_plan = self.env["boh.prep.plan"].search([("warehouse_id", "=", self.kitchen.id)])
         self.assertEqual(kitchen_plan.recipe_id, self.sauce_recipe)
+
+    def test_each_partition_is_a_cron_unit_of_work_of_its_own(self):
+        self.env["ir.config_parameter"].set_param("boh_forecast.partition_stores", "1")
+        # store one; then store two and, right after it, the kitchen's plan
+        self.assertEqual(self.run_cron(), 2)
+        run = self._tonights_runs()
+        self.assertEqual(set(run.partition_ids.mapped("state")), {"done"})
 
     def test_a_partition_records_its_stages_and_stores_forecasts_in_one_insert(self):
         run = self.engine._plan_runs(size=2)
