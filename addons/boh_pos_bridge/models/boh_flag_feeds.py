@@ -1,0 +1,127 @@
+from collections import defaultdict
+from datetime import timedelta
+
+import pandas as pd
+
+from odoo import api, models
+from odoo.addons.boh_inventory.tools.flag_pass import Flagged
+from odoo.tools import SQL
+
+from boh_core.exceptions.feeds import (
+    FeedThresholds,
+    detect_silent_feeds,
+    detect_silent_items,
+    hourly_profile,
+)
+
+#: Weeks of orders the stores' hourly profiles are learnt from.
+PROFILE_WEEKS = 8
+#: Days of orders the drill-down of a silence shows.
+EVIDENCE_DAYS = 2
+
+
+class BohFlag(models.Model):
+    """The feed pass, every 15 minutes: a store whose orders stopped in hours it usually
+    trades, an item a store always sells that its POS stopped sending."""
+
+    _inherit = "boh.flag"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def _feed_passes(self):
+        """The names of the passes the 15-minute cron runs."""
+        return ["_pass_feeds"]
+
+    @api.model
+    def _cron_flag_silent_feeds(self):
+        """Run the feed passes for every company's stores (``ir_cron_boh_flag_silent_feeds``)."""
+        return self._run_passes_by_company(self._feed_passes())
+
+    @api.model
+    def _pass_feeds(self, run):
+        """Silent feeds and silent items of the run's stores: their orders and lines of the
+        last ``PROFILE_WEEKS`` weeks, in their local time, read grouped by hour (two queries),
+        judged at each store's wall-clock time (one detector call per time zone)."""
+        since = min(run.today.values()) - timedelta(weeks=PROFILE_WEEKS)
+        orders, lines = self._read_feed_hours(run.stores, since, run.tz)
+        if orders.empty:
+            return []
+        # the settings' score is the silence's (-sqrt of the events expected in it)
+        score = self._flag_threshold("feed", FeedThresholds.min_expected**0.5)
+        settings = FeedThresholds(min_expected=score**2)
+        closed = self._closed_stores(run.stores, run.today)
+        found = []
+        by_zone = defaultdict(list)
+        for store in run.stores:
+            by_zone[run.tz[store.id]].append(store.id)
+        for ids in by_zone.values():
+            now = run.local_now(ids[0])
+            mine = orders[orders.store.isin(ids)]
+            feeds = detect_silent_feeds(
+                now,
+                mine,
+                hourly_profile(mine),
+                closed=[store for store in ids if store in closed],
+                settings=settings,
+            )
+            mine = lines[lines.store.isin(ids)]
+            items = detect_silent_items(
+                now, mine, hourly_profile(mine, by=("store", "item")), settings=settings
+            )
+            run.skipped["feeds"] = {**feeds.skipped, **items.skipped}
+            found += [self._feed_flagged(finding) for finding in [*feeds, *items]]
+        return found
+
+    @api.model
+    def _feed_flagged(self, finding):
+        """A silence with its store, its drill-down (the store's or the item's sales of the
+        last days) and its label."""
+        store = self.env["stock.warehouse"].browse(finding.key[0])
+        since = (finding.start - timedelta(days=EVIDENCE_DAYS)).date()
+        domain = [("warehouse_id", "=", store.id), ("date", ">=", str(since))]
+        if finding.kind == "item_silent":
+            item = self.env["product.product"].browse(finding.key[1])
+            domain.append(("product_id", "=", item.id))
+            what = self.env._("%(item)s no longer comes from the POS", item=item.display_name)
+        else:
+            what = self.env._("No orders from the POS in hours the store trades")
+        evidence = {"res_model": "boh.sales.fact", "domain": domain, "view": "list"}
+        return Flagged(finding, store.id, evidence, (what, store.name))
+
+    # -- reading ------------------------------------------------------------------------------
+
+    @api.model
+    def _read_feed_hours(self, stores, since, zones):
+        """The orders and the item lines of ``stores`` since ``since`` (a business day) as
+        events at their local time (``zones``: ``{store id: time zone}``), counted per
+        local hour in the database and spread back to one row per event (the detectors'
+        input; every event of an hour at its latest, so each store's and item's last event
+        is exact): ``(orders: store, at; lines: store, item, at)``."""
+        self.env["boh.sales.fact"].flush_model()
+        zone_rows = SQL(", ".join(["(%s, %s)"] * len(zones)), *[v for p in zones.items() for v in p])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH zone(warehouse_id, tz) AS (VALUES %s),
+                local AS (
+                    SELECT f.warehouse_id, f.product_id, f.source, f.order_ref,
+                           f.closed_at AT TIME ZONE 'UTC' AT TIME ZONE z.tz AS at
+                      FROM boh_sales_fact AS f
+                      JOIN zone AS z ON z.warehouse_id = f.warehouse_id
+                     WHERE f.date >= %s AND f.closed_at IS NOT NULL
+                )
+                SELECT warehouse_id, product_id, MAX(at), COUNT(*),
+                       COUNT(DISTINCT COALESCE(source, '') || '/' || COALESCE(order_ref, ''))
+                  FROM local
+              GROUP BY GROUPING SETS ((warehouse_id, product_id, date_trunc('hour', at)),
+                                      (warehouse_id, date_trunc('hour', at)))
+                """,
+                zone_rows,
+                since,
+            )
+        )
+        frame = pd.DataFrame(rows, columns=["store", "item", "at", "lines", "orders"])
+        per_store = frame[frame.item.isna()]
+        per_item = frame[frame.item.notna()].astype({"item": int})
+        orders = per_store.loc[per_store.index.repeat(per_store.orders), ["store", "at"]]
+        lines = per_item.loc[per_item.index.repeat(per_item.lines), ["store", "item", "at"]]
+        return orders.reset_index(drop=True), lines.reset_index(drop=True)
