@@ -82,7 +82,7 @@ class BohFlag(models.Model):
     @api.model
     def _sales_thresholds(self):
         """The sales detector's settings (its band from the flags' settings)."""
-        return SalesThresholds(z=self._flag_threshold("sales", SalesThresholds.z))
+        return SalesThresholds(z=self._flag_thresholds()["sales"])
 
     @api.model
     def _sales_flagged(self, finding):

@@ -44,3 +44,5 @@ from . import boh_requisition_line
 from . import boh_flag
 from . import boh_flag_notify
 from . import boh_flag_band
+from . import boh_flag_passes
+from . import boh_flag_stock

@@ -4,6 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 
 from ..tools.flag_pass import PassRun
+from .boh_flag import _odoo_datetime, cause_key
 
 _logger = logging.getLogger(__name__)
 
@@ -97,23 +98,30 @@ class BohFlag(models.Model):
         return found
 
     @api.model
-    def _flag_threshold(self, kind, default):
-        """The score setting of ``kind`` (``boh_inventory.flag_threshold_<kind>``), else
-        ``default`` (the detector's own)."""
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            f"boh_inventory.flag_threshold_{kind}"
-        )
-        try:
-            value = float(value) if value else 0.0
-        except ValueError:
-            value = 0.0
-        return value if value > 0 else default
-
-    @api.model
     def _closed_stores(self, stores, today):
         """The ids of ``stores`` known to be closed on their ``today`` (``{store id: date}``):
         none here; the forecast's closures and holidays add theirs."""
         return set()
+
+    @api.model
+    def _drop_acknowledged(self, flagged):
+        """``flagged`` less the findings a manager already acknowledged: a finding whose
+        episode began within an acknowledged flag of its cause (a run of days that goes on,
+        a silence that lasts) is that flag's, not a new one; one that began after it is."""
+        causes = {cause_key(f.finding.kind, f.finding.key) for f in flagged}
+        spans = defaultdict(list)
+        for flag in self.search_fetch(
+            [("cause_key", "in", list(causes)), ("state", "=", "acknowledged")],
+            ["cause_key", "start", "end"],
+        ):
+            spans[flag.cause_key].append((flag.start, flag.end))
+        kept = []
+        for item in flagged:
+            start = _odoo_datetime(item.finding.start)
+            known = spans.get(cause_key(item.finding.kind, item.finding.key), ())
+            if not any(first and last and first <= start <= last for first, last in known):
+                kept.append(item)
+        return kept
 
     @api.model
     def _raise_flagged(self, flagged):
@@ -121,7 +129,7 @@ class BohFlag(models.Model):
         per kind (the flag API's evidence and labels are keyed by the finding's key, which
         two kinds may share)."""
         by_kind = defaultdict(list)
-        for item in flagged:
+        for item in self._drop_acknowledged(flagged):
             by_kind[item.finding.kind].append(item)
         flags = self.browse()
         for part in by_kind.values():

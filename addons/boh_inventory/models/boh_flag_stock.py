@@ -52,7 +52,7 @@ class BohFlag(models.Model):
         """Counts far from what stock held, repeating on the same product."""
         since, recent = self._stock_window(run)
         counts = self._read_count_lines(run.stores, since)
-        settings = CountThresholds(z=self._flag_threshold("count", CountThresholds.z))
+        settings = CountThresholds(z=self._flag_thresholds()["count"])
         findings = detect_counts(counts, settings=settings)
         run.skipped["counts"] = findings.skipped
         last = counts.groupby(["store", "product"])["count"].max().to_dict()
@@ -73,10 +73,8 @@ class BohFlag(models.Model):
         purchases, whichever store they were for)."""
         since, recent = self._stock_window(run)
         prices = self._read_purchase_prices(run.stores.company_id, since)
-        settings = PriceThresholds(
-            z=self._flag_threshold("price", PriceThresholds.z),
-            peer_z=self._flag_threshold("price", PriceThresholds.peer_z),
-        )
+        score = self._flag_thresholds()["price"]
+        settings = PriceThresholds(z=score, peer_z=score)
         findings = detect_prices(prices, settings=settings)
         run.skipped["prices"] = findings.skipped
         # the store and the document of each vendor and product's latest price
@@ -119,7 +117,7 @@ class BohFlag(models.Model):
 
     @api.model
     def _usage_thresholds(self):
-        return UsageThresholds(z=self._flag_threshold("usage", UsageThresholds.z))
+        return UsageThresholds(z=self._flag_thresholds()["usage"])
 
     @api.model
     def _stock_flagged(self, findings, periods, recent):

@@ -31,7 +31,7 @@ class BohFlag(models.Model):
         )
         # a day nobody worked is a closed day, not a day of the store's habit
         days = days[days.hours > 0]
-        settings = LabourThresholds(z=self._flag_threshold("labour", LabourThresholds.z))
+        settings = LabourThresholds(z=self._flag_thresholds()["labour"])
         findings = detect_labour(days, settings=settings)
         run.skipped["labour"] = findings.skipped
         recent = last - timedelta(days=LABOUR_RECHECK_DAYS)

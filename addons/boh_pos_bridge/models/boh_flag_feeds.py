@@ -46,7 +46,7 @@ class BohFlag(models.Model):
         if orders.empty:
             return []
         # the settings' score is the silence's (-sqrt of the events expected in it)
-        score = self._flag_threshold("feed", FeedThresholds.min_expected**0.5)
+        score = self._flag_thresholds()["feed_silent"]
         settings = FeedThresholds(min_expected=score**2)
         closed = self._closed_stores(run.stores, run.today)
         found = []
