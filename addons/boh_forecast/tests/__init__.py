@@ -2,3 +2,4 @@ from . import test_forecast_inputs, test_forecast_tour, test_order_risk, test_re
 from . import test_kpi_slots
 from . import test_forecast_retention
 from . import test_forecast_partitions
+from . import test_flag_sales

@@ -50,8 +50,8 @@ class BohFlag(models.Model):
     @api.model
     def _pass_counts(self, run):
         """Counts far from what stock held, repeating on the same product."""
-        since, recent = self._stock_window(run)
-        counts = self._read_count_lines(run.stores, since)
+        since, recent, last = self._stock_window(run)
+        counts = self._read_count_lines(run.stores, since, last)
         settings = CountThresholds(z=self._flag_thresholds()["count"])
         findings = detect_counts(counts, settings=settings)
         run.skipped["counts"] = findings.skipped
@@ -71,8 +71,8 @@ class BohFlag(models.Model):
     def _pass_prices(self, run):
         """Vendor prices far from their history or from the other vendors' (the company's
         purchases, whichever store they were for)."""
-        since, recent = self._stock_window(run)
-        prices = self._read_purchase_prices(run.stores.company_id, since)
+        since, recent, last = self._stock_window(run)
+        prices = self._read_purchase_prices(run.stores.company_id, since, last)
         score = self._flag_thresholds()["price"]
         settings = PriceThresholds(z=score, peer_z=score)
         findings = detect_prices(prices, settings=settings)
@@ -100,19 +100,21 @@ class BohFlag(models.Model):
 
     @api.model
     def _stock_window(self, run):
-        """``(first day read, first day a finding is raised from)`` of the stock passes."""
+        """``(first day read, first day a finding is raised from, last day read)`` of the
+        stock passes."""
         last = run.yesterday()
-        return last - timedelta(days=STOCK_HISTORY_DAYS), last - timedelta(days=RECENT_DAYS)
+        since = last - timedelta(days=STOCK_HISTORY_DAYS)
+        return since, last - timedelta(days=RECENT_DAYS), last
 
     @api.model
     def _avt_for(self, run):
         """The run's AvT lines (read once for the usage and the waste passes) and the first
         day a finding is raised from."""
-        since, recent = self._stock_window(run)
+        since, recent, last = self._stock_window(run)
         cache = run.cache.setdefault("avt", {})
         key = tuple(run.stores.ids)
         if key not in cache:
-            cache[key] = self._read_avt_lines(run.stores, since)
+            cache[key] = self._read_avt_lines(run.stores, since, last)
         return cache[key], recent
 
     @api.model
@@ -140,11 +142,12 @@ class BohFlag(models.Model):
         return found
 
     @api.model
-    def _read_avt_lines(self, stores, since):
+    def _read_avt_lines(self, stores, since, last):
         """The AvT lines of ``stores``' periods ending on or after ``since`` with a
         theoretical usage: one row per store, ingredient and period (its last day), with
         its line id (the drill-down), in one query. ``unexplained`` is empty (NaN) where
-        the ingredient was not counted at both ends (nothing is known unexplained)."""
+        the ingredient was not counted at both ends (nothing is known unexplained). Periods
+        ending after ``last`` are not read."""
         self.env["boh.store.period.line"].flush_model()
         rows = self.env.execute_query(
             SQL(
@@ -154,10 +157,12 @@ class BohFlag(models.Model):
                        COALESCE(l.loss_waste_qty, 0)
                   FROM boh_store_period_line AS l
                   JOIN boh_store_period AS p ON p.id = l.period_id
-                 WHERE p.warehouse_id IN %s AND p.date_to >= %s AND l.theoretical_qty > 0
+                 WHERE p.warehouse_id IN %s AND p.date_to BETWEEN %s AND %s
+                   AND l.theoretical_qty > 0
                 """,
                 tuple(stores.ids),
                 since,
+                last,
             )
         )
         columns = ["line", "store", "ingredient", "period", "theoretical", "unexplained"]
@@ -168,8 +173,8 @@ class BohFlag(models.Model):
         return frame
 
     @api.model
-    def _read_count_lines(self, stores, since):
-        """Approved count lines of ``stores`` counted on or after ``since``: counted against
+    def _read_count_lines(self, stores, since, last):
+        """Approved count lines of ``stores`` counted on ``since``..``last``: counted against
         what stock held (the difference approval posted), per store, product and count day,
         with the count's id (the drill-down), in one query."""
         self.env["boh.stock.count.line"].flush_model()
@@ -181,11 +186,13 @@ class BohFlag(models.Model):
                        SUM(COALESCE(l.difference_qty, 0)), SUM(COALESCE(l.difference_value, 0))
                   FROM boh_stock_count_line AS l
                   JOIN boh_stock_count AS c ON c.id = l.count_id
-                 WHERE c.warehouse_id IN %s AND c.count_date >= %s AND c.state = 'approved'
+                 WHERE c.warehouse_id IN %s AND c.count_date BETWEEN %s AND %s
+                   AND c.state = 'approved'
               GROUP BY 1, 2, 3, 4
                 """,
                 tuple(stores.ids),
                 since,
+                last,
             )
         )
         columns = ["count", "store", "product", "at", "counted", "expected", "difference"]
@@ -195,8 +202,8 @@ class BohFlag(models.Model):
         return frame
 
     @api.model
-    def _read_purchase_prices(self, company, since):
-        """Unit prices ``company`` paid since ``since``, in each product's own unit: confirmed
+    def _read_purchase_prices(self, company, since, last):
+        """Unit prices ``company`` paid on ``since``..``last``, in each product's own unit: confirmed
         purchase order lines and posted vendor bill lines that no order line priced, one row
         per line with its vendor, product, day, store (the order's) and record (the
         drill-down), in one query."""
@@ -217,7 +224,7 @@ class BohFlag(models.Model):
              LEFT JOIN stock_picking_type AS spt ON spt.id = po.picking_type_id
                  WHERE po.company_id = %(company)s AND po.state IN ('purchase', 'done')
                    AND pol.display_type IS NULL AND pol.price_unit > 0
-                   AND COALESCE(po.date_approve, po.date_order) >= %(since)s
+                   AND COALESCE(po.date_approve, po.date_order)::date BETWEEN %(since)s AND %(last)s
              UNION ALL
                 SELECT 'account.move', am.id, am.partner_id, aml.product_id, am.invoice_date,
                        NULL, aml.price_unit * lu.factor / NULLIF(pu.factor, 0), aml.quantity
@@ -230,10 +237,11 @@ class BohFlag(models.Model):
                  WHERE am.company_id = %(company)s AND am.move_type = 'in_invoice'
                    AND am.state = 'posted' AND aml.display_type = 'product'
                    AND aml.purchase_line_id IS NULL AND aml.price_unit > 0
-                   AND am.invoice_date >= %(since)s
+                   AND am.invoice_date BETWEEN %(since)s AND %(last)s
                 """,
                 company=company.id,
                 since=since,
+                last=last,
             )
         )
         columns = ["model", "record", "vendor", "product", "at", "store", "price", "qty"]

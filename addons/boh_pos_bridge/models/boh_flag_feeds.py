@@ -1,7 +1,9 @@
 from collections import defaultdict
+from dataclasses import replace
 from datetime import timedelta
 
 import pandas as pd
+import pytz
 
 from odoo import api, models
 from odoo.addons.boh_inventory.tools.flag_pass import Flagged
@@ -41,8 +43,9 @@ class BohFlag(models.Model):
         """Silent feeds and silent items of the run's stores: their orders and lines of the
         last ``PROFILE_WEEKS`` weeks, in their local time, read grouped by hour (two queries),
         judged at each store's wall-clock time (one detector call per time zone)."""
+        today = max(run.today.values())
         since = min(run.today.values()) - timedelta(weeks=PROFILE_WEEKS)
-        orders, lines = self._read_feed_hours(run.stores, since, run.tz)
+        orders, lines = self._read_feed_hours(run.stores, since, today, run.tz)
         if orders.empty:
             return []
         # the settings' score is the silence's (-sqrt of the events expected in it)
@@ -68,14 +71,21 @@ class BohFlag(models.Model):
                 now, mine, hourly_profile(mine, by=("store", "item")), settings=settings
             )
             run.skipped["feeds"] = {**feeds.skipped, **items.skipped}
-            found += [self._feed_flagged(finding) for finding in [*feeds, *items]]
+            found += [self._feed_flagged(finding, run) for finding in [*feeds, *items]]
         return found
 
     @api.model
-    def _feed_flagged(self, finding):
+    def _feed_flagged(self, finding, run):
         """A silence with its store, its drill-down (the store's or the item's sales of the
-        last days) and its label."""
+        last days) and its label; its times (the store's wall clock) in UTC, as flags keep
+        them."""
         store = self.env["stock.warehouse"].browse(finding.key[0])
+        zone = pytz.timezone(run.tz[store.id])
+
+        def utc(moment):
+            return zone.localize(moment).astimezone(pytz.utc).replace(tzinfo=None)
+
+        finding = replace(finding, start=utc(finding.start), end=utc(finding.end))
         since = (finding.start - timedelta(days=EVIDENCE_DAYS)).date()
         domain = [("warehouse_id", "=", store.id), ("date", ">=", str(since))]
         if finding.kind == "item_silent":
@@ -90,8 +100,8 @@ class BohFlag(models.Model):
     # -- reading ------------------------------------------------------------------------------
 
     @api.model
-    def _read_feed_hours(self, stores, since, zones):
-        """The orders and the item lines of ``stores`` since ``since`` (a business day) as
+    def _read_feed_hours(self, stores, since, today, zones):
+        """The orders and the item lines of ``stores`` of ``since``..``today`` (business days) as
         events at their local time (``zones``: ``{store id: time zone}``), counted per
         local hour in the database and spread back to one row per event (the detectors'
         input; every event of an hour at its latest, so each store's and item's last event
@@ -107,7 +117,7 @@ class BohFlag(models.Model):
                            f.closed_at AT TIME ZONE 'UTC' AT TIME ZONE z.tz AS at
                       FROM boh_sales_fact AS f
                       JOIN zone AS z ON z.warehouse_id = f.warehouse_id
-                     WHERE f.date >= %s AND f.closed_at IS NOT NULL
+                     WHERE f.date BETWEEN %s AND %s AND f.closed_at IS NOT NULL
                 )
                 SELECT warehouse_id, product_id, MAX(at), COUNT(*),
                        COUNT(DISTINCT COALESCE(source, '') || '/' || COALESCE(order_ref, ''))
@@ -117,6 +127,7 @@ class BohFlag(models.Model):
                 """,
                 zone_rows,
                 since,
+                today,
             )
         )
         frame = pd.DataFrame(rows, columns=["store", "item", "at", "lines", "orders"])
