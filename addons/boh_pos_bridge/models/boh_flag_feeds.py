@@ -58,18 +58,19 @@ class BohFlag(models.Model):
             by_zone[run.tz[store.id]].append(store.id)
         for ids in by_zone.values():
             now = run.local_now(ids[0])
+            # the profiles are learnt from the days before today: today is what is judged
+            midnight = pd.Timestamp(now).normalize()
             mine = orders[orders.store.isin(ids)]
             feeds = detect_silent_feeds(
                 now,
                 mine,
-                hourly_profile(mine),
+                hourly_profile(mine[mine["at"] < midnight]),
                 closed=[store for store in ids if store in closed],
                 settings=settings,
             )
             mine = lines[lines.store.isin(ids)]
-            items = detect_silent_items(
-                now, mine, hourly_profile(mine, by=("store", "item")), settings=settings
-            )
+            profile = hourly_profile(mine[mine["at"] < midnight], by=("store", "item"))
+            items = detect_silent_items(now, mine, profile, settings=settings)
             run.skipped["feeds"] = {**feeds.skipped, **items.skipped}
             found += [self._feed_flagged(finding, run) for finding in [*feeds, *items]]
         return found

@@ -90,7 +90,7 @@ class TestFeedPass(TransactionCase):
         self.run_pass()
         flag = self.flags("feed_silent")
         self.assertEqual(flag.warehouse_id, self.store, "the other store is trading")
-        self.assertEqual(flag.start, datetime(2026, 3, 2, 11, 55), "silent since its last order")
+        self.assertEqual(flag.start, datetime(2026, 3, 2, 11, 45), "silent since its last order")
         self.assertEqual(flag.res_model, "boh.sales.fact")
         self.assertFalse(self.flags("item_silent"), "a silent store's items are its feed's")
 
