@@ -72,9 +72,12 @@ class BohDemoLoader(models.AbstractModel):
         params.set_param(PARAM_FIRST, first.isoformat())
         params.set_param(PARAM_ORDERS, repr(float(orders_per_day)))
         for company in self._companies():
-            self._load_company(company, first, end, orders_per_day, first)
+            self._load_company(
+                company, first, end, orders_per_day, first, price_jump_from=end - timedelta(6)
+            )
         params.set_param(PARAM_LAST, end.isoformat())
         self._run_forecast()
+        self._run_passes()
 
     @api.model
     def _cron_fill_in(self):
@@ -179,8 +182,9 @@ class BohDemoLoader(models.AbstractModel):
         ).check()
 
     # ------------------------------------------------------------------ one company
-    def _load_company(self, company, first, end, orders_per_day, since):
-        """Simulate ``first``..``end`` and write what happened from ``since`` on."""
+    def _load_company(self, company, first, end, orders_per_day, since, price_jump_from=None):
+        """Simulate ``first``..``end`` and write what happened from ``since`` on; a vendor
+        raises a price in the purchases from ``price_jump_from`` on (see ``_purchase``)."""
         self = self.with_company(company)
         group = self._group(company)
         if not group.items:
@@ -219,7 +223,15 @@ class BohDemoLoader(models.AbstractModel):
                     self._count(stores, used, sunday)
                     self._store_periods(stores, sunday)
                 with clock.part("purchases"):
-                    self._restock(company, stores, used, self._on_hand(stores), sunday, COVER_WEEKS)
+                    self._restock(
+                        company,
+                        stores,
+                        used,
+                        self._on_hand(stores),
+                        sunday,
+                        COVER_WEEKS,
+                        price_jump_from=price_jump_from,
+                    )
             _logger.info("BOH demo: %s loaded up to %s: %s", company.name, sunday, clock)
             day = week_end + 1
         if since == first:
@@ -474,6 +486,16 @@ class BohDemoLoader(models.AbstractModel):
                 for k, e in enumerate(group.employees)
             ]
         )
+
+    # ------------------------------------------------------------------ flags
+    def _run_passes(self):
+        """The daily exception passes once, so that a new user finds the flags of the
+        loaded months (the price jump of ``_purchase`` among them) on first start."""
+        stores = self.env["stock.warehouse"].union(*map(self._stores, self._companies()))
+        Flag = self.env["boh.flag"]
+        flags = Flag._run_passes_by_company(Flag._daily_passes(), stores)
+        _logger.info("BOH demo: the exception passes raised %d flags", len(flags))
+        return flags
 
     # ------------------------------------------------------------------ forecast
     def _run_forecast(self):

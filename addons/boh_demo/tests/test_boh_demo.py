@@ -173,6 +173,26 @@ class TestLivingDemo(TransactionCase):
             self.env["boh.labour.plan"].search_count([("company_id", "=", self.company.id)])
         )
 
+    def test_the_passes_ran_and_the_vendor_price_jump_is_in_the_purchases(self):
+        lines = self.env["purchase.order.line"].search(
+            [
+                ("order_id.company_id", "=", self.company.id),
+                ("order_id.date_approve", ">=", self.last - timedelta(days=6)),
+            ]
+        )
+        jumped = lines.filtered(
+            lambda line: line.product_id.seller_ids[:1].price
+            and line.price_unit > 1.2 * line.product_id.seller_ids[:1].price
+        )
+        self.assertEqual(len(jumped.product_id), 1, "one product's price jumped last week")
+        self.assertTrue(jumped.order_id.picking_type_id.warehouse_id & self.stores[:1])
+        flags = self.env["boh.flag"].search([("warehouse_id", "in", self.all_stores.ids)])
+        for flag in flags:
+            self.assertTrue(flag.res_model, flag.name)
+        if (self.last - self.first).days >= 60:  # history enough to judge a price (6 weeks)
+            price = flags.filtered(lambda f: f.kind == "price")
+            self.assertIn(jumped.product_id.display_name, " ".join(price.mapped("name")))
+
     def test_fill_in_cron_is_idempotent(self):
         params = self.env["ir.config_parameter"].sudo()
         facts = self.env["boh.sales.fact"].search_count([("source", "=", SOURCE)])
