@@ -181,8 +181,10 @@ class TestLivingDemo(TransactionCase):
             ]
         )
         jumped = lines.filtered(
-            lambda line: line.product_id.seller_ids[:1].price
-            and line.price_unit > 1.2 * line.product_id.seller_ids[:1].price
+            lambda line: (
+                line.product_id.seller_ids[:1].price
+                and line.price_unit > 1.2 * line.product_id.seller_ids[:1].price
+            )
         )
         self.assertEqual(len(jumped.product_id), 1, "one product's price jumped last week")
         self.assertTrue(jumped.order_id.picking_type_id.warehouse_id & self.stores[:1])

@@ -58,25 +58,28 @@ class BohFlag(models.Model):
 
     @api.model
     def _closed_stores(self, stores, today):
-        """Stores closed all day on their ``today``: a whole-day closure or a public holiday
-        a closure does not open (the feed pass does not expect orders from them)."""
+        """Stores closed all day on their ``today`` (a whole-day closure) or whose trade is
+        not the usual on it (a public holiday): the feed pass does not judge their silence."""
         closed = super()._closed_stores(stores, today)
         first, last = min(today.values()), max(today.values())
-        for closure in self.env["boh.forecast.closure"].sudo().search_fetch(
-            [
-                ("warehouse_id", "in", stores.ids),
-                ("whole_day", "=", True),
-                ("date_from", "<=", last),
-                ("date_to", ">=", first),
-            ],
-            ["warehouse_id", "date_from", "date_to"],
+        for closure in (
+            self.env["boh.forecast.closure"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("warehouse_id", "in", stores.ids),
+                    ("whole_day", "=", True),
+                    ("date_from", "<=", last),
+                    ("date_to", ">=", first),
+                ],
+                ["warehouse_id", "date_from", "date_to"],
+            )
         ):
             store_id = closure.warehouse_id.id
             if closure.date_from <= today[store_id] <= closure.date_to:
                 closed.add(store_id)
-        for store in stores:
-            if today[store.id] in self._holidays(store.company_id, first, last):
-                closed.add(store.id)
+        holidays = {company: self._holidays(company, first, last) for company in stores.company_id}
+        closed.update(store.id for store in stores if today[store.id] in holidays[store.company_id])
         return closed
 
     @api.model
@@ -205,9 +208,12 @@ class BohFlag(models.Model):
             [("warehouse_id", "in", stores.ids), ("date", ">=", first), ("date", "<=", last)],
             ["warehouse_id", "product_id", "date"],
         ):
-            causes.setdefault((override.warehouse_id.id, override.product_id.id, override.date), "override")
+            causes.setdefault(
+                (override.warehouse_id.id, override.product_id.id, override.date), "override"
+            )
+        holidays = {company: self._holidays(company, first, last) for company in stores.company_id}
         for store_id, store in stores_by_id.items():
-            for day in self._holidays(store.company_id, first, last):
+            for day in holidays[store.company_id]:
                 causes.setdefault((store_id, 0, day), "holiday")
         return causes
 

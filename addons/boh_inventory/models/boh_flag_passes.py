@@ -37,7 +37,11 @@ class BohFlag(models.Model):
     def _run_passes_by_company(self, passes, stores=None):
         """Run ``passes`` over ``stores`` (default: every store), one company at a time;
         return the flags raised or updated."""
-        stores = stores if stores is not None else self.env["stock.warehouse"].sudo().search([])
+        stores = (
+            stores
+            if stores is not None
+            else self.env["stock.warehouse"].sudo().search([("active", "=", True)])
+        )
         flags = self.browse()
         for company in stores.company_id:
             mine = stores.filtered(lambda store, c=company: store.company_id == c)

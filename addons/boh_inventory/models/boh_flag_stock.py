@@ -89,7 +89,7 @@ class BohFlag(models.Model):
             if store_id is not None and store_id not in mine:
                 continue
             what = self.env._(
-                "%(vendor)s's price of %(product)s",
+                "Price of %(product)s from %(vendor)s",
                 vendor=self.env["res.partner"].browse(finding.key[0]).display_name,
                 product=self.env["product.product"].browse(finding.key[1]).display_name,
             )
@@ -203,10 +203,10 @@ class BohFlag(models.Model):
 
     @api.model
     def _read_purchase_prices(self, company, since, last):
-        """Unit prices ``company`` paid on ``since``..``last``, in each product's own unit: confirmed
-        purchase order lines and posted vendor bill lines that no order line priced, one row
-        per line with its vendor, product, day, store (the order's) and record (the
-        drill-down), in one query."""
+        """Unit prices ``company`` paid on ``since``..``last``, in each product's own unit:
+        confirmed purchase order lines and posted vendor bill lines that no order line
+        priced, one row per line with its vendor, product, day, store (the order's) and record
+        (the drill-down), in one query."""
         self.env["purchase.order.line"].flush_model()
         self.env["account.move.line"].flush_model()
         rows = self.env.execute_query(
@@ -224,7 +224,8 @@ class BohFlag(models.Model):
              LEFT JOIN stock_picking_type AS spt ON spt.id = po.picking_type_id
                  WHERE po.company_id = %(company)s AND po.state IN ('purchase', 'done')
                    AND pol.display_type IS NULL AND pol.price_unit > 0
-                   AND COALESCE(po.date_approve, po.date_order)::date BETWEEN %(since)s AND %(last)s
+                   AND COALESCE(po.date_approve, po.date_order)::date
+                       BETWEEN %(since)s AND %(last)s
              UNION ALL
                 SELECT 'account.move', am.id, am.partner_id, aml.product_id, am.invoice_date,
                        NULL, aml.price_unit * lu.factor / NULLIF(pu.factor, 0), aml.quantity

@@ -68,7 +68,11 @@ class TestFlagPasses(TransactionCase):
             sunday = LAST - timedelta(weeks=WEEKS - 1 - week)
             for k, store in enumerate(self.stores):
                 period = Period.create(
-                    {"warehouse_id": store.id, "date_from": sunday - timedelta(6), "date_to": sunday}
+                    {
+                        "warehouse_id": store.id,
+                        "date_from": sunday - timedelta(6),
+                        "date_to": sunday,
+                    }
                 )
                 last = week == WEEKS - 1
                 noise = wobble(week + k) * 0.1
@@ -79,7 +83,9 @@ class TestFlagPasses(TransactionCase):
                         "has_opening": True,
                         "has_closing": True,
                         "theoretical_qty": 100.0,
-                        "unexplained_qty": unexplained.get(store, 1.0 + noise) if last else 1.0 + noise,
+                        "unexplained_qty": unexplained.get(store, 1.0 + noise)
+                        if last
+                        else 1.0 + noise,
                         "loss_waste_qty": waste.get(store, 2.0 + noise) if last else 2.0 + noise,
                     }
                 )
@@ -88,8 +94,8 @@ class TestFlagPasses(TransactionCase):
     def counts(self, short=0.0):
         """Ten weekly counts of flour at store A, about as expected (10 kg), the last two
         ``short`` kg short."""
-        Count = self.env["boh.stock.count"].sudo().with_context(
-            **server_switches("boh_count_loading")
+        Count = (
+            self.env["boh.stock.count"].sudo().with_context(**server_switches("boh_count_loading"))
         )
         counts = Count.browse()
         for week in range(10):
@@ -160,7 +166,7 @@ class TestFlagPasses(TransactionCase):
         self.assertEqual(flag.warehouse_id, self.store_a)
         self.assertEqual(flag.cause_key, f"usage:{self.store_a.id}/{self.flour.id}")
         self.assertEqual(flag.res_model, "boh.store.period.line")
-        last_a = lines.filtered(lambda l: l.warehouse_id == self.store_a)[-1:]
+        last_a = lines.filtered(lambda line: line.warehouse_id == self.store_a)[-1:]
         self.assertEqual(flag.res_id, last_a.id, "the evidence is the week's AvT line")
         self.assertIn("Pass Flour", flag.name)
         self.assertEqual(flag.user_id, self.manager_a, "the store's manager gets the to-do")

@@ -60,7 +60,6 @@ class PassRun:
         )
 
 
-
 def day_of(value: date | datetime) -> date:
     """A finding's bound as a day (a detector gives a date for daily series, a datetime
     for the others)."""

@@ -26,9 +26,7 @@ class BohFlag(models.Model):
     def _pass_labour(self, run):
         """Each store's days worked far above its labour plan, against its own habit."""
         last = run.yesterday()
-        days = self._read_labour_days(
-            run.stores, last - timedelta(days=LABOUR_HISTORY_DAYS), last
-        )
+        days = self._read_labour_days(run.stores, last - timedelta(days=LABOUR_HISTORY_DAYS), last)
         # a day nobody worked is a closed day, not a day of the store's habit
         days = days[days.hours > 0]
         settings = LabourThresholds(z=self._flag_thresholds()["labour"])

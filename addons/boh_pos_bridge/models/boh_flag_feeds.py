@@ -108,7 +108,9 @@ class BohFlag(models.Model):
         input; every event of an hour at its latest, so each store's and item's last event
         is exact): ``(orders: store, at; lines: store, item, at)``."""
         self.env["boh.sales.fact"].flush_model()
-        zone_rows = SQL(", ".join(["(%s, %s)"] * len(zones)), *[v for p in zones.items() for v in p])
+        zone_rows = SQL(
+            ", ".join(["(%s, %s)"] * len(zones)), *[v for p in zones.items() for v in p]
+        )
         rows = self.env.execute_query(
             SQL(
                 """
