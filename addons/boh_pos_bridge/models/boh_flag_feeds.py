@@ -18,8 +18,13 @@ from boh_core.exceptions.feeds import (
 
 #: Weeks of orders the stores' hourly profiles are learnt from.
 PROFILE_WEEKS = 8
+#: Days of orders a silence is looked for in (the detectors' ``max_gap_hours``: 72).
+RECENT_DAYS = 3
 #: Days of orders the drill-down of a silence shows.
 EVIDENCE_DAYS = 2
+#: The stores' hourly profiles, learnt once a day per worker (``_feed_profiles``):
+#: ``{(database, store ids): (day, (orders' profile, lines' profile))}``.
+_PROFILES = {}
 
 
 class BohFlag(models.Model):
@@ -40,14 +45,16 @@ class BohFlag(models.Model):
 
     @api.model
     def _pass_feeds(self, run):
-        """Silent feeds and silent items of the run's stores: their orders and lines of the
-        last ``PROFILE_WEEKS`` weeks, in their local time, read grouped by hour (two queries),
-        judged at each store's wall-clock time (one detector call per time zone)."""
-        today = max(run.today.values())
-        since = min(run.today.values()) - timedelta(weeks=PROFILE_WEEKS)
-        orders, lines = self._read_feed_hours(run.stores, since, today, run.tz)
-        if orders.empty:
+        """Silent feeds and silent items of the run's stores, judged at each store's
+        wall-clock time (one detector call per time zone) on the orders and lines of the last
+        ``RECENT_DAYS`` days against the stores' hourly profiles (:meth:`_feed_profiles`)."""
+        order_profile, line_profile = self._feed_profiles(run)
+        if order_profile.empty:
             return []
+        today = max(run.today.values())
+        orders, lines = self._read_feed_hours(
+            run.stores, today - timedelta(days=RECENT_DAYS), today, run.tz
+        )
         # the settings' score is the silence's (-sqrt of the events expected in it)
         score = self._flag_thresholds()["feed_silent"]
         settings = FeedThresholds(min_expected=score**2)
@@ -58,22 +65,39 @@ class BohFlag(models.Model):
             by_zone[run.tz[store.id]].append(store.id)
         for ids in by_zone.values():
             now = run.local_now(ids[0])
-            # the profiles are learnt from the days before today: today is what is judged
-            midnight = pd.Timestamp(now).normalize()
-            mine = orders[orders.store.isin(ids)]
             feeds = detect_silent_feeds(
                 now,
-                mine,
-                hourly_profile(mine[mine["at"] < midnight]),
+                orders[orders.store.isin(ids)],
+                order_profile[order_profile.store.isin(ids)],
                 closed=[store for store in ids if store in closed],
                 settings=settings,
             )
-            mine = lines[lines.store.isin(ids)]
-            profile = hourly_profile(mine[mine["at"] < midnight], by=("store", "item"))
-            items = detect_silent_items(now, mine, profile, settings=settings)
-            run.skipped["feeds"] = {**feeds.skipped, **items.skipped}
+            items = detect_silent_items(
+                now,
+                lines[lines.store.isin(ids)],
+                line_profile[line_profile.store.isin(ids)],
+                settings=settings,
+            )
+            run.skipped.setdefault("feeds", {}).update({**feeds.skipped, **items.skipped})
             found += [self._feed_flagged(finding, run) for finding in [*feeds, *items]]
         return found
+
+    @api.model
+    def _feed_profiles(self, run):
+        """The hourly profiles of the run's stores' orders and item lines, learnt from the
+        ``PROFILE_WEEKS`` weeks before today (today is what is judged): once a day per
+        worker, the 15-minute runs in between reuse them."""
+        today = max(run.today.values())
+        key = (self.env.cr.dbname, tuple(sorted(run.stores.ids)))
+        day, profiles = _PROFILES.get(key, (None, None))
+        if day != today:
+            since = min(run.today.values()) - timedelta(weeks=PROFILE_WEEKS)
+            orders, lines = self._read_feed_hours(
+                run.stores, since, today - timedelta(days=1), run.tz
+            )
+            profiles = (hourly_profile(orders), hourly_profile(lines, by=("store", "item")))
+            _PROFILES[key] = (today, profiles)
+        return profiles
 
     @api.model
     def _feed_flagged(self, finding, run):
