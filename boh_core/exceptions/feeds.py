@@ -102,14 +102,16 @@ def _lookup(profile: pd.DataFrame, by: list[str]) -> dict[tuple, np.ndarray]:
 
 def expected_events(rate: np.ndarray, start: pd.Timestamp, end: pd.Timestamp) -> float:
     """Events expected from ``start`` to ``end`` with hourly ``rate`` (7, 24) (wall clock)."""
-    total = 0.0
-    hour = start.floor("h")
-    while hour < end:
-        nxt = hour + pd.Timedelta(hours=1)
-        part = (min(nxt, end) - max(hour, start)) / pd.Timedelta(hours=1)
-        total += rate[hour.weekday(), hour.hour] * part
-        hour = nxt
-    return total
+    if end <= start:
+        return 0.0
+    hours = pd.date_range(start.floor("h"), end, freq="h", inclusive="left")
+    if len(hours) == 0:
+        hours = pd.DatetimeIndex([start.floor("h")])
+    one = pd.Timedelta(hours=1)
+    begin = np.maximum(hours.to_numpy(), start.to_datetime64())
+    finish = np.minimum((hours + one).to_numpy(), end.to_datetime64())
+    part = np.clip((finish - begin) / np.timedelta64(1, "h"), 0.0, 1.0)
+    return float(np.sum(rate[hours.weekday, hours.hour] * part))
 
 
 def _silence(kind, key, t0, t1, rate, st) -> object | None:
