@@ -200,6 +200,7 @@ class BohFlag(models.Model):
             if flag:
                 values["seen_count"] = flag.seen_count + 1
                 values["start"] = min(filter(None, [flag.start, values["start"]]), default=False)
+                values.update(self._evidence_values(evidence.get(finding.key)))
                 flag.write(values)
                 updated |= flag
                 continue
@@ -260,17 +261,23 @@ class BohFlag(models.Model):
             "warehouse_id": store.id,
             "user_id": user.id if isinstance(user, models.BaseModel) else (user or False),
         }
-        proof = evidence.get(finding.key)
+        values.update(self._evidence_values(evidence.get(finding.key)))
+        return values
+
+    @api.model
+    def _evidence_values(self, proof):
+        """The evidence fields of ``proof``: ``(res_model, res_id)`` or a dict with
+        ``res_model`` and ``res_id`` or ``domain`` (and ``view``); none when ``proof`` is."""
+        if not proof:
+            return {}
         if isinstance(proof, tuple | list):
             proof = {"res_model": proof[0], "res_id": proof[1]}
-        if proof:
-            values.update(
-                res_model=proof.get("res_model") or False,
-                res_id=proof.get("res_id") or False,
-                evidence_domain=json.dumps(proof["domain"]) if proof.get("domain") else False,
-                evidence_view=proof.get("view") or False,
-            )
-        return values
+        return {
+            "res_model": proof.get("res_model") or False,
+            "res_id": proof.get("res_id") or False,
+            "evidence_domain": json.dumps(proof["domain"]) if proof.get("domain") else False,
+            "evidence_view": proof.get("view") or False,
+        }
 
     # -- acknowledgement --------------------------------------------------------------------
 

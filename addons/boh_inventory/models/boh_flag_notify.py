@@ -100,6 +100,7 @@ class BohFlag(models.Model):
                         "Flag: %(what)s", what=flag.name
                     ),
                     "date_deadline": today,
+                    "automated": True,
                 }
                 for flag in flags
             ]

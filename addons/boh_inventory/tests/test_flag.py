@@ -169,6 +169,7 @@ class TestFlag(TransactionCase):
 
     def test_the_digest_reaches_each_manager_in_their_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["boh_inventory"], ["zh_CN"], overwrite=True)
         self.manager_b.lang = "zh_CN"
         self.raise_sales(sales_finding(1, store=self.store_a.id))
         self.raise_sales(sales_finding(1, store=self.store_b.id))
