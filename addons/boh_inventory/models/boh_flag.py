@@ -79,9 +79,7 @@ class BohFlag(models.Model):
 
     name = fields.Char("What", required=True, readonly=True)
     place = fields.Char("Where", readonly=True)
-    kind = fields.Selection(
-        list(KIND_LABELS.items()), required=True, readonly=True, index=True
-    )
+    kind = fields.Selection(list(KIND_LABELS.items()), required=True, readonly=True, index=True)
     cause_key = fields.Char(
         "Cause", required=True, readonly=True, index=True, help="The kind and the series' key."
     )
@@ -96,9 +94,7 @@ class BohFlag(models.Model):
     expected = fields.Float(readonly=True, digits=(16, 3))
     low = fields.Float("Expected From", readonly=True, digits=(16, 3))
     high = fields.Float("Expected To", readonly=True, digits=(16, 3))
-    score = fields.Float(
-        readonly=True, digits=(16, 1), help="How unusual: 3 is rare, 6 very rare."
-    )
+    score = fields.Float(readonly=True, digits=(16, 1), help="How unusual: 3 is rare, 6 very rare.")
     unit = fields.Char(readonly=True)
     start = fields.Datetime(readonly=True)
     end = fields.Datetime(readonly=True)
@@ -204,9 +200,7 @@ class BohFlag(models.Model):
                 flag.write(values)
                 updated |= flag
                 continue
-            values.update(
-                self._new_flag_values(finding, key, stores, evidence, labels, users)
-            )
+            values.update(self._new_flag_values(finding, key, stores, evidence, labels, users))
             new_vals.append(values)
         created = flags.create(new_vals) if new_vals else flags.browse()
         created._notify_new()
@@ -342,4 +336,3 @@ class BohFlag(models.Model):
             view_mode=",".join(modes),
             views=[(False, mode) for mode in modes],
         )
-

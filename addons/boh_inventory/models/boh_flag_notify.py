@@ -149,8 +149,10 @@ class BohFlag(models.Model):
             by_store[flag.warehouse_id.id] |= flag
         mails = []
         for manager in managers:
-            theirs = self.sudo().browse().union(
-                *(by_store.get(store.id, self.browse()) for store in manager.boh_store_ids)
+            theirs = (
+                self.sudo()
+                .browse()
+                .union(*(by_store.get(store.id, self.browse()) for store in manager.boh_store_ids))
             )
             if theirs:
                 mails.append(self._digest_mail(manager, theirs))

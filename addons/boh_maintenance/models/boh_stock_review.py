@@ -99,7 +99,6 @@ class BohStockReview(models.Model):
         if not episodes:
             return self.browse()
         on_hand = self._on_hand(episodes.equipment_id.boh_stock_location_id)
-        managers = episodes.equipment_id.boh_store_id._boh_managers()
         vals_list = []
         for episode in episodes:
             machine = episode.equipment_id

@@ -482,7 +482,10 @@ class MaintenanceRequest(models.Model):
             )
             evidence[key] = {
                 "res_model": "maintenance.request",
-                "domain": [["equipment_id", "=", machine.id], ["maintenance_type", "=", "corrective"]],
+                "domain": [
+                    ["equipment_id", "=", machine.id],
+                    ["maintenance_type", "=", "corrective"],
+                ],
                 "view": "list",
             }
             labels[key] = (

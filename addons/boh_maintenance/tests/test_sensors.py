@@ -149,6 +149,8 @@ class TestSensors(SensorCase):
 
     @freeze_time("2026-11-25 12:00:00")
     def test_breach_flags_stock_of_cold_room_for_review(self):
+        """Long because it follows one breach from the readings to the stock review, its
+        cold-room flag and the manager's acknowledgement, which closes the review."""
         Location = self.env["stock.location"]
         walk_in = Location.create(
             {"name": "Walk-in", "location_id": self.store_a.lot_stock_id.id, "usage": "internal"}
@@ -214,7 +216,9 @@ class TestSensors(SensorCase):
         wizard.action_confirm()
         self.assertEqual(flag.state, "acknowledged")
         self.assertFalse(
-            self.env["mail.activity"].search([("res_model", "=", "boh.flag"), ("res_id", "=", flag.id)])
+            self.env["mail.activity"].search(
+                [("res_model", "=", "boh.flag"), ("res_id", "=", flag.id)]
+            )
         )
         self.assertEqual(review.state, "reviewed")
         self.assertEqual(review.reviewed_by_id, self.manager_a)
