@@ -19,3 +19,4 @@ from . import (
 )
 from . import boh_kpi_dashboard
 from . import boh_flag
+from . import boh_sensor_reading_flags
