@@ -133,9 +133,7 @@ def check_scales(scales: Mapping | None) -> dict[tuple, float]:
     for key, value in (scales or {}).items():
         ok = not isinstance(value, bool) and isinstance(value, numbers.Real)
         if not ok or not math.isfinite(value) or value <= 0:
-            raise BohError(
-                "scales", value, msg("exceptions.scale.positive", key=key, value=value)
-            )
+            raise BohError("scales", value, msg("exceptions.scale.positive", key=key, value=value))
         out[key if isinstance(key, tuple) else (key,)] = float(value)
     return out
 

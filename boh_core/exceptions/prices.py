@@ -74,8 +74,13 @@ def detect_prices(prices: pd.DataFrame, *, settings: PriceThresholds | None = No
         raise BohError(
             "prices.price",
             value,
-            msg("exceptions.column.negative", name="prices", column="price", row=int(bad[0]),
-                value=value),
+            msg(
+                "exceptions.column.negative",
+                name="prices",
+                column="price",
+                row=int(bad[0]),
+                value=value,
+            ),
         )
     frame = frame.groupby(["vendor", "product", "at"], as_index=False, sort=True)["price"].mean()
     frame["log"] = np.log(frame["price"])

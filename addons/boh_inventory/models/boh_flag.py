@@ -79,9 +79,7 @@ class BohFlag(models.Model):
 
     name = fields.Char("What", required=True, readonly=True)
     place = fields.Char("Where", readonly=True)
-    kind = fields.Selection(
-        list(KIND_LABELS.items()), required=True, readonly=True, index=True
-    )
+    kind = fields.Selection(list(KIND_LABELS.items()), required=True, readonly=True, index=True)
     cause_key = fields.Char(
         "Cause", required=True, readonly=True, index=True, help="The kind and the series' key."
     )
@@ -96,9 +94,7 @@ class BohFlag(models.Model):
     expected = fields.Float(readonly=True, digits=(16, 3))
     low = fields.Float("Expected From", readonly=True, digits=(16, 3))
     high = fields.Float("Expected To", readonly=True, digits=(16, 3))
-    score = fields.Float(
-        readonly=True, digits=(16, 1), help="How unusual: 3 is rare, 6 very rare."
-    )
+    score = fields.Float(readonly=True, digits=(16, 1), help="How unusual: 3 is rare, 6 very rare.")
     unit = fields.Char(readonly=True)
     start = fields.Datetime(readonly=True)
     end = fields.Datetime(readonly=True)
@@ -200,12 +196,11 @@ class BohFlag(models.Model):
             if flag:
                 values["seen_count"] = flag.seen_count + 1
                 values["start"] = min(filter(None, [flag.start, values["start"]]), default=False)
+                values.update(self._evidence_values(evidence.get(finding.key)))
                 flag.write(values)
                 updated |= flag
                 continue
-            values.update(
-                self._new_flag_values(finding, key, stores, evidence, labels, users)
-            )
+            values.update(self._new_flag_values(finding, key, stores, evidence, labels, users))
             new_vals.append(values)
         created = flags.create(new_vals) if new_vals else flags.browse()
         created._notify_new()
@@ -260,17 +255,23 @@ class BohFlag(models.Model):
             "warehouse_id": store.id,
             "user_id": user.id if isinstance(user, models.BaseModel) else (user or False),
         }
-        proof = evidence.get(finding.key)
+        values.update(self._evidence_values(evidence.get(finding.key)))
+        return values
+
+    @api.model
+    def _evidence_values(self, proof):
+        """The evidence fields of ``proof``: ``(res_model, res_id)`` or a dict with
+        ``res_model`` and ``res_id`` or ``domain`` (and ``view``); none when ``proof`` is."""
+        if not proof:
+            return {}
         if isinstance(proof, tuple | list):
             proof = {"res_model": proof[0], "res_id": proof[1]}
-        if proof:
-            values.update(
-                res_model=proof.get("res_model") or False,
-                res_id=proof.get("res_id") or False,
-                evidence_domain=json.dumps(proof["domain"]) if proof.get("domain") else False,
-                evidence_view=proof.get("view") or False,
-            )
-        return values
+        return {
+            "res_model": proof.get("res_model") or False,
+            "res_id": proof.get("res_id") or False,
+            "evidence_domain": json.dumps(proof["domain"]) if proof.get("domain") else False,
+            "evidence_view": proof.get("view") or False,
+        }
 
     # -- acknowledgement --------------------------------------------------------------------
 
@@ -335,4 +336,3 @@ class BohFlag(models.Model):
             view_mode=",".join(modes),
             views=[(False, mode) for mode in modes],
         )
-

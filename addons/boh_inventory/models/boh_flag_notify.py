@@ -6,6 +6,8 @@ import pytz
 
 from odoo import api, fields, models
 
+from boh_core.exceptions import SETTINGS
+
 from .boh_flag import COLD_ROOM_KINDS
 
 PARAM = "boh_inventory.flag_"
@@ -24,7 +26,8 @@ THRESHOLD_FAMILY = {
     "sensor_stuck": "sensor",
     "labour": "labour",
 }
-DEFAULT_THRESHOLD = 4.0
+#: The field of the family's settings dataclass that the threshold sets.
+THRESHOLD_FIELD = dict.fromkeys(set(THRESHOLD_FAMILY.values()), "z") | {"feed": "min_expected"}
 
 
 class BohFlag(models.Model):
@@ -46,14 +49,26 @@ class BohFlag(models.Model):
 
     @api.model
     def _flag_thresholds(self):
-        """``{kind: score}``: how unusual a finding of each detected kind must be to be flagged
-        (the settings' *Flag scores*), for the passes to hand to the detectors."""
+        """``{kind: number}``: the settings' threshold of each detected kind (*Flag
+        thresholds*): the detector's ``z`` (a robust z-score), for silent feeds the orders
+        expected during the silence (``min_expected``); unset, the detector's default."""
         params = self.env["ir.config_parameter"].sudo()
-        by_family = {
-            family: float(params.get_param(f"{PARAM}threshold_{family}") or DEFAULT_THRESHOLD)
-            for family in set(THRESHOLD_FAMILY.values())
-        }
-        return {kind: by_family[family] for kind, family in THRESHOLD_FAMILY.items()}
+        result = {}
+        for kind, family in THRESHOLD_FAMILY.items():
+            value = params.get_param(f"{PARAM}threshold_{family}")
+            result[kind] = (
+                float(value) if value else getattr(SETTINGS[kind](), THRESHOLD_FIELD[family])
+            )
+        return result
+
+    @api.model
+    def _detector_settings(self, kind, **values):
+        """The settings dataclass of ``kind`` (``boh_core.exceptions.SETTINGS``) with the
+        threshold of the settings and ``values`` (other fields) applied: what a pass hands to
+        the detector as ``settings=``."""
+        family = THRESHOLD_FAMILY[kind]
+        values.setdefault(THRESHOLD_FIELD[family], self._flag_thresholds()[kind])
+        return SETTINGS[kind](**values)
 
     def _notify_new(self):
         """Give each new flag's responsible a to-do (the store's manager by default) and send
@@ -100,6 +115,7 @@ class BohFlag(models.Model):
                         "Flag: %(what)s", what=flag.name
                     ),
                     "date_deadline": today,
+                    "automated": True,
                 }
                 for flag in flags
             ]
@@ -148,8 +164,10 @@ class BohFlag(models.Model):
             by_store[flag.warehouse_id.id] |= flag
         mails = []
         for manager in managers:
-            theirs = self.sudo().browse().union(
-                *(by_store.get(store.id, self.browse()) for store in manager.boh_store_ids)
+            theirs = (
+                self.sudo()
+                .browse()
+                .union(*(by_store.get(store.id, self.browse()) for store in manager.boh_store_ids))
             )
             if theirs:
                 mails.append(self._digest_mail(manager, theirs))

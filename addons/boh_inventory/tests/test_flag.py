@@ -24,6 +24,21 @@ def sales_finding(item, observed=140.0, score=7.0, day=date(2026, 3, 2), store=N
     )
 
 
+def drift_finding(key, start, end):
+    return Finding(
+        kind="sensor_drift",
+        key=key,
+        start=start,
+        end=end,
+        observed=6.5,
+        expected=3.0,
+        low=1.0,
+        high=5.0,
+        score=5.0,
+        unit="°C",
+    )
+
+
 @tagged("post_install", "-at_install")
 class TestFlag(TransactionCase):
     """From a finding to a flag, its to-do, its acknowledgement, per role."""
@@ -61,7 +76,9 @@ class TestFlag(TransactionCase):
     def test_a_repeat_finding_updates_its_open_flag_instead_of_raising_another(self):
         first = self.raise_sales(sales_finding(1, store=self.store_a.id))
         again = self.raise_sales(
-            sales_finding(1, observed=150.0, score=8.0, day=date(2026, 3, 3), store=self.store_a.id),
+            sales_finding(
+                1, observed=150.0, score=8.0, day=date(2026, 3, 3), store=self.store_a.id
+            ),
             sales_finding(2, store=self.store_a.id),
         )
         self.assertIn(first, again)
@@ -86,7 +103,9 @@ class TestFlag(TransactionCase):
         seen = self.Flag.with_user(self.manager_a).search([])
         self.assertIn(flag_a, seen)
         self.assertNotIn(flag_b, seen)
-        self.assertEqual(self.Flag.with_user(self.admin).search([]) & (flag_a | flag_b), flag_a | flag_b)
+        self.assertEqual(
+            self.Flag.with_user(self.admin).search([]) & (flag_a | flag_b), flag_a | flag_b
+        )
 
     def test_a_cook_neither_sees_nor_acknowledges_flags(self):
         flag = self.raise_sales(sales_finding(1, store=self.store_a.id))
@@ -122,7 +141,9 @@ class TestFlag(TransactionCase):
         self.assertEqual(flag.state, "acknowledged")
         self.assertEqual(flag.ack_user_id, self.manager_a)
         self.assertFalse(
-            self.env["mail.activity"].search([("res_model", "=", "boh.flag"), ("res_id", "=", flag.id)])
+            self.env["mail.activity"].search(
+                [("res_model", "=", "boh.flag"), ("res_id", "=", flag.id)]
+            )
         )
         widened = self.env["boh.flag.band"]._scales("sales", [key])[key]
         self.assertGreater(widened, 1.0)
@@ -134,10 +155,7 @@ class TestFlag(TransactionCase):
         self.assertEqual(self.env["boh.flag.band"]._scales("sales", [key])[key], widened)
 
     def test_a_temperature_flag_needs_the_haccp_corrective_action(self):
-        finding = Finding(
-            kind="sensor_drift", key=("FR1",), start=datetime(2026, 3, 2, 1), end=datetime(2026, 3, 2, 3),
-            observed=6.5, expected=3.0, low=1.0, high=5.0, score=5.0, unit="°C",
-        )  # fmt: skip
+        finding = drift_finding(("FR1",), datetime(2026, 3, 2, 1), datetime(2026, 3, 2, 3))
         flag = self.Flag._raise_findings([finding], stores={("FR1",): self.store_a.id})
         with self.assertRaises(UserError):
             self.acknowledge(flag, self.manager_a, "fixed")
@@ -150,10 +168,7 @@ class TestFlag(TransactionCase):
         params = self.env["ir.config_parameter"].sudo()
         params.set_param("boh_inventory.flag_oncall_user_id", oncall.id)
         self.store_a.partner_id.tz = "Asia/Shanghai"
-        finding = Finding(
-            kind="sensor_drift", key=("FR2",), start=datetime(2026, 3, 2, 17), end=datetime(2026, 3, 2, 18),
-            observed=6.5, expected=3.0, low=1.0, high=5.0, score=5.0, unit="°C",
-        )  # fmt: skip
+        finding = drift_finding(("FR2",), datetime(2026, 3, 2, 17), datetime(2026, 3, 2, 18))
         # 18:00 UTC is 02:00 in Shanghai: night
         with patch.object(fields.Datetime, "now", return_value=datetime(2026, 3, 2, 18)):
             flag = self.Flag._raise_findings([finding], stores={("FR2",): self.store_a.id})
@@ -161,7 +176,7 @@ class TestFlag(TransactionCase):
         self.assertEqual(flag.activity_ids.user_id, self.manager_a | oncall)
         self.assertIn(oncall.partner_id, flag.message_ids.partner_ids)
         # 04:00 UTC is noon in Shanghai: the manager's to-do only
-        day = Finding(**{**finding.__dict__, "key": ("FR3",)})
+        day = drift_finding(("FR3",), datetime(2026, 3, 2, 2), datetime(2026, 3, 2, 4))
         with patch.object(fields.Datetime, "now", return_value=datetime(2026, 3, 2, 4)):
             flag = self.Flag._raise_findings([day], stores={("FR3",): self.store_a.id})
         self.assertFalse(flag.escalated_user_id)
@@ -169,6 +184,9 @@ class TestFlag(TransactionCase):
 
     def test_the_digest_reaches_each_manager_in_their_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["boh_inventory"], ["zh_CN"], overwrite=True
+        )
         self.manager_b.lang = "zh_CN"
         self.raise_sales(sales_finding(1, store=self.store_a.id))
         self.raise_sales(sales_finding(1, store=self.store_b.id))
