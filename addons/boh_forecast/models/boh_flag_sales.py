@@ -6,7 +6,7 @@ from odoo import api, models
 from odoo.addons.boh_inventory.tools.flag_pass import Flagged, day_of
 from odoo.tools import SQL
 
-from boh_core.exceptions.sales import SalesThresholds, detect_sales
+from boh_core.exceptions.sales import detect_sales
 
 #: Days before yesterday judged again: sales sent late (a POS back online) are judged when
 #: they arrive, and a cause found again updates its open flag instead of raising another.
@@ -57,11 +57,10 @@ class BohFlag(models.Model):
         return [self._sales_flagged(f) for f in findings if day_of(f.end) >= recent]
 
     @api.model
-    def _closed_stores(self, stores, today):
-        """Stores closed all day on their ``today`` (a whole-day closure) or whose trade is
-        not the usual on it (a public holiday): the feed pass does not judge their silence."""
-        closed = super()._closed_stores(stores, today)
-        first, last = min(today.values()), max(today.values())
+    def _closed_days(self, stores, first, last):
+        """The days of whole-day closures and public holidays: the feed pass expects no
+        orders on them (a holiday's trade is not the usual weekday's)."""
+        closed = super()._closed_days(stores, first, last)
         for closure in (
             self.env["boh.forecast.closure"]
             .sudo()
@@ -75,17 +74,16 @@ class BohFlag(models.Model):
                 ["warehouse_id", "date_from", "date_to"],
             )
         ):
-            store_id = closure.warehouse_id.id
-            if closure.date_from <= today[store_id] <= closure.date_to:
-                closed.add(store_id)
+            for day in pd.date_range(max(first, closure.date_from), min(last, closure.date_to)):
+                closed.add((closure.warehouse_id.id, day.date()))
         holidays = {company: self._holidays(company, first, last) for company in stores.company_id}
-        closed.update(store.id for store in stores if today[store.id] in holidays[store.company_id])
+        closed.update((store.id, day) for store in stores for day in holidays[store.company_id])
         return closed
 
     @api.model
     def _sales_thresholds(self):
         """The sales detector's settings (its band from the flags' settings)."""
-        return SalesThresholds(z=self._flag_thresholds()["sales"])
+        return self._detector_settings("sales")
 
     @api.model
     def _sales_flagged(self, finding):

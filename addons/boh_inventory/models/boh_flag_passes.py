@@ -102,9 +102,9 @@ class BohFlag(models.Model):
         return found
 
     @api.model
-    def _closed_stores(self, stores, today):
-        """The ids of ``stores`` known to be closed on their ``today`` (``{store id: date}``):
-        none here; the forecast's closures and holidays add theirs."""
+    def _closed_days(self, stores, first, last):
+        """``{(store id, day)}`` of ``stores`` known to be closed (or not trading as usual)
+        on ``first``..``last``: none here; the forecast's closures and holidays add theirs."""
         return set()
 
     @api.model

@@ -5,9 +5,9 @@ import pandas as pd
 from odoo import api, models
 from odoo.tools import SQL
 
-from boh_core.exceptions.counts import CountThresholds, detect_counts
-from boh_core.exceptions.prices import PriceThresholds, detect_prices
-from boh_core.exceptions.usage import UsageThresholds, detect_usage, detect_waste
+from boh_core.exceptions.counts import detect_counts
+from boh_core.exceptions.prices import detect_prices
+from boh_core.exceptions.usage import detect_usage, detect_waste
 
 from ..tools.flag_pass import Flagged, day_of
 
@@ -52,8 +52,7 @@ class BohFlag(models.Model):
         """Counts far from what stock held, repeating on the same product."""
         since, recent, last = self._stock_window(run)
         counts = self._read_count_lines(run.stores, since, last)
-        settings = CountThresholds(z=self._flag_thresholds()["count"])
-        findings = detect_counts(counts, settings=settings)
+        findings = detect_counts(counts, settings=self._detector_settings("count"))
         run.skipped["counts"] = findings.skipped
         last = counts.groupby(["store", "product"])["count"].max().to_dict()
         found = []
@@ -73,9 +72,7 @@ class BohFlag(models.Model):
         purchases, whichever store they were for)."""
         since, recent, last = self._stock_window(run)
         prices = self._read_purchase_prices(run.stores.company_id, since, last)
-        score = self._flag_thresholds()["price"]
-        settings = PriceThresholds(z=score, peer_z=score)
-        findings = detect_prices(prices, settings=settings)
+        findings = detect_prices(prices, settings=self._detector_settings("price"))
         run.skipped["prices"] = findings.skipped
         # the store and the document of each vendor and product's latest price
         latest = prices.sort_values(["at", "record"]).groupby(["vendor", "product"]).last()
@@ -119,7 +116,7 @@ class BohFlag(models.Model):
 
     @api.model
     def _usage_thresholds(self):
-        return UsageThresholds(z=self._flag_thresholds()["usage"])
+        return self._detector_settings("usage")
 
     @api.model
     def _stock_flagged(self, findings, periods, recent):

@@ -5,7 +5,7 @@ import pandas as pd
 from odoo import api, models
 from odoo.addons.boh_inventory.tools.flag_pass import Flagged, day_of
 
-from boh_core.exceptions.labour import LabourThresholds, detect_labour
+from boh_core.exceptions.labour import detect_labour
 
 #: Days of attendance and labour plans read: the detector's look-back and then some.
 LABOUR_HISTORY_DAYS = 91
@@ -29,8 +29,7 @@ class BohFlag(models.Model):
         days = self._read_labour_days(run.stores, last - timedelta(days=LABOUR_HISTORY_DAYS), last)
         # a day nobody worked is a closed day, not a day of the store's habit
         days = days[days.hours > 0]
-        settings = LabourThresholds(z=self._flag_thresholds()["labour"])
-        findings = detect_labour(days, settings=settings)
+        findings = detect_labour(days, settings=self._detector_settings("labour"))
         run.skipped["labour"] = findings.skipped
         recent = last - timedelta(days=LABOUR_RECHECK_DAYS)
         found = []

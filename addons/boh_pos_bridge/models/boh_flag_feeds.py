@@ -10,7 +10,6 @@ from odoo.addons.boh_inventory.tools.flag_pass import Flagged
 from odoo.tools import SQL
 
 from boh_core.exceptions.feeds import (
-    FeedThresholds,
     detect_silent_feeds,
     detect_silent_items,
     hourly_profile,
@@ -18,8 +17,9 @@ from boh_core.exceptions.feeds import (
 
 #: Weeks of orders the stores' hourly profiles are learnt from.
 PROFILE_WEEKS = 8
-#: Days of orders a silence is looked for in (the detectors' ``max_gap_hours``: 72).
-RECENT_DAYS = 3
+#: Days of orders read for the last order of each store and item (a silence is looked for
+#: over the detectors' ``max_gap_hours``, 72, at most).
+RECENT_DAYS = 4
 #: Days of orders the drill-down of a silence shows.
 EVIDENCE_DAYS = 2
 #: The stores' hourly profiles, learnt once a day per worker (``_feed_profiles``):
@@ -55,10 +55,9 @@ class BohFlag(models.Model):
         orders, lines = self._read_feed_hours(
             run.stores, today - timedelta(days=RECENT_DAYS), today, run.tz
         )
-        # the settings' score is the silence's (-sqrt of the events expected in it)
-        score = self._flag_thresholds()["feed_silent"]
-        settings = FeedThresholds(min_expected=score**2)
-        closed = self._closed_stores(run.stores, run.today)
+        settings = self._detector_settings("feed_silent")
+        first = min(run.today.values()) - timedelta(days=RECENT_DAYS)
+        closed_days = self._closed_days(run.stores, first, today)
         found = []
         by_zone = defaultdict(list)
         for store in run.stores:
@@ -69,13 +68,15 @@ class BohFlag(models.Model):
                 now,
                 orders[orders.store.isin(ids)],
                 order_profile[order_profile.store.isin(ids)],
-                closed=[store for store in ids if store in closed],
+                closed=[s for s in ids if (s, run.today[s]) in closed_days],
+                closed_days=[(s, day) for s, day in closed_days if s in ids],
                 settings=settings,
             )
             items = detect_silent_items(
                 now,
                 lines[lines.store.isin(ids)],
                 line_profile[line_profile.store.isin(ids)],
+                closed_days=[(s, day) for s, day in closed_days if s in ids],
                 settings=settings,
             )
             run.skipped.setdefault("feeds", {}).update({**feeds.skipped, **items.skipped})
