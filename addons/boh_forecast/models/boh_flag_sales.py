@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import timedelta
 
 import pandas as pd
@@ -106,6 +107,8 @@ class BohFlag(models.Model):
             )
         else:
             what = self.env._("Store sales far from the forecast")
+            # the store's total is its sales at the forecast prices
+            finding = replace(finding, unit=store.company_id.currency_id.name)
         evidence = {"res_model": "boh.forecast.report", "domain": domain, "view": "graph"}
         return Flagged(finding, store_id, evidence, (what, store.name))
 

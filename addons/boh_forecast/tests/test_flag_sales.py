@@ -95,8 +95,9 @@ class TestSalesPass(TransactionCase):
         self.assertIn(["product_id", "=", self.noodles.id], json.loads(item_flag.evidence_domain))
         self.assertIn("Sales Pass Noodles", item_flag.name)
         self.assertEqual(flags.warehouse_id, self.store, "the other store's sales are as usual")
-        # the store's total moved with its noodles
-        self.assertIn(f"sales:{self.store.id}", flags.mapped("cause_key"))
+        # the store's total (its sales at the forecast prices) moved with its noodles
+        total = flags.filtered(lambda f: f.cause_key == f"sales:{self.store.id}")
+        self.assertEqual(total.unit, self.store.company_id.currency_id.name)
 
     def test_sales_as_forecast_raise_nothing(self):
         self.history()

@@ -80,7 +80,12 @@ class BohFlag(models.Model):
                 _logger.exception("BOH flags: the flags of store %s could not be raised", store_id)
         for name, skipped in run.skipped.items():
             if skipped:
-                _logger.info("BOH flags: %s left %d series out: %s", name, len(skipped), skipped)
+                _logger.info(
+                    "BOH flags: %s did not judge %d series yet (too little history), e.g. %s",
+                    name,
+                    len(skipped),
+                    list(skipped)[:5],
+                )
         return flags
 
     @api.model

@@ -33,7 +33,7 @@ class BohFlag(models.Model):
         lines, recent = self._avt_for(run)
         known = lines[lines.unexplained.notna()]
         periods = known.assign(value=known.unexplained / known.theoretical)
-        findings = detect_usage(periods, settings=self._usage_thresholds())
+        findings = detect_usage(periods, settings=self._detector_settings("usage"))
         run.skipped["usage"] = findings.skipped
         return self._stock_flagged(findings, periods, recent)
 
@@ -43,7 +43,7 @@ class BohFlag(models.Model):
         and the other stores'."""
         lines, recent = self._avt_for(run)
         periods = lines.assign(value=lines.waste / lines.theoretical)
-        findings = detect_waste(periods, settings=self._usage_thresholds())
+        findings = detect_waste(periods, settings=self._detector_settings("waste"))
         run.skipped["waste"] = findings.skipped
         return self._stock_flagged(findings, periods, recent)
 
@@ -54,7 +54,7 @@ class BohFlag(models.Model):
         counts = self._read_count_lines(run.stores, since, last)
         findings = detect_counts(counts, settings=self._detector_settings("count"))
         run.skipped["counts"] = findings.skipped
-        last = counts.groupby(["store", "product"])["count"].max().to_dict()
+        last_count = counts.groupby(["store", "product"])["count"].max().to_dict()
         found = []
         for finding in findings:
             if day_of(finding.end) < recent:
@@ -62,7 +62,7 @@ class BohFlag(models.Model):
             store = self.env["stock.warehouse"].browse(finding.key[0])
             product = self.env["product.product"].browse(finding.key[1])
             what = self.env._("Counts of %(product)s keep missing", product=product.display_name)
-            evidence = ("boh.stock.count", last[finding.key])
+            evidence = ("boh.stock.count", int(last_count[finding.key]))
             found.append(Flagged(finding, store.id, evidence, (what, store.name)))
         return found
 
@@ -113,10 +113,6 @@ class BohFlag(models.Model):
         if key not in cache:
             cache[key] = self._read_avt_lines(run.stores, since, last)
         return cache[key], recent
-
-    @api.model
-    def _usage_thresholds(self):
-        return self._detector_settings("usage")
 
     @api.model
     def _stock_flagged(self, findings, periods, recent):

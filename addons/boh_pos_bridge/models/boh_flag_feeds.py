@@ -85,9 +85,10 @@ class BohFlag(models.Model):
 
     @api.model
     def _feed_profiles(self, run):
-        """The hourly profiles of the run's stores' orders and item lines, learnt from the
-        ``PROFILE_WEEKS`` weeks before today (today is what is judged): once a day per
-        worker, the 15-minute runs in between reuse them."""
+        """The hourly profiles of the run's stores' orders and of the lines of the items
+        still on sale (active, *Can be Sold*), learnt from the ``PROFILE_WEEKS`` weeks before
+        today (today is what is judged): once a day per worker, the 15-minute runs in between
+        reuse them."""
         today = max(run.today.values())
         key = (self.env.cr.dbname, tuple(sorted(run.stores.ids)))
         day, profiles = _PROFILES.get(key, (None, None))
@@ -96,6 +97,11 @@ class BohFlag(models.Model):
             orders, lines = self._read_feed_hours(
                 run.stores, since, today - timedelta(days=1), run.tz
             )
+            # only the items still sold: a retired item is silent by design
+            sold = self.env["product.product"].search(
+                [("id", "in", lines["item"].unique().tolist()), ("sale_ok", "=", True)]
+            )
+            lines = lines[lines["item"].isin(sold.ids)]
             profiles = (hourly_profile(orders), hourly_profile(lines, by=("store", "item")))
             _PROFILES[key] = (today, profiles)
         return profiles
