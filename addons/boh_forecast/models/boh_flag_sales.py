@@ -101,12 +101,18 @@ class BohFlag(models.Model):
         store = self.env["stock.warehouse"].browse(store_id)
         if item_id:
             domain.append(("product_id", "=", item_id))
-            what = self.env._(
-                "Sales of %(item)s far from the forecast",
-                item=self.env["product.product"].browse(item_id).display_name,
-            )
+            item = self.env["product.product"].browse(item_id)
+
+            def what(flag, item=item):
+                return flag.env._(
+                    "Sales of %(item)s far from the forecast",
+                    item=item.with_env(flag.env).display_name,
+                )
         else:
-            what = self.env._("Store sales far from the forecast")
+
+            def what(flag):
+                return flag.env._("Store sales far from the forecast")
+
             # the store's total is its sales at the forecast prices
             finding = replace(finding, unit=store.company_id.currency_id.name)
         evidence = {"res_model": "boh.forecast.report", "domain": domain, "view": "graph"}

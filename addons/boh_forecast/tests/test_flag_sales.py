@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timedelta
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 #: The last business day the tests build; the pass runs the next morning.
@@ -139,3 +140,16 @@ class TestSalesPass(TransactionCase):
         flags = self.run_pass()
         self.assertTrue(flags)
         self.assertFalse(self.Flag.with_user(self.manager).search([("id", "in", flags.ids)]))
+
+    def test_a_flag_is_titled_in_its_store_managers_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["boh_forecast"], ["zh_CN"], overwrite=True)
+        manager = new_test_user(
+            self.env, login="sales_pass_zh", groups="boh_inventory.group_boh_manager"
+        )
+        manager.write({"boh_warehouse_ids": [Command.set(self.store.ids)], "lang": "zh_CN"})
+        self.history(last_noodles=70.0)
+        self.run_pass()
+        total = self.flags().filtered(lambda f: f.cause_key == f"sales:{self.store.id}")
+        self.assertEqual(total.name, "门店销售额远离预测")
+        self.assertEqual(total.user_id, manager)

@@ -136,16 +136,27 @@ class BohFlag(models.Model):
     def _raise_flagged(self, flagged):
         """Raise the flags of ``flagged`` (one store's :class:`Flagged` findings), a batch
         per kind (the flag API's evidence and labels are keyed by the finding's key, which
-        two kinds may share)."""
+        two kinds may share), titled in the language of the store's manager."""
         by_kind = defaultdict(list)
         for item in self._drop_acknowledged(flagged):
             by_kind[item.finding.kind].append(item)
+        store = self.env["stock.warehouse"].browse(flagged[0].store_id or [])
+        manager = store._boh_managers().get(store.id)
+        # a flag's title is written in the language of who gets its to-do
+        local = self.with_context(lang=manager.lang) if manager and manager.lang else self
         flags = self.browse()
         for part in by_kind.values():
             flags |= self._raise_findings(
                 [f.finding for f in part],
                 stores={f.finding.key: f.store_id for f in part if f.store_id},
                 evidence={f.finding.key: f.evidence for f in part if f.evidence},
-                labels={f.finding.key: f.label for f in part if f.label},
+                labels={f.finding.key: _label(local, f.label) for f in part if f.label},
             )
         return flags
+
+
+def _label(flag, label):
+    """A pass's ``(what, where)``, ``what`` given as text or as a function of a ``boh.flag``
+    recordset (whose environment's language it writes in)."""
+    what, where = label
+    return (what(flag) if callable(what) else what, where)

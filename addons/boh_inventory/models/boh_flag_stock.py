@@ -61,7 +61,13 @@ class BohFlag(models.Model):
                 continue
             store = self.env["stock.warehouse"].browse(finding.key[0])
             product = self.env["product.product"].browse(finding.key[1])
-            what = self.env._("Counts of %(product)s keep missing", product=product.display_name)
+
+            def what(flag, product=product):
+                return flag.env._(
+                    "Counts of %(product)s keep missing",
+                    product=product.with_env(flag.env).display_name,
+                )
+
             evidence = ("boh.stock.count", int(last_count[finding.key]))
             found.append(Flagged(finding, store.id, evidence, (what, store.name)))
         return found
@@ -85,11 +91,16 @@ class BohFlag(models.Model):
             store_id = int(row.store) if pd.notna(row.store) else None
             if store_id is not None and store_id not in mine:
                 continue
-            what = self.env._(
-                "Price of %(product)s from %(vendor)s",
-                vendor=self.env["res.partner"].browse(finding.key[0]).display_name,
-                product=self.env["product.product"].browse(finding.key[1]).display_name,
-            )
+            vendor = self.env["res.partner"].browse(finding.key[0])
+            product = self.env["product.product"].browse(finding.key[1])
+
+            def what(flag, vendor=vendor, product=product):
+                return flag.env._(
+                    "Price of %(product)s from %(vendor)s",
+                    vendor=vendor.display_name,
+                    product=product.with_env(flag.env).display_name,
+                )
+
             store = self.env["stock.warehouse"].browse(store_id or [])
             evidence = (row.model, int(row.record))
             found.append(Flagged(finding, store_id, evidence, (what, store.name or "")))
@@ -126,10 +137,13 @@ class BohFlag(models.Model):
             store = self.env["stock.warehouse"].browse(finding.key[0])
             product = self.env["product.product"].browse(finding.key[1])
             line = lines.get((finding.key[0], finding.key[1], pd.Timestamp(day_of(finding.end))))
-            if finding.kind == "waste":
-                what = self.env._("Waste of %(product)s", product=product.display_name)
-            else:
-                what = self.env._("Unexplained usage of %(product)s", product=product.display_name)
+
+            def what(flag, product=product, waste=finding.kind == "waste"):
+                name = product.with_env(flag.env).display_name
+                if waste:
+                    return flag.env._("Waste of %(product)s", product=name)
+                return flag.env._("Unexplained usage of %(product)s", product=name)
+
             evidence = ("boh.store.period.line", int(line)) if line is not None else None
             found.append(Flagged(finding, store.id, evidence, (what, store.name)))
         return found

@@ -16,13 +16,14 @@ class Flagged:
 
     ``evidence`` is what the flag's button opens (see ``boh.flag._raise_findings``): a
     ``(model, id)`` pair or a dict with ``res_model`` and ``res_id`` or ``domain``;
-    ``label`` the ``(what, where)`` texts, translated by the pass.
+    ``label`` the ``(what, where)`` texts, ``what`` a text or a function of a ``boh.flag``
+    recordset giving it in that recordset's language (the store manager's, at raising).
     """
 
     finding: Any
     store_id: int | None
     evidence: Any = None
-    label: tuple[str, str] | None = None
+    label: tuple[Any, str] | None = None
 
 
 @dataclass

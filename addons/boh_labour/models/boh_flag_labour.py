@@ -43,7 +43,10 @@ class BohFlag(models.Model):
                 ("date", "<=", str(day_of(finding.end))),
             ]
             evidence = {"res_model": "boh.labour.attendance.report", "domain": domain}
-            what = self.env._("Hours worked far above the forecast's need")
+
+            def what(flag):
+                return flag.env._("Hours worked far above the forecast's need")
+
             found.append(Flagged(finding, store.id, evidence, (what, store.name)))
         return found
 

@@ -123,9 +123,17 @@ class BohFlag(models.Model):
         if finding.kind == "item_silent":
             item = self.env["product.product"].browse(finding.key[1])
             domain.append(("product_id", "=", item.id))
-            what = self.env._("%(item)s no longer comes from the POS", item=item.display_name)
+
+            def what(flag, item=item):
+                return flag.env._(
+                    "%(item)s no longer comes from the POS",
+                    item=item.with_env(flag.env).display_name,
+                )
         else:
-            what = self.env._("No orders from the POS in hours the store trades")
+
+            def what(flag):
+                return flag.env._("No orders from the POS in hours the store trades")
+
         evidence = {"res_model": "boh.sales.fact", "domain": domain, "view": "list"}
         return Flagged(finding, store.id, evidence, (what, store.name))
 
