@@ -23,3 +23,4 @@ from . import test_supplier_scorecard
 from . import test_core_messages
 from . import test_production_yield
 from . import test_flag
+from . import test_flag_tour
