@@ -7,7 +7,7 @@ are neither judged nor used as baseline. On the other days the residual is put i
 forecast's own units of noise, ``u = (actual - forecast) / sigma`` with
 ``sigma = (hi80 - lo80) / (2 x 1.2816)`` (the 80% interval's half-width in standard
 deviations; at least ``min_sigma`` units). The forecast is then *calibrated* on the series'
-own past: the median (bias) and robust noise (IQR / 1.349, at least ``min_calibration``) of
+own past: the median (bias) and robust noise (clipped standard deviation, see ``_common``; at least ``min_calibration``) of
 ``u`` over the ``lookback`` judged days before the day. The day's score is
 ``z = (u - bias) / noise``; it is flagged when ``|z| > z x scale``, where ``z`` defaults to
 3.29 (a normal day leaves that band once in a thousand, two-sided) and ``scale`` is the

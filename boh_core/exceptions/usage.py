@@ -6,7 +6,7 @@ where higher is worse and which is comparable between stores (unexplained usage 
 recorded waste as a share of the theoretical usage, for instance). Three steps:
 
 1. *Own history*: the robust z of the value against the median and robust noise
-   (IQR / 1.349, at least ``min_noise``) of the ``lookback`` periods before it:
+   (clipped standard deviation, see ``_common``; at least ``min_noise``) of the ``lookback`` periods before it:
    ``z_own``.
 2. *Peers*: the excess over the other stores, ``d = z_own - median(z_own of the other
    stores, same ingredient and period)``: a change that every store shows (a recipe change,
@@ -47,15 +47,15 @@ COLUMNS = ("store", "ingredient", "period", "value")
 class UsageThresholds:
     """Settings of :func:`detect_usage` and :func:`detect_waste` (all > 0); see the module."""
 
-    z: float = 3.5
-    peer_z: float = 2.5
+    z: float = 2.3
+    peer_z: float = 1.0
     cusum_k: float = 0.75
     cusum_h: float = 6.0
     cusum_cap: float = 3.0
     lookback: int = 26
     min_history: int = 8
     min_peers: int = 2
-    min_noise: float = 0.005
+    min_noise: float = 0.001
     gap: int = 2
 
 
