@@ -55,7 +55,7 @@ from boh_core import exceptions as ex
 from boh_core.simulator import default_group, simulate
 
 SIZES = {
-    "small": {"days": 84, "seeds": (0,), "sensor_days": 5, "feed_weeks": 1, "every": "2h"},
+    "small": {"days": 84, "seeds": (0,), "sensor_days": 5, "feed_weeks": 1, "every": "4h"},
     "full": {"days": 364, "seeds": (0, 1, 2), "sensor_days": 14, "feed_weeks": 3, "every": "15min"},
 }
 MAGNITUDES = (2.0, 3.0, 5.0)
@@ -64,7 +64,7 @@ END = date(2026, 11, 29)
 EVERY = {"sales": 40, "labour": 10, "usage": 8, "waste": 8, "price": 8, "count": 12}
 LIMIT_ABOVE_SETPOINT = 3.0
 #: How often the feed and sensor-silence checks run (every 15 minutes at full size; the small
-#: size checks every 2 hours to stay fast, so its latencies are coarse).
+#: size checks every 4 hours to stay fast, so its latencies are coarse).
 CHECK_EVERY = ["15min"]
 
 
