@@ -85,7 +85,9 @@ def numbers_of(frame: pd.DataFrame, name: str, column: str, *, allow_nan=False) 
 
 def times_of(frame: pd.DataFrame, name: str, column: str) -> pd.Series:
     """Column ``column`` as naive timestamps; a :class:`BohError` names the first bad row."""
-    parsed = pd.to_datetime(frame[column], errors="coerce")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # mixed formats parse one by one
+        parsed = pd.to_datetime(frame[column], errors="coerce")
     bad = parsed.isna().to_numpy()
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
