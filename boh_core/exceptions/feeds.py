@@ -28,16 +28,19 @@ import pandas as pd
 from scipy.stats import poisson
 
 from ._common import Findings, check_frame, check_settings, check_time, make, times_of
+from .finding import Finding
 
 
 @dataclass(frozen=True)
 class FeedThresholds:
     """Settings of :func:`detect_silent_feeds` and :func:`detect_silent_items` (all > 0):
-    ``min_expected`` events expected in the silence, ``min_share`` share of weeks the store
+    ``min_expected`` events expected in the silence (``item_min_expected`` for an item,
+    whose sales swing more with the weather and promotions), ``min_share`` share of weeks the store
     trades in the current hour, ``max_gap_hours`` how far back a silence is looked for,
     ``min_weeks`` weeks of history a profile needs."""
 
     min_expected: float = 8.0
+    item_min_expected: float = 12.0
     min_share: float = 0.8
     max_gap_hours: float = 72.0
     min_weeks: float = 3.0
@@ -83,41 +86,61 @@ def hourly_profile(history: pd.DataFrame, *, by: Sequence[str] = ("store",)) -> 
     return prof[cols].sort_values([*by, "weekday", "hour"], ignore_index=True)
 
 
-def _lookup(profile: pd.DataFrame, by: list[str]) -> dict[tuple, np.ndarray]:
-    """Per key: (rates (7, 24), shares (7, 24), weeks (7,))."""
-    table = {}
-    for key, rows in profile.groupby(by, sort=False):
-        key = key if isinstance(key, tuple) else (key,)
-        rate = np.zeros((7, 24))
-        share = np.zeros((7, 24))
-        weeks = np.zeros(7)
-        wd = rows["weekday"].to_numpy(dtype=int)
-        hr = rows["hour"].to_numpy(dtype=int)
-        rate[wd, hr] = rows["rate"].to_numpy(dtype=float)
-        share[wd, hr] = rows["share"].to_numpy(dtype=float)
-        weeks[wd] = rows["weeks"].to_numpy(dtype=float)
-        table[key] = (rate, share, weeks)
-    return table
+@dataclass
+class _Profile:
+    """A profile as arrays: keys (K tuples), rate and share (K, 7, 24), weeks (K, 7)."""
+
+    keys: list
+    rate: np.ndarray
+    share: np.ndarray
+    weeks: np.ndarray
 
 
-def expected_events(rate: np.ndarray, start: pd.Timestamp, end: pd.Timestamp) -> float:
-    """Events expected from ``start`` to ``end`` with hourly ``rate`` (7, 24) (wall clock)."""
-    if end <= start:
-        return 0.0
-    hours = pd.date_range(start.floor("h"), end, freq="h", inclusive="left")
-    if len(hours) == 0:
-        hours = pd.DatetimeIndex([start.floor("h")])
-    one = pd.Timedelta(hours=1)
-    begin = np.maximum(hours.to_numpy(), start.to_datetime64())
-    finish = np.minimum((hours + one).to_numpy(), end.to_datetime64())
-    part = np.clip((finish - begin) / np.timedelta64(1, "h"), 0.0, 1.0)
-    return float(np.sum(rate[hours.weekday, hours.hour] * part))
+def _arrays(profile: pd.DataFrame, by: list[str]) -> _Profile:
+    codes = profile.groupby(by, sort=True).ngroup().to_numpy()
+    first = profile.groupby(by, sort=True).head(1)
+    keys = [tuple(row) for row in first.sort_values(by, kind="stable")[by].itertuples(index=False)]
+    n = len(keys)
+    wd = profile["weekday"].to_numpy(dtype=int)
+    hr = profile["hour"].to_numpy(dtype=int)
+    rate = np.zeros((n, 7, 24))
+    share = np.zeros((n, 7, 24))
+    weeks = np.zeros((n, 7))
+    rate[codes, wd, hr] = profile["rate"].to_numpy(dtype=float)
+    share[codes, wd, hr] = profile["share"].to_numpy(dtype=float)
+    weeks[codes, wd] = profile["weeks"].to_numpy(dtype=float)
+    return _Profile(keys, rate, share, weeks)
 
 
-def _silence(kind, key, t0, t1, rate, st) -> object | None:
-    lam = expected_events(rate, t0, t1)
-    if lam < st.min_expected:
-        return None
+def expected_events(rate: np.ndarray, start, end, closed: list | None = None) -> np.ndarray:
+    """Events expected from ``start`` to ``end`` (arrays of K timestamps) with hourly rates
+    ``rate`` (K, 7, 24), wall clock: the rate of each hour times the part of it inside;
+    ``closed[k]``, a set of dates on which key ``k`` expected nothing."""
+    start = np.asarray(start, dtype="datetime64[ns]")
+    end = np.asarray(end, dtype="datetime64[ns]")
+    if start.size == 0:
+        return np.zeros(0)
+    first = pd.Timestamp(start.min()).floor("h")
+    hours = pd.date_range(first, pd.Timestamp(end.max()), freq="h")
+    h0 = hours.to_numpy()
+    one = np.timedelta64(1, "h")
+    begin = np.maximum(h0[None, :], start[:, None])
+    finish = np.minimum(h0[None, :] + one, end[:, None])
+    part = np.clip((finish - begin) / one, 0.0, 1.0)
+    per_hour = rate[:, hours.weekday, hours.hour]
+    if closed:
+        days = hours.normalize()
+        masks: dict = {}
+        for k, dates in enumerate(closed):
+            if dates:
+                key = frozenset(dates)
+                if key not in masks:
+                    masks[key] = days.isin(list(dates))
+                per_hour[k, masks[key]] = 0.0
+    return np.sum(per_hour * part, axis=1)
+
+
+def _silence(kind, key, t0, t1, lam) -> Finding:
     return make(
         kind,
         key,
@@ -137,12 +160,29 @@ def _silence(kind, key, t0, t1, rate, st) -> object | None:
     )
 
 
+def _judge(kind, prof: _Profile, t0: dict, t1: dict, st, out: Findings, closed=None) -> None:
+    """Findings for the keys of ``t0`` (silence from ``t0[key]`` to ``t1[key]``); ``closed``
+    maps a store to the dates it was closed."""
+    rows = [k for k, key in enumerate(prof.keys) if key in t0]
+    if not rows:
+        return
+    starts = [t0[prof.keys[k]] for k in rows]
+    ends = [t1[prof.keys[k]] for k in rows]
+    shut = [closed.get(prof.keys[k][0]) for k in rows] if closed else None
+    lam = expected_events(prof.rate[rows], starts, ends, shut)
+    least = st.item_min_expected if kind == "item_silent" else st.min_expected
+    for k, a, b, value in zip(rows, starts, ends, lam, strict=True):
+        if value >= least:
+            out.append(_silence(kind, prof.keys[k], a, b, float(value)))
+
+
 def detect_silent_feeds(
     now,
     recent: pd.DataFrame,
     profile: pd.DataFrame,
     *,
     closed: Sequence = (),
+    closed_days: Sequence = (),
     settings: FeedThresholds | None = None,
 ) -> Findings:
     """Stores whose feed went silent during hours they usually trade (kind ``"feed_silent"``).
@@ -152,7 +192,8 @@ def detect_silent_feeds(
     any is not judged: ``skipped[key] = "no_recent_events"``; a silence is looked for over
     ``max_gap_hours`` at most, so the start stays the last order within that). ``profile``:
     :func:`hourly_profile` of the orders (``by=("store",)``). ``closed``: stores known to be
-    closed now (a closure, a holiday): not judged. Findings: ``key`` ``(store,)``,
+    closed now (a closure, a holiday): not judged. ``closed_days``: ``(store, date)`` pairs of
+    the last days a store was closed: their hours expect no order. Findings: ``key`` ``(store,)``,
     ``start`` the last order (a datetime), ``end`` ``now``; ``observed`` 0, ``expected`` the
     orders expected in the silence, ``low``..``high`` their 99.8% Poisson range; ``score``
     ``-lam / sqrt(lam)``; ``detail``: ``last_event``, ``silent_hours``, ``chance_of_none``.
@@ -161,24 +202,23 @@ def detect_silent_feeds(
     now = check_time("now", now)
     recent = check_frame(recent, "recent", ["store", "at"]).copy()
     recent["at"] = times_of(recent, "recent", "at")
-    profile = check_frame(profile, "profile", ["store", *PROFILE_COLUMNS])
+    prof = _arrays(check_frame(profile, "profile", ["store", *PROFILE_COLUMNS]), ["store"])
     last = recent[recent["at"] <= now].groupby("store")["at"].max()
     closed_now = set(closed)
-    out = Findings()
     floor = now - pd.Timedelta(hours=st.max_gap_hours)
-    for key, (rate, share, weeks) in sorted(_lookup(profile, ["store"]).items(), key=str):
-        if weeks.sum() / 7 < st.min_weeks:
+    out = Findings()
+    t0, t1 = {}, {}
+    for k, key in enumerate(prof.keys):
+        if prof.weeks[k].sum() / 7 < st.min_weeks:
             out.skipped[key] = "short_history"
-            continue
-        if key[0] in closed_now or share[now.weekday(), now.hour] < st.min_share:
-            continue
-        if key[0] not in last.index:
+        elif key[0] not in last.index:
             out.skipped[key] = "no_recent_events"
-            continue
-        t0 = max(last[key[0]], floor)
-        found = _silence("feed_silent", key, t0, now, rate, st)
-        if found is not None:
-            out.append(found)
+        elif key[0] not in closed_now and prof.share[k, now.weekday(), now.hour] >= st.min_share:
+            t0[key], t1[key] = max(last[key[0]], floor), now
+    shut: dict = {}
+    for store, day in closed_days:
+        shut.setdefault(store, set()).add(pd.Timestamp(day).normalize())
+    _judge("feed_silent", prof, t0, t1, st, out, shut)
     return out
 
 
@@ -187,41 +227,42 @@ def detect_silent_items(
     recent: pd.DataFrame,
     profile: pd.DataFrame,
     *,
+    closed_days: Sequence = (),
     settings: FeedThresholds | None = None,
 ) -> Findings:
     """Items a store's POS stopped sending while it sends others (kind ``"item_silent"``).
 
     ``recent``: ``store``, ``item``, ``at``: the recent order lines (at least each item's last
     one and the store's last line; an item without any is not judged). ``profile`` should
-    hold only the items on the menu now (a retired item is silent by design). ``profile``: :func:`hourly_profile` of the lines with
-    ``by=("store", "item")``. Findings: ``key`` ``(store, item)``, ``start`` the item's last
-    line, ``end`` the store's last line; ``expected`` the item's lines expected in between;
-    otherwise as :func:`detect_silent_feeds`.
+    hold only the items on the menu now (a retired item is silent by design):
+    :func:`hourly_profile` of the lines with ``by=("store", "item")``. Findings: ``key``
+    ``(store, item)``, ``start`` the item's last line, ``end`` the store's last line;
+    ``expected`` the item's lines expected in between; ``closed_days`` as in
+    :func:`detect_silent_feeds`; otherwise as :func:`detect_silent_feeds`.
     """
     st = check_settings(settings, FeedThresholds)
     now = check_time("now", now)
     recent = check_frame(recent, "recent", ["store", "item", "at"]).copy()
     recent["at"] = times_of(recent, "recent", "at")
-    profile = check_frame(profile, "profile", ["store", "item", *PROFILE_COLUMNS])
+    prof = _arrays(
+        check_frame(profile, "profile", ["store", "item", *PROFILE_COLUMNS]), ["store", "item"]
+    )
     recent = recent[recent["at"] <= now]
     store_last = recent.groupby("store")["at"].max()
     item_last = recent.groupby(["store", "item"])["at"].max()
-    out = Findings()
     floor = now - pd.Timedelta(hours=st.max_gap_hours)
-    for key, (rate, _share, weeks) in sorted(_lookup(profile, ["store", "item"]).items(), key=str):
-        if weeks.sum() / 7 < st.min_weeks:
+    out = Findings()
+    t0, t1 = {}, {}
+    for k, key in enumerate(prof.keys):
+        if prof.weeks[k].sum() / 7 < st.min_weeks:
             out.skipped[key] = "short_history"
-            continue
-        alive = store_last.get(key[0])
-        if alive is None:
-            continue  # the whole feed is silent: detect_silent_feeds says so
-        if key not in item_last.index:
+        elif key not in item_last.index:
             out.skipped[key] = "no_recent_events"
-            continue
-        t0 = max(item_last[key], floor)
-        if t0 >= alive:
-            continue
-        found = _silence("item_silent", key, t0, alive, rate, st)
-        if found is not None:
-            out.append(found)
+        elif key[0] in store_last.index and item_last[key] < store_last[key[0]]:
+            # a whole silent feed is detect_silent_feeds' to say
+            t0[key], t1[key] = max(item_last[key], floor), store_last[key[0]]
+    shut: dict = {}
+    for store, day in closed_days:
+        shut.setdefault(store, set()).add(pd.Timestamp(day).normalize())
+    _judge("item_silent", prof, t0, t1, st, out, shut)
     return out

@@ -7,20 +7,24 @@ limit (deg C, e.g. 5 for a fridge, -15 for a freezer).
 * **Drift** (:func:`detect_drift`). Door openings are spikes that decay within a quarter of
   an hour, so the readings within ``door_minutes`` after an opening are left out and the rest
   smoothed by a rolling median over ``smooth_minutes``: the *level*. The *normal* level is
-  the level's median over the ``reference_hours`` before, its noise the level's robust
-  noise there (at least ``min_noise``). The *trend* is the least-squares slope of the level
-  over the last ``trend_hours``. A reading is flagged when the level is above normal by at
-  least ``min_rise`` and ``z`` noises, and either the rise is ``level_rise`` or more, or the
-  trend is at least ``min_slope`` deg C per hour and projects the limit within
-  ``horizon_hours``; ``persist`` flagged readings in a row raise it. The finding's start is the
+  the level's median over ``reference_hours`` ending ``reference_lag_hours`` before (the lag
+  keeps a slow drift out of its own reference), its noise the level's robust noise there (from
+  ``min_noise`` to ``max_noise``: a unit that wanders a lot still warns). The *trend* is the least-squares slope of the level over the last
+  ``trend_hours``. A reading is flagged when the level is above normal by at least
+  ``min_rise`` and ``z`` noises and the trend is at least ``min_slope`` deg C per hour and
+  projects the limit within ``horizon_hours``; or when the rise is at least ``level_rise``
+  and ``z + 1`` noises whatever the trend; or when the level is above the limit.
+  ``persist`` flagged readings in a row raise it. The finding's start is the
   drift's onset (a change point: the last reading before the first flag whose level was within
   one noise of normal), so later runs give the same start; ``detail`` holds the
   ``hours_to_breach`` projected at the first flag (``0`` when already above the limit), the
   ``slope_per_hour`` and ``flagged_at``.
 * **Door pattern** (:func:`detect_door`): within the trailing ``door_window_hours`` at
   least ``door_share`` of the readings are above the limit, at least ``door_min_openings``
-  door openings, and most of the warm readings (``door_explained``) follow an opening within
-  ``door_minutes``: the temperature is high because of the doors, not the machine.
+  door openings, most of the warm readings (``door_explained``) follow an opening within
+  ``door_minutes``, and the level between openings (as for a drift) is below the limit and
+  not risen above normal: the
+  temperature is high because of the doors, not the machine.
 * **Silent** (:func:`detect_silent_sensors`): no reading for ``silent_minutes`` and three
   usual intervals; the finding starts at the last reading.
 * **Stuck** (:func:`detect_stuck`): the same value (within ``stuck_tolerance``) for
@@ -60,15 +64,17 @@ class SensorThresholds:
 
     smooth_minutes: float = 30.0
     door_minutes: float = 15.0
-    reference_hours: float = 72.0
+    reference_hours: float = 60.0
+    reference_lag_hours: float = 12.0
     min_reference_hours: float = 12.0
     trend_hours: float = 2.0
     min_noise: float = 0.2
+    max_noise: float = 0.5
     z: float = 3.0
     min_rise: float = 1.0
     level_rise: float = 1.8
-    min_slope: float = 0.25
-    horizon_hours: float = 12.0
+    min_slope: float = 0.3
+    horizon_hours: float = 6.0
     persist: int = 3
     door_window_hours: float = 2.0
     door_share: float = 0.25
@@ -110,36 +116,56 @@ def _level(series: pd.DataFrame, st: SensorThresholds) -> pd.Series:
     at = series["at"]
     opened = series["door_open"].astype(float)
     idx = pd.DatetimeIndex(at)
-    recent_door = pd.Series(opened.to_numpy(), index=idx).rolling(
-        f"{int(st.door_minutes)}min"
-    ).max().to_numpy() > 0
+    recent_door = (
+        pd.Series(opened.to_numpy(), index=idx)
+        .rolling(f"{int(st.door_minutes)}min")
+        .max()
+        .to_numpy()
+        > 0
+    )
     temp = pd.Series(np.where(recent_door, np.nan, series["temperature"].to_numpy()), index=idx)
     level = temp.rolling(f"{int(st.smooth_minutes)}min", min_periods=1).median()
     return level.ffill()
 
 
+def _lagged(stat: pd.Series, idx: pd.DatetimeIndex, lag: pd.Timedelta) -> np.ndarray:
+    """``stat`` as it was ``lag`` before each instant of ``idx`` (NaN before its start)."""
+    pos = np.searchsorted(idx.to_numpy(), (idx - lag).to_numpy(), side="right") - 1
+    values = stat.to_numpy()
+    return np.where(pos >= 0, values[np.maximum(pos, 0)], np.nan)
+
+
 def _drift_arrays(series: pd.DataFrame, limit: float, st: SensorThresholds) -> dict:
     idx = pd.DatetimeIndex(series["at"])
     level = _level(series, st)
-    ref = level.shift(1).rolling(f"{int(st.reference_hours)}h", min_periods=1)
-    normal = ref.median()
-    noise = np.maximum(((ref.quantile(0.75) - ref.quantile(0.25)) / IQR_SIGMA).to_numpy(),
-                       st.min_noise)
+    ref = level.rolling(f"{int(st.reference_hours)}h", min_periods=1)
+    lag = pd.Timedelta(hours=st.reference_lag_hours)
+    normal = _lagged(ref.median(), idx, lag)
+    spread = (ref.quantile(0.75) - ref.quantile(0.25)) / IQR_SIGMA
+    noise = np.clip(np.nan_to_num(_lagged(spread, idx, lag)), st.min_noise, st.max_noise)
     hours = pd.Series((idx - idx[0]) / pd.Timedelta(hours=1), index=idx)
     win = f"{int(st.trend_hours * 60)}min"
     cov = hours.rolling(win, min_periods=3).cov(level)
     var = hours.rolling(win, min_periods=3).var()
     slope = (cov / var).fillna(0.0).to_numpy()
     lv = level.to_numpy()
-    rise = lv - normal.to_numpy()
-    covered = (idx - idx[0]) >= pd.Timedelta(hours=st.min_reference_hours)
+    rise = np.nan_to_num(lv - normal, nan=-np.inf)
+    covered = (idx - idx[0]) >= lag + pd.Timedelta(hours=st.min_reference_hours)
     with np.errstate(divide="ignore", invalid="ignore"):
         to_breach = np.where(lv >= limit, 0.0, np.where(slope > 0, (limit - lv) / slope, np.inf))
-    up = (rise >= st.min_rise) & (rise >= st.z * noise)
+    up = rise >= np.maximum(st.min_rise, st.z * noise)
     trend = (slope >= st.min_slope) & (to_breach <= st.horizon_hours)
-    raw = covered & up & ((rise >= st.level_rise) | trend | (lv >= limit))
-    return {"level": lv, "normal": normal.to_numpy(), "noise": noise, "slope": slope,
-            "rise": rise, "to_breach": to_breach, "raw": raw}
+    high = rise >= np.maximum(st.level_rise, (st.z + 1) * noise)
+    raw = covered & ((up & trend) | high | (lv >= limit))
+    return {
+        "level": lv,
+        "normal": normal,
+        "noise": noise,
+        "slope": slope,
+        "rise": rise,
+        "to_breach": to_breach,
+        "raw": raw,
+    }
 
 
 def _persisted(raw: np.ndarray, persist: int) -> np.ndarray:
@@ -257,8 +283,15 @@ def detect_door(
         openings = door.rolling(win).sum().to_numpy()
         warm_n = warm.rolling(win).sum().to_numpy()
         expl = explained.rolling(win).sum().to_numpy() / np.maximum(warm_n, 1)
-        flags = (share >= st.door_share) & (openings >= st.door_min_openings) & (
-            expl >= st.door_explained
+        a = _drift_arrays(series.reset_index(drop=True), lims[sensor], st)
+        machine_ok = (a["level"] < lims[sensor]) & (
+            a["rise"] < np.maximum(st.min_rise, st.z * a["noise"])
+        )
+        flags = (
+            (share >= st.door_share)
+            & (openings >= st.door_min_openings)
+            & (expl >= st.door_explained)
+            & machine_ok
         )
         at = series["at"].to_numpy()
         gap = max(1, int(np.sum(idx >= idx[-1] - pd.Timedelta(hours=1))))
@@ -271,8 +304,9 @@ def detect_door(
                 make(
                     "sensor_door",
                     (sensor,),
-                    pd.Timestamp(first_warm.iloc[0] if len(first_warm) else at[run.first])
-                    .to_pydatetime(),
+                    pd.Timestamp(
+                        first_warm.iloc[0] if len(first_warm) else at[run.first]
+                    ).to_pydatetime(),
                     pd.Timestamp(at[run.last]).to_pydatetime(),
                     share[p],
                     0.0,
@@ -280,8 +314,7 @@ def detect_door(
                     st.door_share,
                     share[p] / st.door_share,
                     unit="share",
-                    detail={"openings": int(openings[p]), "limit": lims[sensor],
-                            "peak_at": at[p]},
+                    detail={"openings": int(openings[p]), "limit": lims[sensor], "peak_at": at[p]},
                 )
             )
     return out
@@ -300,14 +333,16 @@ def detect_silent_sensors(
     """
     st = check_settings(settings, SensorThresholds)
     now = check_time("now", now)
-    frame = _readings(readings)
-    frame = frame[frame["at"] <= now]
+    frame = check_frame(readings, "readings", ["sensor", "at"])
+    frame = pd.DataFrame({"sensor": frame["sensor"], "at": times_of(frame, "readings", "at")})
+    frame = frame[frame["at"] <= now].sort_values(["sensor", "at"], kind="stable")
     out = Findings()
     for sensor, series in frame.groupby("sensor", sort=True):
-        at = series["at"]
-        steps = at.diff().dropna() / pd.Timedelta(minutes=1)
-        interval = float(steps.median()) if len(steps) else st.silent_minutes / 3
+        times = series["at"].to_numpy()
+        steps = np.diff(times[-50:]) / np.timedelta64(1, "m")
+        interval = float(np.median(steps)) if len(steps) else st.silent_minutes / 3
         tolerated = max(st.silent_minutes, 3 * interval)
+        at = series["at"]
         silent = (now - at.iloc[-1]) / pd.Timedelta(minutes=1)
         if silent < tolerated:
             continue
@@ -323,8 +358,11 @@ def detect_silent_sensors(
                 tolerated,
                 silent / max(interval, 1e-9),
                 unit="min",
-                detail={"last_reading": at.iloc[-1], "interval_minutes": interval,
-                        "silent_minutes": silent},
+                detail={
+                    "last_reading": at.iloc[-1],
+                    "interval_minutes": interval,
+                    "silent_minutes": silent,
+                },
             )
         )
     return out
