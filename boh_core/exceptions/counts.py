@@ -37,13 +37,13 @@ COLUMNS = ("store", "product", "at", "counted", "expected")
 class CountThresholds:
     """Settings of :func:`detect_counts` (all > 0); see the module."""
 
-    z: float = 3.0
+    z: float = 1.75
     repeats: int = 2
     window: int = 3
     lookback: int = 26
     min_history: int = 6
-    min_noise: float = 0.01
-    min_share: float = 0.01
+    min_noise: float = 0.001
+    min_share: float = 0.002
 
 
 def detect_counts(counts: pd.DataFrame, *, settings: CountThresholds | None = None) -> Findings:

@@ -130,9 +130,13 @@ def expected_events(rate: np.ndarray, start, end, closed: list | None = None) ->
     per_hour = rate[:, hours.weekday, hours.hour]
     if closed:
         days = hours.normalize()
+        masks: dict = {}
         for k, dates in enumerate(closed):
             if dates:
-                per_hour[k, days.isin(list(dates))] = 0.0
+                key = frozenset(dates)
+                if key not in masks:
+                    masks[key] = days.isin(list(dates))
+                per_hour[k, masks[key]] = 0.0
     return np.sum(per_hour * part, axis=1)
 
 
@@ -164,7 +168,7 @@ def _judge(kind, prof: _Profile, t0: dict, t1: dict, st, out: Findings, closed=N
         return
     starts = [t0[prof.keys[k]] for k in rows]
     ends = [t1[prof.keys[k]] for k in rows]
-    shut = [closed.get(prof.keys[k][0], set()) for k in rows] if closed else None
+    shut = [closed.get(prof.keys[k][0]) for k in rows] if closed else None
     lam = expected_events(prof.rate[rows], starts, ends, shut)
     least = st.item_min_expected if kind == "item_silent" else st.min_expected
     for k, a, b, value in zip(rows, starts, ends, lam, strict=True):

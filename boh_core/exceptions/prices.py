@@ -5,7 +5,7 @@ price of one (vendor, product) at one date (an invoice or purchase line, in the 
 reference unit), rows of one date averaged.
 
 * *History*: the robust z of the log price against the median and robust noise
-  (IQR / 1.349, at least ``min_noise``) of the vendor's ``lookback`` prices before it.
+  (clipped standard deviation, see ``_common``; at least ``min_noise``) of the vendor's ``lookback`` prices before it.
 * *Peers*: the log ratio of the price to the median of the other vendors' latest prices of
   the product (each no older than ``peer_days`` before the date), in units of the product's
   spread between vendors (robust, at least ``min_peer_noise``); only dearer counts, and only
@@ -44,7 +44,7 @@ COLUMNS = ("vendor", "product", "at", "price")
 class PriceThresholds:
     """Settings of :func:`detect_prices` (all > 0); see the module."""
 
-    z: float = 4.0
+    z: float = 2.5
     peer_z: float = 4.0
     lookback: int = 20
     min_history: int = 6
@@ -95,19 +95,30 @@ def _peers(frame: pd.DataFrame, st: PriceThresholds) -> tuple[np.ndarray, np.nda
     """Per row: the median log price of the other vendors' latest prices and their spread."""
     peer = np.full(len(frame), np.nan)
     spread = np.full(len(frame), np.nan)
-    window = pd.Timedelta(days=st.peer_days)
+    window = np.timedelta64(int(st.peer_days), "D")
     for _, rows in frame.groupby("product", sort=False):
         if rows["vendor"].nunique() < st.min_peers + 1:
             continue
-        for idx, row in rows.iterrows():
-            recent = rows[(rows["at"] <= row["at"]) & (rows["at"] > row["at"] - window)]
-            latest = recent.sort_values("at").groupby("vendor")["log"].last()
-            others = latest.drop(row["vendor"], errors="ignore")
+        logs = rows.pivot(index="at", columns="vendor", values="log").sort_index()
+        dates = logs.index.to_numpy().astype("datetime64[ns]")
+        stamp = np.where(logs.notna().to_numpy(), dates[:, None].astype("int64"), np.nan)
+        when = pd.DataFrame(stamp).ffill().to_numpy()
+        fresh = logs.ffill().to_numpy(dtype=float, copy=True)
+        age = dates[:, None].astype("int64") - when
+        fresh[~(age < window.astype("timedelta64[ns]").astype("int64"))] = np.nan
+        vendors = list(logs.columns)
+        date_pos = np.searchsorted(dates, rows["at"].to_numpy())
+        vendor_pos = np.array([vendors.index(v) for v in rows["vendor"]])
+        for k, (d, v) in enumerate(zip(date_pos, vendor_pos, strict=True)):
+            values = fresh[d]
+            others = np.delete(values, v)
+            others = others[np.isfinite(others)]
             if len(others) < st.min_peers:
                 continue
-            pos = frame.index.get_loc(idx)
+            every = values[np.isfinite(values)]
+            q75, q25 = np.percentile(every, [75, 25])
+            pos = frame.index.get_loc(rows.index[k])
             peer[pos] = float(np.median(others))
-            q75, q25 = np.percentile(latest.to_numpy(), [75, 25])
             spread[pos] = max((q75 - q25) / 1.349, st.min_peer_noise)
     return peer, spread
 

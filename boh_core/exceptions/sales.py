@@ -7,8 +7,10 @@ are neither judged nor used as baseline. On the other days the residual is put i
 forecast's own units of noise, ``u = (actual - forecast) / sigma`` with
 ``sigma = (hi80 - lo80) / (2 x 1.2816)`` (the 80% interval's half-width in standard
 deviations; at least ``min_sigma`` units). The forecast is then *calibrated* on the series'
-own past: the median (bias) and robust noise (IQR / 1.349, at least ``min_calibration``) of
-``u`` over the ``lookback`` judged days before the day. The day's score is
+own past: the median (bias) and robust noise (clipped standard deviation, see ``_common``; at least ``min_calibration``) of
+``u`` over the ``lookback`` judged days before the day, the noise's square shrunk toward 1
+(the forecast's own interval) by ``prior_days`` pseudo-days, so that a short history does not
+make a narrow band. The day's score is
 ``z = (u - bias) / noise``; it is flagged when ``|z| > z x scale``, where ``z`` defaults to
 3.29 (a normal day leaves that band once in a thousand, two-sided) and ``scale`` is the
 series' band scale (1, widened each time a manager calls a flag of the series a false
@@ -53,6 +55,7 @@ class SalesThresholds:
     thousand outside); ``lookback``: judged days the calibration looks back on;
     ``min_history``: judged days needed before a series is judged; ``min_sigma``: floor of a
     day's standard deviation, in units; ``min_calibration``: floor of the calibrated noise;
+    ``prior_days``: weight, in days, of the forecast's own interval in the calibration;
     ``min_units``: a day is only flagged if it is this many units from the forecast.
     """
 
@@ -61,6 +64,7 @@ class SalesThresholds:
     min_history: int = 21
     min_sigma: float = 1.0
     min_calibration: float = 0.5
+    prior_days: float = 28.0
     min_units: float = 3.0
 
 
@@ -117,7 +121,10 @@ def _judge(series: pd.DataFrame, key: tuple, scale: float, st: SalesThresholds, 
     sigma = np.maximum((judged["hi80"] - judged["lo80"]) / (2 * Z80), st.min_sigma)
     u = (judged["actual"] - judged["forecast"]) / sigma
     bias, noise, count = trailing_stats(u.reset_index(drop=True), st.lookback, st.min_history)
-    noise = np.maximum(noise.to_numpy(), st.min_calibration)
+    n = count.to_numpy()
+    # shrunk toward the forecast's own interval (1) by ``prior_days`` pseudo-days
+    noise = np.sqrt((n * noise.to_numpy() ** 2 + st.prior_days) / (n + st.prior_days))
+    noise = np.maximum(noise, st.min_calibration)
     bias = bias.to_numpy()
     z = (u.to_numpy() - bias) / noise
     units = np.abs(judged["actual"].to_numpy() - judged["forecast"].to_numpy())

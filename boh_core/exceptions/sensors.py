@@ -8,8 +8,8 @@ limit (deg C, e.g. 5 for a fridge, -15 for a freezer).
   an hour, so the readings within ``door_minutes`` after an opening are left out and the rest
   smoothed by a rolling median over ``smooth_minutes``: the *level*. The *normal* level is
   the level's median over ``reference_hours`` ending ``reference_lag_hours`` before (the lag
-  keeps a slow drift out of its own reference), its noise the level's robust noise there (at
-  least ``min_noise``). The *trend* is the least-squares slope of the level over the last
+  keeps a slow drift out of its own reference), its noise the level's robust noise there (from
+  ``min_noise`` to ``max_noise``: a unit that wanders a lot still warns). The *trend* is the least-squares slope of the level over the last
   ``trend_hours``. A reading is flagged when the level is above normal by at least
   ``min_rise`` and ``z`` noises and the trend is at least ``min_slope`` deg C per hour and
   projects the limit within ``horizon_hours``; or when the rise is at least ``level_rise``
@@ -69,11 +69,12 @@ class SensorThresholds:
     min_reference_hours: float = 12.0
     trend_hours: float = 2.0
     min_noise: float = 0.2
+    max_noise: float = 0.5
     z: float = 3.0
     min_rise: float = 1.0
     level_rise: float = 1.8
-    min_slope: float = 0.25
-    horizon_hours: float = 12.0
+    min_slope: float = 0.3
+    horizon_hours: float = 6.0
     persist: int = 3
     door_window_hours: float = 2.0
     door_share: float = 0.25
@@ -141,7 +142,7 @@ def _drift_arrays(series: pd.DataFrame, limit: float, st: SensorThresholds) -> d
     lag = pd.Timedelta(hours=st.reference_lag_hours)
     normal = _lagged(ref.median(), idx, lag)
     spread = (ref.quantile(0.75) - ref.quantile(0.25)) / IQR_SIGMA
-    noise = np.maximum(np.nan_to_num(_lagged(spread, idx, lag)), st.min_noise)
+    noise = np.clip(np.nan_to_num(_lagged(spread, idx, lag)), st.min_noise, st.max_noise)
     hours = pd.Series((idx - idx[0]) / pd.Timedelta(hours=1), index=idx)
     win = f"{int(st.trend_hours * 60)}min"
     cov = hours.rolling(win, min_periods=3).cov(level)
@@ -332,14 +333,16 @@ def detect_silent_sensors(
     """
     st = check_settings(settings, SensorThresholds)
     now = check_time("now", now)
-    frame = _readings(readings)
-    frame = frame[frame["at"] <= now]
+    frame = check_frame(readings, "readings", ["sensor", "at"])
+    frame = pd.DataFrame({"sensor": frame["sensor"], "at": times_of(frame, "readings", "at")})
+    frame = frame[frame["at"] <= now].sort_values(["sensor", "at"], kind="stable")
     out = Findings()
     for sensor, series in frame.groupby("sensor", sort=True):
-        at = series["at"]
-        steps = at.diff().dropna() / pd.Timedelta(minutes=1)
-        interval = float(steps.median()) if len(steps) else st.silent_minutes / 3
+        times = series["at"].to_numpy()
+        steps = np.diff(times[-50:]) / np.timedelta64(1, "m")
+        interval = float(np.median(steps)) if len(steps) else st.silent_minutes / 3
         tolerated = max(st.silent_minutes, 3 * interval)
+        at = series["at"]
         silent = (now - at.iloc[-1]) / pd.Timedelta(minutes=1)
         if silent < tolerated:
             continue

@@ -6,11 +6,15 @@ where higher is worse and which is comparable between stores (unexplained usage 
 recorded waste as a share of the theoretical usage, for instance). Three steps:
 
 1. *Own history*: the robust z of the value against the median and robust noise
-   (IQR / 1.349, at least ``min_noise``) of the ``lookback`` periods before it:
+   (clipped standard deviation, see ``_common``) of the ``lookback`` periods before it,
+   the noise's square shrunk toward the median noise of the stores that period by
+   ``pool_weight`` pseudo-periods (a short history does not make a narrow band) and widened
+   by the median's own uncertainty (``x sqrt(1 + pi / 2n)``), at least ``min_noise``:
    ``z_own``.
-2. *Peers*: the excess over the other stores, ``d = z_own - median(z_own of the other
-   stores, same ingredient and period)``: a change that every store shows (a recipe change,
-   a price change feeding a valued variance) is not one store's exception. With fewer than
+2. *Peers*: the excess over the other stores, ``d = (e - median(e of the other stores,
+   same ingredient and period)) / noise`` where ``e`` is a store's value minus its usual
+   (median): a change that every store shows (a recipe change, a price change feeding a
+   valued variance) is not one store's exception. With fewer than
    ``min_peers`` other stores judged that period, ``d = z_own``.
 3. *Flags*: one bad period when ``z_own > z`` and ``d > peer_z``; a slow, steady loss by a
    one-sided CUSUM of ``d`` (each term capped at ``cusum_cap``):
@@ -47,15 +51,16 @@ COLUMNS = ("store", "ingredient", "period", "value")
 class UsageThresholds:
     """Settings of :func:`detect_usage` and :func:`detect_waste` (all > 0); see the module."""
 
-    z: float = 3.5
-    peer_z: float = 2.5
+    z: float = 2.3
+    peer_z: float = 2.0
     cusum_k: float = 0.75
-    cusum_h: float = 6.0
+    cusum_h: float = 5.0
     cusum_cap: float = 3.0
     lookback: int = 26
-    min_history: int = 8
+    min_history: int = 10
     min_peers: int = 2
-    min_noise: float = 0.005
+    min_noise: float = 0.001
+    pool_weight: float = 8.0
     gap: int = 2
 
 
@@ -96,15 +101,22 @@ def _detect(periods, kind: str, settings) -> Findings:
         )
         part = series.copy()
         part["centre"] = centre.to_numpy()
-        part["noise"] = np.maximum(noise.to_numpy(), st.min_noise)
+        part["noise"] = noise.to_numpy()
+        part["n"] = count.to_numpy()
         part["ok"] = count.to_numpy() >= st.min_history
         if not part["ok"].any():
             out.skipped[(store, ing)] = "short_history"
-        part["z"] = np.where(part["ok"], (part["value"] - part["centre"]) / part["noise"], np.nan)
         parts.append(part)
     if not parts:
         return out
     frame = pd.concat(parts)
+    pooled = frame.groupby(["ingredient", "period"])["noise"].transform("median")
+    n = frame["n"].to_numpy()
+    shrunk = np.sqrt((n * frame["noise"] ** 2 + st.pool_weight * pooled**2) / (n + st.pool_weight))
+    # a prediction's noise: the point's own and the median's uncertainty (pi/2 sigma^2 / n)
+    shrunk = shrunk.to_numpy() * np.sqrt(1 + np.pi / 2 / np.maximum(n, 1))
+    frame["noise"] = np.maximum(np.nan_to_num(shrunk), st.min_noise)
+    frame["z"] = np.where(frame["ok"], (frame["value"] - frame["centre"]) / frame["noise"], np.nan)
     frame["d"] = _peer_excess(frame, st.min_peers)
     for (store, ing), series in frame.groupby(["store", "ingredient"], sort=True):
         _judge(series, (store, ing), kind, st, out)
@@ -112,9 +124,12 @@ def _detect(periods, kind: str, settings) -> Findings:
 
 
 def _peer_excess(frame: pd.DataFrame, min_peers: int) -> np.ndarray:
-    """``z_own`` minus the median ``z_own`` of the other stores (same ingredient, period)."""
-    zs = frame["z"].to_numpy(dtype=float)
-    d = zs.copy()
+    """The excess over the usual (value - median) minus the other stores' median excess (same
+    ingredient, period), in the store's noise."""
+    excess = (frame["value"] - frame["centre"]).to_numpy(dtype=float)
+    zs = np.where(np.isfinite(frame["z"].to_numpy(dtype=float)), excess, np.nan)
+    noise = frame["noise"].to_numpy(dtype=float)
+    d = frame["z"].to_numpy(dtype=float).copy()
     codes = frame.groupby(["ingredient", "period"], sort=False).ngroup().to_numpy()
     for code in np.unique(codes):
         members = np.flatnonzero((codes == code) & np.isfinite(zs))
@@ -122,7 +137,7 @@ def _peer_excess(frame: pd.DataFrame, min_peers: int) -> np.ndarray:
             continue
         for m in members:
             others = zs[members[members != m]]
-            d[m] = zs[m] - np.median(others)
+            d[m] = (zs[m] - np.median(others)) / noise[m]
     return d
 
 

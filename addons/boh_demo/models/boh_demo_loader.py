@@ -452,11 +452,39 @@ class BohDemoLoader(models.AbstractModel):
                 sim.sensors["equipment"], sim.sensors["temperature"], stamps, strict=True
             )
         ]
+        # the door contacts report their openings: the sensor pass tells a door's spike
+        # from a warming unit by them
+        opened = sim.sensors["door_open"].to_numpy(dtype=bool)
+        readings += [
+            {"equipment": short[e], "metric": "door_open", "value": 1.0, "at": s}
+            for e, s in zip(sim.sensors["equipment"][opened], stamps[opened], strict=True)
+        ]
         Reading = self.env["boh.sensor.reading"].with_company(company)
         for k in range(0, len(readings), 2000):
             Reading.push_readings(readings[k : k + 2000])
         days = sim.sensors["at"].dt.date
         self.env["boh.sensor.haccp.day"]._refresh(days.min(), days.max())
+        self._sensor_flags(sim, tz, by_code)
+
+    def _sensor_flags(self, sim, tz, by_code):
+        """The sensor pass as it ran when the simulated cold-unit failure ended and after the
+        last reading: its drift flag, and what the units look like now (the live 15-minute
+        pass is off in the demo, which has no gateway: every sensor would be silent)."""
+        moments = [sim.sensors["at"].max()]
+        if sim.episode is not None:
+            moments.insert(0, sim.episode.end)
+        machines = self.env["maintenance.equipment"].union(*by_code.values())
+        started, flags = time_mod.monotonic(), self.env["boh.flag"]
+        for moment in moments:
+            now = tz.localize(moment.to_pydatetime()).astimezone(pytz.utc).replace(tzinfo=None)
+            flags |= self.env["boh.sensor.reading"]._raise_sensor_flags(
+                now=now + timedelta(minutes=1), machines=machines
+            )
+        _logger.info(
+            "BOH demo: the sensor pass raised %d flags in %.1f s",
+            len(flags),
+            time_mod.monotonic() - started,
+        )
 
     def _employees(self, company, group):
         """Employees with their jobs (roles), at the site they work at."""

@@ -24,3 +24,4 @@ from . import test_core_messages
 from . import test_production_yield
 from . import test_flag
 from . import test_flag_passes
+from . import test_flag_tour

@@ -25,13 +25,13 @@ class BohSensorReading(models.Model):
         self._raise_sensor_flags()
 
     @api.model
-    def _raise_sensor_flags(self, now=None):
+    def _raise_sensor_flags(self, now=None, machines=None):
         """Flag the drifting, door-warmed, silent and stuck temperature sensors.
 
         A sensor is an equipment's temperature series; its limit is its threshold's maximum
         (drift and door are judged only against one). Door openings (the ``door_open``
         metric) mark the temperature reading that follows them. Times stay naive UTC.
-        Returns the flags raised or updated.
+        ``machines`` limits the pass to that equipment. Returns the flags raised or updated.
         """
         now = now or fields.Datetime.now()
         temperature = self.env.ref("boh_maintenance.metric_temperature_c")
