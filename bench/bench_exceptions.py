@@ -200,8 +200,15 @@ def sales_case(sim, rng) -> Case:
     noise = {k: robust_sd(s["actual"]) for k, s in judged.groupby(keys)}
     start_day = frame["ds"].min() + pd.Timedelta(days=35)
     injected, inj = inject_points(
-        frame, keys, "ds", "actual", "sales", rng, noise=noise,
-        first=lambda r: r["cause"] == "" and r["ds"] >= start_day, every=EVERY["sales"],
+        frame,
+        keys,
+        "ds",
+        "actual",
+        "sales",
+        rng,
+        noise=noise,
+        first=lambda r: r["cause"] == "" and r["ds"] >= start_day,
+        every=EVERY["sales"],
     )
     # spikes the cause explains: doubled sales on some promotion days, not to be flagged
     promo = injected.index[injected["cause"] == "promotion"]
@@ -253,15 +260,27 @@ def labour_case(sim, rng) -> Case:
     noise = {(k,): robust_sd(s["hours"]) for k, s in frame.groupby("store")}
     since = frame["ds"].min() + pd.Timedelta(days=35)
     injected, inj = inject_points(
-        frame, ["store"], "ds", "hours", "labour", rng, noise=noise,
-        first=lambda r: r["ds"] >= since, side=1, every=EVERY["labour"],
+        frame,
+        ["store"],
+        "ds",
+        "hours",
+        "labour",
+        rng,
+        noise=noise,
+        first=lambda r: r["ds"] >= since,
+        side=1,
+        every=EVERY["labour"],
     )
     weeks = (frame["ds"].max() - since).days / 7
     return Case(
-        "labour", frame, injected, inj,
+        "labour",
+        frame,
+        injected,
+        inj,
         lambda data: as_tuples(ex.detect_labour(data)),
         lambda data: zscore_flags(data, ["store"], "ds", "hours", "labour", side=1),
-        frame["store"].nunique() * weeks, since,
+        frame["store"].nunique() * weeks,
+        since,
     )
 
 
@@ -279,8 +298,9 @@ def weekly_frames(sim) -> tuple[pd.DataFrame, pd.DataFrame]:
     c = counts.copy()
     c["week"] = np.searchsorted(cdays, c["day"].to_numpy())
     c["loss"] = c["book_qty"] - c["counted_qty"]
-    per = per.merge(c[["store", "ingredient", "week", "loss", "day"]], on=[
-        "store", "ingredient", "week"])
+    per = per.merge(
+        c[["store", "ingredient", "week", "loss", "day"]], on=["store", "ingredient", "week"]
+    )
     per = per[per["used"] > 0].copy()
     per["period"] = sim.dates[per["day"].to_numpy()]
     per["usage"] = per["loss"] / per["used"]
@@ -299,8 +319,16 @@ def loss_case(sim, rng, kind: str) -> Case:
     periods = np.sort(frame["period"].unique())
     since = pd.Timestamp(periods[min(10, len(periods) - 1)])
     injected, inj = inject_points(
-        frame, keys, "period", "value", kind, rng, noise=noise,
-        first=lambda r: r["period"] >= since, side=1, every=EVERY[kind],
+        frame,
+        keys,
+        "period",
+        "value",
+        kind,
+        rng,
+        noise=noise,
+        first=lambda r: r["period"] >= since,
+        side=1,
+        every=EVERY[kind],
     )
     if kind == "usage":
         injected, leaks = inject_leaks(injected, inj, keys, noise, rng, since)
@@ -308,10 +336,14 @@ def loss_case(sim, rng, kind: str) -> Case:
     detect = ex.detect_usage if kind == "usage" else ex.detect_waste
     weeks = len(periods[periods >= since])
     return Case(
-        kind, frame, injected, inj,
+        kind,
+        frame,
+        injected,
+        inj,
         lambda data: as_tuples(detect(data)),
         lambda data: zscore_flags(data, keys, "period", "value", kind, side=1),
-        frame["store"].nunique() * weeks, since,
+        frame["store"].nunique() * weeks,
+        since,
     )
 
 
@@ -330,8 +362,15 @@ def inject_leaks(frame, taken, keys, noise, rng, since):
         begin = int(rng.integers(0, len(idx) - 8))
         span = idx[begin : begin + 8]
         out.loc[span, "value"] += m / 3 * noise[key]
-        leaks.append(Injection("usage", tuple(key), out.at[span[0], "period"],
-                               out.at[span[-1], "period"], f"leak {m:g}x"))
+        leaks.append(
+            Injection(
+                "usage",
+                tuple(key),
+                out.at[span[0], "period"],
+                out.at[span[-1], "period"],
+                f"leak {m:g}x",
+            )
+        )
     return out, leaks
 
 
@@ -348,8 +387,11 @@ def price_frame(sim, rng) -> pd.DataFrame:
             steps = (rng.random(len(weeks)) < 0.1) * rng.uniform(-0.03, 0.03, len(weeks))
             log_list = np.log(g.cost * premium) + np.cumsum(steps)
             price = np.exp(log_list + rng.normal(0, 0.01, len(weeks)))
-            rows.append(pd.DataFrame({"vendor": vendor, "product": g.code, "at": weeks,
-                                      "price": np.round(price, 4)}))
+            rows.append(
+                pd.DataFrame(
+                    {"vendor": vendor, "product": g.code, "at": weeks, "price": np.round(price, 4)}
+                )
+            )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -359,25 +401,41 @@ def price_case(sim, rng) -> Case:
     noise = {k: robust_sd(s["price"]) for k, s in frame.groupby(keys)}
     since = frame["at"].min() + pd.Timedelta(weeks=10)
     injected, inj = inject_points(
-        frame, keys, "at", "price", "price", rng, noise=noise,
-        first=lambda r: r["at"] >= since, side=1, every=EVERY["price"],
+        frame,
+        keys,
+        "at",
+        "price",
+        "price",
+        rng,
+        noise=noise,
+        first=lambda r: r["at"] >= since,
+        side=1,
+        every=EVERY["price"],
     )
     weeks = (frame["at"].max() - since).days / 7
     return Case(
-        "price", frame, injected, inj,
+        "price",
+        frame,
+        injected,
+        inj,
         lambda data: as_tuples(ex.detect_prices(data)),
         lambda data: zscore_flags(data, keys, "at", "price", "price", side=1),
-        len(sim.demand.stores) * weeks, since,
+        len(sim.demand.stores) * weeks,
+        since,
     )
 
 
 def count_case(sim, rng) -> Case:
     c = sim.stock.counts
-    frame = pd.DataFrame({
-        "store": c["store"], "product": c["ingredient"],
-        "at": sim.dates[c["day"].to_numpy()], "counted": c["counted_qty"].astype(float),
-        "expected": c["book_qty"].astype(float),
-    })
+    frame = pd.DataFrame(
+        {
+            "store": c["store"],
+            "product": c["ingredient"],
+            "at": sim.dates[c["day"].to_numpy()],
+            "counted": c["counted_qty"].astype(float),
+            "expected": c["book_qty"].astype(float),
+        }
+    )
     frame["error"] = frame["counted"] - frame["expected"]
     keys = ["store", "product"]
     noise = {k: robust_sd(s["error"]) for k, s in frame.groupby(keys)}
@@ -395,16 +453,27 @@ def count_case(sim, rng) -> Case:
             shift = -m * noise[key]
             for i in pair:
                 injected.at[i, "counted"] = max(injected.at[i, "counted"] + shift, 0.0)
-            inj.append(Injection("count", tuple(key), injected.at[pair[0], "at"],
-                                 injected.at[pair[1], "at"], f"{m:g}x"))
+            inj.append(
+                Injection(
+                    "count",
+                    tuple(key),
+                    injected.at[pair[0], "at"],
+                    injected.at[pair[1], "at"],
+                    f"{m:g}x",
+                )
+            )
             a += EVERY["count"] // 2 + int(rng.integers(0, EVERY["count"]))
     injected["error"] = injected["counted"] - injected["expected"]
     weeks = (frame["at"].max() - since).days / 7
     return Case(
-        "count", frame, injected, inj,
+        "count",
+        frame,
+        injected,
+        inj,
         lambda data: as_tuples(ex.detect_counts(data)),
         lambda data: zscore_flags(data, keys, "at", "error", "count"),
-        frame["store"].nunique() * weeks, since,
+        frame["store"].nunique() * weeks,
+        since,
     )
 
 
@@ -418,9 +487,15 @@ def order_lines(sim) -> pd.DataFrame:
         + pd.to_timedelta(lines["hour"].to_numpy(), unit="h")
         + pd.to_timedelta(lines["second"].to_numpy() % 3600, unit="s")
     )
-    return pd.DataFrame({"store": lines["store"].to_numpy(), "item": lines["item"].to_numpy(),
-                         "ticket": lines["ticket"].to_numpy(), "day": lines["day"].to_numpy(),
-                         "at": at})
+    return pd.DataFrame(
+        {
+            "store": lines["store"].to_numpy(),
+            "item": lines["item"].to_numpy(),
+            "ticket": lines["ticket"].to_numpy(),
+            "day": lines["day"].to_numpy(),
+            "at": at,
+        }
+    )
 
 
 class LastSeen:
@@ -468,8 +543,9 @@ def feed_case(sim, rng, kind: str, weeks: int) -> Case:
     if kind == "feed_silent":
         keys = ["store"]
         events = recent.groupby(["store", "day", "ticket"], as_index=False)["at"].min()
-        profile = ex.hourly_profile(hist.groupby(["store", "day", "ticket"], as_index=False)
-                                    ["at"].min())
+        profile = ex.hourly_profile(
+            hist.groupby(["store", "day", "ticket"], as_index=False)["at"].min()
+        )
         detect, step = ex.detect_silent_feeds, "15min"
     else:
         keys = ["store", "item"]
@@ -507,8 +583,9 @@ def feed_case(sim, rng, kind: str, weeks: int) -> Case:
     day_of = {d: k for k, d in enumerate(sim.dates)}
     stores = np.array(sim.demand.stores)
 
-    closed_days = [(stores[s], sim.dates[d]) for s, d in zip(*np.nonzero(~sim.demand.open),
-                                                              strict=True)]
+    closed_days = [
+        (stores[s], sim.dates[d]) for s, d in zip(*np.nonzero(~sim.demand.open), strict=True)
+    ]
 
     def closed(now):
         k = day_of.get(now.normalize())
@@ -516,8 +593,12 @@ def feed_case(sim, rng, kind: str, weeks: int) -> Case:
 
     def ours(data):
         return run_checks(
-            detect, LastSeen(data, keys), profile, checks,
-            closed if kind == "feed_silent" else None, closed_days,
+            detect,
+            LastSeen(data, keys),
+            profile,
+            checks,
+            closed if kind == "feed_silent" else None,
+            closed_days,
         )
 
     def baseline(data):
@@ -532,8 +613,11 @@ def feed_case(sim, rng, kind: str, weeks: int) -> Case:
 
 
 def sensor_limits(sim) -> dict:
-    return {e.code: e.setpoint + LIMIT_ABOVE_SETPOINT for e in sim.group.equipment
-            if e.setpoint is not None}
+    return {
+        e.code: e.setpoint + LIMIT_ABOVE_SETPOINT
+        for e in sim.group.equipment
+        if e.setpoint is not None
+    }
 
 
 def breach_time(series: pd.DataFrame, limit: float, after: pd.Timestamp):
@@ -561,13 +645,28 @@ def inject_drifts(readings, limits, rng, episode) -> tuple[pd.DataFrame, list[In
         out.loc[rows, "temperature"] += np.minimum(el[rows] / dur, 1.0) * amp
         s = out[out["sensor"] == sensor]
         fixed = t0 + pd.Timedelta(hours=dur + 6)
-        inj.append(Injection("sensor_drift", (sensor,), t0, fixed, f"{amp:.0f}C/{dur:g}h",
-                             breach_time(s, limits[sensor], t0)))
+        inj.append(
+            Injection(
+                "sensor_drift",
+                (sensor,),
+                t0,
+                fixed,
+                f"{amp:.0f}C/{dur:g}h",
+                breach_time(s, limits[sensor], t0),
+            )
+        )
     if episode is not None:
         s = out[out["sensor"] == episode.equipment]
-        inj.append(Injection("sensor_drift", (episode.equipment,), episode.start, episode.end,
-                             "sim episode", breach_time(s, limits[episode.equipment],
-                                                        episode.start)))
+        inj.append(
+            Injection(
+                "sensor_drift",
+                (episode.equipment,),
+                episode.start,
+                episode.end,
+                "sim episode",
+                breach_time(s, limits[episode.equipment], episode.start),
+            )
+        )
     return out, inj
 
 
@@ -606,12 +705,16 @@ def sensor_flags(data, limits, checks):
     times = data.sort_values("at")
     stamps = times["at"].to_numpy()
     for now in checks:
-        a, b = np.searchsorted(stamps, [(now - pd.Timedelta(hours=3)).to_datetime64(),
-                                        now.to_datetime64()], side="right")
+        a, b = np.searchsorted(
+            stamps,
+            [(now - pd.Timedelta(hours=3)).to_datetime64(), now.to_datetime64()],
+            side="right",
+        )
         for f in ex.detect_silent_sensors(now, times.iloc[a:b]):
             silent.setdefault((f.key, pd.Timestamp(f.start)), (f.kind, f.key, f.start, now, f))
-    return flags + [(k, key, pd.Timestamp(a), pd.Timestamp(b), f)
-                    for k, key, a, b, f in silent.values()]
+    return flags + [
+        (k, key, pd.Timestamp(a), pd.Timestamp(b), f) for k, key, a, b, f in silent.values()
+    ]
 
 
 def sensor_baseline(data):
@@ -634,12 +737,19 @@ def sensor_cases(sim, rng) -> list[Case]:
         ("sensor_drift", drifted, drifts),
         ("sensor_faults", faulty, faults),
     ):
-        cases.append(Case(
-            kind, readings, injected, inj,
-            lambda data: sensor_flags(data, limits, checks),
-            sensor_baseline, n_stores * weeks, since,
-            extra={"clean_truth": [i for i in drifts if i.label == "sim episode"]},
-        ))
+        cases.append(
+            Case(
+                kind,
+                readings,
+                injected,
+                inj,
+                lambda data: sensor_flags(data, limits, checks),
+                sensor_baseline,
+                n_stores * weeks,
+                since,
+                extra={"clean_truth": [i for i in drifts if i.label == "sim episode"]},
+            )
+        )
     return cases
 
 
@@ -648,8 +758,12 @@ def sensor_cases(sim, rng) -> list[Case]:
 
 def matches(flag, injection) -> bool:
     kind, key, start, end = flag[:4]
-    return (kind == injection.kind and tuple(key) == tuple(injection.key)
-            and start <= injection.end and end >= injection.start)
+    return (
+        kind == injection.kind
+        and tuple(key) == tuple(injection.key)
+        and start <= injection.end
+        and end >= injection.start
+    )
 
 
 @dataclass
@@ -677,8 +791,11 @@ def tally(case: Case, flags_injected, flags_clean, tallies: dict, method: str) -
             cell[0] += bool(hit)
             cell[1] += 1
             record_timing(t, inj, hit)
-        clean = [f for f in flags_clean if f[0] == kind and f[2] >= case.since
-                 and not any(matches(f, i) for i in truth_clean)]
+        clean = [
+            f
+            for f in flags_clean
+            if f[0] == kind and f[2] >= case.since and not any(matches(f, i) for i in truth_clean)
+        ]
         t.false_clean += len(clean)
         t.store_weeks += case.store_weeks
 
@@ -747,9 +864,11 @@ def timing(t: Tally) -> str:
     if t.warnings:
         got = [w for w in t.warnings if w is not None]
         early = sum(w >= 2 for w in got)
-        return (f"warning h: min {fmt(min(got) if got else None, '.1f')} median "
-                f"{fmt(float(np.median(got)) if got else None, '.1f')}; >=2h {early}/"
-                f"{len(t.warnings)}")
+        return (
+            f"warning h: min {fmt(min(got) if got else None, '.1f')} median "
+            f"{fmt(float(np.median(got)) if got else None, '.1f')}; >=2h {early}/"
+            f"{len(t.warnings)}"
+        )
     if t.latency:
         return f"latency min: median {np.median(t.latency):.0f} max {max(t.latency):.0f}"
     return ""
@@ -773,8 +892,14 @@ def main(argv: list[str] | None = None) -> int:
     tallies: dict = {}
     seconds = {"ours": 0.0, "z3": 0.0}
     for seed in size["seeds"]:
-        sim = simulate(default_group(), days=size["days"], end=END, seed=seed,
-                       sensor_days=size["sensor_days"], sensor_minutes=5)
+        sim = simulate(
+            default_group(),
+            days=size["days"],
+            end=END,
+            seed=seed,
+            sensor_days=size["sensor_days"],
+            sensor_minutes=5,
+        )
         rng = np.random.default_rng(seed)
         for case in build_cases(sim, rng, size["feed_weeks"]):
             for method, run in (("ours", case.ours), ("z3", case.baseline)):
@@ -783,12 +908,16 @@ def main(argv: list[str] | None = None) -> int:
                 seconds[method] += time.perf_counter() - t0
                 tally(case, injected, clean, tallies, method)
     labels = sorted({lab for t in tallies.values() for lab in t.found}, key=label_order)
-    print(f"exceptions: {args.size}, seeds {list(size['seeds'])}, {size['days']} days, "
-          f"sensors {size['sensor_days']} days at 5 min; recall per magnitude (x usual noise), "
-          "silence length or drift size")
+    print(
+        f"exceptions: {args.size}, seeds {list(size['seeds'])}, {size['days']} days, "
+        f"sensors {size['sensor_days']} days at 5 min; recall per magnitude (x usual noise), "
+        "silence length or drift size"
+    )
     ok = report(tallies, labels)
-    print(f"exceptions: detectors {seconds['ours']:.1f} s, z3 baseline {seconds['z3']:.1f} s, "
-          f"total {time.perf_counter() - started:.1f} s; targets met by ours: {ok}")
+    print(
+        f"exceptions: detectors {seconds['ours']:.1f} s, z3 baseline {seconds['z3']:.1f} s, "
+        f"total {time.perf_counter() - started:.1f} s; targets met by ours: {ok}"
+    )
     return 0
 
 

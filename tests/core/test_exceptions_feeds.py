@@ -63,7 +63,9 @@ def test_the_silence_keeps_its_start_run_after_run():
 def test_a_trading_feed_a_closed_store_and_night_hours_are_quiet():
     now = DAY + pd.Timedelta(hours=15)
     assert detect_silent_feeds(now, today(now), PROFILE) == []
-    assert detect_silent_feeds(now, today(DAY + pd.Timedelta(hours=13)), PROFILE, closed=["S1"]) == []
+    assert (
+        detect_silent_feeds(now, today(DAY + pd.Timedelta(hours=13)), PROFILE, closed=["S1"]) == []
+    )
     night = DAY + pd.Timedelta(hours=23, minutes=30)
     assert detect_silent_feeds(night, today(night), PROFILE) == []
 

@@ -26,7 +26,9 @@ def prices(jump=None, dear=1.0, seed=5):
 
 def test_a_price_far_from_its_history_is_flagged():
     found = detect_prices(prices(jump=(20, 1.15)))
-    assert [(f.kind, f.key, f.start) for f in found] == [("price", ("V1", "rice"), WEEKS[20].date())]
+    assert [(f.kind, f.key, f.start) for f in found] == [
+        ("price", ("V1", "rice"), WEEKS[20].date())
+    ]
     assert found[0].detail["reason"] in ("history", "both")
     assert found[0].observed > found[0].high
 

@@ -28,8 +28,9 @@ def readings(days=4, drift_at=None, rate=0.5, seed=7):
     temp = 3 + 0.3 * np.sin(hours.to_numpy() / 7) + np.clip(rng.normal(0, 0.15, len(at)), -0.4, 0.4)
     if drift_at is not None:
         temp = temp + np.clip((hours.to_numpy() - drift_at) * rate, 0, None)
-    return pd.DataFrame({"sensor": "F1", "at": at, "temperature": np.round(temp, 2),
-                         "door_open": False})
+    return pd.DataFrame(
+        {"sensor": "F1", "at": at, "temperature": np.round(temp, 2), "door_open": False}
+    )
 
 
 def test_a_drift_is_flagged_hours_before_the_breach_from_its_onset():
