@@ -78,7 +78,7 @@ class SensorThresholds:
     horizon_hours: float = 6.0
     persist: int = 3
     door_window_hours: float = 2.0
-    door_share: float = 0.25
+    door_share: float = 0.4
     door_min_openings: int = 4
     door_explained: float = 0.7
     silent_minutes: float = 30.0
