@@ -150,6 +150,7 @@ def trailing_stats(values: pd.Series, lookback: int, min_history: int) -> tuple[
     few outliers as the MAD but nearly as exact as the plain standard deviation on normal
     data (the MAD alone wastes most of a short history)."""
     x = np.asarray(values, dtype=float)
+    lookback, min_history = max(int(lookback), 1), int(min_history)
     n = len(x)
     index = values.index if isinstance(values, pd.Series) else None
     if n == 0:

@@ -37,7 +37,7 @@ COLUMNS = ("store", "product", "at", "counted", "expected")
 class CountThresholds:
     """Settings of :func:`detect_counts` (all > 0); see the module."""
 
-    z: float = 1.75
+    z: float = 2.0
     repeats: int = 2
     window: int = 3
     lookback: int = 26

@@ -4,7 +4,8 @@ Method. Each row is one day of one store (optionally one role of a store): the h
 worked and the hours the forecast needed (the labour demand of the day's forecast). The
 day's overrun is the relative excess ``x = hours / needed - 1`` (``needed`` at least
 ``min_needed`` hours). Its baseline is the store's own habit: the median and robust noise
-(clipped standard deviation, see ``_common``; at least ``min_noise``) of ``x`` over the ``lookback`` days before. The score is
+(clipped standard deviation, see ``_common``; at least ``min_noise``) of ``x`` over the
+``lookback`` days before. The score is
 ``z = (x - median) / noise``; a day is flagged when ``z > z`` and the overrun beyond the
 usual is at least ``min_hours`` hours (only overruns: a day worked under the need is not an
 exception of this kind). A store with fewer than ``min_history`` days before the day is not

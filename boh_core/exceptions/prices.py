@@ -5,11 +5,12 @@ price of one (vendor, product) at one date (an invoice or purchase line, in the 
 reference unit), rows of one date averaged.
 
 * *History*: the robust z of the log price against the median and robust noise
-  (clipped standard deviation, see ``_common``; at least ``min_noise``) of the vendor's ``lookback`` prices before it.
+  (clipped standard deviation, see ``_common``; at least ``min_noise``) of the vendor's
+  ``lookback`` prices before it.
 * *Peers*: the log ratio of the price to the median of the other vendors' latest prices of
   the product (each no older than ``peer_days`` before the date), in units of the product's
-  spread between vendors (robust, at least ``min_peer_noise``); only dearer counts, and only
-  when at least ``min_peers`` other vendors price the product.
+  spread between the other vendors (robust, at least ``min_peer_noise``); only dearer
+  counts, and only when at least ``min_peers`` other vendors price the product.
 
 A price is flagged when its history ``|z| > z`` or its peer z ``> peer_z``; consecutive
 flagged prices of a (vendor, product) are one finding from the first. A (vendor, product)
@@ -115,8 +116,7 @@ def _peers(frame: pd.DataFrame, st: PriceThresholds) -> tuple[np.ndarray, np.nda
             others = others[np.isfinite(others)]
             if len(others) < st.min_peers:
                 continue
-            every = values[np.isfinite(values)]
-            q75, q25 = np.percentile(every, [75, 25])
+            q75, q25 = np.percentile(others, [75, 25])
             pos = frame.index.get_loc(rows.index[k])
             peer[pos] = float(np.median(others))
             spread[pos] = max((q75 - q25) / 1.349, st.min_peer_noise)

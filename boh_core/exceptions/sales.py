@@ -7,8 +7,9 @@ are neither judged nor used as baseline. On the other days the residual is put i
 forecast's own units of noise, ``u = (actual - forecast) / sigma`` with
 ``sigma = (hi80 - lo80) / (2 x 1.2816)`` (the 80% interval's half-width in standard
 deviations; at least ``min_sigma`` units). The forecast is then *calibrated* on the series'
-own past: the median (bias) and robust noise (clipped standard deviation, see ``_common``; at least ``min_calibration``) of
-``u`` over the ``lookback`` judged days before the day, the noise's square shrunk toward 1
+own past: the median (bias) and robust noise (clipped standard deviation, see ``_common``;
+at least ``min_calibration``) of ``u`` over the ``lookback`` judged days before the day, the
+noise's square shrunk toward 1
 (the forecast's own interval) by ``prior_days`` pseudo-days, so that a short history does not
 make a narrow band. The day's score is
 ``z = (u - bias) / noise``; it is flagged when ``|z| > z x scale``, where ``z`` defaults to

@@ -9,8 +9,9 @@ limit (deg C, e.g. 5 for a fridge, -15 for a freezer).
   smoothed by a rolling median over ``smooth_minutes``: the *level*. The *normal* level is
   the level's median over ``reference_hours`` ending ``reference_lag_hours`` before (the lag
   keeps a slow drift out of its own reference), its noise the level's robust noise there (from
-  ``min_noise`` to ``max_noise``: a unit that wanders a lot still warns). The *trend* is the least-squares slope of the level over the last
-  ``trend_hours``. A reading is flagged when the level is above normal by at least
+  ``min_noise`` to ``max_noise``: a unit that wanders a lot still warns). The *trend* is
+  the least-squares slope of the level over the last ``trend_hours``. A reading is flagged
+  when the level is above normal by at least
   ``min_rise`` and ``z`` noises and the trend is at least ``min_slope`` deg C per hour and
   projects the limit within ``horizon_hours``; or when the rise is at least ``level_rise``
   and ``z + 1`` noises whatever the trend; or when the level is above the limit.
@@ -77,7 +78,7 @@ class SensorThresholds:
     horizon_hours: float = 6.0
     persist: int = 3
     door_window_hours: float = 2.0
-    door_share: float = 0.25
+    door_share: float = 0.4
     door_min_openings: int = 4
     door_explained: float = 0.7
     silent_minutes: float = 30.0
