@@ -208,17 +208,19 @@ class BohFlag(models.Model):
 
     @api.model
     def _merge_findings(self, findings):
-        """One finding per cause: the latest of a batch's repeats, spanning them all."""
+        """One finding per cause: the latest of a batch's repeats, from the earliest start."""
         merged = {}
         for finding in findings:
             key = cause_key(finding.kind, finding.key)
             previous = merged.get(key)
-            if previous is None or _as_datetime(finding.end) >= _as_datetime(previous.end):
-                if previous is not None and _as_datetime(previous.start) < _as_datetime(
-                    finding.start
-                ):
-                    finding = replace(finding, start=previous.start)
+            if previous is None:
                 merged[key] = finding
+                continue
+            latest = (
+                finding if _as_datetime(finding.end) >= _as_datetime(previous.end) else previous
+            )
+            earliest = min(previous.start, finding.start, key=_as_datetime)
+            merged[key] = replace(latest, start=earliest)
         return list(merged.values())
 
     @api.model

@@ -89,6 +89,16 @@ class TestFlag(TransactionCase):
         self.assertEqual(first.end, datetime(2026, 3, 3))
         self.assertEqual(self.Flag.search_count([("warehouse_id", "=", self.store_a.id)]), 2)
 
+    def test_repeats_of_a_cause_in_one_batch_make_one_flag(self):
+        store = self.store_a.id
+        flag = self.raise_sales(
+            sales_finding(3, observed=150.0, day=date(2026, 3, 5), store=store),
+            sales_finding(3, observed=120.0, day=date(2026, 3, 1), store=store),
+        )
+        self.assertEqual(len(flag), 1)
+        self.assertEqual(flag.observed, 150.0, "the latest finding's values")
+        self.assertEqual((flag.start, flag.end), (datetime(2026, 3, 1), datetime(2026, 3, 5)))
+
     def test_a_new_flag_gives_its_store_manager_a_todo(self):
         flag = self.raise_sales(sales_finding(1, store=self.store_a.id))
         self.assertEqual(flag.user_id, self.manager_a)
