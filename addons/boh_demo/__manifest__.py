@@ -13,6 +13,7 @@
     "demo": [
         "demo/boh_demo_sites.xml",
         "demo/boh_demo_cron.xml",
+        "demo/boh_demo_sensor_flags.xml",
     ],
     "post_init_hook": "post_init_hook",
 }

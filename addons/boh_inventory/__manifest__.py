@@ -8,7 +8,7 @@
     "author": "BOH Suite developers",
     "website": "https://github.com/boh-suite/boh-suite",
     "license": "LGPL-3",
-    "depends": ["stock", "purchase", "purchase_stock", "product_expiry"],
+    "depends": ["mail", "stock", "purchase", "purchase_stock", "product_expiry"],
     "external_dependencies": {"python": ["boh_core"]},
     "data": [
         "security/boh_security.xml",
@@ -18,6 +18,7 @@
         "data/boh_allergen_data.xml",
         "data/boh_waste_data.xml",
         "data/boh_production_data.xml",
+        "views/boh_flag_views.xml",
         "data/ir_cron.xml",
         "views/boh_allergen_views.xml",
         "views/boh_recipe_views.xml",

@@ -25,6 +25,8 @@ KINDS = (
     "sensor_silent",  # a sensor that stopped reporting
     "sensor_stuck",  # a sensor sending the same value for hours
     "labour",  # hours worked far above what the forecast needed
+    "repeat_failure",  # an equipment failing too often (N corrective requests in M days)
+    "cold_room",  # a cold storage out of range: the stock it holds must be checked
 )
 
 

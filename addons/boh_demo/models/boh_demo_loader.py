@@ -72,9 +72,12 @@ class BohDemoLoader(models.AbstractModel):
         params.set_param(PARAM_FIRST, first.isoformat())
         params.set_param(PARAM_ORDERS, repr(float(orders_per_day)))
         for company in self._companies():
-            self._load_company(company, first, end, orders_per_day, first)
+            self._load_company(
+                company, first, end, orders_per_day, first, price_jump_from=end - timedelta(6)
+            )
         params.set_param(PARAM_LAST, end.isoformat())
         self._run_forecast()
+        self._run_passes()
 
     @api.model
     def _cron_fill_in(self):
@@ -179,8 +182,9 @@ class BohDemoLoader(models.AbstractModel):
         ).check()
 
     # ------------------------------------------------------------------ one company
-    def _load_company(self, company, first, end, orders_per_day, since):
-        """Simulate ``first``..``end`` and write what happened from ``since`` on."""
+    def _load_company(self, company, first, end, orders_per_day, since, price_jump_from=None):
+        """Simulate ``first``..``end`` and write what happened from ``since`` on; a vendor
+        raises a price in the purchases from ``price_jump_from`` on (see ``_purchase``)."""
         self = self.with_company(company)
         group = self._group(company)
         if not group.items:
@@ -219,7 +223,15 @@ class BohDemoLoader(models.AbstractModel):
                     self._count(stores, used, sunday)
                     self._store_periods(stores, sunday)
                 with clock.part("purchases"):
-                    self._restock(company, stores, used, self._on_hand(stores), sunday, COVER_WEEKS)
+                    self._restock(
+                        company,
+                        stores,
+                        used,
+                        self._on_hand(stores),
+                        sunday,
+                        COVER_WEEKS,
+                        price_jump_from=price_jump_from,
+                    )
             _logger.info("BOH demo: %s loaded up to %s: %s", company.name, sunday, clock)
             day = week_end + 1
         if since == first:
@@ -440,11 +452,39 @@ class BohDemoLoader(models.AbstractModel):
                 sim.sensors["equipment"], sim.sensors["temperature"], stamps, strict=True
             )
         ]
+        # the door contacts report their openings: the sensor pass tells a door's spike
+        # from a warming unit by them
+        opened = sim.sensors["door_open"].to_numpy(dtype=bool)
+        readings += [
+            {"equipment": short[e], "metric": "door_open", "value": 1.0, "at": s}
+            for e, s in zip(sim.sensors["equipment"][opened], stamps[opened], strict=True)
+        ]
         Reading = self.env["boh.sensor.reading"].with_company(company)
         for k in range(0, len(readings), 2000):
             Reading.push_readings(readings[k : k + 2000])
         days = sim.sensors["at"].dt.date
         self.env["boh.sensor.haccp.day"]._refresh(days.min(), days.max())
+        self._sensor_flags(sim, tz, by_code)
+
+    def _sensor_flags(self, sim, tz, by_code):
+        """The sensor pass as it ran when the simulated cold-unit failure ended and after the
+        last reading: its drift flag, and what the units look like now (the live 15-minute
+        pass is off in the demo, which has no gateway: every sensor would be silent)."""
+        moments = [sim.sensors["at"].max()]
+        if sim.episode is not None:
+            moments.insert(0, sim.episode.end)
+        machines = self.env["maintenance.equipment"].union(*by_code.values())
+        started, flags = time_mod.monotonic(), self.env["boh.flag"]
+        for moment in moments:
+            now = tz.localize(moment.to_pydatetime()).astimezone(pytz.utc).replace(tzinfo=None)
+            flags |= self.env["boh.sensor.reading"]._raise_sensor_flags(
+                now=now + timedelta(minutes=1), machines=machines
+            )
+        _logger.info(
+            "BOH demo: the sensor pass raised %d flags in %.1f s",
+            len(flags),
+            time_mod.monotonic() - started,
+        )
 
     def _employees(self, company, group):
         """Employees with their jobs (roles), at the site they work at."""
@@ -474,6 +514,21 @@ class BohDemoLoader(models.AbstractModel):
                 for k, e in enumerate(group.employees)
             ]
         )
+
+    # ------------------------------------------------------------------ flags
+    def _run_passes(self):
+        """The daily exception passes once, so that a new user finds the flags of the
+        loaded months (the price jump of ``_purchase`` among them) on first start."""
+        started = time_mod.perf_counter()
+        stores = self.env["stock.warehouse"].union(*map(self._stores, self._companies()))
+        Flag = self.env["boh.flag"]
+        flags = Flag._run_passes_by_company(Flag._daily_passes(), stores)
+        _logger.info(
+            "BOH demo: the exception passes raised %d flags in %.1f s",
+            len(flags),
+            time_mod.perf_counter() - started,
+        )
+        return flags
 
     # ------------------------------------------------------------------ forecast
     def _run_forecast(self):

@@ -9,6 +9,9 @@ from odoo.tools import float_round
 
 from .boh_demo_loader import _rng
 
+#: The price rise of the demo's injected anomaly (see ``_purchase``).
+PRICE_JUMP = 1.3
+
 
 class BohDemoLoader(models.AbstractModel):
     # one model over files a concern each, as Odoo's own addons do (CONTRIBUTING.md)
@@ -45,12 +48,14 @@ class BohDemoLoader(models.AbstractModel):
                 values["expiration_date"] = arrived + timedelta(days=days)
             line.write(values)
 
-    def _purchase(self, stores, used, on_hand, day, week, on_time=False):
+    def _purchase(self, stores, used, on_hand, day, week, on_time=False, price_jump_from=None):
         """Order what ``week`` weeks of the last use need beyond on-hand; receive it the next day.
 
         One purchase order per store and vendor. About one delivery in twelve comes a day or
         two late (none when ``on_time``), one line in fifteen short (85% of what was ordered,
-        the rest cancelled).
+        the rest cancelled). From ``price_jump_from`` on, the first product the first store buys
+        from a vendor's price list costs ``PRICE_JUMP`` times its price, at every store: the
+        anomaly the demo's price flag finds.
 
         Long because it builds, confirms and receives a day's purchase orders for every store in
         one batch, late and short deliveries included.
@@ -59,6 +64,8 @@ class BohDemoLoader(models.AbstractModel):
         Product = self.env["product.product"]
         default_vendor = self.env.ref("boh_inventory.vendor_golden_harvest")
         orders = []
+        jump = bool(price_jump_from) and day >= price_jump_from
+        jumped = Product
         for store in stores:
             per_vendor = {}
             for (wh_id, product_id), qty in used.items():
@@ -77,6 +84,10 @@ class BohDemoLoader(models.AbstractModel):
                 uom = product.uom_po_id or product.uom_id
                 packs = math.ceil(product.uom_id._compute_quantity(need, uom, round=False))
                 price = seller.price if seller else product.standard_price * uom.factor_inv
+                if seller and jump and not jumped and store == stores[0]:
+                    jumped = product
+                if product == jumped:
+                    price *= PRICE_JUMP
                 per_vendor.setdefault(vendor, []).append(
                     Command.create(
                         {
@@ -127,11 +138,13 @@ class BohDemoLoader(models.AbstractModel):
             received.move_ids.write({"date": arrived})
             received.move_ids.move_line_ids.write({"date": arrived})
 
-    def _restock(self, company, stores, used, on_hand, day, week, on_time=False):
+    def _restock(
+        self, company, stores, used, on_hand, day, week, on_time=False, price_jump_from=None
+    ):
         """``week`` weeks of the last use, ordered on ``day`` after its count and received the
         next morning: from the central kitchen what it supplies, the rest from the vendors."""
         self._supply_from_kitchen(company, stores, used, on_hand, day, week)
-        self._purchase(stores, used, on_hand, day, week, on_time)
+        self._purchase(stores, used, on_hand, day, week, on_time, price_jump_from)
 
     def _supply_from_kitchen(self, company, stores, used, on_hand, day, week):
         """What the central kitchen supplies: it buys the ingredients, makes one batch of each

@@ -173,6 +173,32 @@ class TestLivingDemo(TransactionCase):
             self.env["boh.labour.plan"].search_count([("company_id", "=", self.company.id)])
         )
 
+    def test_the_passes_ran_and_the_vendor_price_jump_is_in_the_purchases(self):
+        Line = self.env["purchase.order.line"]
+        mine = [
+            ("order_id.company_id", "=", self.company.id),
+            ("state", "in", ("purchase", "done")),
+        ]
+        week = self.last - timedelta(days=6)
+        usual = {
+            (line.partner_id, line.product_id): line.price_unit
+            for line in Line.search(mine + [("order_id.date_approve", "<", week)])
+        }
+        jumped = Line.search(mine + [("order_id.date_approve", ">=", week)]).filtered(
+            lambda line: (
+                line.price_unit
+                > 1.2 * usual.get((line.partner_id, line.product_id), line.price_unit)
+            )
+        )
+        self.assertEqual(len(jumped.product_id), 1, "one product's price jumped last week")
+        self.assertTrue(jumped.order_id.picking_type_id.warehouse_id & self.stores[:1])
+        flags = self.env["boh.flag"].search([("warehouse_id", "in", self.all_stores.ids)])
+        for flag in flags:
+            self.assertTrue(flag.res_model, flag.name)
+        if (self.last - self.first).days >= 60:  # history enough to judge a price (6 weeks)
+            price = flags.filtered(lambda f: f.kind == "price")
+            self.assertIn(jumped.product_id.display_name, " ".join(price.mapped("name")))
+
     def test_fill_in_cron_is_idempotent(self):
         params = self.env["ir.config_parameter"].sudo()
         facts = self.env["boh.sales.fact"].search_count([("source", "=", SOURCE)])

@@ -29,3 +29,4 @@ from . import (
     stock_warehouse,
 )
 from . import boh_kpi_dashboard
+from . import boh_flag_sales

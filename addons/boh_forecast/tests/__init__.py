@@ -3,3 +3,4 @@ from . import test_kpi_slots
 from . import test_forecast_retention
 from . import test_forecast_partitions
 from . import test_forecast_dask
+from . import test_flag_sales

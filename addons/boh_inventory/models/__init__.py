@@ -41,3 +41,8 @@ from . import boh_production
 from . import stock_lot
 from . import boh_requisition
 from . import boh_requisition_line
+from . import boh_flag
+from . import boh_flag_notify
+from . import boh_flag_band
+from . import boh_flag_passes
+from . import boh_flag_stock

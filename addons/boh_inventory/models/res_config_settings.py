@@ -48,6 +48,81 @@ class ResConfigSettings(models.TransientModel):
         "points notifies the BOH managers and the user who changed the price.",
     )
 
+    # flags (issue 19): how unusual a finding must be to raise a flag, per kind: the
+    # detectors' z (boh_core.exceptions settings), for silent feeds the orders expected
+    boh_flag_threshold_sales = fields.Float(
+        string="Sales Flag Score",
+        config_parameter="boh_inventory.flag_threshold_sales",
+        default=3.29,
+        help="How unusual an item's or a store's sales must be to raise a flag (a robust "
+        "z-score: 3 is rare, 6 very rare), after promotions, closures and overrides.",
+    )
+    boh_flag_threshold_feed = fields.Float(
+        string="Silent Feed: Orders Expected",
+        config_parameter="boh_inventory.flag_threshold_feed",
+        default=8.0,
+        help="A store's (or an item's) silence raises a flag once this many orders (lines) "
+        "were expected during it, from its usual hourly trade.",
+    )
+    boh_flag_threshold_usage = fields.Float(
+        string="Usage and Waste Score",
+        config_parameter="boh_inventory.flag_threshold_usage",
+        default=3.5,
+        help="How unusual an ingredient's unexplained usage or waste must be to raise a flag.",
+    )
+    boh_flag_threshold_price = fields.Float(
+        string="Vendor Price Score",
+        config_parameter="boh_inventory.flag_threshold_price",
+        default=4.0,
+        help="How far a vendor price must be from its history or the other vendors' to raise "
+        "a flag.",
+    )
+    boh_flag_threshold_count = fields.Float(
+        string="Count Score",
+        config_parameter="boh_inventory.flag_threshold_count",
+        default=3.0,
+        help="How far from expected a count must be, repeatedly, to raise a flag.",
+    )
+    boh_flag_threshold_sensor = fields.Float(
+        string="Sensor Score",
+        config_parameter="boh_inventory.flag_threshold_sensor",
+        default=3.0,
+        help="How unusual a sensor's drift, door pattern, silence or stuck value must be to "
+        "raise a flag.",
+    )
+    boh_flag_threshold_labour = fields.Float(
+        string="Labour Hours Score",
+        config_parameter="boh_inventory.flag_threshold_labour",
+        default=3.5,
+        help="How far above the forecast's need the hours worked must be to raise a flag.",
+    )
+    boh_flag_oncall_user_id = fields.Many2one(
+        "res.users",
+        string="On-call Person",
+        config_parameter="boh_inventory.flag_oncall_user_id",
+        help="Cold-room and sensor flags raised during the night hours (the store's time) "
+        "go to this person at once, not only to the morning digest.",
+    )
+    boh_flag_night_start = fields.Float(
+        string="Night From",
+        config_parameter="boh_inventory.flag_night_start",
+        default=22.0,
+        help="The hour the night begins, in each store's time zone.",
+    )
+    boh_flag_night_end = fields.Float(
+        string="Night Until",
+        config_parameter="boh_inventory.flag_night_end",
+        default=6.0,
+        help="The hour the night ends, in each store's time zone.",
+    )
+    boh_flag_digest = fields.Boolean(
+        string="Morning Digest",
+        config_parameter="boh_inventory.flag_digest",
+        default=True,
+        help="Each morning, mail every BOH manager the open flags of their stores, in their "
+        "language.",
+    )
+
     def set_values(self):
         """Re-cost the company's recipes: the basis or the default target may have changed.
 

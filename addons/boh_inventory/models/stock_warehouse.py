@@ -99,6 +99,28 @@ class StockWarehouse(models.Model):
         store's document (a count, a waste entry) is taken when its store changes."""
         return location if self._boh_holds(location) else self.lot_stock_id
 
+    def _boh_managers(self):
+        """``{store id: user}``: the first BOH manager of each of these stores, in one read."""
+        if not self:
+            return {}
+        managers = (
+            self.env["res.users"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("boh_warehouse_ids", "in", self.ids),
+                    ("groups_id", "in", self.env.ref("boh_inventory.group_boh_manager").ids),
+                ],
+                ["boh_warehouse_ids"],
+                order="id",
+            )
+        )
+        result = {}
+        for manager in managers:
+            for store in manager.boh_warehouse_ids:
+                result.setdefault(store.id, manager)
+        return result
+
     def _boh_store_time(self, now=None):
         """``{store id: StoreTime}`` for these stores, read in one go.
 

@@ -22,3 +22,6 @@ from . import test_bulk_writer
 from . import test_supplier_scorecard
 from . import test_core_messages
 from . import test_production_yield
+from . import test_flag
+from . import test_flag_passes
+from . import test_flag_tour

@@ -75,6 +75,11 @@ MODEL_POLICY = {
     "boh.production": _managers("rwcu", kitchen="rwc"),
     "boh.requisition": _managers("rwcu", kitchen="rwc"),
     "boh.requisition.line": _managers("rwcu", kitchen="rwcu"),
+    # flags: raised by the passes, acknowledged by managers; the kitchen sees none (prices,
+    # usage and labour are the managers')
+    "boh.flag": _managers("rw"),
+    "boh.flag.band": _managers("r"),  # widened by false alarms only
+    "boh.flag.acknowledge": _managers("rwcu"),
     # boh_pos_bridge: what the feed records is read-only for everyone
     "boh.pos.availability": _managers("r", kitchen="r"),
     "boh.pos.batch": _managers("r"),
@@ -192,6 +197,9 @@ METHOD_POLICY = {
     "boh.requisition.action_ship": EVERY_BOH_USER,
     "boh.requisition.action_submit": EVERY_BOH_USER,
     "boh.requisition.action_view_pickings": EVERY_BOH_USER,
+    "boh.flag.action_acknowledge": MANAGERS,
+    "boh.flag.action_open_evidence": MANAGERS,
+    "boh.flag.acknowledge.action_confirm": MANAGERS,
     "boh.waste.entry.action_approve": MANAGERS,
     "boh.waste.entry.action_reject": MANAGERS,
     "boh.waste.entry.action_view_moves": EVERY_BOH_USER,
@@ -247,6 +255,8 @@ RECORD_SCOPE = {
     "boh.requisition": ("company_id", "site_ids"),
     "boh.requisition.line": ("company_id", "requisition_id.site_ids"),
     "boh.sales.fact": ("company_id", "warehouse_id"),
+    "boh.flag": ("company_id", "warehouse_id"),
+    "boh.flag.band": ("company_id", "warehouse_id"),
     "boh.sales.daily": ("company_id", "warehouse_id"),
     "boh.stock.count": ("company_id", "warehouse_id"),
     "boh.stock.count.line": ("company_id", "count_id.warehouse_id"),

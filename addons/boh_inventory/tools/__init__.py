@@ -5,3 +5,4 @@ from . import orm_reader
 from . import core_messages
 from . import refusals
 from . import actions
+from . import flag_pass

@@ -18,3 +18,5 @@ from . import (
     stock_warehouse,
 )
 from . import boh_kpi_dashboard
+from . import boh_flag
+from . import boh_sensor_reading_flags

@@ -2,6 +2,7 @@ import pandas as pd
 
 from odoo import api, fields, models
 
+from boh_core.exceptions import Finding
 from boh_core.maintenance.sensors import KNOWN_COLUMNS
 
 
@@ -110,4 +111,67 @@ class BohSensorEpisode(models.Model):
         requests = self.env["maintenance.request"].sudo().create(request_vals)
         for episode, request in zip(created, requests, strict=True):
             episode.request_id = request
-        self.env["boh.stock.review"]._flag_from_episodes(created)
+        reviews = self.env["boh.stock.review"]._flag_from_episodes(created)
+        created._raise_breach_flags(reviews)
+
+    def _as_finding(self, threshold):
+        """This breach as a cold-room finding: the peak against the threshold's range, scored
+        by how far beyond the limit it went (in the metric's unit)."""
+        self.ensure_one()
+        low = threshold.min_value if threshold and threshold.has_min else self.peak
+        high = threshold.max_value if threshold and threshold.has_max else self.peak
+        beyond = self.peak - high if self.direction == "high" else low - self.peak
+        return Finding(
+            kind="cold_room",
+            key=(self.equipment_id.id,),
+            start=self.start,
+            end=self.last_out or self.start,
+            observed=self.peak,
+            expected=(low + high) / 2,
+            low=low,
+            high=high,
+            score=round(max(beyond, 0.0), 2),
+            unit=self.metric_id.unit or "",
+            detail={"direction": self.direction, "metric": self.metric_id.code},
+        )
+
+    def _raise_breach_flags(self, reviews):
+        """A cold-room flag per equipment whose breach just began (one open flag per
+        equipment: a new breach while it is open updates it). Its evidence is the stock review
+        when the equipment holds stock, else the readings' graph."""
+        review_of = {review.episode_id.id: review for review in reviews}
+        limits = {
+            (t.equipment_id.id, t.metric_id.id): t
+            for t in self.env["boh.sensor.threshold"]
+            .sudo()
+            .search([("equipment_id", "in", self.equipment_id.ids)])
+        }
+        findings, stores, evidence, labels = [], {}, {}, {}
+        for episode in self:
+            machine = episode.equipment_id
+            key = (machine.id,)
+            findings.append(episode._as_finding(limits.get((machine.id, episode.metric_id.id))))
+            stores[key] = machine.boh_store_id.id
+            bound = episode.metric_id
+            review = review_of.get(episode.id)
+            evidence[key] = (
+                ("boh.stock.review", review.id)
+                if review
+                else {
+                    "res_model": "boh.sensor.reading",
+                    "domain": [["equipment_id", "=", machine.id], ["metric_id", "=", bound.id]],
+                    "view": "graph",
+                }
+            )
+            labels[key] = (
+                self.env._(
+                    "%(equipment)s out of range: %(metric)s %(peak)s",
+                    equipment=machine.display_name,
+                    metric=bound.name,
+                    peak=round(episode.peak, 2),
+                ),
+                machine.boh_store_id.name or machine.location or "",
+            )
+        self.env["boh.flag"]._raise_findings(
+            findings, stores=stores, evidence=evidence, labels=labels
+        )

@@ -62,7 +62,6 @@ class BohStockReview(models.Model):
                 "reviewed_at": fields.Datetime.now(),
             }
         )
-        self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
 
     @api.model
@@ -93,13 +92,13 @@ class BohStockReview(models.Model):
         """Open a review of the stock held by each cold storage whose breach just began.
 
         Only equipment linked to a stock location is concerned; the review lists the
-        products on hand there (and below) and gives the store manager a to-do.
+        products on hand there (and below). The store manager's to-do is the breach's flag
+        (``boh.sensor.episode._raise_breach_flags``), whose evidence is the review.
         """
         episodes = episodes.filtered(lambda e: e.equipment_id.boh_stock_location_id)
         if not episodes:
             return self.browse()
         on_hand = self._on_hand(episodes.equipment_id.boh_stock_location_id)
-        managers = episodes.equipment_id.boh_store_id._boh_managers()
         vals_list = []
         for episode in episodes:
             machine = episode.equipment_id
@@ -128,19 +127,4 @@ class BohStockReview(models.Model):
                     ],
                 }
             )
-        reviews = self.sudo().create(vals_list)
-        for review in reviews:
-            user = managers.get(review.store_id.id) or review.request_id.user_id
-            if user:
-                review.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=user.id,
-                    summary=self.env._("Cold-chain breach: check the stock"),
-                    note=self.env._(
-                        "%(equipment)s went out of range; check the products stored at "
-                        "%(location)s before using them.",
-                        equipment=review.equipment_id.display_name,
-                        location=review.location_id.display_name,
-                    ),
-                )
-        return reviews
+        return self.sudo().create(vals_list)

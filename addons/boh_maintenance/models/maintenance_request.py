@@ -9,6 +9,7 @@ from odoo.addons.boh_inventory.tools.server_context import (
 )
 from odoo.exceptions import UserError
 
+from boh_core.exceptions import Finding
 from boh_core.maintenance.dispatch import DispatchRequest, Technician, assign_batch
 from boh_core.maintenance.sla import ALWAYS, add_business_hours, sla_status
 
@@ -432,7 +433,21 @@ class MaintenanceRequest(models.Model):
         if not alerted:
             return
         machines = self.env["maintenance.equipment"].sudo().union(*alerted)
+        self._boh_raise_repeat_flags(alerted, since, days)
+        machines.write({"boh_repeat_failure_at": fields.Datetime.now()})
+
+    @api.model
+    def _boh_raise_repeat_flags(self, alerted, since, days):
+        """A note on each machine that fails too often and a repeat-failure flag (one open
+        flag per machine), whose to-do goes to the store's manager, else whoever looks after
+        the machine; its evidence is the machine's corrective requests."""
+        machines = self.env["maintenance.equipment"].sudo().union(*alerted)
         managers_by_store = machines.boh_store_id._boh_managers()
+        count = int(
+            self.env["ir.config_parameter"].sudo().get_param("boh_maintenance.repeat_count") or 3
+        )
+        now = fields.Datetime.now()
+        findings, stores, evidence, labels, users = [], {}, {}, {}, {}
         for machine, failures in alerted.items():
             message = self.env._(
                 "Repeat failure: %(count)s corrective requests in the last %(days)s "
@@ -441,21 +456,45 @@ class MaintenanceRequest(models.Model):
                 days=days,
             )
             machine.message_post(body=message, subtype_xmlid="mail.mt_note")
+            key = (machine.id,)
+            findings.append(
+                Finding(
+                    kind="repeat_failure",
+                    key=key,
+                    start=since,
+                    end=now,
+                    observed=failures,
+                    expected=count - 1,
+                    low=0,
+                    high=count - 1,
+                    score=float(failures),
+                    unit=self.env._("requests"),
+                    detail={"days": days, "limit": count},
+                )
+            )
+            stores[key] = machine.boh_store_id.id
             # someone must decide: the store's manager, else whoever looks after the machine
-            responsible = (
+            users[key] = (
                 managers_by_store.get(machine.boh_store_id.id)
                 or machine.technician_user_id
                 or machine.category_id.technician_user_id
                 or machine.maintenance_team_id.member_ids[:1]
             )
-            if responsible:
-                machine.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=responsible.id,
-                    summary=self.env._("Repeat failure: %(name)s", name=machine.name),
-                    note=message,
-                )
-        machines.write({"boh_repeat_failure_at": fields.Datetime.now()})
+            evidence[key] = {
+                "res_model": "maintenance.request",
+                "domain": [
+                    ["equipment_id", "=", machine.id],
+                    ["maintenance_type", "=", "corrective"],
+                ],
+                "view": "list",
+            }
+            labels[key] = (
+                self.env._("Repeat failure: %(name)s", name=machine.name),
+                machine.boh_store_id.name or machine.location or "",
+            )
+        self.env["boh.flag"]._raise_findings(
+            findings, stores=stores, evidence=evidence, labels=labels, users=users
+        )
 
     def _boh_overdue_manager(self, managers_by_store):
         """The user to warn about this overdue request."""

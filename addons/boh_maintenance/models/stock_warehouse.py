@@ -29,25 +29,3 @@ class StockWarehouse(models.Model):
     def _compute_boh_reliability(self):
         equipment = self.env["maintenance.equipment"].search([("boh_store_id", "in", self.ids)])
         equipment._boh_set_reliability(self, "store_id")
-
-    def _boh_managers(self):
-        """``{store id: user}``: the first BOH manager of each of these stores, in one read."""
-        if not self:
-            return {}
-        managers = (
-            self.env["res.users"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("boh_warehouse_ids", "in", self.ids),
-                    ("groups_id", "in", self.env.ref("boh_inventory.group_boh_manager").ids),
-                ],
-                ["boh_warehouse_ids"],
-                order="id",
-            )
-        )
-        result = {}
-        for manager in managers:
-            for store in manager.boh_warehouse_ids:
-                result.setdefault(store.id, manager)
-        return result

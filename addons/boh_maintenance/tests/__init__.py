@@ -14,3 +14,4 @@ from . import (
 from . import test_preventive  # noqa: I001
 from . import test_sensor_storage  # noqa: I001
 from . import test_kpi_slots
+from . import test_sensor_flags

@@ -145,11 +145,23 @@ class TestDispatchSla(TransactionCase):
             self._request(self.fryer)
         warnings = [body for body in self.fryer.message_ids.mapped("body") if "Repeat" in body]
         self.assertEqual(len(warnings), 1, "warned when the count reached the limit, once")
-        # an alert someone must act on: a to-do for the store's manager, and a filter
-        todo = self.fryer.activity_ids
+        # an alert someone must act on: a flag (one per machine) with a to-do for the
+        # store's manager, and a filter
+        flag = self.env["boh.flag"].search([("kind", "=", "repeat_failure")])
+        self.assertEqual(len(flag), 1)
+        self.assertEqual(flag.cause_key, f"repeat_failure:{self.fryer.id}")
+        self.assertEqual(flag.warehouse_id, self.store_a)
+        self.assertIn("Repeat failure", flag.name)
+        self.assertEqual(flag.observed, 2)
+        todo = flag.activity_ids
         self.assertEqual(len(todo), 1)
         self.assertEqual(todo.user_id, self.manager_a)
         self.assertIn("Repeat failure", todo.summary)
+        evidence = flag.action_open_evidence()
+        self.assertEqual(
+            self.env["maintenance.request"].search(evidence["domain"]),
+            self.env["maintenance.request"].search([("equipment_id", "=", self.fryer.id)]),
+        )
         flagged = self.env["maintenance.equipment"].search(
             [("boh_repeat_failure_at", "!=", False), ("id", "in", (self.fryer | self.oven).ids)]
         )

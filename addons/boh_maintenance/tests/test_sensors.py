@@ -3,6 +3,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -148,6 +149,8 @@ class TestSensors(SensorCase):
 
     @freeze_time("2026-11-25 12:00:00")
     def test_breach_flags_stock_of_cold_room_for_review(self):
+        """Long because it follows one breach from the readings to the stock review, its
+        cold-room flag and the manager's acknowledgement, which closes the review."""
         Location = self.env["stock.location"]
         walk_in = Location.create(
             {"name": "Walk-in", "location_id": self.store_a.lot_stock_id.id, "usage": "internal"}
@@ -174,13 +177,21 @@ class TestSensors(SensorCase):
         self.assertEqual(review.episode_id.request_id, review.request_id)
         lines = {line.product_id: line.quantity for line in review.line_ids}
         self.assertEqual(lines, {salmon: 10.0, cream: 4.0}, "flour is not in the cold room")
-        self.assertEqual(review.activity_ids.user_id, self.manager_a)
+        # the store manager's to-do is the breach's cold-room flag, whose evidence is the review
+        flag = self.env["boh.flag"].search([("kind", "=", "cold_room")])
+        self.assertEqual(len(flag), 1)
+        self.assertEqual(flag.warehouse_id, self.store_a)
+        self.assertEqual((flag.res_model, flag.res_id), ("boh.stock.review", review.id))
+        self.assertEqual(flag.observed, 9.0)
+        self.assertEqual(flag.activity_ids.user_id, self.manager_a)
+        self.assertFalse(review.activity_ids)
         # The same breach going on flags nothing more.
         self.Reading.push_readings([self._reading("2026-11-25T10:30:00Z", 9.5)])
         self.assertEqual(
             len(self.env["boh.stock.review"].search([("equipment_id", "=", self.cold_room.id)])),
             1,
         )
+        self.assertEqual(self.env["boh.flag"].search([("kind", "=", "cold_room")]), flag)
         # Another store's manager does not see it.
         manager_b = new_test_user(
             self.env,
@@ -191,8 +202,24 @@ class TestSensors(SensorCase):
         manager_b.boh_warehouse_ids = self.store_b
         Review = self.env["boh.stock.review"].with_user(manager_b)
         self.assertFalse(Review.search([("id", "=", review.id)]))
-        # The store manager sees the review of their store and closes it.
-        review.with_user(self.manager_a).action_mark_reviewed()
+        self.assertFalse(self.env["boh.flag"].with_user(manager_b).search([("id", "=", flag.id)]))
+        # The store manager acknowledges the flag with the HACCP corrective action: the
+        # review of their store is closed with that decision.
+        wizard = (
+            self.env["boh.flag.acknowledge"]
+            .with_user(self.manager_a)
+            .create({"flag_ids": [Command.set(flag.ids)], "cause": "fixed"})
+        )
+        with self.assertRaises(UserError):
+            wizard.action_confirm()
+        wizard.haccp_action = "Salmon thrown away, cream kept (4 C at the core)"
+        wizard.action_confirm()
+        self.assertEqual(flag.state, "acknowledged")
+        self.assertFalse(
+            self.env["mail.activity"].search(
+                [("res_model", "=", "boh.flag"), ("res_id", "=", flag.id)]
+            )
+        )
         self.assertEqual(review.state, "reviewed")
         self.assertEqual(review.reviewed_by_id, self.manager_a)
-        self.assertFalse(review.activity_ids)
+        self.assertIn("Salmon thrown away", review.note)

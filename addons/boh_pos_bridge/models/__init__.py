@@ -23,3 +23,4 @@ from . import pos_session
 from . import pos_config
 from . import res_users
 from . import boh_store_period
+from . import boh_flag_feeds

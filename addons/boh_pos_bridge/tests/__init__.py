@@ -17,3 +17,4 @@ from . import test_pos_inbox
 from . import test_pos_avt
 from . import test_pos_sales_daily
 from . import test_pos_sales_archive
+from . import test_flag_feeds
