@@ -175,7 +175,8 @@ def inject_points(frame, keys, time_col, value_col, kind, rng, *, noise, first, 
     out = frame.copy()
     injections = []
     n = 0
-    for key, idx in out.groupby(keys, sort=True).groups.items():
+    by = keys[0] if len(keys) == 1 else keys
+    for key, idx in out.groupby(by, sort=True).groups.items():
         key = key if isinstance(key, tuple) else (key,)
         idx = [i for i in idx if first(out.loc[i])]
         pos = int(rng.integers(0, every))

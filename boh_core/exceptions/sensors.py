@@ -13,7 +13,8 @@ limit (deg C, e.g. 5 for a fridge, -15 for a freezer).
   the least-squares slope of the level over the last ``trend_hours``. A reading is flagged
   when the level is above normal by at least
   ``min_rise`` and ``z`` noises and the trend is at least ``min_slope`` deg C per hour and
-  projects the limit within ``horizon_hours``; or when the rise is at least ``level_rise``
+  projects the limit within ``horizon_hours`` (a climb of twice ``min_slope`` already at two
+  thirds of that rise: it leaves little time); or when the rise is at least ``level_rise``
   and ``z + 1`` noises whatever the trend; or when the level is above the limit.
   ``persist`` flagged readings in a row raise it. The finding's start is the
   drift's onset (a change point: the last reading before the first flag whose level was within
@@ -157,7 +158,9 @@ def _drift_arrays(series: pd.DataFrame, limit: float, st: SensorThresholds) -> d
     up = rise >= np.maximum(st.min_rise, st.z * noise)
     trend = (slope >= st.min_slope) & (to_breach <= st.horizon_hours)
     high = rise >= np.maximum(st.level_rise, (st.z + 1) * noise)
-    raw = covered & ((up & trend) | high | (lv >= limit))
+    # a steep climb (twice min_slope) warns at two thirds of the rise: it leaves little time
+    steep = (slope >= 2 * st.min_slope) & (rise >= 2 / 3 * np.maximum(st.min_rise, st.z * noise))
+    raw = covered & (((up | steep) & trend) | high | (lv >= limit))
     return {
         "level": lv,
         "normal": normal,
