@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import timedelta
 
 import pandas as pd
@@ -103,6 +104,8 @@ class BohFlag(models.Model):
 
             store = self.env["stock.warehouse"].browse(store_id or [])
             evidence = (row.model, int(row.record))
+            unit = f"{run.stores.company_id.currency_id.symbol}/{product.uom_id.name}"
+            finding = replace(finding, unit=unit)
             found.append(Flagged(finding, store_id, evidence, (what, store.name or "")))
         return found
 
@@ -210,7 +213,8 @@ class BohFlag(models.Model):
 
     @api.model
     def _read_purchase_prices(self, company, since, last):
-        """Unit prices ``company`` paid on ``since``..``last``, in each product's own unit:
+        """Unit prices ``company`` paid on ``since``..``last``, in the company's currency (a
+        document in another currency at its own rate) and each product's own unit:
         confirmed purchase order lines and posted vendor bill lines that no order line
         priced, one row per line with its vendor, product, day, store (the order's) and record
         (the drill-down), in one query."""
@@ -221,7 +225,8 @@ class BohFlag(models.Model):
                 """
                 SELECT 'purchase.order' AS model, po.id, po.partner_id, pol.product_id,
                        COALESCE(po.date_approve, po.date_order)::date, spt.warehouse_id,
-                       pol.price_unit * lu.factor / NULLIF(pu.factor, 0), pol.product_qty
+                       pol.price_unit / NULLIF(po.currency_rate, 0) * lu.factor
+                       / NULLIF(pu.factor, 0), pol.product_qty
                   FROM purchase_order_line AS pol
                   JOIN purchase_order AS po ON po.id = pol.order_id
                   JOIN product_product AS pp ON pp.id = pol.product_id
@@ -235,7 +240,8 @@ class BohFlag(models.Model):
                        BETWEEN %(since)s AND %(last)s
              UNION ALL
                 SELECT 'account.move', am.id, am.partner_id, aml.product_id, am.invoice_date,
-                       NULL, aml.price_unit * lu.factor / NULLIF(pu.factor, 0), aml.quantity
+                       NULL, aml.price_unit / NULLIF(am.invoice_currency_rate, 0) * lu.factor
+                       / NULLIF(pu.factor, 0), aml.quantity
                   FROM account_move_line AS aml
                   JOIN account_move AS am ON am.id = aml.move_id
                   JOIN product_product AS pp ON pp.id = aml.product_id

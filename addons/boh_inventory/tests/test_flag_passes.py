@@ -224,6 +224,26 @@ class TestFlagPasses(TransactionCase):
         self.assertEqual(flag.res_model, "purchase.order")
         self.assertEqual(flag.res_id, orders.filtered(lambda o: o.partner_id == self.vendor)[-1].id)
         self.assertAlmostEqual(flag.observed, 3.0)
+        self.assertEqual(flag.unit, f"{self.env.company.currency_id.symbol}/kg")
+
+    def test_price_pass_reads_a_foreign_order_in_the_companys_currency(self):
+        """3.00 a kg in a currency worth two thirds of the company's is 2.00 a kg: usual."""
+        company = self.env.company
+        foreign = self.env.ref("base.EUR")
+        if company.currency_id == foreign:
+            foreign = self.env.ref("base.USD")
+        foreign.active = True
+        self.env["res.currency.rate"].create(
+            {"currency_id": foreign.id, "company_id": company.id, "rate": 1.5,
+             "name": LAST - timedelta(weeks=20)}
+        )  # fmt: skip
+        orders = self.purchases(3.0)
+        last = orders.filtered(lambda o: o.partner_id == self.vendor)[-1]
+        last.currency_id = foreign
+        self.assertAlmostEqual(last.currency_rate, 1.5)
+        self.run_passes("_pass_prices")
+        cause = f"price:{self.vendor.id}/{self.flour.id}"
+        self.assertFalse(self.Flag.search([("kind", "=", "price"), ("cause_key", "=", cause)]))
 
     # -- scope and isolation ------------------------------------------------------------------
 
