@@ -114,19 +114,22 @@ def _limits(limits: Mapping, sensors) -> dict:
 
 
 def _level(series: pd.DataFrame, st: SensorThresholds) -> pd.Series:
-    """The smoothed level at each reading, readings just after a door opening left out."""
+    """The smoothed level at each reading, readings just after a door opening left out.
+
+    The windows stretch with the sensor's reading interval (its median gap): a door's spike
+    is left out for ``door_minutes`` after the reading that saw the opening (with readings
+    every 15 minutes, the next reading still carries a third of the spike), and the median
+    spans at least four readings (over two readings a median is a mean)."""
     at = series["at"]
     opened = series["door_open"].astype(float)
     idx = pd.DatetimeIndex(at)
-    recent_door = (
-        pd.Series(opened.to_numpy(), index=idx)
-        .rolling(f"{int(st.door_minutes)}min")
-        .max()
-        .to_numpy()
-        > 0
-    )
+    gaps = np.diff(idx.to_numpy()) / np.timedelta64(1, "m")
+    interval = float(np.median(gaps)) if gaps.size else 0.0
+    door_window = pd.Timedelta(minutes=st.door_minutes + interval)
+    smooth_window = pd.Timedelta(minutes=max(st.smooth_minutes, 4 * interval))
+    recent_door = pd.Series(opened.to_numpy(), index=idx).rolling(door_window).max().to_numpy() > 0
     temp = pd.Series(np.where(recent_door, np.nan, series["temperature"].to_numpy()), index=idx)
-    level = temp.rolling(f"{int(st.smooth_minutes)}min", min_periods=1).median()
+    level = temp.rolling(smooth_window, min_periods=1).median()
     return level.ffill()
 
 

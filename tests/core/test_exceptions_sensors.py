@@ -103,3 +103,19 @@ def test_bad_limits_and_readings():
     with pytest.raises(BohError) as caught:
         detect_stuck(readings(days=1).assign(temperature=np.nan))
     assert caught.value.field == "readings.temperature"
+
+
+@pytest.mark.parametrize("minutes", [5, 15])
+def test_door_openings_are_not_a_drift_whatever_the_reading_interval(minutes):
+    """The simulator's cold units (doors opened while trading, spikes decaying over a quarter
+    of an hour) with one slow failure: at a reading every 15 minutes the next reading still
+    carries a third of a door's spike, which must not read as a drift."""
+    from boh_core.simulator import default_group, simulate
+
+    group = default_group()
+    sim = simulate(group, days=21, seed=0, sensor_days=14, sensor_minutes=minutes)
+    frame = sim.sensors.rename(columns={"equipment": "sensor"})
+    limits = {e.code: e.setpoint + 3 for e in group.equipment if e.setpoint is not None}
+    flagged = {f.key[0] for f in detect_drift(frame, limits)}
+    assert sim.episode.equipment in flagged
+    assert len(flagged - {sim.episode.equipment}) <= 1
