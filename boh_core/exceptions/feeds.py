@@ -62,7 +62,7 @@ def hourly_profile(history: pd.DataFrame, *, by: Sequence[str] = ("store",)) -> 
     frame = check_frame(history, "history", [*by, "at"]).copy()
     frame["at"] = times_of(frame, "history", "at")
     frame["day"] = frame["at"].dt.normalize()
-    frame["weekday"] = frame["at"].dt.weekday
+    frame["weekday"] = frame["at"].dt.day_of_week
     frame["hour"] = frame["at"].dt.hour
     cols = [*by, *PROFILE_COLUMNS]
     if frame.empty:
@@ -73,7 +73,7 @@ def hourly_profile(history: pd.DataFrame, *, by: Sequence[str] = ("store",)) -> 
     rows = []
     for rec in span.itertuples(index=False):
         days = pd.date_range(rec.min, rec.max, freq="D")
-        weeks = np.bincount(days.weekday, minlength=7)
+        weeks = np.bincount(days.day_of_week, minlength=7)
         for wd in range(7):
             rows.append((*rec[: len(by)], wd, int(weeks[wd])))
     grid = pd.DataFrame(rows, columns=[*by, "weekday", "weeks"])
@@ -127,7 +127,7 @@ def expected_events(rate: np.ndarray, start, end, closed: list | None = None) ->
     begin = np.maximum(h0[None, :], start[:, None])
     finish = np.minimum(h0[None, :] + one, end[:, None])
     part = np.clip((finish - begin) / one, 0.0, 1.0)
-    per_hour = rate[:, hours.weekday, hours.hour]
+    per_hour = rate[:, hours.day_of_week, hours.hour]
     if closed:
         days = hours.normalize()
         masks: dict = {}

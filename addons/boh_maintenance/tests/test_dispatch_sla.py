@@ -147,7 +147,9 @@ class TestDispatchSla(TransactionCase):
         self.assertEqual(len(warnings), 1, "warned when the count reached the limit, once")
         # an alert someone must act on: a flag (one per machine) with a to-do for the
         # store's manager, and a filter
-        flag = self.env["boh.flag"].search([("kind", "=", "repeat_failure")])
+        flag = self.env["boh.flag"].search(
+            [("kind", "=", "repeat_failure"), ("warehouse_id", "=", self.store_a.id)]
+        )
         self.assertEqual(len(flag), 1)
         self.assertEqual(flag.cause_key, f"repeat_failure:{self.fryer.id}")
         self.assertEqual(flag.warehouse_id, self.store_a)

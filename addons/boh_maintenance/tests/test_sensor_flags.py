@@ -33,6 +33,11 @@ class TestSensorFlags(SensorCase):
         }
         self.Reading._insert_readings(rows)
 
+    @property
+    def machines(self):
+        """This test's machines (a demo database has its own, with their own readings)."""
+        return self.cold_room | self.fryer
+
     def _steady(self, hours, level=3.0):
         return [round(level + 0.15 * math.sin(i / 3.0), 2) for i in range(hours * 12)]
 
@@ -40,7 +45,7 @@ class TestSensorFlags(SensorCase):
         drift = [round(3.0 + 0.45 * i / 12, 2) for i in range(1, 4 * 12 + 1)]  # +1.8 in 4 h
         self._store(self.cold_room, self._steady(72) + drift, NOW)
         self._store(self.fryer, self._steady(24), NOW - timedelta(hours=3))  # then silent
-        flags = self.Reading._raise_sensor_flags(now=NOW)
+        flags = self.Reading._raise_sensor_flags(now=NOW, machines=self.machines)
         by_kind = {(f.kind, f.res_id or f.evidence_domain): f for f in flags}
         drifting = flags.filtered(lambda f: f.kind == "sensor_drift")
         self.assertEqual(drifting.cause_key, f"sensor_drift:{self.cold_room.id}", by_kind)
@@ -53,7 +58,9 @@ class TestSensorFlags(SensorCase):
         self.assertEqual(silent.cause_key, f"sensor_silent:{self.fryer.id}")
         # a quarter of an hour later: the same causes, the same flags
         self._store(self.cold_room, [4.9, 5.0, 5.1], NOW + timedelta(minutes=15))
-        again = self.Reading._raise_sensor_flags(now=NOW + timedelta(minutes=15))
+        again = self.Reading._raise_sensor_flags(
+            now=NOW + timedelta(minutes=15), machines=self.machines
+        )
         self.assertIn(drifting, again)
         self.assertEqual(drifting.seen_count, 2)
         self.assertEqual(
@@ -63,4 +70,4 @@ class TestSensorFlags(SensorCase):
     def test_a_steady_cold_room_raises_nothing(self):
         self._store(self.cold_room, self._steady(80), NOW)
         self._store(self.fryer, self._steady(80, level=2.0), NOW)
-        self.assertFalse(self.Reading._raise_sensor_flags(now=NOW))
+        self.assertFalse(self.Reading._raise_sensor_flags(now=NOW, machines=self.machines))

@@ -178,7 +178,9 @@ class TestSensors(SensorCase):
         lines = {line.product_id: line.quantity for line in review.line_ids}
         self.assertEqual(lines, {salmon: 10.0, cream: 4.0}, "flour is not in the cold room")
         # the store manager's to-do is the breach's cold-room flag, whose evidence is the review
-        flag = self.env["boh.flag"].search([("kind", "=", "cold_room")])
+        flag = self.env["boh.flag"].search(
+            [("kind", "=", "cold_room"), ("warehouse_id", "=", self.store_a.id)]
+        )
         self.assertEqual(len(flag), 1)
         self.assertEqual(flag.warehouse_id, self.store_a)
         self.assertEqual((flag.res_model, flag.res_id), ("boh.stock.review", review.id))
@@ -191,7 +193,12 @@ class TestSensors(SensorCase):
             len(self.env["boh.stock.review"].search([("equipment_id", "=", self.cold_room.id)])),
             1,
         )
-        self.assertEqual(self.env["boh.flag"].search([("kind", "=", "cold_room")]), flag)
+        self.assertEqual(
+            self.env["boh.flag"].search(
+                [("kind", "=", "cold_room"), ("warehouse_id", "=", self.store_a.id)]
+            ),
+            flag,
+        )
         # Another store's manager does not see it.
         manager_b = new_test_user(
             self.env,
