@@ -14,7 +14,7 @@ from odoo.exceptions import UserError
 
 from boh_core.exceptions import KINDS
 
-from ..tools.server_context import check_server_fields
+from ..tools.server_context import beyond_writable, check_server_fields
 
 #: The label of each kind of finding (``boh_core.exceptions.KINDS``, in that order).
 KIND_LABELS = {
@@ -149,14 +149,7 @@ class BohFlag(models.Model):
 
     def write(self, vals):
         """Flags are written by the passes and the acknowledgement (the chatter aside)."""
-        server = [
-            name
-            for name in vals
-            if name in self._fields
-            and name not in WRITABLE
-            and not name.startswith(("message_", "activity_"))
-        ]
-        check_server_fields(self, [vals], server)
+        check_server_fields(self, [vals], beyond_writable(self, vals, WRITABLE))
         return super().write(vals)
 
     # -- the passes' API ----------------------------------------------------------------

@@ -15,7 +15,7 @@ from boh_core.sales.lots import LotStock
 from ..tools.actions import records_action
 from ..tools.core_messages import translate_core_error
 from ..tools.refusals import refuse
-from ..tools.server_context import check_server_fields
+from ..tools.server_context import beyond_writable, check_server_fields
 
 #: Recorded by the confirmation, never by hand.
 SERVER_FIELDS = frozenset(
@@ -163,10 +163,7 @@ class BohProduction(models.Model):
         """Draft productions may change; done and cancelled ones keep all but their note."""
         check_server_fields(self, [vals], SERVER_FIELDS)
         closed = self.filtered(lambda production: production.state != "draft")
-        if closed and any(
-            fname not in WRITABLE_WHEN_DONE and not fname.startswith(("message_", "activity_"))
-            for fname in vals
-        ):
+        if closed and beyond_writable(self, vals, WRITABLE_WHEN_DONE):
             raise UserError(
                 self.env._(
                     "Production %(productions)s is no longer a draft and keeps what it "

@@ -7,7 +7,7 @@ from odoo.tools.sql import create_index
 
 from ..tools.actions import records_action
 from ..tools.refusals import refuse
-from ..tools.server_context import check_server_fields, server_switches
+from ..tools.server_context import beyond_writable, check_server_fields, server_switches
 
 #: Header fields that stay writable once a count is approved (besides the chatter's own).
 WRITABLE_WHEN_APPROVED = frozenset({"note"})
@@ -221,10 +221,7 @@ class BohStockCount(models.Model):
         """Refuse changes to approved counts, except their note and chatter; the state and
         the approval are changed by the actions only."""
         check_server_fields(self, [vals], SERVER_FIELDS)
-        if any(
-            fname not in WRITABLE_WHEN_APPROVED and not fname.startswith(("message_", "activity_"))
-            for fname in vals
-        ):
+        if beyond_writable(self, vals, WRITABLE_WHEN_APPROVED):
             self._check_not_approved()
         blind = any(self.mapped("is_blind"))
         if vals.get("line_ids"):

@@ -9,6 +9,7 @@ from boh_core.errors import BohError
 from ..tools.actions import records_action
 from ..tools.core_messages import translate_core_error
 from ..tools.refusals import refuse
+from ..tools.server_context import beyond_writable
 
 #: Fields that decide what an entry takes out of stock: changing them explodes it again.
 EXPLOSION_FIELDS = frozenset({"product_id", "qty", "uom_id", "lot_id", "location_id", "company_id"})
@@ -215,10 +216,7 @@ class BohWasteEntry(models.Model):
             for fname in ("user_id", "state", "approved_uid", "approved_date", "value"):
                 vals.pop(fname, None)
         closed = self.filtered(lambda entry: entry.state != "to_approve")
-        if closed and any(
-            fname not in WRITABLE_WHEN_CLOSED and not fname.startswith(("message_", "activity_"))
-            for fname in vals
-        ):
+        if closed and beyond_writable(self, vals, WRITABLE_WHEN_CLOSED):
             raise UserError(
                 self.env._(
                     "Waste entry %(entries)s is %(state)s and can no longer be changed; only "

@@ -44,6 +44,19 @@ def check_server_fields(records, vals_list, names):
         )
 
 
+def beyond_writable(records, vals, writable):
+    """The fields ``vals`` would change on ``records`` other than ``writable`` ones and the
+    chatter's (``message_*``, ``activity_*``): what a record that keeps what it recorded
+    refuses."""
+    return [
+        name
+        for name in vals
+        if name in records._fields
+        and name not in writable
+        and not name.startswith(("message_", "activity_"))
+    ]
+
+
 def check_server_fields_created(records, vals_list, names):
     """:func:`check_server_fields` for a ``create``, where a client can also set a field
     through the context's ``default_<name>``."""

@@ -1,5 +1,8 @@
 from odoo import Command, api, fields, models
-from odoo.addons.boh_inventory.tools.server_context import check_server_fields
+from odoo.addons.boh_inventory.tools.server_context import (
+    beyond_writable,
+    check_server_fields,
+)
 
 #: What a person may change on a review by hand: the decision. The rest is the server's.
 WRITABLE = frozenset({"note"})
@@ -42,14 +45,7 @@ class BohStockReview(models.Model):
 
     def write(self, vals):
         """People write the decision (and the chatter); *Mark Reviewed* records who and when."""
-        server = [
-            name
-            for name in vals
-            if name in self._fields
-            and name not in WRITABLE
-            and not name.startswith(("message_", "activity_"))
-        ]
-        check_server_fields(self, [vals], server)
+        check_server_fields(self, [vals], beyond_writable(self, vals, WRITABLE))
         return super().write(vals)
 
     def action_mark_reviewed(self):
