@@ -195,9 +195,25 @@ class BohFlag(models.Model):
                 continue
             values.update(self._new_flag_values(finding, key, stores, evidence, labels, users))
             new_vals.append(values)
-        created = flags.create(new_vals) if new_vals else flags.browse()
+        created = flags.create(self._with_responsibles(new_vals)) if new_vals else flags.browse()
         created._notify_new()
         return (updated | created).with_env(self.env)
+
+    @api.model
+    def _with_responsibles(self, vals_list):
+        """``vals_list`` of new flags, those no one was named for given to their store's
+        first BOH manager (the managers of all their stores read at once)."""
+        stores = (
+            self.env["stock.warehouse"]
+            .sudo()
+            .browse({vals["warehouse_id"] for vals in vals_list if vals["warehouse_id"]})
+        )
+        managers = stores._boh_managers()
+        for vals in vals_list:
+            manager = managers.get(vals["warehouse_id"])
+            if not vals["user_id"] and manager:
+                vals["user_id"] = manager.id
+        return vals_list
 
     @api.model
     def _merge_findings(self, findings):

@@ -71,16 +71,11 @@ class BohFlag(models.Model):
         return SETTINGS[kind](**values)
 
     def _notify_new(self):
-        """Give each new flag's responsible a to-do (the store's manager by default) and send
-        the cold-room flags raised at night to the on-call person at once."""
+        """Give each new flag's responsible a to-do and send the cold-room flags raised at
+        night to the on-call person at once."""
         if not self:
             return
         flags = self.sudo()
-        managers = flags.warehouse_id._boh_managers()
-        for flag in flags.filtered(lambda f: not f.user_id):
-            manager = managers.get(flag.warehouse_id.id)
-            if manager:
-                flag.user_id = manager
         self._schedule_todos(flags.filtered("user_id"), "user_id")
         settings = self._flag_settings()
         if settings["oncall"]:
