@@ -25,6 +25,14 @@ and ``limit_time_cpu``, and each worker's peaks against ``limit_memory_soft`` an
 ``limit_memory_hard`` (Odoo applies the hard limit to the address space, ``RLIMIT_AS``, and
 the soft one to the virtual size: VmPeak is the figure they are compared with).
 
+Accuracy: a group of stores' accuracy (the backtest, four forecasts beside the night's one) is
+measured once a week, on the group's own night (``boh_core.forecast.schedule``). The benchmark
+loads the series as the week before tonight left them (each partition last measured on its
+own night), so the run is a night as a running chain has it: the partitions whose night it
+is measure their accuracy, the others do not, and the report says how many did.
+``--first-night`` loads no series: every partition measures, as on a new install's first
+night (once).
+
 The ratio: today's path before partitions was one ``_run`` of all the company's stores in one
 transaction, in one process. It is timed here, in the same run, on a sample (the first
 partition's stores, in this process, rolled back) and compared per store with the partitioned
@@ -65,6 +73,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchkit import arguments, free_port, lacks, odoo_env, start_server, stop_server  # noqa: E402
 
+from boh_core.forecast.schedule import accuracy_due, last_slot_night  # noqa: E402
+
 #: stores, menu items, days of daily sums, stores per partition
 SIZES = {
     "small": (2, 8, 120, 1),
@@ -96,6 +106,11 @@ def extra_options(parser):
         default=0,
         metavar="N",
         help="forecast on a local Dask cluster of N worker processes (needs dask[distributed])",
+    )
+    parser.add_argument(
+        "--first-night",
+        action="store_true",
+        help="no accuracy measured before tonight: every partition measures it (a new install)",
     )
 
 
@@ -334,21 +349,53 @@ def load_sales(env, company, stores, items, today, days, chunk=10):
     return env.cr.fetchone()[0]
 
 
-def load(env, size):
+SERIES_COLUMNS = (("company_id", "int"), ("warehouse_id", "int"), ("product_id", "int"),
+                  ("kind", "varchar"), ("state", "varchar"), ("model", "varchar"),
+                  ("wape", "float8"), ("wape_known", "bool"), ("mase", "float8"),
+                  ("coverage", "float8"), ("backtest_days", "int"), ("sigma", "numeric"),
+                  ("accuracy_date", "date"))  # fmt: skip
+
+
+def load_series(env, company, stores, items, today, partition):
+    """The series as the nights of the week before left them: every item and the covers of
+    each store, its group of ``partition`` stores (by id, as the run groups them) last
+    measured on the group's own night (``last_slot_night``). Returns the groups due tonight."""
+    from odoo.addons.boh_inventory.tools.bulk import bulk_insert  # the addons path is set
+
+    rows, due = [], []
+    for start in range(0, len(stores), partition):
+        group = stores[start : start + partition].ids
+        night = last_slot_night(today, group)
+        if accuracy_due(today, dict.fromkeys(group, night)):
+            due.append(group)
+        for wh in group:
+            rows += [
+                (company.id, wh, product, "item" if product else "covers", "ok", "global_gbm",
+                 20.0, True, 0.8, 80.0, 28, 1.0, night)
+                for product in [*items.ids, False]
+            ]  # fmt: skip
+    bulk_insert(env, "boh_forecast_series", SERIES_COLUMNS, rows)
+    env.cr.commit()
+    return due
+
+
+def load(env, size, first_night=False):
     stores_n, items_n, days, partition = SIZES[size]
     tick = time.perf_counter()
     company, stores, items = make_company(env, stores_n, items_n)
     env.cr.commit()
     today = env["boh.forecast.engine"]._local_now().date()
     daily = load_sales(env, company, stores, items, today, days)
+    due = None if first_night else load_series(env, company, stores, items, today, partition)
     Param = env["ir.config_parameter"].sudo()
     previous = Param.get_param("boh_forecast.partition_stores")
     Param.set_param("boh_forecast.partition_stores", str(partition))
     env.cr.commit()
-    for table in ("boh_sales_daily", "boh_sales_fact", "boh_sales_daily_order", "stock_quant"):
+    for table in ("boh_sales_daily", "boh_sales_fact", "boh_sales_daily_order", "stock_quant",
+                  "boh_forecast_series"):  # fmt: skip
         env.cr.execute(f"ANALYZE {table}")  # noqa: S608 - constant table names
     env.cr.commit()
-    return company, stores, daily, previous, time.perf_counter() - tick
+    return company, stores, daily, previous, time.perf_counter() - tick, due
 
 
 # -- the run -------------------------------------------------------------------------------------
@@ -515,7 +562,7 @@ def summarize(run):
 
 def report(size, args, loaded, result, sample):
     """Long because it prints every figure the issue asks for, in one place."""
-    company, stores, daily, _previous, load_time = loaded
+    company, stores, daily, _previous, load_time, due = loaded
     run, peaks, wall, finished, kills, logfile = result
     sample_n, sample_time = sample
     lim = limits(args.odoo_option)
@@ -536,6 +583,19 @@ def report(size, args, loaded, result, sample):
         f"{lim['limit_time_real_cron']} s), {cpu:.1f} s CPU (limit_time_cpu "
         f"{lim['limit_time_cpu']} s), each partition a unit of work of its own; worker kills "
         f"seen in the log: {kills}"
+    )
+    store_parts = run.partition_ids.filtered(lambda p: p.kind == "stores")
+    measured = sum(
+        json.loads(p.result or "{}").get("accuracy_measured", False) for p in store_parts
+    )
+    print(
+        f"  accuracy measured tonight by {measured} of {len(store_parts)} store partitions ("
+        + (
+            "first night: none measured before"
+            if due is None
+            else f"a week's series loaded: {len(due)} groups' own night"
+        )
+        + ")"
     )
     where = Counter(json.loads(p.result or "{}").get("forecast_on") for p in run.partition_ids)
     print(
@@ -576,12 +636,16 @@ def main(argv=None) -> int:
         if lacks(env, ["boh_forecast"]):
             print("nightly_run: database lacks boh_forecast", file=sys.stderr)
             return 0
-        loaded = load(env, args.size)
-        company, stores, _daily, previous, _seconds = loaded
+        loaded = load(env, args.size, args.first_night)
+        company, stores, _daily, previous, _seconds, due = loaded
         Param = env["ir.config_parameter"].sudo()
         scheduler = Param.get_param("boh_forecast.dask_scheduler")
         try:
-            sample = stores[: SIZES[args.size][3]]
+            # a partition's stores that measure tonight as most partitions do (not, unless
+            # every partition does)
+            size = SIZES[args.size][3]
+            groups = [stores[k : k + size] for k in range(0, len(stores), size)]
+            sample = next((g for g in groups if due is None or g.ids not in due), groups[0])
             sample_time = one_shot(env, company, sample)
             with ExitStack() as stack:
                 dask_pids = ()

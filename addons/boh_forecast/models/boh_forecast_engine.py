@@ -9,7 +9,7 @@ import pandas as pd
 import pytz
 
 from odoo import api, fields, models
-from odoo.addons.boh_inventory.tools.bulk import bulk_insert
+from odoo.addons.boh_inventory.tools.bulk import bulk_insert, bulk_update
 from odoo.addons.boh_inventory.tools.core_messages import translate_core_error
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -18,6 +18,7 @@ from boh_core import ordering
 from boh_core.cluster import Call, answer
 from boh_core.errors import BohError
 from boh_core.forecast import backtest, forecast
+from boh_core.forecast.schedule import ACCURACY_EVERY_DAYS, accuracy_due
 from boh_core.replay import order_risk
 
 _logger = logging.getLogger(__name__)
@@ -28,6 +29,8 @@ LEVEL = 80
 BACKTEST_HORIZON = 7
 BACKTEST_WINDOWS = 4
 WAREHOUSE_BATCH = 20
+#: every how many nights a group of stores' accuracy is measured (boh_core.forecast.schedule)
+ACCURACY_EVERY_PARAM = "boh_forecast.accuracy_every_days"
 RFQ_OPEN_STATES = ("draft", "sent", "to approve")
 # demand paths behind each line's expected waste and stockout risk; a product without an
 # expiration time is taken as keeping this long
@@ -47,6 +50,23 @@ FORECAST_COLUMNS = (
     ("qty_lo", "numeric"),
     ("qty_hi", "numeric"),
     ("sales", "numeric"),
+)
+#: the run's state of each series, written by id in one UPDATE; with the accuracy when measured
+SERIES_COLUMNS = (
+    ("id", "int"),
+    ("state", "varchar"),
+    ("message", "text"),
+    ("sigma", "numeric"),
+    ("last_run", "timestamp"),
+)
+ACCURACY_COLUMNS = (
+    ("accuracy_date", "date"),
+    ("model", "varchar"),
+    ("wape", "float8"),
+    ("wape_known", "bool"),
+    ("mase", "float8"),
+    ("coverage", "float8"),
+    ("backtest_days", "int"),
 )
 
 
@@ -96,8 +116,10 @@ class BohForecastEngine(models.AbstractModel):
         this partition's, and the cron's progress counts partitions, not these steps.
         ``timings``: a dict, given the seconds of each stage (reading, forecast, storing,
         orders, plans). ``report``: a dict, given where the forecast was computed
-        (``forecast_on``: the Dask scheduler's address, or ``here``) and ``notes`` for a
-        manager (the Dask cluster set was not used, and why).
+        (``forecast_on``: the Dask scheduler's address, or ``here``), whether accuracy was
+        measured tonight (``accuracy_measured``: once a week per group of stores, see
+        ``boh_core.forecast.schedule``) and ``notes`` for a manager (the Dask cluster set was
+        not used, and why).
         """
         self = self.sudo()
         if not warehouses:
@@ -124,7 +146,10 @@ class BohForecastEngine(models.AbstractModel):
         profiles = {k: v for part in hourly for k, v in part.items()}
 
         series = self._series_keys(history)
-        forecasts, errors, accuracy = self._forecast(history, horizon, company, report)
+        measure = self._accuracy_due(warehouses, today)
+        if report is not None:
+            report["accuracy_measured"] = measure
+        forecasts, errors, accuracy = self._forecast(history, horizon, company, report, measure)
         progress.step("forecast")
 
         forecasts = self._attach_keys(forecasts, prices)
@@ -154,6 +179,37 @@ class BohForecastEngine(models.AbstractModel):
         return pytz.utc.localize(fields.Datetime.now()).astimezone(tz).replace(tzinfo=None)
 
     # -- reading ----------------------------------------------------------------------------
+
+    @api.model
+    def _accuracy_every(self):
+        """Every how many nights a group of stores' accuracy is measured (system parameter
+        ``boh_forecast.accuracy_every_days``, default 7; 1 measures it every night)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(ACCURACY_EVERY_PARAM)
+        try:
+            return max(1, int(value)) if value else ACCURACY_EVERY_DAYS
+        except ValueError:
+            _logger.warning(
+                "%s is not a whole number: %r; using %s",
+                ACCURACY_EVERY_PARAM,
+                value,
+                ACCURACY_EVERY_DAYS,
+            )
+            return ACCURACY_EVERY_DAYS
+
+    @api.model
+    def _accuracy_due(self, warehouses, today):
+        """Whether tonight's run of ``warehouses`` measures their accuracy (the backtest):
+        ``boh_core.forecast.schedule.accuracy_due`` on the night each store was last
+        measured (its series' newest ``accuracy_date``), one grouped read."""
+        newest = dict(
+            self.env["boh.forecast.series"]._read_group(
+                [("warehouse_id", "in", warehouses.ids)],
+                ["warehouse_id"],
+                ["accuracy_date:max"],
+            )
+        )
+        last = {wh.id: newest.get(wh) or None for wh in warehouses}
+        return accuracy_due(today, last, self._accuracy_every())
 
     @api.model
     def _read_history(self, company, warehouses, today):
@@ -237,13 +293,14 @@ class BohForecastEngine(models.AbstractModel):
     # -- forecasting -----------------------------------------------------------------------
 
     @api.model
-    def _forecast(self, history, horizon, company, report=None):
-        """One forecast call for every series and the accuracy backtest beside it; a series
-        that breaks the forecast is flagged and left out.
+    def _forecast(self, history, horizon, company, report=None, measure=True):
+        """One forecast call for every series and, when ``measure``, the accuracy backtest
+        beside it; a series that breaks the forecast is flagged and left out.
 
         Both are pure ``boh_core.forecast`` calls, made together by ``_core_calls``: on the
         Dask cluster when one is set, here otherwise (``report``: as ``_run``'s). Returns the
-        forecast frame, ``{unique_id: message}`` of the failed series and the accuracy frame.
+        forecast frame, ``{unique_id: message}`` of the failed series and the accuracy frame
+        (``None`` when not measured tonight).
         """
         errors = {}
         finite = history.groupby("unique_id")["y"].apply(lambda y: bool(np.isfinite(y).all()))
@@ -252,21 +309,21 @@ class BohForecastEngine(models.AbstractModel):
         good = history[~history.unique_id.isin(errors)]
         country = self._country(company)
         if good.empty:
-            return _empty_forecast(), errors, _empty_accuracy()
+            return _empty_forecast(), errors, _empty_accuracy() if measure else None
         # closures, promotions, events and weather as exogenous columns (boh.forecast.inputs)
         inputs = self.env["boh.forecast.inputs"]
         prepared, future, state = inputs._prepare(company, good, horizon)
-        batch, accuracy = self._core_calls(
-            [
-                Call(forecast, (prepared, horizon, future), {"level": LEVEL, "country": country}),
+        calls = [Call(forecast, (prepared, horizon, future), {"level": LEVEL, "country": country})]
+        if measure:
+            calls.append(
                 Call(
                     backtest,
                     (good, BACKTEST_HORIZON),
                     {"windows": BACKTEST_WINDOWS, "country": country},
-                ),
-            ],
-            report,
-        )
+                )
+            )
+        batch, *accuracy = self._core_calls(calls, report)
+        accuracy = accuracy[0] if measure else None
         fc, unbroken = batch.value, len(errors)
         if batch.error is not None:  # isolate the series that breaks the batch
             _logger.info("Forecast batch failed (%s); retrying series one by one", batch.error)
@@ -279,7 +336,7 @@ class BohForecastEngine(models.AbstractModel):
                 else:  # flag it, the other series go on
                     errors[uid] = str(alone.error)
             fc = pd.concat(parts, ignore_index=True) if parts else _empty_forecast()
-            if len(errors) > unbroken:
+            if measure and len(errors) > unbroken:
                 # measured again without the series that broke the forecast, as before
                 accuracy = answer(
                     backtest,
@@ -294,7 +351,10 @@ class BohForecastEngine(models.AbstractModel):
     @api.model
     def _accuracy(self, measured):
         """Per-series accuracy (a ``boh_core.cluster.Answer`` of the backtest), or nothing
-        when the history is too short to measure it: accuracy is a report, not a blocker."""
+        when the history is too short to measure it: accuracy is a report, not a blocker;
+        ``None`` when it was not measured tonight."""
+        if measured is None:
+            return None
         if measured.error is None:
             return measured.value
         _logger.info("BOH forecast accuracy not measured: %s", measured.error)
@@ -332,44 +392,60 @@ class BohForecastEngine(models.AbstractModel):
             [("warehouse_id", "in", warehouses.ids), ("date", ">=", today)]
         ).unlink()
         self._insert_forecasts(company, forecasts)
-
         sigma = forecasts.groupby("unique_id")["sigma"].mean().to_dict()
-        acc = {row.unique_id: row for row in accuracy.itertuples(index=False)}
+        self._store_series(company, warehouses, series, sigma, errors, accuracy, today)
+
+    @api.model
+    def _store_series(self, company, warehouses, series, sigma, errors, accuracy, today):
+        """Each series' state after tonight's run and, when its accuracy was measured
+        (``accuracy`` not ``None``), tonight as its ``accuracy_date`` and the backtest's
+        figures where it measured them (a series it could not measure keeps its last ones).
+
+        New series are created together; the others are written by id in one ``UPDATE``
+        (``bulk_update``), and their figures in a second one: thousands a partition.
+        """
+        acc = {}
+        if accuracy is not None:
+            acc = {row.unique_id: row for row in accuracy.itertuples(index=False)}
         Series = self.env["boh.forecast.series"]
+        Series.flush_model()
         existing = {
-            (s.warehouse_id.id, s.product_id.id or False, s.kind): s
-            for s in Series.search([("warehouse_id", "in", warehouses.ids)])
+            (s.warehouse_id.id, s.product_id.id or False, s.kind): s.id
+            for s in Series.search_fetch(
+                [("warehouse_id", "in", warehouses.ids)], ["warehouse_id", "product_id", "kind"]
+            )
         }
-        now = fields.Datetime.now()
-        to_create = []
+        now, measured = fields.Datetime.now(), accuracy is not None
+        to_create, states, figures = [], [], []
         for uid, (wh_id, product_id) in series.items():
             kind = "item" if product_id else "covers"
-            row = acc.get(uid)
-            vals = {
-                "state": "failed" if uid in errors else "ok",
-                "message": errors.get(uid, False),
-                "sigma": float(sigma.get(uid, 0.0)),
-                "last_run": now,
-            }
-            if row is not None:
-                vals.update(
-                    model=row.model,
-                    # undefined is not zero: NULL, which the average leaves out
-                    wape=_num(row.wape) * 100.0 if _finite(row.wape) else False,
-                    wape_known=_finite(row.wape),
-                    mase=_num(row.mase),
-                    coverage=_num(row.coverage) * 100.0,
-                    backtest_days=int(_num(row.n)),
-                )
+            state = (
+                "failed" if uid in errors else "ok",
+                errors.get(uid, False),
+                float(sigma.get(uid, 0.0)),
+                now,
+            ) + ((today,) if measured else ())
+            measures = _accuracy_values(acc[uid]) if uid in acc else None
             record = existing.get((wh_id, product_id, kind))
             if record:
-                record.write(vals)
-            else:
-                vals.update(
-                    company_id=company.id, warehouse_id=wh_id, product_id=product_id, kind=kind
-                )
-                to_create.append(vals)
+                states.append((record, *state))
+                if measures:
+                    figures.append((record, *measures))
+                continue
+            columns = SERIES_COLUMNS[1:] + (ACCURACY_COLUMNS[:1] if measured else ())
+            vals = {name: value for (name, _type), value in zip(columns, state, strict=True)}
+            if measures:
+                vals.update(zip((n for n, _t in ACCURACY_COLUMNS[1:]), measures, strict=True))
+            vals.update(company_id=company.id, warehouse_id=wh_id, product_id=product_id, kind=kind)
+            to_create.append(vals)
         Series.create(to_create)
+        digits = {"sigma": Series._fields["sigma"].get_digits(self.env)[1]}
+        columns = SERIES_COLUMNS + (ACCURACY_COLUMNS[:1] if measured else ())
+        bulk_update(self.env, "boh_forecast_series", columns, states, digits=digits)
+        bulk_update(
+            self.env, "boh_forecast_series", (("id", "int"), *ACCURACY_COLUMNS[1:]), figures
+        )
+        Series.invalidate_model()
 
     @api.model
     def _insert_forecasts(self, company, forecasts):
@@ -672,6 +748,19 @@ def _empty_forecast():
 
 def _empty_accuracy():
     return pd.DataFrame(columns=["unique_id", "wape", "mase", "coverage", "model", "n"])
+
+
+def _accuracy_values(row):
+    """A series' backtest figures in ``ACCURACY_COLUMNS`` order after the date: an undefined
+    WAPE is not zero but NULL (``False``), which the average leaves out."""
+    return (
+        row.model,
+        _num(row.wape) * 100.0 if _finite(row.wape) else False,
+        _finite(row.wape),
+        _num(row.mase),
+        _num(row.coverage) * 100.0,
+        int(_num(row.n)),
+    )
 
 
 def _finite(value):

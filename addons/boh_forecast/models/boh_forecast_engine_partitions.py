@@ -283,6 +283,7 @@ class BohForecastEngine(models.AbstractModel):
                         "seconds": {stage: round(s, 2) for stage, s in timings.items()},
                         "cpu_seconds": round(time.process_time() - cpu, 2),
                         "forecast_on": report.get("forecast_on"),
+                        "accuracy_measured": report.get("accuracy_measured", False),
                     }
                     self._reopen_kitchen_step(partition.run_id)
         except Exception as error:  # noqa: BLE001 - the partition fails, the others go on

@@ -78,19 +78,19 @@ class BohForecastInputs(models.AbstractModel):
 
         closures = self._closure_frame(warehouses, start, end)
         grid = grid.merge(closures.rename(columns={"store": "wh"}), on=["wh", "ds"], how="left")
-        grid["is_closed"] = grid["is_closed"].fillna(0.0)
-        grid["open_share"] = grid["open_share"].fillna(1.0)
+        grid["is_closed"] = grid["is_closed"].astype(float).fillna(0.0)
+        grid["open_share"] = grid["open_share"].astype(float).fillna(1.0)
 
         promotions, promo_notes = self._promotion_frame(company, warehouses, grid, start, end)
         for wh, text in promo_notes:
             notes[wh].append(text)
         grid = grid.merge(promotions, on=["unique_id", "ds"], how="left")
         for column in ("promotion", *(f"promotion_{k}" for k in KINDS)):
-            grid[column] = grid[column].fillna(0.0) if column in grid else 0.0
+            grid[column] = grid[column].astype(float).fillna(0.0) if column in grid else 0.0
 
         events = self._event_frame(warehouses, start, end)
         grid = grid.merge(events.rename(columns={"store": "wh"}), on=["wh", "ds"], how="left")
-        grid["event"] = grid["event"].fillna(0.0)
+        grid["event"] = grid["event"].astype(float).fillna(0.0)
 
         weather, weather_notes = self._weather_frame(warehouses, start, last, end)
         for wh, text in weather_notes:

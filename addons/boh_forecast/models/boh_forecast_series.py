@@ -45,6 +45,13 @@ class BohForecastSeries(models.Model):
         help="How often the actual fell inside the 80% interval.",
     )
     backtest_days = fields.Integer(help="Days the accuracy was measured on.", aggregator="sum")
+    accuracy_date = fields.Date(
+        string="Accuracy Measured On",
+        readonly=True,
+        index=True,
+        help="The night the accuracy of this series' store was last measured: once a week "
+        "per group of stores, on a night of its own (a new store on its first night).",
+    )
     sigma = fields.Float(
         string="Daily Error",
         digits="Product Unit of Measure",

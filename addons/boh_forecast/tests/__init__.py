@@ -4,3 +4,4 @@ from . import test_forecast_retention
 from . import test_forecast_partitions
 from . import test_forecast_dask
 from . import test_flag_sales
+from . import test_forecast_accuracy_schedule

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from odoo.tests import TransactionCase, tagged
 
-from ..tools.bulk import bulk_insert
+from ..tools.bulk import bulk_insert, bulk_update
 
 COLUMNS = (
     ("qty", "numeric"),
@@ -56,3 +56,31 @@ class TestBulkWriter(TransactionCase):
         qty, ref = self._written(rows)[0][:2]
         self.assertNotEqual(qty, qty)
         self.assertEqual(ref, 3)
+
+    def test_an_update_writes_each_row_over_its_id_rounded_with_its_author(self):
+        self.env.cr.execute(
+            "CREATE TEMP TABLE test_boh_bulk_update (id serial, qty numeric, label varchar,"
+            " done bool, write_uid int, write_date timestamp) ON COMMIT DROP"
+        )
+        self.env.cr.execute(
+            "INSERT INTO test_boh_bulk_update (qty, label, done) VALUES (1, 'a', true),"
+            " (2, 'b', true), (3, 'c', true)"
+        )
+        columns = (("id", "int"), ("qty", "numeric"), ("label", "varchar"), ("done", "bool"))
+        rows = [(3, 2.345, False, False), (1, -1.005, "z", True)]
+        bulk_update(self.env, "test_boh_bulk_update", columns, rows, digits={"qty": 2})
+        self.env.cr.execute(
+            "SELECT id, qty, label, done, write_uid, write_date IS NOT NULL"
+            " FROM test_boh_bulk_update ORDER BY id"
+        )
+        uid = self.env.uid
+        self.assertEqual(
+            self.env.cr.fetchall(),
+            [
+                (1, -1.01, "z", True, uid, True),
+                (2, 2.0, "b", True, None, False),  # not in the rows: untouched
+                (3, 2.35, None, False, uid, True),
+            ],
+        )
+        with self.assertRaises(ValueError):
+            bulk_update(self.env, "test_boh_bulk_update", columns[1:], [(1.0, "x", True)])

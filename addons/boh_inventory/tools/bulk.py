@@ -1,5 +1,6 @@
-"""The one bulk writer of the suite: many rows into one table in one ``INSERT``; and the
-one batched ``DELETE`` of the retention jobs (:func:`delete_in_batches`).
+"""The one bulk writer of the suite: many rows into one table in one ``INSERT``, or over
+their rows by id in one ``UPDATE`` (:func:`bulk_update`); and the one batched ``DELETE`` of
+the retention jobs (:func:`delete_in_batches`).
 
 For the few tables written by the thousand per call (POS order lines and consumption,
 sales facts, sensor readings), where the ORM's per-record work would dominate. Rows are
@@ -47,22 +48,9 @@ def insert_query(
     ``on_conflict`` is the text after ``ON CONFLICT`` and ``returning`` the list of columns
     the statement answers, both constants of the caller.
     """
-    digits = digits or {}
     names = [name for name, _type in columns]
-    values = list(zip(*rows, strict=True)) if rows else [() for _column in columns]
-    arrays = []
-    for (_name, sql_type), column in zip(columns, values, strict=True):
-        if not _TYPE.fullmatch(sql_type):
-            raise ValueError(f"not an SQL type: {sql_type!r}")
-        if sql_type != "bool":
-            column = [None if value is False else value for value in column]
-        arrays.append(SQL(f"%s::{sql_type}[]", _array_text(column, sql_type) or list(column)))
-    selected = [
-        SQL("round(%s, %s)", SQL.identifier(name), int(digits[name]))
-        if name in digits
-        else SQL.identifier(name)
-        for name in names
-    ]
+    arrays = _arrays(columns, rows)
+    selected = _selected(names, digits)
     targets = [SQL.identifier(name) for name in names]
     if uid is not None:
         now = SQL("clock_timestamp() at time zone 'UTC'" if clock else "now() at time zone 'UTC'")
@@ -78,6 +66,55 @@ def insert_query(
         SQL(f" ON CONFLICT {on_conflict}") if on_conflict else SQL(),
         SQL(f" RETURNING {returning}") if returning else SQL(),
     )
+
+
+def update_query(table, columns, rows, *, uid, digits=None):
+    """The ``UPDATE ... FROM unnest(...)`` that writes ``rows`` over the rows of ``table``
+    with their ids: ``columns`` starts with ``("id", "int")``, each row with the id; the
+    other columns are set (rounded and written as :func:`insert_query` does), and
+    ``write_uid``/``write_date`` with ``uid`` and the transaction's time."""
+    names = [name for name, _type in columns]
+    if names[0] != "id":
+        raise ValueError(f"the first column of an update is the id, not {names[0]!r}")
+    values = _selected(names, digits, prefix="t")
+    sets = [
+        SQL("%s = %s", SQL.identifier(name), value)
+        for name, value in zip(names[1:], values[1:], strict=True)
+    ]
+    sets += [
+        SQL("write_uid = %s", uid),
+        SQL("write_date = now() at time zone 'UTC'"),
+    ]
+    return SQL(
+        "UPDATE %s AS r SET %s FROM unnest(%s) AS t(%s) WHERE r.id = t.id",
+        SQL.identifier(table),
+        SQL(", ").join(sets),
+        SQL(", ").join(_arrays(columns, rows)),
+        SQL(", ").join(SQL.identifier(name) for name in names),
+    )
+
+
+def _arrays(columns, rows):
+    """One typed array per column of ``rows`` (``False`` as NULL but in ``bool`` columns)."""
+    values = list(zip(*rows, strict=True)) if rows else [() for _column in columns]
+    arrays = []
+    for (_name, sql_type), column in zip(columns, values, strict=True):
+        if not _TYPE.fullmatch(sql_type):
+            raise ValueError(f"not an SQL type: {sql_type!r}")
+        if sql_type != "bool":
+            column = [None if value is False else value for value in column]
+        arrays.append(SQL(f"%s::{sql_type}[]", _array_text(column, sql_type) or list(column)))
+    return arrays
+
+
+def _selected(names, digits, prefix=None):
+    """Each column as read from the arrays, rounded by the database where ``digits`` says."""
+    digits = digits or {}
+    columns = [SQL.identifier(prefix, name) if prefix else SQL.identifier(name) for name in names]
+    return [
+        SQL("round(%s, %s)", column, int(digits[name])) if name in digits else column
+        for name, column in zip(names, columns, strict=True)
+    ]
 
 
 #: How a value of each plain type is written in an array's text, by the SQL types it may
@@ -135,6 +172,13 @@ def bulk_insert(env, table, columns, rows, *, digits=None, audit=True, clock=Fal
     )
     env.cr.execute(query)
     return env.cr.fetchall() if returning else []
+
+
+def bulk_update(env, table, columns, rows, *, digits=None):
+    """Update the rows of ``table`` whose ids lead ``rows`` in one statement
+    (:func:`update_query`). Flushes and invalidates nothing, as :func:`bulk_insert`."""
+    if rows:
+        env.cr.execute(update_query(table, columns, rows, uid=env.uid, digits=digits))
 
 
 def delete_in_batches(env, table, condition, *, batch, limit=None, setting=None):
