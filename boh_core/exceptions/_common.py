@@ -4,7 +4,14 @@ Robust statistics: a series' *centre* is its median and its *noise* a clipped st
 deviation (values clipped to the median +- 3 scaled MADs), both over a trailing
 window that ends just before the point scored, so that a point never hides in its own
 baseline and a detector run on overlapping windows scores a point the same way in both.
-A point's score is its robust z: ``(observed - centre) / noise``.
+A point's score is its robust z: ``(observed - centre) / noise``; where the noise comes
+from the series' own few points alone, the z is first made as unusual as a normal one
+(:func:`student_z`: its Student-t tail with the points' degrees of freedom).
+
+A baseline can leave out the points found far from it by a first pass (a second pass
+without them): an anomaly then does not count as noise for the points after it. Left out
+at ``|z| > c`` (or ``z > c``), a normal noise is underestimated by the censored normal's
+standard deviation (:func:`censored_sd`), which the second pass's noise is divided by.
 
 One finding per cause: consecutive flagged points of a series (same direction, gaps of at
 most ``gap`` points) are one run; a run becomes one :class:`~.finding.Finding` whose
@@ -24,6 +31,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from boh_core.errors import BohError, msg
 
@@ -174,6 +182,32 @@ def trailing_stats(values: pd.Series, lookback: int, min_history: int) -> tuple[
         pd.Series(noise, index=index),
         pd.Series(count, index=index),
     )
+
+
+def censored_sd(limit: float, two_sided: bool) -> float:
+    """The standard deviation of a standard normal variable censored at ``limit`` (values
+    beyond ``+-limit``, or above ``limit`` only, left out): what a baseline without its
+    far points underestimates a normal noise by, to divide the noise by."""
+    c = float(limit)
+    density = math.exp(-c * c / 2) / math.sqrt(2 * math.pi)
+    below = 0.5 * (1 + math.erf(c / math.sqrt(2)))
+    if two_sided:
+        return math.sqrt(1 - 2 * c * density / (2 * below - 1))
+    ratio = density / below
+    return math.sqrt(1 - c * ratio - ratio * ratio)
+
+
+def student_z(z: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """``z`` of a point against a noise estimated from ``count`` points, made as unusual as
+    a normal z: the normal quantile of its Student-t tail with ``count - 1`` degrees of
+    freedom (a noise from few points is uncertain, so a short history needs a larger z
+    for the same false-alarm rate). NaN counts leave ``z`` as it is."""
+    z = np.asarray(z, dtype=float)
+    df = np.maximum(np.nan_to_num(np.asarray(count, dtype=float), nan=np.inf) - 1, 1)
+    with np.errstate(invalid="ignore"):
+        tail = stats.t.sf(np.abs(z), df)
+        out = np.sign(z) * stats.norm.isf(np.maximum(tail, 1e-300))
+    return np.where(np.isfinite(df) & np.isfinite(z), out, z)
 
 
 @dataclass

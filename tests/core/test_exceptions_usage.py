@@ -73,3 +73,30 @@ def test_short_history_and_bad_input():
         detect_usage(frame.drop(columns="value"))
     assert caught.value.code == "exceptions.frame.missing_columns"
     assert caught.value.value == "value"
+
+
+def three_stores(bumps):
+    """Stores A, B and C as in :func:`periods`, ``bumps``: ``{(store, week): extra}``."""
+    frame = periods()
+    frame = frame[frame["store"] != "D"].reset_index(drop=True)
+    for (store, week), extra in bumps.items():
+        frame.loc[(frame["store"] == store) & (frame["period"] == WEEKS[week]), "value"] += extra
+    return frame
+
+
+def test_earlier_bad_weeks_do_not_widen_the_band_that_judges_a_later_one():
+    """Three bad weeks (6 noises) then one of 3.4 noises: the bad weeks are left out of the
+    baseline, so the later week is still judged against the usual 0.5-point noise."""
+    bad = {("A", week): 0.03 for week in (14, 18, 22)}
+    found = detect_usage(three_stores(bad | {("A", 30): 0.017}))
+    assert [f.start for f in found if f.key == ("A", "flour")] == [
+        WEEKS[week].date() for week in (14, 18, 22, 30)
+    ]
+
+
+def test_another_stores_own_bad_week_does_not_excuse_this_one():
+    """A and B both go bad the same week, C does not: not a chain-wide change, so each is
+    flagged (the chain's excess leaves out the highest other store)."""
+    found = detect_usage(three_stores({("A", 30): 0.03, ("B", 30): 0.05}))
+    assert sorted(f.key for f in found) == [("A", "flour"), ("B", "flour")]
+    assert all(f.start == WEEKS[30].date() for f in found)

@@ -13,7 +13,7 @@ from boh_core.exceptions.usage import detect_usage, detect_waste
 from ..tools.flag_pass import Flagged, day_of
 
 #: Days of store periods (AvT), counts and prices read: the detectors' look-backs and then
-#: some (26 weekly periods, 26 counts, 20 prices of a vendor).
+#: some (26 weekly periods, 40 counts, 40 prices of a vendor).
 STOCK_HISTORY_DAYS = 400
 #: A finding is raised when its last period, count or price is this recent: what the last
 #: days brought (a period computed late, a bill entered late) is judged once it is there,
