@@ -108,6 +108,13 @@ def extra_options(parser):
         help="forecast on a local Dask cluster of N worker processes (needs dask[distributed])",
     )
     parser.add_argument(
+        "--reuse",
+        type=int,
+        metavar="COMPANY_ID",
+        help="run the night again on a company this benchmark loaded before (same size): its "
+        "runs, suggested orders and series are reset, the sales kept (no reload)",
+    )
+    parser.add_argument(
         "--first-night",
         action="store_true",
         help="no accuracy measured before tonight: every partition measures it (a new install)",
@@ -379,13 +386,45 @@ def load_series(env, company, stores, items, today, partition):
     return due
 
 
-def load(env, size, first_night=False):
+def reset(env, company_id, stores_n, items_n):
+    """A company loaded by an earlier run of this benchmark, as the load leaves it: its
+    forecast runs, suggested draft orders and series deleted, its stores enabled again. The
+    sales stay (they end on the day of that load)."""
+    company = env["res.company"].browse(company_id)
+    stores = env["stock.warehouse"].search([("company_id", "=", company_id)], order="id")
+    env.cr.execute(
+        "SELECT DISTINCT product_id FROM boh_sales_fact WHERE company_id = %s", [company_id]
+    )
+    items = env["product.product"].browse(sorted(row[0] for row in env.cr.fetchall()))
+    if not company.name.startswith("Bench nightly") or (len(stores), len(items)) != (
+        stores_n,
+        items_n,
+    ):
+        raise SystemExit(f"company {company_id} is not a {stores_n}-store load of this benchmark")
+    env.cr.execute("DELETE FROM boh_forecast_run WHERE company_id = %s", [company_id])
+    env.cr.execute("DELETE FROM boh_forecast_series WHERE company_id = %s", [company_id])
+    orders = env["purchase.order"].search(
+        [("company_id", "=", company_id), ("boh_suggested", "=", True), ("state", "=", "draft")]
+    )
+    orders.button_cancel()
+    orders.unlink()
+    stores.write({"boh_forecast_enabled": True})
+    env.cr.commit()
+    return company, stores, items
+
+
+def load(env, size, first_night=False, reuse=None):
     stores_n, items_n, days, partition = SIZES[size]
     tick = time.perf_counter()
-    company, stores, items = make_company(env, stores_n, items_n)
-    env.cr.commit()
     today = env["boh.forecast.engine"]._local_now().date()
-    daily = load_sales(env, company, stores, items, today, days)
+    if reuse:
+        company, stores, items = reset(env, reuse, stores_n, items_n)
+        env.cr.execute("SELECT count(*) FROM boh_sales_daily WHERE company_id = %s", [reuse])
+        daily = env.cr.fetchone()[0]
+    else:
+        company, stores, items = make_company(env, stores_n, items_n)
+        env.cr.commit()
+        daily = load_sales(env, company, stores, items, today, days)
     due = None if first_night else load_series(env, company, stores, items, today, partition)
     Param = env["ir.config_parameter"].sudo()
     previous = Param.get_param("boh_forecast.partition_stores")
@@ -636,7 +675,7 @@ def main(argv=None) -> int:
         if lacks(env, ["boh_forecast"]):
             print("nightly_run: database lacks boh_forecast", file=sys.stderr)
             return 0
-        loaded = load(env, args.size, args.first_night)
+        loaded = load(env, args.size, args.first_night, args.reuse)
         company, stores, _daily, previous, _seconds, due = loaded
         Param = env["ir.config_parameter"].sudo()
         scheduler = Param.get_param("boh_forecast.dask_scheduler")

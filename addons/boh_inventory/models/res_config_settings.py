@@ -1,5 +1,13 @@
 from odoo import fields, models
 
+from boh_core.exceptions import SETTINGS
+
+
+def _detector_default(kind, field="z"):
+    """A flag threshold's default: the detector's own (``boh_core.exceptions``), so that the
+    form shows what the passes use until someone sets another."""
+    return lambda _self: getattr(SETTINGS[kind](), field)
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -53,47 +61,47 @@ class ResConfigSettings(models.TransientModel):
     boh_flag_threshold_sales = fields.Float(
         string="Sales Flag Score",
         config_parameter="boh_inventory.flag_threshold_sales",
-        default=3.29,
+        default=_detector_default("sales"),
         help="How unusual an item's or a store's sales must be to raise a flag (a robust "
         "z-score: 3 is rare, 6 very rare), after promotions, closures and overrides.",
     )
     boh_flag_threshold_feed = fields.Float(
         string="Silent Feed: Orders Expected",
         config_parameter="boh_inventory.flag_threshold_feed",
-        default=8.0,
+        default=_detector_default("feed_silent", "min_expected"),
         help="A store's (or an item's) silence raises a flag once this many orders (lines) "
         "were expected during it, from its usual hourly trade.",
     )
     boh_flag_threshold_usage = fields.Float(
         string="Usage and Waste Score",
         config_parameter="boh_inventory.flag_threshold_usage",
-        default=3.5,
+        default=_detector_default("usage"),
         help="How unusual an ingredient's unexplained usage or waste must be to raise a flag.",
     )
     boh_flag_threshold_price = fields.Float(
         string="Vendor Price Score",
         config_parameter="boh_inventory.flag_threshold_price",
-        default=4.0,
+        default=_detector_default("price"),
         help="How far a vendor price must be from its history or the other vendors' to raise "
         "a flag.",
     )
     boh_flag_threshold_count = fields.Float(
         string="Count Score",
         config_parameter="boh_inventory.flag_threshold_count",
-        default=3.0,
+        default=_detector_default("count"),
         help="How far from expected a count must be, repeatedly, to raise a flag.",
     )
     boh_flag_threshold_sensor = fields.Float(
         string="Sensor Score",
         config_parameter="boh_inventory.flag_threshold_sensor",
-        default=3.0,
+        default=_detector_default("sensor_drift"),
         help="How unusual a sensor's drift, door pattern, silence or stuck value must be to "
         "raise a flag.",
     )
     boh_flag_threshold_labour = fields.Float(
         string="Labour Hours Score",
         config_parameter="boh_inventory.flag_threshold_labour",
-        default=3.5,
+        default=_detector_default("labour"),
         help="How far above the forecast's need the hours worked must be to raise a flag.",
     )
     boh_flag_oncall_user_id = fields.Many2one(

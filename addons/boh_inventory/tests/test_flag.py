@@ -5,7 +5,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from boh_core.exceptions import Finding
+from boh_core.exceptions import SETTINGS, Finding
 
 
 def sales_finding(item, observed=140.0, score=7.0, day=date(2026, 3, 2), store=None):
@@ -72,6 +72,21 @@ class TestFlag(TransactionCase):
     def raise_sales(self, *findings):
         stores = {f.key: f.key[0] for f in findings}
         return self.Flag._raise_findings(list(findings), stores=stores)
+
+    def test_the_settings_show_the_thresholds_the_detectors_use(self):
+        params = self.env["ir.config_parameter"].sudo()
+        for family in ("sales", "feed", "usage", "price", "count", "sensor", "labour"):
+            params.set_param(f"boh_inventory.flag_threshold_{family}", False)
+        form = self.env["res.config.settings"].create({})
+        used = self.Flag._flag_thresholds()
+        self.assertEqual(form.boh_flag_threshold_usage, used["usage"])
+        self.assertEqual(form.boh_flag_threshold_price, used["price"])
+        self.assertEqual(form.boh_flag_threshold_count, used["count"])
+        self.assertEqual(form.boh_flag_threshold_feed, used["feed_silent"])
+        self.assertEqual(used["price"], SETTINGS["price"]().z)
+        # saved as shown, the passes keep the same thresholds
+        form.execute()
+        self.assertEqual(self.Flag._flag_thresholds(), used)
 
     def test_a_repeat_finding_updates_its_open_flag_instead_of_raising_another(self):
         first = self.raise_sales(sales_finding(1, store=self.store_a.id))
