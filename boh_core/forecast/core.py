@@ -57,10 +57,10 @@ REFIT_WINDOWS = 3
 # Interval calibration weighs a held-out day by this power of its distance in days to the
 # horizon: non-exchangeable split conformal prediction (Barber, Candes, Ramdas and Tibshirani,
 # "Conformal prediction beyond exchangeability", Ann. Statist. 2023), with the decay of their
-# time-series examples. Error spreads drift with the season: held-out days one to twelve weeks
-# old are not exchangeable with the horizon's, and equal weights let a hard season (Christmas)
-# widen the intervals of the calm weeks after it (wuerzbaeck: 0.854 of actuals inside 80%
-# intervals with equal weights, 0.836 with these).
+# experiments (per observation there, per day here). Error spreads drift with the season:
+# held-out days one to twelve weeks old are not exchangeable with the horizon's, and equal
+# weights let a hard season (Christmas) widen the intervals of the calmer weeks after it
+# (wuerzbaeck: 0.854 of actuals inside 80% intervals with equal weights, 0.836 with these).
 CALIBRATION_DECAY = 0.99
 # Share of the time budget the statistical members may take (the GBM fits take the rest).
 MEMBERS_BUDGET_SHARE = 0.75
@@ -284,7 +284,9 @@ def _calibration(
     Each held-out day weighs :data:`CALIBRATION_DECAY` to the power of its ``age`` (days
     before the horizon; equal weights without it). As in weighted split conformal prediction,
     the forecast day counts too, with weight 1 and an unknown score: the factor is the
-    smallest score whose weighted share, that day included, reaches ``level``%.
+    smallest score whose weighted share, that day included, reaches ``level``%. Held-out days
+    that are all long before the horizon (a horizon of months, recent days closed) weigh too
+    little to reach it: the factor is then its cap, wide, as the conformal rule says.
     """
     known = ~np.isnan(actual)
     if known.sum() < 30:
