@@ -14,7 +14,8 @@ How a forecast is made, for every series at once:
    the GBM, the only model that knows about them.
 4. Interval calibration: the GBM's quantiles give each day's interval shape; one factor,
    fitted on the held-out windows (conformalised quantile regression), widens or narrows them
-   so that ``level``% of held-out actuals fall inside.
+   so that ``level``% of held-out actuals fall inside, recent held-out days weighing more
+   (:data:`CALIBRATION_DECAY`).
 5. The GBM is refitted on all history and every series is forecast from the last day.
 6. Rules last: a closed day is 0, a series with no sale for a long stretch (discontinued, or
    never sold) is 0, nothing is negative and ``yhat_lo <= yhat <= yhat_hi``.
@@ -53,6 +54,14 @@ VALIDATION_WINDOWS_MEMBERS = 6
 # intervals were too wide (87% of actuals inside 80% intervals). The chain configuration's two
 # windows keep one fit.
 REFIT_WINDOWS = 3
+# Interval calibration weighs a held-out day by this power of its distance in days to the
+# horizon: non-exchangeable split conformal prediction (Barber, Candes, Ramdas and Tibshirani,
+# "Conformal prediction beyond exchangeability", Ann. Statist. 2023), with the decay of their
+# experiments (per observation there, per day here). Error spreads drift with the season:
+# held-out days one to twelve weeks old are not exchangeable with the horizon's, and equal
+# weights let a hard season (Christmas) widen the intervals of the calmer weeks after it
+# (wuerzbaeck: 0.854 of actuals inside 80% intervals with equal weights, 0.836 with these).
+CALIBRATION_DECAY = 0.99
 # Share of the time budget the statistical members may take (the GBM fits take the rest).
 MEMBERS_BUDGET_SHARE = 0.75
 # Candidates that may be the panel's default (chosen on the pooled held-out error); the plain
@@ -263,17 +272,34 @@ def _pick(points: dict[str, np.ndarray], choice_per_row: np.ndarray) -> np.ndarr
 
 
 def _calibration(
-    center: np.ndarray, down: np.ndarray, up: np.ndarray, actual: np.ndarray, level: float
+    center: np.ndarray,
+    down: np.ndarray,
+    up: np.ndarray,
+    actual: np.ndarray,
+    level: float,
+    age: np.ndarray | None = None,
 ) -> float:
-    """Factor on the interval offsets that makes ``level``% of held-out actuals fall inside."""
+    """Factor on the interval offsets that makes ``level``% of held-out actuals fall inside.
+
+    Each held-out day weighs :data:`CALIBRATION_DECAY` to the power of its ``age`` (days
+    before the horizon; equal weights without it). As in weighted split conformal prediction,
+    the forecast day counts too, with weight 1 and an unknown score: the factor is the
+    smallest score whose weighted share, that day included, reaches ``level``%. Held-out days
+    that are all long before the horizon (a horizon of months, recent days closed) weigh too
+    little to reach it: the factor is then its cap, wide, as the conformal rule says.
+    """
     known = ~np.isnan(actual)
     if known.sum() < 30:
         return 1.0
     c, a = center[known], actual[known]
     eps = 1e-6 + 1e-3 * np.abs(c)
     score = np.maximum((c - a) / (down[known] + eps), (a - c) / (up[known] + eps))
-    q = min(1.0, level / 100.0 * (1.0 + 1.0 / score.size))
-    return float(np.clip(np.quantile(score, q), 0.1, 20.0))
+    weight = np.ones(score.size) if age is None else CALIBRATION_DECAY ** age[known]
+    order = np.argsort(score, kind="stable")
+    share = np.cumsum(weight[order]) / (weight.sum() + 1.0)
+    k = int(np.searchsorted(share, level / 100.0))
+    factor = score[order][k] if k < score.size else np.inf
+    return float(np.clip(factor, 0.1, 20.0))
 
 
 def _spread_fallback(stats: SeriesStats, level: float) -> np.ndarray:
@@ -354,7 +380,7 @@ def predict_panel(
         choice = _select(points, actual, i, n)
         if gbm is not None:
             center = _pick(points, choice[i])
-            factor = _calibration(center, down, up, actual, level)
+            factor = _calibration(center, down, up, actual, level, age=t_end - (o + h))
     gbm = final_gbm or next((fit for _, fit in reversed(fits) if fit is not None), None)
     if gbm is None:
         choice[choice == "gbm"] = "ewm"

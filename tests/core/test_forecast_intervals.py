@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from boh_core.forecast import core
 
@@ -23,6 +24,40 @@ def test_calibration_covers_the_nominal_share_of_fresh_days_with_known_noise():
     center, down, up, actual = _noisy_rows(rng, 50_000)
     inside = (actual >= center - factor * down) & (actual <= center + factor * up)
     assert 0.78 <= inside.mean() <= 0.82
+
+
+def _drifting_rows(rng: np.random.Generator, days: int, per_day: int, recent: int):
+    """Unit offsets; noise sd 1 on old days, 2 on the ``recent`` days nearest the horizon."""
+    age = np.repeat(np.arange(1, days + 1), per_day)
+    sd = np.where(age <= recent, 2.0, 1.0)
+    center = np.full(age.size, 50.0)
+    return center, np.ones(age.size), np.ones(age.size), center + rng.normal(0.0, sd), age
+
+
+def test_recent_held_out_days_weigh_more_when_the_error_spread_drifts():
+    rng = np.random.default_rng(5)
+    center, down, up, actual, age = _drifting_rows(rng, days=84, per_day=100, recent=28)
+    flat = core._calibration(center, down, up, actual, level=80)
+    weighted = core._calibration(center, down, up, actual, level=80, age=age)
+    recent = age <= 28
+    recent_only = core._calibration(center[recent], down[recent], up[recent], actual[recent], 80)
+    # The last four weeks are a third of the days but weigh 0.43 of the total: the factor moves
+    # from the pooled one towards theirs, and covers more of the noisier recent days.
+    assert flat < weighted < recent_only
+    inside = np.abs(actual[recent] - center[recent]) <= weighted
+    assert (np.abs(actual[recent] - center[recent]) <= flat).mean() < inside.mean() < 0.8
+
+
+def test_held_out_days_of_equal_weight_give_the_split_conformal_quantile():
+    rng = np.random.default_rng(7)
+    center, down, up, actual = _noisy_rows(rng, 99)
+    plain = core._calibration(center, down, up, actual, level=80)
+    score = np.abs(actual - center) / (down + 1e-6 + 1e-3 * center)
+    # Split conformal: the ceil(0.8 x (n + 1))-th smallest score, here the 80th of 99.
+    assert plain == pytest.approx(np.sort(score)[79])
+    assert core._calibration(center, down, up, actual, level=80, age=np.zeros(99)) == plain
+    # Older days weigh less against the forecast day (weight 1, score unknown): wider.
+    assert core._calibration(center, down, up, actual, level=80, age=np.full(99, 30)) > plain
 
 
 def test_held_out_windows_are_forecast_by_a_gbm_refitted_every_three_windows(monkeypatch):
