@@ -264,7 +264,7 @@ def make(kind: str, key: tuple, start, end, observed, expected, low, high, score
     detail = {k: plain(v) for k, v in kw.pop("detail", {}).items()}
     return Finding(
         kind=kind,
-        key=key,
+        key=as_key(key),
         start=start,
         end=end,
         observed=float(round(observed, 4)),

@@ -34,3 +34,12 @@ def test_student_z_is_smaller_for_a_short_history_and_keeps_sign_and_order():
 def test_student_z_leaves_z_without_a_count_and_nan_alone():
     out = student_z(np.array([2.5, np.nan]), np.array([np.nan, 10.0]))
     assert out[0] == 2.5 and np.isnan(out[1])
+
+
+def test_a_finding_key_is_plain_python_whatever_the_frame_gave():
+    import numpy as np
+
+    from boh_core.exceptions._common import make
+
+    found = make("sales", (np.int64(3), np.int64(9)), None, None, 1, 1, 0, 2, 4.0)
+    assert found.key == (3, 9) and all(type(part) is int for part in found.key)

@@ -100,3 +100,12 @@ def test_another_stores_own_bad_week_does_not_excuse_this_one():
     found = detect_usage(three_stores({("A", 30): 0.03, ("B", 30): 0.05}))
     assert sorted(f.key for f in found) == [("A", "flour"), ("B", "flour")]
     assert all(f.start == WEEKS[30].date() for f in found)
+
+
+def test_keys_are_plain_python_values_as_odoo_ids_need():
+    frame = periods(bump=(30, 0.03))
+    frame["store"] = frame["store"].map({"A": 11, "B": 12, "C": 13, "D": 14})
+    frame["ingredient"] = 7
+    (found,) = detect_usage(frame)
+    assert found.key == (11, 7)
+    assert all(type(part) is int for part in found.key)

@@ -74,4 +74,7 @@ class BohFlag(models.Model):
             [(store.id, day, hours or 0.0) for store, day, hours in needed],
             columns=["store", "ds", "needed"],
         )
-        return frame.merge(plan, on=["store", "ds"], how="outer").fillna(0.0)
+        merged = frame.merge(plan, on=["store", "ds"], how="outer")
+        # float columns first: an empty read is an object column, which fillna would downcast
+        merged[["hours", "needed"]] = merged[["hours", "needed"]].astype(float).fillna(0.0)
+        return merged

@@ -5,15 +5,17 @@ from unittest.mock import patch
 
 from odoo.addons.boh_inventory.models import boh_sales_fact_archive as archive
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 
 from .common import BohPosCase
 from .test_pos_sales_daily import DAILY_ROWS, ORDER_ROWS
 
-TODAY = date.today()
+# noon UTC: the same day in every user's time zone (the cron reads the user's today)
+TODAY = date(2026, 6, 15)
 
 
 @tagged("post_install", "-at_install")
+@freeze_time("2026-06-15 12:00:00")
 class TestPosSalesArchive(BohPosCase):
     def add_facts(self, age, ref, qty=1.0, store=None, product=None):
         """Two lines of order ``ref`` sold ``age`` days ago (the second a set-meal part)."""
