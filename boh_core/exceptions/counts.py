@@ -30,7 +30,6 @@ import pandas as pd
 
 from ._common import (
     Findings,
-    as_key,
     censored_sd,
     check_frame,
     check_settings,
@@ -78,7 +77,7 @@ def detect_counts(counts: pd.DataFrame, *, settings: CountThresholds | None = No
     frame = frame.sort_values(["store", "product", "at"], kind="stable")
     out = Findings()
     for key, series in frame.groupby(["store", "product"], sort=True):
-        key = as_key(key)
+        key = tuple(key)
         err = series["counted"].to_numpy() - series["expected"].to_numpy()
         floor = np.maximum(st.min_noise, st.min_share * np.abs(series["expected"].to_numpy()))
         centre, noise, z, ok = _scored(err, floor, st)

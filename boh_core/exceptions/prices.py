@@ -42,7 +42,6 @@ from boh_core.errors import BohError, msg
 
 from ._common import (
     Findings,
-    as_key,
     censored_sd,
     check_frame,
     check_settings,
@@ -107,7 +106,7 @@ def detect_prices(prices: pd.DataFrame, *, settings: PriceThresholds | None = No
     frame["peer_log"], frame["peer_noise"] = _peers(frame, st)
     out = Findings()
     for key, series in frame.groupby(["vendor", "product"], sort=True):
-        _judge(series.reset_index(drop=True), as_key(key), st, out)
+        _judge(series.reset_index(drop=True), tuple(key), st, out)
     return out
 
 

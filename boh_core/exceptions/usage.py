@@ -46,7 +46,6 @@ import pandas as pd
 
 from ._common import (
     Findings,
-    as_key,
     censored_sd,
     check_frame,
     check_settings,
@@ -119,8 +118,8 @@ def _detect(periods, kind: str, settings) -> Findings:
     frame = _scored(frame, censored, st, 1 / censored_sd(st.censor_z, two_sided=False))
     for key, series in frame.groupby(keys, sort=True):
         if not series["ok"].any():
-            out.skipped[as_key(key)] = "short_history"
-        _judge(series, as_key(key), kind, st, out)
+            out.skipped[tuple(key)] = "short_history"
+        _judge(series, tuple(key), kind, st, out)
     return out
 
 
